@@ -1,0 +1,262 @@
+// Package memstore is the in-memory lifecycle.Store: the default for
+// single-process hosts and what tests use. It is a full Store, not a mock: it
+// passes the storetest conformance suite, compares and sets on version, keeps
+// the journal as an append-only log that doubles as the outbox, and indexes
+// every attribute so that a filtered page reads only what it returns.
+//
+// Records are kept as clones and handed out as clones: a caller that changes
+// what it got cannot change what is stored.
+//
+//	st := memstore.New(memstore.Config{})
+//	p, _ := lifecycle.NewProcess[Ticket](st, def, lifecycle.ProcessConfig{})
+package memstore
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/itil-go/itil/lifecycle"
+)
+
+// Config configures a Store. The zero value means the defaults.
+type Config struct {
+	// Now is the clock for outbox leases. Default time.Now.
+	Now func() time.Time
+}
+
+// Store is an in-memory lifecycle.Store, safe for concurrent use.
+type Store struct {
+	now func() time.Time
+
+	mu      sync.RWMutex
+	records map[uuid.UUID]*entry
+	index   map[indexKey]*idSet // (kind, key, value) → IDs
+	kinds   map[string]*idSet   // kind → IDs
+	log     []lifecycle.Change  // log[i].Seq == i+1
+	numbers map[string]int64
+	cursors map[string]*cursor
+	changed chan struct{} // closed on the next write; nil when nobody waits
+}
+
+type entry struct {
+	e     lifecycle.Entity
+	attrs []lifecycle.Attr // indexed attributes, record-level ones included
+	seqs  []int64          // the record's journal: positions in log
+}
+
+type indexKey struct{ kind, key, value string }
+
+type cursor struct {
+	seq    int64
+	holder string
+	until  time.Time
+}
+
+var (
+	_ lifecycle.Store = (*Store)(nil)
+	_ lifecycle.Waker = (*Store)(nil)
+)
+
+// New returns an empty Store.
+func New(cfg Config) *Store {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Store{
+		now:     cfg.Now,
+		records: make(map[uuid.UUID]*entry),
+		index:   make(map[indexKey]*idSet),
+		kinds:   make(map[string]*idSet),
+		numbers: make(map[string]int64),
+		cursors: make(map[string]*cursor),
+	}
+}
+
+// NextNumber implements lifecycle.Store.
+func (s *Store) NextNumber(ctx context.Context, prefix string) (int64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.numbers[prefix]++
+	return s.numbers[prefix], nil
+}
+
+func attrsOf(e lifecycle.Entity, dst []lifecycle.Attr) []lifecycle.Attr {
+	r := e.Base()
+	dst = append(dst,
+		lifecycle.Attr{Key: "state", Value: r.State},
+		lifecycle.Attr{Key: "category", Value: r.Category.String()},
+		lifecycle.Attr{Key: "number", Value: r.Number},
+	)
+	return e.Attrs(dst)
+}
+
+// Create implements lifecycle.Store.
+func (s *Store) Create(ctx context.Context, e lifecycle.Entity, ch *lifecycle.Change) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	r := e.Base()
+	if r.ID == uuid.Nil {
+		return fmt.Errorf("memstore: create: record has no ID")
+	}
+	c := e.Clone()
+	attrs := attrsOf(c, nil)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.records[r.ID]; ok {
+		return fmt.Errorf("%s %s: %w", r.Kind, r.ID, lifecycle.ErrExists)
+	}
+	en := &entry{e: c, attrs: attrs}
+	s.records[r.ID] = en
+	s.kindSet(r.Kind).add(r.ID)
+	for _, a := range attrs {
+		s.indexSet(r.Kind, a).add(r.ID)
+	}
+	s.appendLocked(en, ch)
+	return nil
+}
+
+func (s *Store) kindSet(kind string) *idSet {
+	set := s.kinds[kind]
+	if set == nil {
+		set = &idSet{}
+		s.kinds[kind] = set
+	}
+	return set
+}
+
+func (s *Store) indexSet(kind string, a lifecycle.Attr) *idSet {
+	k := indexKey{kind, a.Key, a.Value}
+	set := s.index[k]
+	if set == nil {
+		set = &idSet{}
+		s.index[k] = set
+	}
+	return set
+}
+
+// appendLocked appends ch to the log and to the entry's journal.
+func (s *Store) appendLocked(en *entry, ch *lifecycle.Change) {
+	ch.Seq = int64(len(s.log)) + 1
+	s.log = append(s.log, ch.Clone())
+	en.seqs = append(en.seqs, ch.Seq)
+	if s.changed != nil {
+		close(s.changed)
+		s.changed = nil
+	}
+}
+
+// Get implements lifecycle.Store; zero is not used.
+func (s *Store) Get(ctx context.Context, id uuid.UUID, _ func() lifecycle.Entity) (lifecycle.Entity, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	en, ok := s.records[id]
+	var c lifecycle.Entity
+	if ok {
+		c = en.e.Clone()
+	}
+	s.mu.RUnlock()
+	if !ok {
+		return nil, fmt.Errorf("record %s: %w", id, lifecycle.ErrNotFound)
+	}
+	return c, nil
+}
+
+// Update implements lifecycle.Store.
+func (s *Store) Update(ctx context.Context, e lifecycle.Entity, expect int64, ch *lifecycle.Change) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	r := e.Base()
+	c := e.Clone()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	en, ok := s.records[r.ID]
+	if !ok {
+		return fmt.Errorf("%s %s: %w", r.Kind, r.ID, lifecycle.ErrNotFound)
+	}
+	if v := en.e.Base().Version; v != expect {
+		return fmt.Errorf("%s %s: stored version %d, expected %d: %w", r.Kind, r.Number, v, expect, lifecycle.ErrConflict)
+	}
+	old := en.attrs
+	attrs := attrsOf(c, make([]lifecycle.Attr, 0, len(old)))
+	if !slices.Equal(old, attrs) {
+		kind := en.e.Base().Kind
+		for _, a := range old {
+			if !slices.Contains(attrs, a) {
+				if set := s.index[indexKey{kind, a.Key, a.Value}]; set != nil {
+					set.remove(r.ID)
+					if set.n == 0 {
+						delete(s.index, indexKey{kind, a.Key, a.Value})
+					}
+				}
+			}
+		}
+		for _, a := range attrs {
+			if !slices.Contains(old, a) {
+				s.indexSet(kind, a).add(r.ID)
+			}
+		}
+	}
+	en.e = c
+	en.attrs = attrs
+	s.appendLocked(en, ch)
+	return nil
+}
+
+// Journal implements lifecycle.Store.
+func (s *Store) Journal(ctx context.Context, id uuid.UUID) iter.Seq2[lifecycle.Change, error] {
+	return func(yield func(lifecycle.Change, error) bool) {
+		if err := ctx.Err(); err != nil {
+			yield(lifecycle.Change{}, err)
+			return
+		}
+		s.mu.RLock()
+		en, ok := s.records[id]
+		var out []lifecycle.Change
+		if ok {
+			out = make([]lifecycle.Change, len(en.seqs))
+			for i, seq := range en.seqs {
+				out[i] = s.log[seq-1].Clone()
+			}
+		}
+		s.mu.RUnlock()
+		if !ok {
+			yield(lifecycle.Change{}, fmt.Errorf("record %s: %w", id, lifecycle.ErrNotFound))
+			return
+		}
+		for _, c := range out {
+			if !yield(c, nil) {
+				return
+			}
+		}
+	}
+}
+
+// Changed implements lifecycle.Waker.
+func (s *Store) Changed() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.changed == nil {
+		s.changed = make(chan struct{})
+	}
+	return s.changed
+}
+
+// Len returns the number of records stored.
+func (s *Store) Len() int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return len(s.records)
+}
