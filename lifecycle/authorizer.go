@@ -18,7 +18,8 @@ type Authorizer interface {
 type AuthRequest struct {
 	Actor itil.Actor
 	// Entity is the record as stored, before the action; for EventCreate,
-	// the record about to be created. It must not be modified.
+	// the record about to be created. It must not be modified, nor kept
+	// beyond the call: the runner goes on to change it.
 	Entity Entity
 	// Event is the event, EventCreate or EventUpdate, or a process's own
 	// action name.

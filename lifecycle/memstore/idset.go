@@ -35,7 +35,9 @@ func (s *idSet) block(id uuid.UUID) int {
 
 func (s *idSet) add(id uuid.UUID) {
 	if len(s.blocks) == 0 {
-		s.blocks = append(s.blocks, make([]uuid.UUID, 0, 16))
+		s.blocks = append(s.blocks, append(make([]uuid.UUID, 0, 16), id))
+		s.n = 1
+		return
 	}
 	bi := s.block(id)
 	b := s.blocks[bi]
