@@ -80,12 +80,13 @@ type Definition struct {
 	states  []State
 	events  []Event
 	initial string
-	byState map[string]int         // state name → index in states
-	next    map[[2]string]string   // (event, from) → to
-	allowed map[string][]string    // from → events, in definition order
+	byState map[string]int            // state name → index in states
+	next    map[[2]string]*transition // (event, from) → where and what it needs
+	allowed map[string][]string       // from → events, in definition order
 	guards  []Guard
 	hooks   []Hook
 	pool    sync.Pool // of *fsm.FSM
+	firings sync.Pool // of *firingTx
 	fsmDesc fsm.Events
 }
 
@@ -186,7 +187,7 @@ func (d *Definition) validate() error {
 	if d.initial == "" {
 		return invalid("states", "no initial state")
 	}
-	d.next = make(map[[2]string]string)
+	d.next = make(map[[2]string]*transition)
 	d.allowed = make(map[string][]string)
 	for i, e := range d.events {
 		field := fmt.Sprintf("events[%d]", i)
@@ -220,7 +221,7 @@ func (d *Definition) validate() error {
 			if _, dup := d.next[key]; dup {
 				return invalid(fmt.Sprintf("%s.from[%d]", field, j), "event %q is declared twice from state %q", e.Name, from)
 			}
-			d.next[key] = e.To
+			d.next[key] = &transition{to: e.To, requires: e.Requires}
 			d.allowed[from] = append(d.allowed[from], e.Name)
 		}
 	}
@@ -231,7 +232,7 @@ func (d *Definition) validate() error {
 		s := queue[0]
 		queue = queue[1:]
 		for _, ev := range d.allowed[s] {
-			to := d.next[[2]string{ev, s}]
+			to := d.next[[2]string{ev, s}].to
 			if !seen[to] {
 				seen[to] = true
 				queue = append(queue, to)
@@ -243,7 +244,24 @@ func (d *Definition) validate() error {
 			return invalid(fmt.Sprintf("states[%d]", i), "state %q cannot be reached from initial state %q", s.Name, d.initial)
 		}
 	}
+	for key, tr := range d.next {
+		target := d.states[d.byState[tr.to]]
+		tr.toCat = target.Category
+		tr.fromCat = d.states[d.byState[key[1]]].Category
+		if tr.to != key[1] { // a state's own fields are required on entry only
+			tr.requires = append(slices.Clone(target.Requires), tr.requires...)
+		}
+	}
 	return nil
+}
+
+// transition is one (event, source state) pair of a definition, resolved:
+// where it leads and which fields it requires (the event's and, on entry,
+// the target state's).
+type transition struct {
+	to             string
+	fromCat, toCat Category
+	requires       []string
 }
 
 // build prepares the looplab/fsm description and its pool. Machines are
@@ -258,6 +276,7 @@ func (d *Definition) build() {
 		"enter_state":  d.enterState,
 	}
 	d.pool.New = func() any { return fsm.NewFSM(d.initial, d.fsmDesc, callbacks) }
+	d.firings.New = func() any { return new(firingTx) }
 }
 
 // Name returns the lifecycle's name, which is the kind of its records.
@@ -294,8 +313,11 @@ func (d *Definition) Category(name string) Category {
 // Target returns the state that event leads to from state from, and whether
 // the event is allowed there.
 func (d *Definition) Target(event, from string) (string, bool) {
-	to, ok := d.next[[2]string{event, from}]
-	return to, ok
+	tr, ok := d.next[[2]string{event, from}]
+	if !ok {
+		return "", false
+	}
+	return tr.to, true
 }
 
 // Allowed returns the events that may fire in state, in declaration order.
@@ -319,7 +341,7 @@ func (d *Definition) StatesIn(cats ...Category) []string {
 func (d *Definition) EventsTo(from string, cat Category) []string {
 	var out []string
 	for _, ev := range d.allowed[from] {
-		if d.Category(d.next[[2]string{ev, from}]) == cat {
+		if d.next[[2]string{ev, from}].toCat == cat {
 			out = append(out, ev)
 		}
 	}

@@ -32,6 +32,23 @@ type Firing struct {
 	hookErr error
 }
 
+// firingTx holds what one action needs besides the record, allocated once
+// and pooled per definition: the firing that guards and hooks see, the edit
+// and the change handed to the store (which keeps neither).
+type firingTx struct {
+	firing Firing
+	edit   Edit
+	change Change
+}
+
+func (tx *firingTx) release(d *Definition) {
+	clear(tx.edit.fields)
+	fields := tx.edit.fields[:0]
+	*tx = firingTx{}
+	tx.edit.fields = fields
+	d.firings.Put(tx)
+}
+
 // fire runs f.Event through a pooled looplab/fsm machine: guards in the
 // before-event callback, hooks in the enter-state callback.
 func (d *Definition) fire(ctx context.Context, f *Firing) error {
@@ -85,26 +102,10 @@ func (d *Definition) enterState(ctx context.Context, e *fsm.Event) {
 // checkRequired checks the fields the event and, on entry, its target state
 // require.
 func (f *Firing) checkRequired() error {
-	if i, ok := f.def.byState[f.To]; ok && f.To != f.From {
-		for _, name := range f.def.states[i].Requires {
-			if err := requireField(f.Entity, name, "state "+f.To); err != nil {
-				return err
-			}
-		}
-	}
-	for _, ev := range f.def.events {
-		if ev.Name != f.Event || len(ev.Requires) == 0 {
-			continue
-		}
-		for _, from := range ev.From {
-			if from != f.From {
-				continue
-			}
-			for _, name := range ev.Requires {
-				if err := requireField(f.Entity, name, "event "+f.Event); err != nil {
-					return err
-				}
-			}
+	tr := f.def.next[[2]string{f.Event, f.From}]
+	for _, name := range tr.requires {
+		if err := requireField(f.Entity, name, "event "+f.Event+" to state "+f.To); err != nil {
+			return err
 		}
 	}
 	return nil

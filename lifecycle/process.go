@@ -275,18 +275,23 @@ func (p *Process[T]) apply(ctx context.Context, t T, a Action[T]) (T, error) {
 		event = a.EventFor(t)
 	}
 	from, to, name := rec.State, rec.State, event
+	toCat := rec.Category
+	var tr *transition
 	if event != "" {
 		var ok bool
-		if to, ok = p.def.Target(event, from); !ok {
+		if tr, ok = p.def.next[[2]string{event, from}]; !ok {
 			return zero, &TransitionError{Kind: p.def.name, Event: event, State: from, Allowed: p.def.Allowed(from)}
 		}
+		to, toCat = tr.to, tr.toCat
 	} else if name = a.Name; name == "" {
 		name = EventUpdate
 	}
 	if err := p.authorize(ctx, AuthRequest{Actor: a.Actor, Entity: t, Event: name, From: from, To: to}); err != nil {
 		return zero, err
 	}
-	ed := &Edit{}
+	tx := p.def.firings.Get().(*firingTx)
+	defer tx.release(p.def)
+	ed := &tx.edit
 	if a.Apply != nil {
 		if err := a.Apply(t, ed); err != nil {
 			return zero, err
@@ -294,10 +299,11 @@ func (p *Process[T]) apply(ctx context.Context, t T, a Action[T]) (T, error) {
 	}
 	now := p.cfg.Now()
 	if event != "" {
-		f := &Firing{
+		f := &tx.firing
+		*f = Firing{
 			Entity: t, Event: event,
 			From: from, To: to,
-			FromCategory: p.def.Category(from), ToCategory: p.def.Category(to),
+			FromCategory: tr.fromCat, ToCategory: toCat,
 			Actor: a.Actor, Note: a.Note, At: now, Edit: ed,
 			def: p.def,
 		}
@@ -309,11 +315,11 @@ func (p *Process[T]) apply(ctx context.Context, t T, a Action[T]) (T, error) {
 	}
 	prev := rec.Version
 	rec.State = to
-	rec.Category = p.def.Category(to)
+	rec.Category = toCat
 	rec.Version++
 	rec.UpdatedAt = now
-	ch := p.change(rec, name, from, a.Actor, a.Note, now, ed.fields)
-	if err := p.store.Update(ctx, t, prev, &ch); err != nil {
+	tx.change = p.change(rec, name, from, a.Actor, a.Note, now, ed.fields)
+	if err := p.store.Update(ctx, t, prev, &tx.change); err != nil {
 		return zero, err
 	}
 	return t, nil

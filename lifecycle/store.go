@@ -15,6 +15,8 @@ import (
 // Every write carries the Change it makes; the store appends it to its log in
 // the same atomic write as the record, assigning Change.Seq, so that a record
 // is never saved without its journal entry and notification, nor the reverse.
+// A store must not keep the entity or the *Change it is given beyond the call:
+// it copies what it keeps.
 type Store interface {
 	// NextNumber returns the next number in prefix's sequence, starting at 1.
 	// Numbers are never handed out twice, even when the write that asked for

@@ -34,8 +34,11 @@ func (s *idSet) block(id uuid.UUID) int {
 }
 
 func (s *idSet) add(id uuid.UUID) {
-	if len(s.blocks) == 0 {
-		s.blocks = append(s.blocks, append(make([]uuid.UUID, 0, 16), id))
+	if s.n == 0 { // no blocks, or one kept empty for reuse
+		if len(s.blocks) == 0 {
+			s.blocks = [][]uuid.UUID{make([]uuid.UUID, 0, 16)}
+		}
+		s.blocks[0] = append(s.blocks[0][:0], id)
 		s.n = 1
 		return
 	}
@@ -50,7 +53,7 @@ func (s *idSet) add(id uuid.UUID) {
 	if len(b) > blockSize {
 		half := len(b) / 2
 		right := append(make([]uuid.UUID, 0, blockSize), b[half:]...)
-		s.blocks[bi] = b[:half:half]
+		s.blocks[bi] = b[:half]
 		s.blocks = slices.Insert(s.blocks, bi+1, right)
 		return
 	}
@@ -58,7 +61,7 @@ func (s *idSet) add(id uuid.UUID) {
 }
 
 func (s *idSet) remove(id uuid.UUID) {
-	if len(s.blocks) == 0 {
+	if s.n == 0 {
 		return
 	}
 	bi := s.block(id)
@@ -69,7 +72,7 @@ func (s *idSet) remove(id uuid.UUID) {
 	}
 	b = slices.Delete(b, j, j+1)
 	s.n--
-	if len(b) == 0 {
+	if len(b) == 0 && len(s.blocks) > 1 {
 		s.blocks = slices.Delete(s.blocks, bi, bi+1)
 		return
 	}
@@ -87,7 +90,7 @@ type iterator struct {
 // seek returns an iterator at the first ID greater than id.
 func (s *idSet) seek(id uuid.UUID) *iterator {
 	it := &iterator{s: s}
-	if len(s.blocks) == 0 {
+	if s.n == 0 {
 		return it
 	}
 	it.bi = s.block(id)

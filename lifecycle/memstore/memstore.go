@@ -38,10 +38,11 @@ type Store struct {
 	records map[uuid.UUID]*entry
 	index   map[indexKey]*idSet // (kind, key, value) → IDs
 	kinds   map[string]*idSet   // kind → IDs
-	log     []lifecycle.Change  // log[i].Seq == i+1
+	log     changeLog
 	numbers map[string]int64
 	cursors map[string]*cursor
-	changed chan struct{} // closed on the next write; nil when nobody waits
+	changed chan struct{}    // closed on the next write; nil when nobody waits
+	scratch []lifecycle.Attr // reused by Update under mu
 }
 
 type entry struct {
@@ -146,8 +147,7 @@ func (s *Store) indexSet(kind string, a lifecycle.Attr) *idSet {
 
 // appendLocked appends ch to the log and to the entry's journal.
 func (s *Store) appendLocked(en *entry, ch *lifecycle.Change) {
-	ch.Seq = int64(len(s.log)) + 1
-	s.log = append(s.log, ch.Clone())
+	s.log.append(ch)
 	en.seqs = append(en.seqs, ch.Seq)
 	if s.changed != nil {
 		close(s.changed)
@@ -190,16 +190,14 @@ func (s *Store) Update(ctx context.Context, e lifecycle.Entity, expect int64, ch
 		return fmt.Errorf("%s %s: stored version %d, expected %d: %w", r.Kind, r.Number, v, expect, lifecycle.ErrConflict)
 	}
 	old := en.attrs
-	attrs := attrsOf(c, make([]lifecycle.Attr, 0, len(old)))
+	attrs := attrsOf(c, s.scratch[:0])
+	s.scratch = attrs[:0]
 	if !slices.Equal(old, attrs) {
 		kind := en.e.Base().Kind
 		for _, a := range old {
 			if !slices.Contains(attrs, a) {
 				if set := s.index[indexKey{kind, a.Key, a.Value}]; set != nil {
-					set.remove(r.ID)
-					if set.n == 0 {
-						delete(s.index, indexKey{kind, a.Key, a.Value})
-					}
+					set.remove(r.ID) // an emptied set is kept: its value will likely return
 				}
 			}
 		}
@@ -208,9 +206,13 @@ func (s *Store) Update(ctx context.Context, e lifecycle.Entity, expect int64, ch
 				s.indexSet(kind, a).add(r.ID)
 			}
 		}
+		if len(old) == len(attrs) {
+			copy(old, attrs)
+		} else {
+			en.attrs = slices.Clone(attrs)
+		}
 	}
 	en.e = c
-	en.attrs = attrs
 	s.appendLocked(en, ch)
 	return nil
 }
@@ -225,15 +227,21 @@ func (s *Store) Journal(ctx context.Context, id uuid.UUID) iter.Seq2[lifecycle.C
 		s.mu.RLock()
 		en, ok := s.records[id]
 		var out []lifecycle.Change
+		var err error
 		if ok {
 			out = make([]lifecycle.Change, len(en.seqs))
 			for i, seq := range en.seqs {
-				out[i] = s.log[seq-1].Clone()
+				if out[i], err = s.log.at(seq); err != nil {
+					break
+				}
 			}
 		}
 		s.mu.RUnlock()
 		if !ok {
-			yield(lifecycle.Change{}, fmt.Errorf("record %s: %w", id, lifecycle.ErrNotFound))
+			err = fmt.Errorf("record %s: %w", id, lifecycle.ErrNotFound)
+		}
+		if err != nil {
+			yield(lifecycle.Change{}, err)
 			return
 		}
 		for _, c := range out {

@@ -31,10 +31,14 @@ func (s *Store) Claim(ctx context.Context, consumer, holder string, limit int, l
 		return nil, fmt.Errorf("consumer %q held by %q: %w", consumer, c.holder, lifecycle.ErrLeased)
 	}
 	c.holder, c.until = holder, now.Add(lease)
-	end := min(int(c.seq)+limit, len(s.log))
-	out := make([]lifecycle.Change, 0, end-int(c.seq))
-	for _, ch := range s.log[c.seq:end] {
-		out = append(out, ch.Clone())
+	end := min(c.seq+int64(limit), s.log.len())
+	out := make([]lifecycle.Change, 0, end-c.seq)
+	for seq := c.seq + 1; seq <= end; seq++ {
+		ch, err := s.log.at(seq)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ch)
 	}
 	return out, nil
 }
@@ -51,7 +55,7 @@ func (s *Store) Ack(ctx context.Context, consumer, holder string, seq int64) err
 	if c == nil || c.holder != holder || !now.Before(c.until) {
 		return fmt.Errorf("consumer %q not held by %q: %w", consumer, holder, lifecycle.ErrLeased)
 	}
-	if seq > int64(len(s.log)) {
+	if seq > s.log.len() {
 		return fmt.Errorf("memstore: ack: seq %d is past the end of the log", seq)
 	}
 	if seq > c.seq {

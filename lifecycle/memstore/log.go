@@ -1,0 +1,172 @@
+package memstore
+
+import (
+	"encoding/binary"
+	"errors"
+
+	"github.com/google/uuid"
+
+	"github.com/itil-go/itil"
+	"github.com/itil-go/itil/lifecycle"
+)
+
+// chunkBytes is the size of one chunk of the log's encoded changes.
+const chunkBytes = 1 << 20
+
+// changeLog is the store's append-only log of changes. Changes are kept
+// encoded in large byte chunks, which hold no pointers: the garbage
+// collector never scans them, so a long history costs memory but not time,
+// and appending never copies what is already there.
+type changeLog struct {
+	chunks [][]byte
+	pos    []uint64 // seq-1 → chunk<<32 | offset
+}
+
+// append adds c with the next sequence number, which it returns.
+func (l *changeLog) append(c *lifecycle.Change) int64 {
+	seq := int64(len(l.pos)) + 1
+	c.Seq = seq
+	var scratch [512]byte
+	rec := encodeChange(scratch[:0], c)
+	if len(l.chunks) == 0 || len(l.chunks[len(l.chunks)-1])+len(rec) > cap(l.chunks[len(l.chunks)-1]) {
+		l.chunks = append(l.chunks, make([]byte, 0, max(chunkBytes, len(rec))))
+	}
+	last := len(l.chunks) - 1
+	l.pos = append(l.pos, uint64(last)<<32|uint64(len(l.chunks[last])))
+	l.chunks[last] = append(l.chunks[last], rec...)
+	return seq
+}
+
+// at decodes the change with sequence number seq, 1 ≤ seq ≤ len.
+func (l *changeLog) at(seq int64) (lifecycle.Change, error) {
+	p := l.pos[seq-1]
+	c, err := decodeChange(l.chunks[p>>32][uint32(p):])
+	c.Seq = seq
+	return c, err
+}
+
+// len returns the number of changes, which is also the last sequence number.
+func (l *changeLog) len() int64 { return int64(len(l.pos)) }
+
+func appendString(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+func encodeChange(b []byte, c *lifecycle.Change) []byte {
+	b = append(b, c.ID[:]...)
+	b = append(b, c.RecordID[:]...)
+	b = appendString(b, c.Kind)
+	b = appendString(b, c.Number)
+	b = binary.AppendVarint(b, c.Version)
+	b = appendString(b, c.Event)
+	b = appendString(b, c.From)
+	b = appendString(b, c.To)
+	b = appendString(b, c.Actor.ID)
+	b = appendString(b, c.Actor.Name)
+	b = binary.AppendUvarint(b, uint64(len(c.Actor.Groups)))
+	for _, g := range c.Actor.Groups {
+		b = appendString(b, g)
+	}
+	if c.Actor.System {
+		b = append(b, 1)
+	} else {
+		b = append(b, 0)
+	}
+	at, _ := c.At.MarshalBinary() // fails only for zone offsets no clock produces
+	b = binary.AppendUvarint(b, uint64(len(at)))
+	b = append(b, at...)
+	b = appendString(b, c.Note)
+	b = binary.AppendUvarint(b, uint64(len(c.Fields)))
+	for _, f := range c.Fields {
+		b = appendString(b, f.Field)
+		b = appendString(b, f.Old)
+		b = appendString(b, f.New)
+	}
+	return b
+}
+
+var errCorrupt = errors.New("memstore: corrupt log entry")
+
+type reader struct {
+	b   []byte
+	err error
+}
+
+func (r *reader) bytes(n int) []byte {
+	if r.err != nil || n > len(r.b) {
+		r.err = errCorrupt
+		return nil
+	}
+	out := r.b[:n]
+	r.b = r.b[n:]
+	return out
+}
+
+func (r *reader) uvarint() uint64 {
+	if r.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 {
+		r.err = errCorrupt
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *reader) varint() int64 {
+	if r.err != nil {
+		return 0
+	}
+	v, n := binary.Varint(r.b)
+	if n <= 0 {
+		r.err = errCorrupt
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *reader) string() string { return string(r.bytes(int(r.uvarint()))) }
+
+func (r *reader) id() uuid.UUID {
+	var id uuid.UUID
+	copy(id[:], r.bytes(16))
+	return id
+}
+
+func decodeChange(b []byte) (lifecycle.Change, error) {
+	r := &reader{b: b}
+	c := lifecycle.Change{ID: r.id(), RecordID: r.id()}
+	c.Kind = r.string()
+	c.Number = r.string()
+	c.Version = r.varint()
+	c.Event = r.string()
+	c.From = r.string()
+	c.To = r.string()
+	c.Actor = itil.Actor{ID: r.string(), Name: r.string()}
+	if n := r.uvarint(); n > 0 && r.err == nil {
+		c.Actor.Groups = make([]string, 0, min(n, 64))
+		for range n {
+			c.Actor.Groups = append(c.Actor.Groups, r.string())
+		}
+	}
+	if sys := r.bytes(1); len(sys) == 1 {
+		c.Actor.System = sys[0] == 1
+	}
+	if at := r.bytes(int(r.uvarint())); r.err == nil {
+		if err := c.At.UnmarshalBinary(at); err != nil {
+			return c, err
+		}
+	}
+	c.Note = r.string()
+	if n := r.uvarint(); n > 0 && r.err == nil {
+		c.Fields = make([]lifecycle.FieldChange, 0, min(n, 64))
+		for range n {
+			c.Fields = append(c.Fields, lifecycle.FieldChange{Field: r.string(), Old: r.string(), New: r.string()})
+		}
+	}
+	return c, r.err
+}
