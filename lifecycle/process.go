@@ -145,7 +145,7 @@ func (p *Process[T]) Create(ctx context.Context, t T, by itil.Actor, note string
 	now := p.cfg.Now()
 	rec.Kind = p.def.name
 	rec.State = init.Name
-	rec.Category = init.Category
+	rec.StateCategory = init.Category
 	rec.Version = 1
 	rec.CreatedAt, rec.UpdatedAt = now, now
 	for _, name := range init.Requires {
@@ -275,7 +275,7 @@ func (p *Process[T]) apply(ctx context.Context, t T, a Action[T]) (T, error) {
 		event = a.EventFor(t)
 	}
 	from, to, name := rec.State, rec.State, event
-	toCat := rec.Category
+	toCat := rec.StateCategory
 	var tr *transition
 	if event != "" {
 		var ok bool
@@ -315,7 +315,7 @@ func (p *Process[T]) apply(ctx context.Context, t T, a Action[T]) (T, error) {
 	}
 	prev := rec.Version
 	rec.State = to
-	rec.Category = toCat
+	rec.StateCategory = toCat
 	rec.Version++
 	rec.UpdatedAt = now
 	tx.change = p.change(rec, name, from, a.Actor, a.Note, now, ed.fields)

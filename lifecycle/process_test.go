@@ -80,7 +80,7 @@ func TestCreate(t *testing.T) {
 	assert.Equal(t, "TIC0000001", tk.Number)
 	assert.Equal(t, "ticket", tk.Kind)
 	assert.Equal(t, "new", tk.State)
-	assert.Equal(t, lifecycle.Open, tk.Category)
+	assert.Equal(t, lifecycle.Open, tk.StateCategory)
 	assert.Equal(t, int64(1), tk.Version)
 	assert.Equal(t, now, tk.CreatedAt)
 	assert.Equal(t, uuid.Nil, in.ID, "the caller's value is not modified")
@@ -143,7 +143,7 @@ func TestTransitions(t *testing.T) {
 				if allowed {
 					require.NoError(t, err)
 					assert.Equal(t, want, got.State)
-					assert.Equal(t, def.Category(want), got.Category)
+					assert.Equal(t, def.Category(want), got.StateCategory)
 					assert.Equal(t, tk.Version+1, got.Version)
 					j := journal(t, p, tk.ID)
 					last := j[len(j)-1]
@@ -231,7 +231,7 @@ func TestRequiredCustomField(t *testing.T) {
 		return nil
 	}})
 	require.NoError(t, err)
-	assert.Equal(t, lifecycle.Paused, got.Category)
+	assert.Equal(t, lifecycle.Paused, got.StateCategory)
 }
 
 func TestUnknownRequiredFieldFailsAtStart(t *testing.T) {
@@ -499,7 +499,7 @@ func TestFind(t *testing.T) {
 		ids = append(ids, tk.ID)
 	}
 	var got []uuid.UUID
-	q := lifecycle.Query{Where: []lifecycle.Cond{lifecycle.Eq("group", "network"), lifecycle.Eq("category", "open")}, Limit: 2}
+	q := lifecycle.Query{Where: []lifecycle.Cond{lifecycle.Eq("group", "network"), lifecycle.Eq("state_category", "open")}, Limit: 2}
 	for {
 		n := 0
 		for tk, err := range p.Find(ctx, q) {

@@ -27,8 +27,9 @@ type Record struct {
 	Number string `json:"number"`
 	// State is the current state's name.
 	State string `json:"state"`
-	// Category is the current state's category.
-	Category Category `json:"category"`
+	// StateCategory is the current state's category. (Processes use
+	// "category" for their own classification of records.)
+	StateCategory Category `json:"state_category"`
 	// Version counts saved changes; the store updates a record only when the
 	// caller read the version it holds (compare-and-set).
 	Version int64 `json:"version"`

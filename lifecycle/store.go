@@ -53,7 +53,7 @@ type Query struct {
 	// Kind is required: the lifecycle name.
 	Kind string
 	// Where holds conditions that must all hold. Besides the entity's own
-	// attributes, every record has "state", "category" and "number".
+	// attributes, every record has "state", "state_category" and "number".
 	Where []Cond
 	// After is the cursor: only records with a greater ID are returned. Pass
 	// the last ID of one page to get the next.

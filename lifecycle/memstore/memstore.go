@@ -94,7 +94,7 @@ func attrsOf(e lifecycle.Entity, dst []lifecycle.Attr) []lifecycle.Attr {
 	r := e.Base()
 	dst = append(dst,
 		lifecycle.Attr{Key: "state", Value: r.State},
-		lifecycle.Attr{Key: "category", Value: r.Category.String()},
+		lifecycle.Attr{Key: "state_category", Value: r.StateCategory.String()},
 		lifecycle.Attr{Key: "number", Value: r.Number},
 	)
 	return e.Attrs(dst)

@@ -1,0 +1,76 @@
+package lifecycle_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/itil-go/itil"
+	"github.com/itil-go/itil/lifecycle"
+	"github.com/itil-go/itil/lifecycle/memstore"
+)
+
+func Example() {
+	ctx := context.Background()
+	p, err := lifecycle.NewProcess[ticket](memstore.New(memstore.Config{}), ticketDefinition(), lifecycle.ProcessConfig{})
+	if err != nil {
+		panic(err)
+	}
+	tk, _ := p.Create(ctx, &ticket{Title: "printer jammed"}, alice, "")
+	tk, _ = p.Fire(ctx, tk.ID, lifecycle.Action[*ticket]{Event: "assign", Actor: alice,
+		Apply: func(t *ticket, ed *lifecycle.Edit) error {
+			lifecycle.Set(ed, "group", &t.Group, "desk")
+			return nil
+		}})
+	fmt.Println(tk.Number, tk.State, tk.Version)
+
+	// Resolving needs a resolution: the kernel names the missing field.
+	_, err = p.Fire(ctx, tk.ID, lifecycle.Action[*ticket]{Event: "resolve", Actor: alice})
+	var ve *itil.ValidationError
+	fmt.Println(errors.As(err, &ve), ve.Field)
+
+	// Closing is not allowed from assigned.
+	_, err = p.Fire(ctx, tk.ID, lifecycle.Action[*ticket]{Event: "close", Actor: alice})
+	fmt.Println(err)
+
+	for c := range p.Journal(ctx, tk.ID) {
+		fmt.Println(c.Version, c.Event, c.From, "->", c.To, c.Fields)
+	}
+	// Output:
+	// TIC0000001 assigned 2
+	// true resolution
+	// ticket: event "close" not allowed in state "assigned" (allowed: assign, start, resolve, cancel)
+	// 1 create  -> new []
+	// 2 assign new -> assigned [{group  desk}]
+}
+
+func ExampleDefinition_Extend() {
+	base := ticketDefinition()
+	def, err := base.Extend(
+		[]lifecycle.State{{Name: "awaiting_vendor", Category: lifecycle.Paused, Requires: []string{"fields.vendor_ticket"}}},
+		[]lifecycle.Event{
+			{Name: "wait_vendor", From: []string{"in_progress"}, To: "awaiting_vendor"},
+			{Name: "resume", From: []string{"awaiting_vendor"}, To: "in_progress"},
+		})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(def.Category("awaiting_vendor"), def.Allowed("in_progress"))
+	// Output: paused [hold resolve wait_vendor]
+}
+
+func ExampleParseDefinition() {
+	_, err := lifecycle.ParseDefinition([]byte(`{
+		"name": "ticket",
+		"states": [
+			{"name": "new", "category": "open", "initial": true},
+			{"name": "done", "category": "closed"}
+		],
+		"events": [
+			{"name": "finish", "from": ["new"], "to": "done"},
+			{"name": "undo", "from": ["done"], "to": "new"}
+		]
+	}`))
+	fmt.Println(err)
+	// Output: invalid events[1].from[0]: event "undo" leaves closed state "done", which does not allow exit
+}
