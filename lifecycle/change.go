@@ -36,8 +36,11 @@ type Change struct {
 	Actor itil.Actor `json:"actor"`
 	// At is when, from the runner's clock.
 	At time.Time `json:"at"`
-	// Note is free text: a work note, a reason.
+	// Note is free text: a work note, a reason, a comment.
 	Note string `json:"note,omitempty"`
+	// Public marks the note as visible to the record's caller or requester
+	// (a comment); otherwise it is for the people working the record.
+	Public bool `json:"public,omitempty"`
 	// Fields lists the fields that changed.
 	Fields []FieldChange `json:"fields,omitempty"`
 }

@@ -226,9 +226,11 @@ type Action[T Entity] struct {
 	EventFor func(t T) string
 	// Name is the journal's event name for an edit; default EventUpdate.
 	Name string
-	// Actor is who acts; Note is journaled with the change.
-	Actor itil.Actor
-	Note  string
+	// Actor is who acts; Note is journaled with the change, and Public
+	// makes it visible to the caller or requester (see Change.Public).
+	Actor  itil.Actor
+	Note   string
+	Public bool
 	// Version, when non-zero, is the version the caller read; a record with
 	// another version fails with ErrConflict and is not retried.
 	Version int64
@@ -319,6 +321,7 @@ func (p *Process[T]) apply(ctx context.Context, t T, a Action[T]) (T, error) {
 	rec.Version++
 	rec.UpdatedAt = now
 	tx.change = p.change(rec, name, from, a.Actor, a.Note, now, ed.fields)
+	tx.change.Public = a.Public
 	if err := p.store.Update(ctx, t, prev, &tx.change); err != nil {
 		return zero, err
 	}

@@ -77,6 +77,11 @@ func encodeChange(b []byte, c *lifecycle.Change) []byte {
 	b = binary.AppendUvarint(b, uint64(len(at)))
 	b = append(b, at...)
 	b = appendString(b, c.Note)
+	if c.Public {
+		b = append(b, 1)
+	} else {
+		b = append(b, 0)
+	}
 	b = binary.AppendUvarint(b, uint64(len(c.Fields)))
 	for _, f := range c.Fields {
 		b = appendString(b, f.Field)
@@ -162,6 +167,9 @@ func decodeChange(b []byte) (lifecycle.Change, error) {
 		}
 	}
 	c.Note = r.string()
+	if pub := r.bytes(1); len(pub) == 1 {
+		c.Public = pub[0] == 1
+	}
 	if n := r.uvarint(); n > 0 && r.err == nil {
 		c.Fields = make([]lifecycle.FieldChange, 0, min(n, 64))
 		for range n {
