@@ -1,0 +1,47 @@
+package approval
+
+import (
+	"slices"
+	"time"
+
+	"github.com/itil-go/itil"
+)
+
+// Decision is one approver's verdict in a round: who decided, for which
+// slot, what, why and when.
+type Decision struct {
+	// Slot is the slot the decision fills: the group decided for, or the
+	// person's own slot.
+	Slot Slot `json:"slot"`
+	// By is the actor who decided, with the groups they had at the time.
+	By itil.Actor `json:"by"`
+	// Verdict is Approve or Reject.
+	Verdict Verdict `json:"verdict"`
+	// Comment is the approver's reason; a rejection always has one.
+	Comment string `json:"comment,omitempty"`
+	// At is when the decision was made.
+	At time.Time `json:"at"`
+}
+
+// String describes the decision for a journal: "olivia approved for
+// group:cab" or "olivia rejected for person:olivia: backout plan missing".
+func (d Decision) String() string {
+	verb := "approved"
+	if d.Verdict != Approve {
+		verb = "rejected"
+		if d.Verdict != Reject {
+			verb = d.Verdict.String()
+		}
+	}
+	s := d.By.ID + " " + verb + " for " + d.Slot.String()
+	if d.Comment != "" {
+		s += ": " + d.Comment
+	}
+	return s
+}
+
+// clone returns a copy of d that shares no memory with it.
+func (d Decision) clone() Decision {
+	d.By.Groups = slices.Clone(d.By.Groups)
+	return d
+}

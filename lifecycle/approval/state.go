@@ -1,0 +1,44 @@
+package approval
+
+// State is where a round stands. The zero value means no round was
+// requested.
+type State int8
+
+// The states of a round. Pending is the only open one; the others are final.
+const (
+	// Pending: waiting for decisions.
+	Pending State = iota + 1
+	// Approved: the policy's approvals were reached.
+	Approved
+	// Rejected: approval can no longer be reached, or the policy rejects on
+	// the first rejection and one came.
+	Rejected
+	// Cancelled: the round was called off before an outcome, as when a
+	// change goes back to new.
+	Cancelled
+)
+
+var stateNames = names[State]{field: "state", list: []string{"", "pending", "approved", "rejected", "cancelled"}}
+
+// String returns "pending", "approved", "rejected" or "cancelled", or
+// "state(N)" for other values.
+func (s State) String() string { return stateNames.String(s) }
+
+// Valid reports whether s is one of the defined states.
+func (s State) Valid() bool { return stateNames.valid(s) }
+
+// ParseState returns the state named s.
+func ParseState(s string) (State, error) { return stateNames.parse(s) }
+
+// MarshalText encodes the state by name; an unset or unknown value is an
+// error.
+func (s State) MarshalText() ([]byte, error) { return stateNames.marshal(s) }
+
+// UnmarshalText decodes a state by name.
+func (s *State) UnmarshalText(b []byte) error {
+	v, err := ParseState(string(b))
+	if err == nil {
+		*s = v
+	}
+	return err
+}

@@ -1,0 +1,37 @@
+package approval
+
+// Verdict is what an approver decides. The zero value is unset and is
+// refused by Decide.
+type Verdict int8
+
+// The verdicts.
+const (
+	// Approve votes for the round.
+	Approve Verdict = iota + 1
+	// Reject votes against it; a rejection needs a comment.
+	Reject
+)
+
+var verdictNames = names[Verdict]{field: "verdict", list: []string{"", "approve", "reject"}}
+
+// String returns "approve" or "reject", or "verdict(N)" for other values.
+func (v Verdict) String() string { return verdictNames.String(v) }
+
+// Valid reports whether v is Approve or Reject.
+func (v Verdict) Valid() bool { return verdictNames.valid(v) }
+
+// ParseVerdict returns the verdict named s: "approve" or "reject".
+func ParseVerdict(s string) (Verdict, error) { return verdictNames.parse(s) }
+
+// MarshalText encodes the verdict by name; an unset or unknown value is an
+// error.
+func (v Verdict) MarshalText() ([]byte, error) { return verdictNames.marshal(v) }
+
+// UnmarshalText decodes a verdict by name.
+func (v *Verdict) UnmarshalText(b []byte) error {
+	p, err := ParseVerdict(string(b))
+	if err == nil {
+		*v = p
+	}
+	return err
+}
