@@ -149,9 +149,23 @@ func (d *Dispatcher) pass(ctx context.Context, s Subscription) (int, error) {
 	if err != nil || len(batch) == 0 {
 		return 0, err
 	}
+	claimed := time.Now()
 	delivered := 0
 	var failure error
 	for _, ch := range batch {
+		// Renew the lease when half of it has gone, so that a slow notifier
+		// does not let another holder take the subscription mid-batch.
+		if time.Since(claimed) > d.cfg.Lease/2 {
+			if delivered > 0 {
+				if err := d.box.Ack(ctx, s.Name, d.cfg.Holder, batch[delivered-1].Seq); err != nil {
+					return delivered, err
+				}
+			}
+			if _, err := d.box.Claim(ctx, s.Name, d.cfg.Holder, 1, d.cfg.Lease); err != nil {
+				return delivered, err
+			}
+			claimed = time.Now()
+		}
 		if err := s.Notifier.Notify(ctx, ch); err != nil {
 			failure = fmt.Errorf("%s %s (seq %d): %w", ch.Number, ch.Event, ch.Seq, err)
 			break
