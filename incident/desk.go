@@ -1,0 +1,232 @@
+package incident
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/itil-go/itil"
+	"github.com/itil-go/itil/lifecycle"
+	"github.com/itil-go/itil/lifecycle/sla"
+)
+
+// DefaultResolutionCodes are the resolution codes a desk accepts when its
+// Config names none.
+var DefaultResolutionCodes = []string{
+	"solved_permanently",
+	"solved_workaround",
+	"resolved_by_caller",
+	"not_reproducible",
+	"duplicate",
+	"too_costly",
+}
+
+// Config configures a Desk. The zero value means the defaults.
+type Config struct {
+	// Lifecycle is the incident lifecycle. Default DefaultLifecycle(). A
+	// host's extended or loaded definition works as long as it keeps the
+	// default's event names; the desk reasons about its states by category.
+	Lifecycle *lifecycle.Definition
+	// Matrix derives priority from impact and urgency. Default
+	// itil.DefaultMatrix().
+	Matrix itil.PriorityMatrix
+	// ResolutionCodes are the codes Resolve accepts. Default
+	// DefaultResolutionCodes.
+	ResolutionCodes []string
+	// ReopenWindow is how long after resolution a caller or agent may
+	// reopen an incident. Default 7 days.
+	ReopenWindow time.Duration
+	// AutoCloseAfter is how long a resolved incident waits before Sweep
+	// closes it. Default 7 days; negative means never.
+	AutoCloseAfter time.Duration
+	// SLA is the SLA policy. Default sla.DefaultPolicy().
+	SLA *sla.Policy
+	// EscalationLevels is the highest hierarchical escalation level.
+	// Default 3 (team lead, service manager, head of IT).
+	EscalationLevels int
+	// MaxTier is the highest support tier. Default 3.
+	MaxTier int
+	// Authorizer, when set, is asked before every change.
+	Authorizer lifecycle.Authorizer
+	// Now is the clock. Default time.Now.
+	Now func() time.Time
+	// Logger receives what the desk cannot return, such as a child incident
+	// that a parent's resolution could not resolve. Default slog.Default().
+	Logger *slog.Logger
+}
+
+// Desk is the incident management service over a lifecycle.Store. It is
+// safe for concurrent use.
+//
+// Methods return *itil.ValidationError for bad input (naming the field),
+// *lifecycle.TransitionError when the incident's state does not allow the
+// action, lifecycle.ErrNotFound, lifecycle.ErrForbidden from the Authorizer,
+// and lifecycle.ErrConflict when a concurrent change won every retry. A
+// method that fails has changed nothing.
+type Desk struct {
+	proc  *lifecycle.Process[*Incident]
+	def   *lifecycle.Definition
+	cfg   Config
+	codes map[string]bool
+	links sync.Mutex // serializes parent links, so that two cannot make a cycle
+}
+
+// NewDesk returns a desk over st.
+func NewDesk(st lifecycle.Store, cfg Config) (*Desk, error) {
+	if cfg.Lifecycle == nil {
+		cfg.Lifecycle = DefaultLifecycle()
+	}
+	if _, err := cfg.Matrix.Priority(itil.ImpactHigh, itil.UrgencyHigh); err != nil {
+		cfg.Matrix = itil.DefaultMatrix()
+	}
+	if cfg.ResolutionCodes == nil {
+		cfg.ResolutionCodes = DefaultResolutionCodes
+	}
+	if len(cfg.ResolutionCodes) == 0 {
+		return nil, &itil.ValidationError{Field: "ResolutionCodes", Reason: "at least one code is required"}
+	}
+	if cfg.ReopenWindow == 0 {
+		cfg.ReopenWindow = 7 * 24 * time.Hour
+	}
+	if cfg.ReopenWindow < 0 {
+		return nil, &itil.ValidationError{Field: "ReopenWindow", Reason: "must not be negative"}
+	}
+	if cfg.AutoCloseAfter == 0 {
+		cfg.AutoCloseAfter = 7 * 24 * time.Hour
+	}
+	if cfg.SLA == nil {
+		cfg.SLA = sla.DefaultPolicy()
+	}
+	if err := cfg.SLA.Validate(); err != nil {
+		return nil, err
+	}
+	if cfg.EscalationLevels == 0 {
+		cfg.EscalationLevels = 3
+	}
+	if cfg.MaxTier == 0 {
+		cfg.MaxTier = 3
+	}
+	if cfg.EscalationLevels < 1 || cfg.MaxTier < 1 {
+		return nil, &itil.ValidationError{Field: "EscalationLevels", Reason: "levels and tiers start at 1"}
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Lifecycle.Name() != Kind {
+		return nil, &itil.ValidationError{Field: "Lifecycle", Reason: fmt.Sprintf("lifecycle is named %q, want %q", cfg.Lifecycle.Name(), Kind)}
+	}
+	d := &Desk{cfg: cfg, codes: make(map[string]bool)}
+	for i, c := range cfg.ResolutionCodes {
+		if c == "" {
+			return nil, &itil.ValidationError{Field: fmt.Sprintf("ResolutionCodes[%d]", i), Reason: "empty code"}
+		}
+		d.codes[c] = true
+	}
+	def, err := cfg.Lifecycle.With(lifecycle.WithGuard(d.guard), lifecycle.WithHook(d.enter))
+	if err != nil {
+		return nil, err
+	}
+	d.def = def
+	d.proc, err = lifecycle.NewProcess[Incident](st, def, lifecycle.ProcessConfig{
+		Prefix: "INC", Authorizer: cfg.Authorizer, Now: cfg.Now,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// Lifecycle returns the definition the desk runs, with its guards and hooks.
+func (d *Desk) Lifecycle() *lifecycle.Definition { return d.def }
+
+// Get returns the incident with the given ID.
+func (d *Desk) Get(ctx context.Context, id uuid.UUID) (*Incident, error) { return d.proc.Get(ctx, id) }
+
+// GetByNumber returns the incident with the given number (INC0000001).
+func (d *Desk) GetByNumber(ctx context.Context, number string) (*Incident, error) {
+	return d.proc.GetByNumber(ctx, number)
+}
+
+// Journal yields the incident's changes, oldest first.
+func (d *Desk) Journal(ctx context.Context, id uuid.UUID) iter.Seq2[lifecycle.Change, error] {
+	return d.proc.Journal(ctx, id)
+}
+
+// Note is a work note or a caller-visible comment, read from the journal.
+type Note struct {
+	At     time.Time
+	By     itil.Actor
+	Text   string
+	Public bool // a comment the caller sees; otherwise a work note
+}
+
+// Notes yields the incident's notes, oldest first: every journaled change
+// that carries text. With public set, only caller-visible comments.
+func (d *Desk) Notes(ctx context.Context, id uuid.UUID, public bool) iter.Seq2[Note, error] {
+	return func(yield func(Note, error) bool) {
+		for c, err := range d.proc.Journal(ctx, id) {
+			if err != nil {
+				yield(Note{}, err)
+				return
+			}
+			if c.Note == "" || (public && !c.Public) {
+				continue
+			}
+			if !yield(Note{At: c.At, By: c.Actor, Text: c.Note, Public: c.Public}, nil) {
+				return
+			}
+		}
+	}
+}
+
+// now returns the desk's current time.
+func (d *Desk) now() time.Time { return d.cfg.Now() }
+
+// eventTo returns the event that leads from state toward category cat:
+// preferred when the state allows it and it leads there, else the first
+// event the definition has for the way. ok is false when there is none.
+func (d *Desk) eventTo(state string, cat lifecycle.Category, preferred string) (string, bool) {
+	if to, ok := d.def.Target(preferred, state); ok && d.def.Category(to) == cat {
+		return preferred, true
+	}
+	if evs := d.def.EventsTo(state, cat); len(evs) > 0 {
+		return evs[0], true
+	}
+	return "", false
+}
+
+// transitionError reports that no event leads from the incident's state
+// toward what the caller asked.
+func (d *Desk) transitionError(event, state string) error {
+	return &lifecycle.TransitionError{Kind: Kind, Event: event, State: state, Allowed: d.def.Allowed(state)}
+}
+
+// by returns an action's actor, validated.
+func requireActor(by itil.Actor) error {
+	if by.ID == "" {
+		return &itil.ValidationError{Field: "by", Reason: "an actor is required"}
+	}
+	return nil
+}
+
+// validCI checks a list of CI names.
+func validCIs(field string, cis []string) error {
+	for i, ci := range cis {
+		if ci == "" {
+			return &itil.ValidationError{Field: fmt.Sprintf("%s[%d]", field, i), Reason: "empty CI name"}
+		}
+		if slices.Contains(cis[:i], ci) {
+			return &itil.ValidationError{Field: fmt.Sprintf("%s[%d]", field, i), Reason: fmt.Sprintf("CI %q listed twice", ci)}
+		}
+	}
+	return nil
+}

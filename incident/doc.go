@@ -1,0 +1,27 @@
+// Package incident is ITIL incident management: restore service as fast as
+// possible. A Desk over a lifecycle.Store opens incidents with a priority
+// from impact × urgency, assigns and escalates them, runs their response and
+// resolution SLA clocks on business calendars, handles major incidents and
+// parent/child outages, resolves, reopens and closes them, and measures the
+// desk (MTTA, MTTR, SLA attainment, backlog, reopen and first-contact rates).
+//
+//	desk, err := incident.NewDesk(memstore.New(memstore.Config{}), incident.Config{})
+//	inc, err := desk.Open(ctx, incident.Draft{Title: "VPN down", Caller: alice,
+//		Impact: itil.ImpactHigh, Urgency: itil.UrgencyHigh, CIs: []string{"vpn-gw-1"}})
+//	inc, err = desk.Assign(ctx, inc.ID, "network", "bob", dispatcher)
+//	inc, err = desk.Resolve(ctx, inc.ID, incident.Resolution{Code: "solved_permanently",
+//		Notes: "restarted the gateway"}, bob)
+//
+// The default lifecycle is new → assigned → in_progress ⇄ on_hold → resolved
+// → closed, with reopen, cancel and first-contact resolution (see
+// DefaultLifecycle). A host may extend it with its own states ("awaiting
+// vendor"); the desk reasons about states by category — it pauses the SLA in
+// any paused state, resolves through whichever event leads to a resolved
+// state — so the host's states work without code.
+//
+// Every change is journaled by the kernel: who, when, what, which fields. Work
+// notes and caller-visible comments are journal entries too (see Notes), so a
+// record stays small however long its history. SLA warnings and breaches are
+// raised once each, by the transition or the Sweep that first sees them, as
+// fields "sla.response" or "sla.resolution" of that journal entry.
+package incident

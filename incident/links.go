@@ -1,0 +1,117 @@
+package incident
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"slices"
+
+	"github.com/google/uuid"
+
+	"github.com/itil-go/itil"
+	"github.com/itil-go/itil/lifecycle"
+)
+
+// maxDepth bounds the walk up a chain of parents.
+const maxDepth = 64
+
+// LinkParent makes child a child of parent, as when many callers report one
+// outage. Both must be open; a child cannot be its own ancestor (ErrCycle).
+func (d *Desk) LinkParent(ctx context.Context, child, parent uuid.UUID, by itil.Actor) (*Incident, error) {
+	if err := requireActor(by); err != nil {
+		return nil, err
+	}
+	if child == parent {
+		return nil, fmt.Errorf("%w: an incident cannot be its own parent", ErrCycle)
+	}
+	d.links.Lock()
+	defer d.links.Unlock()
+	p, err := d.proc.Get(ctx, parent)
+	if err != nil {
+		return nil, fmt.Errorf("parent: %w", err)
+	}
+	if !p.Open() {
+		return nil, &itil.ValidationError{Field: "parent", Reason: fmt.Sprintf("%s is %s", p.Number, p.State)}
+	}
+	for anc, depth := p, 0; anc.Parent != uuid.Nil; depth++ {
+		if anc.Parent == child {
+			return nil, fmt.Errorf("%w: the child is already an ancestor of %s", ErrCycle, p.Number)
+		}
+		if depth == maxDepth {
+			return nil, &itil.ValidationError{Field: "parent", Reason: fmt.Sprintf("more than %d ancestors", maxDepth)}
+		}
+		if anc, err = d.proc.Get(ctx, anc.Parent); err != nil {
+			return nil, fmt.Errorf("ancestor: %w", err)
+		}
+	}
+	return d.proc.Fire(ctx, child, lifecycle.Action[*Incident]{Name: "link_parent", Actor: by, Note: "child of " + p.Number,
+		Apply: func(inc *Incident, ed *lifecycle.Edit) error {
+			if !inc.Open() {
+				return d.transitionError("link_parent", inc.State)
+			}
+			lifecycle.Set(ed, "parent", &inc.Parent, p.ID)
+			return nil
+		}})
+}
+
+// UnlinkParent makes the incident stand alone again.
+func (d *Desk) UnlinkParent(ctx context.Context, child uuid.UUID, by itil.Actor) (*Incident, error) {
+	if err := requireActor(by); err != nil {
+		return nil, err
+	}
+	d.links.Lock()
+	defer d.links.Unlock()
+	return d.proc.Fire(ctx, child, lifecycle.Action[*Incident]{Name: "unlink_parent", Actor: by,
+		Apply: func(inc *Incident, ed *lifecycle.Edit) error {
+			if inc.Parent == uuid.Nil {
+				return &itil.ValidationError{Field: "parent", Reason: "the incident has no parent"}
+			}
+			lifecycle.Set(ed, "parent", &inc.Parent, uuid.Nil)
+			return nil
+		}})
+}
+
+// Children yields the incident's children.
+func (d *Desk) Children(ctx context.Context, parent uuid.UUID) iter.Seq2[*Incident, error] {
+	return d.Find(ctx, Query{Parent: parent})
+}
+
+// Link records a link from the incident to a problem or change record, or
+// removes it with remove set. Linking twice, or removing a link that is not
+// there, is a *itil.ValidationError.
+func (d *Desk) Link(ctx context.Context, id uuid.UUID, ref itil.Ref, remove bool, by itil.Actor) (*Incident, error) {
+	if err := ref.Validate("ref"); err != nil {
+		return nil, err
+	}
+	if ref.Kind != "problem" && ref.Kind != "change" {
+		return nil, &itil.ValidationError{Field: "ref.kind", Reason: fmt.Sprintf("incidents link to problems and changes, not %q", ref.Kind)}
+	}
+	if err := requireActor(by); err != nil {
+		return nil, err
+	}
+	name := "link_" + ref.Kind
+	if remove {
+		name = "unlink_" + ref.Kind
+	}
+	return d.proc.Fire(ctx, id, lifecycle.Action[*Incident]{Name: name, Actor: by, Note: ref.String(),
+		Apply: func(inc *Incident, ed *lifecycle.Edit) error {
+			list := &inc.Problems
+			if ref.Kind == "change" {
+				list = &inc.Changes
+			}
+			i := slices.IndexFunc(*list, func(r itil.Ref) bool { return r.ID == ref.ID })
+			switch {
+			case !remove && i >= 0:
+				return &itil.ValidationError{Field: "ref", Reason: fmt.Sprintf("%s is already linked", ref)}
+			case remove && i < 0:
+				return &itil.ValidationError{Field: "ref", Reason: fmt.Sprintf("%s is not linked", ref)}
+			case remove:
+				*list = slices.Delete(slices.Clone(*list), i, i+1)
+				ed.Field(ref.Kind+"s", ref.String(), "")
+			default:
+				*list = append(slices.Clone(*list), ref)
+				ed.Field(ref.Kind+"s", "", ref.String())
+			}
+			return nil
+		}})
+}

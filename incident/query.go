@@ -1,0 +1,76 @@
+package incident
+
+import (
+	"context"
+	"iter"
+
+	"github.com/google/uuid"
+
+	"github.com/itil-go/itil"
+	"github.com/itil-go/itil/lifecycle"
+)
+
+// Query selects incidents. Zero fields do not filter; the set ones must all
+// hold.
+type Query struct {
+	// Open keeps incidents that still need work (open or paused states).
+	Open bool
+	// Categories keeps incidents whose state is in one of these categories.
+	Categories []lifecycle.Category
+	// States keeps incidents in one of these states.
+	States   []string
+	Priority itil.Priority
+	Group    string
+	Assignee string
+	Caller   string
+	CI       string
+	Category string
+	Major    Major
+	Parent   uuid.UUID
+	Problem  uuid.UUID
+	// After and Limit page through the results: pass the last ID of one
+	// page as After for the next.
+	After uuid.UUID
+	Limit int
+}
+
+func (q Query) where() []lifecycle.Cond {
+	var w []lifecycle.Cond
+	cats := q.Categories
+	if q.Open {
+		cats = append(cats[:len(cats):len(cats)], lifecycle.Open, lifecycle.Paused)
+	}
+	if len(cats) > 0 {
+		names := make([]string, len(cats))
+		for i, c := range cats {
+			names[i] = c.String()
+		}
+		w = append(w, lifecycle.Eq("state_category", names...))
+	}
+	if len(q.States) > 0 {
+		w = append(w, lifecycle.Eq("state", q.States...))
+	}
+	if q.Priority != 0 {
+		w = append(w, lifecycle.Eq("priority", q.Priority.String()))
+	}
+	for _, kv := range [...][2]string{
+		{"group", q.Group}, {"assignee", q.Assignee}, {"caller", q.Caller},
+		{"ci", q.CI}, {"category", q.Category}, {"major", string(q.Major)},
+	} {
+		if kv[1] != "" {
+			w = append(w, lifecycle.Eq(kv[0], kv[1]))
+		}
+	}
+	if q.Parent != uuid.Nil {
+		w = append(w, lifecycle.Eq("parent", q.Parent.String()))
+	}
+	if q.Problem != uuid.Nil {
+		w = append(w, lifecycle.Eq("problem", q.Problem.String()))
+	}
+	return w
+}
+
+// Find yields the incidents that match q, oldest first.
+func (d *Desk) Find(ctx context.Context, q Query) iter.Seq2[*Incident, error] {
+	return d.proc.Find(ctx, lifecycle.Query{Where: q.where(), After: q.After, Limit: q.Limit})
+}

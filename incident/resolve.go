@@ -1,0 +1,139 @@
+package incident
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/google/uuid"
+
+	"github.com/itil-go/itil"
+	"github.com/itil-go/itil/lifecycle"
+)
+
+// Resolve resolves an incident: a resolution code from the desk's set and
+// notes are required. An incident resolved straight from the initial or an
+// assigned state, never reassigned nor escalated, counts as resolved at
+// first contact. Resolving a parent then resolves its open children with the
+// parent's resolution; a child that cannot be resolved then is logged and
+// left for Sweep, which retries.
+func (d *Desk) Resolve(ctx context.Context, id uuid.UUID, res Resolution, by itil.Actor) (*Incident, error) {
+	if err := requireActor(by); err != nil {
+		return nil, err
+	}
+	res.By = by.ID
+	inc, err := d.resolve(ctx, id, res, by, "")
+	if err != nil {
+		return nil, err
+	}
+	d.resolveChildren(ctx, inc)
+	return inc, nil
+}
+
+func (d *Desk) resolve(ctx context.Context, id uuid.UUID, res Resolution, by itil.Actor, note string) (*Incident, error) {
+	return d.proc.Fire(ctx, id, lifecycle.Action[*Incident]{
+		EventFor: func(inc *Incident) string {
+			if ev, ok := d.eventTo(inc.State, lifecycle.Resolved, EventResolve); ok {
+				return ev
+			}
+			return EventResolve
+		},
+		Actor: by, Note: note,
+		Apply: func(inc *Incident, ed *lifecycle.Edit) error {
+			lifecycle.Set(ed, "resolution.code", &inc.Resolution.Code, res.Code)
+			lifecycle.Set(ed, "resolution.notes", &inc.Resolution.Notes, res.Notes)
+			lifecycle.Set(ed, "resolution.by", &inc.Resolution.By, res.By)
+			first := (inc.State == d.def.Initial().Name || inc.State == StateAssigned) &&
+				inc.Reassignments == 0 && inc.Escalations == 0 && inc.EscalationLevel == 0 && inc.Reopens == 0
+			lifecycle.Set(ed, "first_contact", &inc.FirstContact, first)
+			return nil
+		},
+	})
+}
+
+// resolveChildren resolves the open children of a resolved parent with its
+// resolution. Failures are logged; Sweep tries again.
+func (d *Desk) resolveChildren(ctx context.Context, parent *Incident) int {
+	var ids []uuid.UUID
+	for child, err := range d.proc.Find(ctx, lifecycle.Query{Where: []lifecycle.Cond{
+		lifecycle.Eq("parent", parent.ID.String()),
+		lifecycle.Eq("state_category", lifecycle.Open.String(), lifecycle.Paused.String()),
+	}}) {
+		if err != nil {
+			d.cfg.Logger.WarnContext(ctx, "finding children of a resolved incident", slog.String("incident", parent.Number), slog.Any("error", err))
+			return 0
+		}
+		ids = append(ids, child.ID)
+	}
+	n := 0
+	by := itil.System("incident-desk")
+	for _, cid := range ids {
+		_, err := d.resolve(ctx, cid, parent.Resolution, by, "resolved with parent "+parent.Number)
+		if err != nil {
+			d.cfg.Logger.WarnContext(ctx, "resolving a child with its parent", slog.String("incident", parent.Number),
+				slog.String("child", cid.String()), slog.Any("error", err))
+			continue
+		}
+		n++
+	}
+	return n
+}
+
+// Reopen takes a resolved incident back into work, within the reopen
+// window; after it the error is a *WindowError. Its resolution is cleared
+// and the SLA resolution clock runs on from the time it had accrued.
+func (d *Desk) Reopen(ctx context.Context, id uuid.UUID, reason string, by itil.Actor) (*Incident, error) {
+	if reason == "" {
+		return nil, &itil.ValidationError{Field: "reason", Reason: "say why the incident is reopened"}
+	}
+	if err := requireActor(by); err != nil {
+		return nil, err
+	}
+	return d.proc.Fire(ctx, id, lifecycle.Action[*Incident]{
+		EventFor: func(inc *Incident) string {
+			if inc.StateCategory != lifecycle.Resolved {
+				return EventReopen
+			}
+			ev, _ := d.eventTo(inc.State, lifecycle.Open, EventReopen)
+			return ev
+		},
+		Actor: by, Note: reason, Public: true,
+		Apply: func(inc *Incident, ed *lifecycle.Edit) error {
+			lifecycle.Set(ed, "reopens", &inc.Reopens, inc.Reopens+1)
+			lifecycle.Set(ed, "resolution.code", &inc.Resolution.Code, "")
+			lifecycle.Set(ed, "resolution.notes", &inc.Resolution.Notes, "")
+			lifecycle.Set(ed, "resolution.by", &inc.Resolution.By, "")
+			lifecycle.Set(ed, "first_contact", &inc.FirstContact, false)
+			return nil
+		},
+	})
+}
+
+// Close closes a resolved incident.
+func (d *Desk) Close(ctx context.Context, id uuid.UUID, by itil.Actor) (*Incident, error) {
+	return d.toCategory(ctx, id, lifecycle.Closed, EventClose, "", by)
+}
+
+// Cancel cancels an incident that was logged in error; reason is required.
+func (d *Desk) Cancel(ctx context.Context, id uuid.UUID, reason string, by itil.Actor) (*Incident, error) {
+	if reason == "" {
+		return nil, &itil.ValidationError{Field: "reason", Reason: "say why the incident is cancelled"}
+	}
+	return d.toCategory(ctx, id, lifecycle.Cancelled, EventCancel, reason, by)
+}
+
+// toCategory fires whichever event leads from the incident's state to a
+// state of category cat, preferring the named one.
+func (d *Desk) toCategory(ctx context.Context, id uuid.UUID, cat lifecycle.Category, preferred, note string, by itil.Actor) (*Incident, error) {
+	if err := requireActor(by); err != nil {
+		return nil, err
+	}
+	return d.proc.Fire(ctx, id, lifecycle.Action[*Incident]{
+		EventFor: func(inc *Incident) string {
+			if ev, ok := d.eventTo(inc.State, cat, preferred); ok {
+				return ev
+			}
+			return preferred
+		},
+		Actor: by, Note: note,
+	})
+}

@@ -1,0 +1,125 @@
+package incident
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/google/uuid"
+
+	"github.com/itil-go/itil"
+	"github.com/itil-go/itil/lifecycle"
+)
+
+// Assign gives the incident to group and, optionally, one of its members.
+// A new incident moves to assigned; an incident already being worked keeps
+// its state, and a change of group counts as a reassignment.
+func (d *Desk) Assign(ctx context.Context, id uuid.UUID, group, assignee string, by itil.Actor) (*Incident, error) {
+	if group == "" {
+		return nil, &itil.ValidationError{Field: "group", Reason: "required"}
+	}
+	if err := requireActor(by); err != nil {
+		return nil, err
+	}
+	return d.proc.Fire(ctx, id, lifecycle.Action[*Incident]{
+		EventFor: func(inc *Incident) string {
+			if _, ok := d.def.Target(EventAssign, inc.State); ok {
+				return EventAssign
+			}
+			return ""
+		},
+		Name:  "reassign",
+		Actor: by,
+		Apply: func(inc *Incident, ed *lifecycle.Edit) error {
+			if !inc.Open() {
+				return d.transitionError(EventAssign, inc.State)
+			}
+			if inc.Group != "" && inc.Group != group {
+				lifecycle.Set(ed, "reassignments", &inc.Reassignments, inc.Reassignments+1)
+			}
+			lifecycle.Set(ed, "group", &inc.Group, group)
+			lifecycle.Set(ed, "assignee", &inc.Assignee, assignee)
+			return nil
+		},
+	})
+}
+
+// Start takes the incident in progress, optionally naming who works it.
+func (d *Desk) Start(ctx context.Context, id uuid.UUID, by itil.Actor) (*Incident, error) {
+	if err := requireActor(by); err != nil {
+		return nil, err
+	}
+	return d.proc.Fire(ctx, id, lifecycle.Action[*Incident]{Event: EventStart, Actor: by,
+		Apply: func(inc *Incident, ed *lifecycle.Edit) error {
+			if inc.Assignee == "" {
+				lifecycle.Set(ed, "assignee", &inc.Assignee, by.ID)
+			}
+			return nil
+		}})
+}
+
+// Hold puts the incident on hold waiting for reason; its resolution clock
+// pauses.
+func (d *Desk) Hold(ctx context.Context, id uuid.UUID, reason HoldReason, note string, by itil.Actor) (*Incident, error) {
+	if !slices.Contains(holdReasons, reason) {
+		return nil, &itil.ValidationError{Field: "hold_reason", Reason: fmt.Sprintf("unknown hold reason %q (want awaiting_caller, awaiting_vendor or awaiting_change)", reason)}
+	}
+	if err := requireActor(by); err != nil {
+		return nil, err
+	}
+	return d.proc.Fire(ctx, id, lifecycle.Action[*Incident]{Event: EventHold, Actor: by, Note: note,
+		Apply: func(inc *Incident, ed *lifecycle.Edit) error {
+			lifecycle.Set(ed, "hold_reason", &inc.HoldReason, reason)
+			return nil
+		}})
+}
+
+// Resume takes a paused incident back into work, whatever paused state it
+// is in.
+func (d *Desk) Resume(ctx context.Context, id uuid.UUID, note string, by itil.Actor) (*Incident, error) {
+	if err := requireActor(by); err != nil {
+		return nil, err
+	}
+	return d.proc.Fire(ctx, id, lifecycle.Action[*Incident]{
+		EventFor: func(inc *Incident) string {
+			if inc.StateCategory != lifecycle.Paused {
+				return EventResume // not allowed: reported as a transition error
+			}
+			ev, _ := d.eventTo(inc.State, lifecycle.Open, EventResume)
+			return ev
+		},
+		Actor: by, Note: note,
+	})
+}
+
+// Comment adds a comment the caller sees. When the caller comments on an
+// incident on hold awaiting the caller, it returns to work.
+func (d *Desk) Comment(ctx context.Context, id uuid.UUID, text string, by itil.Actor) (*Incident, error) {
+	if text == "" {
+		return nil, &itil.ValidationError{Field: "text", Reason: "required"}
+	}
+	if err := requireActor(by); err != nil {
+		return nil, err
+	}
+	return d.proc.Fire(ctx, id, lifecycle.Action[*Incident]{
+		EventFor: func(inc *Incident) string {
+			if by.ID == inc.Caller.ID && inc.StateCategory == lifecycle.Paused && inc.HoldReason == AwaitingCaller {
+				ev, _ := d.eventTo(inc.State, lifecycle.Open, EventResume)
+				return ev
+			}
+			return ""
+		},
+		Name: "comment", Actor: by, Note: text, Public: true,
+	})
+}
+
+// WorkNote adds a note for the people working the incident.
+func (d *Desk) WorkNote(ctx context.Context, id uuid.UUID, text string, by itil.Actor) (*Incident, error) {
+	if text == "" {
+		return nil, &itil.ValidationError{Field: "text", Reason: "required"}
+	}
+	if err := requireActor(by); err != nil {
+		return nil, err
+	}
+	return d.proc.Fire(ctx, id, lifecycle.Action[*Incident]{Name: "work_note", Actor: by, Note: text})
+}
