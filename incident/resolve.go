@@ -21,7 +21,7 @@ func (d *Desk) Resolve(ctx context.Context, id uuid.UUID, res Resolution, by iti
 		return nil, err
 	}
 	res.By = by.ID
-	inc, err := d.resolve(ctx, id, res, by, "")
+	inc, err := d.resolve(ctx, id, res, by, "", true)
 	if err != nil {
 		return nil, err
 	}
@@ -29,7 +29,10 @@ func (d *Desk) Resolve(ctx context.Context, id uuid.UUID, res Resolution, by iti
 	return inc, nil
 }
 
-func (d *Desk) resolve(ctx context.Context, id uuid.UUID, res Resolution, by itil.Actor, note string) (*Incident, error) {
+// resolve resolves one incident; contact says whether this resolution is
+// someone's own work on it (which may count as first contact), not a
+// parent's resolution passed down.
+func (d *Desk) resolve(ctx context.Context, id uuid.UUID, res Resolution, by itil.Actor, note string, contact bool) (*Incident, error) {
 	return d.proc.Fire(ctx, id, lifecycle.Action[*Incident]{
 		EventFor: func(inc *Incident) string {
 			if ev, ok := d.eventTo(inc.State, lifecycle.Resolved, EventResolve); ok {
@@ -42,7 +45,7 @@ func (d *Desk) resolve(ctx context.Context, id uuid.UUID, res Resolution, by iti
 			lifecycle.Set(ed, "resolution.code", &inc.Resolution.Code, res.Code)
 			lifecycle.Set(ed, "resolution.notes", &inc.Resolution.Notes, res.Notes)
 			lifecycle.Set(ed, "resolution.by", &inc.Resolution.By, res.By)
-			first := (inc.State == d.def.Initial().Name || inc.State == StateAssigned) &&
+			first := contact && (inc.State == d.def.Initial().Name || inc.State == StateAssigned) &&
 				inc.Reassignments == 0 && inc.Escalations == 0 && inc.EscalationLevel == 0 && inc.Reopens == 0
 			lifecycle.Set(ed, "first_contact", &inc.FirstContact, first)
 			return nil
@@ -67,7 +70,7 @@ func (d *Desk) resolveChildren(ctx context.Context, parent *Incident) int {
 	n := 0
 	by := itil.System("incident-desk")
 	for _, cid := range ids {
-		_, err := d.resolve(ctx, cid, parent.Resolution, by, "resolved with parent "+parent.Number)
+		_, err := d.resolve(ctx, cid, parent.Resolution, by, "resolved with parent "+parent.Number, false)
 		if err != nil {
 			d.cfg.Logger.WarnContext(ctx, "resolving a child with its parent", slog.String("incident", parent.Number),
 				slog.String("child", cid.String()), slog.Any("error", err))

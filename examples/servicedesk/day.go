@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/itil-go/itil"
+	"github.com/itil-go/itil/incident"
+	"github.com/itil-go/itil/lifecycle"
+	"github.com/itil-go/itil/lifecycle/notify"
+	"github.com/itil-go/itil/lifecycle/sla"
+)
+
+// The people of the day.
+var (
+	alice   = itil.Actor{ID: "alice", Name: "Alice (sales)"}
+	carol   = itil.Actor{ID: "carol", Name: "Carol (finance)"}
+	dan     = itil.Actor{ID: "dan", Name: "Dan (service desk)", Groups: []string{"service-desk"}}
+	bob     = itil.Actor{ID: "bob", Name: "Bob (network)", Groups: []string{"network"}}
+	manager = itil.Actor{ID: "mia", Name: "Mia (major incident manager)", Groups: []string{"major-incident"}}
+)
+
+// day holds the scenario's services and prints its timeline.
+type day struct {
+	w      io.Writer
+	clock  *clock
+	desk   *incident.Desk
+	policy *sla.Policy
+	disp   *lifecycle.Dispatcher
+	bus    *notify.Bus
+}
+
+func newDay(ctx context.Context, w io.Writer, st lifecycle.Store) (*day, error) {
+	c := &clock{now: time.Date(2026, 11, 23, 8, 55, 0, 0, time.UTC)} // a Monday
+	policy := sla.DefaultPolicy()
+	desk, err := incident.NewDesk(st, incident.Config{Now: c.Now, SLA: policy})
+	if err != nil {
+		return nil, err
+	}
+	bus := notify.NewBus()
+	disp, err := lifecycle.NewDispatcher(st, []lifecycle.Subscription{{Name: "servicedesk-bus", Notifier: bus}},
+		lifecycle.DispatcherConfig{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		return nil, err
+	}
+	d := &day{w: w, clock: c, desk: desk, policy: policy, disp: disp, bus: bus}
+	// The major incident team is paged on major incident events, and
+	// everyone hears of SLA warnings and breaches.
+	bus.Subscribe(notify.Filter{Events: []string{incident.EventMajorProposed, incident.EventMajorAccepted}},
+		func(_ context.Context, ch lifecycle.Change) error {
+			d.notice("page major-incident team: %s %s (%s)", ch.Number, strings.ReplaceAll(ch.Event, "_", " "), ch.Note)
+			return nil
+		})
+	bus.Subscribe(notify.Filter{Events: []string{incident.EventSLAWarning, incident.EventSLABreach}},
+		func(_ context.Context, ch lifecycle.Change) error {
+			for _, f := range ch.Fields {
+				d.notice("SLA %s on %s: %s clock", f.New, ch.Number, strings.TrimPrefix(f.Field, "sla."))
+			}
+			return nil
+		})
+	return d, nil
+}
+
+// say prints a timeline line at the simulated time.
+func (d *day) say(format string, args ...any) {
+	fmt.Fprintf(d.w, "%s  %s\n", d.clock.Now().Format("15:04"), fmt.Sprintf(format, args...))
+}
+
+// notice prints a notification delivered through the outbox.
+func (d *day) notice(format string, args ...any) {
+	fmt.Fprintf(d.w, "        ↳ %s\n", fmt.Sprintf(format, args...))
+}
+
+// deliver drains the outbox to the bus, as a host's background dispatcher
+// would.
+func (d *day) deliver(ctx context.Context) error { return d.disp.Drain(ctx) }
+
+func (d *day) play(ctx context.Context) error {
+	fmt.Fprintln(d.w, "A day at the service desk (Monday 23 November 2026, simulated clock)")
+	fmt.Fprintln(d.w)
+	for _, step := range []func(context.Context) error{d.outage, d.summary} {
+		if err := step(ctx); err != nil {
+			return err
+		}
+		if err := d.deliver(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
