@@ -1,0 +1,40 @@
+package itil_test
+
+import (
+	"os"
+	"regexp"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/itil-go/itil/incident"
+	"github.com/itil-go/itil/lifecycle"
+)
+
+// readmeDiagrams are the lifecycles whose diagrams the README shows, by the
+// name of their marker.
+var readmeDiagrams = map[string]func() *lifecycle.Definition{
+	"incident": incident.DefaultLifecycle,
+}
+
+// TestReadmeDiagrams keeps the README's Mermaid diagrams equal to what the
+// code draws. Run with -update to rewrite them.
+func TestReadmeDiagrams(t *testing.T) {
+	data, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	readme := string(data)
+	for name, def := range readmeDiagrams {
+		block := "<!-- mermaid:" + name + " -->\n```mermaid\n" + def().Mermaid() + "```\n<!-- /mermaid:" + name + " -->"
+		re := regexp.MustCompile(`(?s)<!-- mermaid:` + name + ` -->.*?<!-- /mermaid:` + name + ` -->`)
+		require.True(t, re.MatchString(readme), "README.md lacks the markers for %s", name)
+		if *update {
+			readme = re.ReplaceAllLiteralString(readme, block)
+			continue
+		}
+		assert.Contains(t, readme, block, "the %s diagram is stale: go test -run TestReadmeDiagrams -update .", name)
+	}
+	if *update {
+		require.NoError(t, os.WriteFile("README.md", []byte(readme), 0o644))
+	}
+}
