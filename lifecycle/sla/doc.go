@@ -1,0 +1,65 @@
+// Package sla measures service level targets (SLA, OLA) in business time:
+// working hours per weekday in a time zone, less holidays.
+//
+// The package is pure: it keeps no store and reads no clock. A Calendar is
+// configuration; a Clock, and the Set of a record's response and resolution
+// clocks, are plain state that lives inside the record and round-trips
+// through JSON with it, so a restarted host resumes every clock where it was.
+// Every method takes the current time.
+//
+// # Calendars
+//
+// A Calendar answers three questions, each without walking the span:
+// IsWorking(t), Elapsed(from, to) (business time between two instants) and
+// Add(from, d) (the instant d of business time after from: a deadline).
+//
+//	berlin, _ := time.LoadLocation("Europe/Berlin")
+//	cal, err := sla.NewCalendar(sla.CalendarConfig{
+//		Zone: berlin,
+//		Hours: sla.Weekdays(
+//			sla.Interval{Start: 8 * time.Hour, End: 12 * time.Hour},
+//			sla.Interval{Start: 13 * time.Hour, End: 17 * time.Hour}),
+//		Holidays: []sla.Date{{Year: 2026, Month: time.December, Day: 25}},
+//	})
+//	due := cal.Add(opened, 8*time.Hour) // one working day later
+//
+// The zero CalendarConfig, the zero Calendar, a nil *Calendar and Always()
+// are all 24x7 in UTC. Calendars decode from JSON with the zone's IANA name:
+//
+//	{"zone": "Europe/Berlin",
+//	 "hours": {"monday": ["08:00-12:00", "13:00-17:00"], "tuesday": […], …},
+//	 "holidays": ["2026-12-25", "2026-12-26"]}
+//
+// # Clocks
+//
+// A Clock measures one target: Start, Pause, Resume, Stop and Retarget move
+// it, Elapsed, Remaining and Percent read it, and Check returns the warning
+// (at 75% by default) and the breach once each, when they fall due. A
+// priority change retargets the clock and keeps the time accrued.
+//
+// # Use in a process
+//
+// A process keeps a Set in its entity and one Policy (targets per priority,
+// calendars) in its configuration; DefaultPolicy is a common setup. After
+// every transition, and on every sweep, it calls Set.Apply with the record's
+// facts and journals the crossings it returns:
+//
+//	type Incident struct {
+//		lifecycle.Record
+//		Priority itil.Priority `json:"priority"`
+//		Assignee string        `json:"assignee,omitempty"`
+//		SLA      sla.Set       `json:"sla"`
+//	}
+//
+//	crossings, err := inc.SLA.Apply(policy, sla.Facts{
+//		Priority:  inc.Priority,
+//		Category:  inc.Category,
+//		Responded: inc.Assignee != "",
+//	}, now)
+//	for _, c := range crossings {
+//		// journal "sla_" + c.Kind.String() for clock c.Clock, due at c.At
+//	}
+//
+// Set.Next tells when the record's next crossing is due, for a sweep that
+// visits only the records it needs to.
+package sla
