@@ -29,6 +29,7 @@ type Firing struct {
 	Edit *Edit
 
 	def     *Definition
+	tr      *transition
 	hookErr error
 }
 
@@ -102,8 +103,7 @@ func (d *Definition) enterState(ctx context.Context, e *fsm.Event) {
 // checkRequired checks the fields the event and, on entry, its target state
 // require.
 func (f *Firing) checkRequired() error {
-	tr := f.def.next[[2]string{f.Event, f.From}]
-	for _, name := range tr.requires {
+	for _, name := range f.tr.requires {
 		if err := requireField(f.Entity, name, "event "+f.Event+" to state "+f.To); err != nil {
 			return err
 		}

@@ -307,7 +307,7 @@ func (p *Process[T]) apply(ctx context.Context, t T, a Action[T]) (T, error) {
 			From: from, To: to,
 			FromCategory: tr.fromCat, ToCategory: toCat,
 			Actor: a.Actor, Note: a.Note, At: now, Edit: ed,
-			def: p.def,
+			def: p.def, tr: tr,
 		}
 		if err := p.def.fire(ctx, f); err != nil {
 			return zero, err
@@ -336,12 +336,8 @@ func (p *Process[T]) authorize(ctx context.Context, req AuthRequest) error {
 }
 
 func (p *Process[T]) change(rec *Record, event, from string, by itil.Actor, note string, at time.Time, fields []FieldChange) Change {
-	id, err := uuid.NewV7()
-	if err != nil {
-		id = uuid.New()
-	}
 	return Change{
-		ID: id, Kind: rec.Kind, RecordID: rec.ID, Number: rec.Number, Version: rec.Version,
+		ID: newChangeID(at), Kind: rec.Kind, RecordID: rec.ID, Number: rec.Number, Version: rec.Version,
 		Event: event, From: from, To: rec.State, Actor: by, At: at, Note: note, Fields: fields,
 	}
 }

@@ -16,7 +16,10 @@ import (
 // the same atomic write as the record, assigning Change.Seq, so that a record
 // is never saved without its journal entry and notification, nor the reverse.
 // A store must not keep the entity or the *Change it is given beyond the call:
-// it copies what it keeps.
+// it copies what it keeps. On success it writes the assigned Seq back into
+// the *Change, which must not be nil. Callers may read and write the store
+// while they iterate a Find or Journal: a store must not hold a lock or a
+// connection across a yield that such a call would need.
 type Store interface {
 	// NextNumber returns the next number in prefix's sequence, starting at 1.
 	// Numbers are never handed out twice, even when the write that asked for
@@ -32,7 +35,8 @@ type Store interface {
 	Get(ctx context.Context, id uuid.UUID, zero func() Entity) (Entity, error)
 
 	// Update replaces the stored record with e if the stored version equals
-	// expect, and appends ch to the log, atomically. A different stored
+	// expect, and appends ch to the log, atomically. The record's ID and
+	// Kind never change. A different stored
 	// version yields ErrConflict, a missing record ErrNotFound; either way
 	// nothing is written.
 	Update(ctx context.Context, e Entity, expect int64, ch *Change) error
@@ -64,7 +68,8 @@ type Query struct {
 	New func() Entity
 }
 
-// Cond holds when the record has attribute Key with any of Values.
+// Cond holds when the record has attribute Key with any of Values. A Cond
+// with no values matches nothing.
 type Cond struct {
 	Key    string
 	Values []string
@@ -79,13 +84,16 @@ func Eq(key string, values ...string) Cond { return Cond{Key: key, Values: value
 // each change in order, and a holder that dies leaves the rest to the next.
 type Outbox interface {
 	// Claim leases consumer to holder for lease and returns up to limit
-	// changes after the consumer's cursor, in log order. A consumer seen for
+	// changes after the consumer's cursor, in log order (a limit of zero or
+	// less means a store-chosen batch, 100 in memstore). A consumer seen for
 	// the first time starts at the beginning of the log. If another holder's
 	// lease is live, Claim returns ErrLeased. Claiming again before the lease
 	// ends renews it and returns the same changes again.
 	Claim(ctx context.Context, consumer, holder string, limit int, lease time.Duration) ([]Change, error)
 	// Ack moves the consumer's cursor to seq (the last change delivered) and
-	// keeps the lease. It returns ErrLeased if holder no longer holds it.
+	// keeps the lease; a seq at or before the cursor leaves it where it is.
+	// It returns ErrLeased if holder's lease has ended, even when no one else
+	// has claimed since.
 	Ack(ctx context.Context, consumer, holder string, seq int64) error
 	// Release ends holder's lease on consumer, so that another holder may
 	// claim it at once. Releasing a lease one does not hold does nothing.

@@ -43,11 +43,13 @@ type Store struct {
 	cursors map[string]*cursor
 	changed chan struct{}    // closed on the next write; nil when nobody waits
 	scratch []lifecycle.Attr // reused by Update under mu
+	sets    []*idSet         // reused by reindex under mu
 }
 
 type entry struct {
 	e     lifecycle.Entity
 	attrs []lifecycle.Attr // indexed attributes, record-level ones included
+	sets  []*idSet         // sets[i] is the index set of attrs[i]
 	seqs  []int64          // the record's journal: positions in log
 }
 
@@ -116,11 +118,12 @@ func (s *Store) Create(ctx context.Context, e lifecycle.Entity, ch *lifecycle.Ch
 	if _, ok := s.records[r.ID]; ok {
 		return fmt.Errorf("%s %s: %w", r.Kind, r.ID, lifecycle.ErrExists)
 	}
-	en := &entry{e: c, attrs: attrs}
+	en := &entry{e: c, attrs: attrs, sets: make([]*idSet, len(attrs))}
 	s.records[r.ID] = en
 	s.kindSet(r.Kind).add(r.ID)
-	for _, a := range attrs {
-		s.indexSet(r.Kind, a).add(r.ID)
+	for i, a := range attrs {
+		en.sets[i] = s.indexSet(r.Kind, a)
+		en.sets[i].add(r.ID)
 	}
 	s.appendLocked(en, ch)
 	return nil
@@ -189,32 +192,45 @@ func (s *Store) Update(ctx context.Context, e lifecycle.Entity, expect int64, ch
 	if v := en.e.Base().Version; v != expect {
 		return fmt.Errorf("%s %s: stored version %d, expected %d: %w", r.Kind, r.Number, v, expect, lifecycle.ErrConflict)
 	}
-	old := en.attrs
-	attrs := attrsOf(c, s.scratch[:0])
-	s.scratch = attrs[:0]
-	if !slices.Equal(old, attrs) {
-		kind := en.e.Base().Kind
-		for _, a := range old {
-			if !slices.Contains(attrs, a) {
-				if set := s.index[indexKey{kind, a.Key, a.Value}]; set != nil {
-					set.remove(r.ID) // an emptied set is kept: its value will likely return
-				}
-			}
-		}
-		for _, a := range attrs {
-			if !slices.Contains(old, a) {
-				s.indexSet(kind, a).add(r.ID)
-			}
-		}
-		if len(old) == len(attrs) {
-			copy(old, attrs)
-		} else {
-			en.attrs = slices.Clone(attrs)
-		}
+	if attrs := attrsOf(c, s.scratch[:0]); !slices.Equal(en.attrs, attrs) {
+		s.reindex(en, attrs)
+	} else {
+		s.scratch = attrs[:0]
 	}
 	en.e = c
 	s.appendLocked(en, ch)
 	return nil
+}
+
+// reindex moves en from the index sets of its attributes to those of attrs,
+// which live in s.scratch: attributes kept keep their sets, and only the
+// values new to the record are looked up.
+func (s *Store) reindex(en *entry, attrs []lifecycle.Attr) {
+	id, kind := en.e.Base().ID, en.e.Base().Kind
+	sets := s.sets[:0]
+	for _, a := range attrs {
+		if j := slices.Index(en.attrs, a); j >= 0 {
+			sets = append(sets, en.sets[j])
+			continue
+		}
+		set := s.indexSet(kind, a)
+		set.add(id)
+		sets = append(sets, set)
+	}
+	for j, a := range en.attrs {
+		if !slices.Contains(attrs, a) {
+			en.sets[j].remove(id) // an emptied set is kept: its value will likely return
+		}
+	}
+	if len(en.attrs) == len(attrs) {
+		copy(en.attrs, attrs)
+		copy(en.sets, sets)
+		s.scratch, s.sets = attrs[:0], sets[:0]
+		return
+	}
+	// The record keeps these slices; the next update gets fresh scratch.
+	en.attrs, en.sets = attrs, sets
+	s.scratch, s.sets = nil, nil
 }
 
 // Journal implements lifecycle.Store.
