@@ -3,6 +3,7 @@ package lifecycle
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -42,21 +43,31 @@ type firingTx struct {
 	change Change
 }
 
+// release returns tx to d's pool. Everything in it is overwritten at its
+// next use; only the entity is let go now, so the pool does not keep it.
 func (tx *firingTx) release(d *Definition) {
-	clear(tx.edit.fields)
-	fields := tx.edit.fields[:0]
-	*tx = firingTx{}
-	tx.edit.fields = fields
+	tx.firing.Entity = nil
+	tx.edit.fields = tx.edit.fields[:0]
 	d.firings.Put(tx)
 }
+
+// String says what a firing is, for errors: "event resolve to state resolved".
+func (f *Firing) String() string { return "event " + f.Event + " to state " + f.To }
+
+// entering is what requires the fields of a state a record starts in.
+type entering string
+
+func (s entering) String() string { return "state " + string(s) }
 
 // fire runs f.Event through a pooled looplab/fsm machine: guards in the
 // before-event callback, hooks in the enter-state callback.
 func (d *Definition) fire(ctx context.Context, f *Firing) error {
-	m := d.pool.Get().(*fsm.FSM)
-	defer d.pool.Put(m)
-	m.SetState(f.From)
-	err := m.Event(ctx, f.Event, f)
+	mc := d.pool.Get().(*machine)
+	mc.firing = f
+	mc.fsm.SetState(f.From)
+	err := mc.fsm.Event(ctx, f.Event)
+	mc.firing = nil
+	d.pool.Put(mc)
 	if err != nil {
 		var noTransition fsm.NoTransitionError
 		var canceled fsm.CanceledError
@@ -76,8 +87,14 @@ func (d *Definition) fire(ctx context.Context, f *Firing) error {
 	return err
 }
 
-func (d *Definition) beforeEvent(ctx context.Context, e *fsm.Event) {
-	f := e.Args[0].(*Firing)
+// machine is one pooled looplab/fsm machine of a definition. Its callbacks
+// read the firing in hand from it, so no argument is boxed per event.
+type machine struct {
+	fsm    *fsm.FSM
+	firing *Firing
+}
+
+func (d *Definition) beforeEvent(ctx context.Context, f *Firing, e *fsm.Event) {
 	if err := f.checkRequired(); err != nil {
 		e.Cancel(err)
 		return
@@ -90,8 +107,7 @@ func (d *Definition) beforeEvent(ctx context.Context, e *fsm.Event) {
 	}
 }
 
-func (d *Definition) enterState(ctx context.Context, e *fsm.Event) {
-	f := e.Args[0].(*Firing)
+func (d *Definition) enterState(ctx context.Context, f *Firing) {
 	for _, h := range d.hooks {
 		if err := h(ctx, f); err != nil {
 			f.hookErr = err
@@ -104,7 +120,7 @@ func (d *Definition) enterState(ctx context.Context, e *fsm.Event) {
 // require.
 func (f *Firing) checkRequired() error {
 	for _, name := range f.tr.requires {
-		if err := requireField(f.Entity, name, "event "+f.Event+" to state "+f.To); err != nil {
+		if err := requireField(f.Entity, name, f); err != nil {
 			return err
 		}
 	}
@@ -112,24 +128,24 @@ func (f *Firing) checkRequired() error {
 }
 
 // requireField reports a *itil.ValidationError naming field when e does not
-// hold a value for it.
-func requireField(e Entity, field, by string) error {
+// hold a value for it. by says what requires it: a *Firing, or a string.
+func requireField(e Entity, field string, by fmt.Stringer) error {
 	if custom, ok := strings.CutPrefix(field, "fields."); ok {
 		if e.Base().Fields[custom] == "" {
-			return &itil.ValidationError{Field: field, Reason: "required by " + by}
+			return &itil.ValidationError{Field: field, Reason: "required by " + by.String()}
 		}
 		return nil
 	}
 	fc, ok := e.(FieldChecker)
 	if !ok {
-		return &itil.ValidationError{Field: field, Reason: "required by " + by + ", but the record has no such field"}
+		return &itil.ValidationError{Field: field, Reason: "required by " + by.String() + ", but the record has no such field"}
 	}
 	set, known := fc.FieldSet(field)
 	switch {
 	case !known:
-		return &itil.ValidationError{Field: field, Reason: "required by " + by + ", but the record has no such field"}
+		return &itil.ValidationError{Field: field, Reason: "required by " + by.String() + ", but the record has no such field"}
 	case !set:
-		return &itil.ValidationError{Field: field, Reason: "required by " + by}
+		return &itil.ValidationError{Field: field, Reason: "required by " + by.String()}
 	}
 	return nil
 }

@@ -149,7 +149,7 @@ func (p *Process[T]) Create(ctx context.Context, t T, by itil.Actor, note string
 	rec.Version = 1
 	rec.CreatedAt, rec.UpdatedAt = now, now
 	for _, name := range init.Requires {
-		if err := requireField(t, name, "state "+init.Name); err != nil {
+		if err := requireField(t, name, entering(init.Name)); err != nil {
 			return zero, err
 		}
 	}

@@ -1,7 +1,7 @@
 package memstore
 
 import (
-	"bytes"
+	"encoding/binary"
 	"slices"
 
 	"github.com/google/uuid"
@@ -20,17 +20,55 @@ type idSet struct {
 	n      int
 }
 
-func cmpID(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) }
-
-// block returns the index of the block that holds id or should.
-func (s *idSet) block(id uuid.UUID) int {
-	i, _ := slices.BinarySearchFunc(s.blocks, id, func(b []uuid.UUID, id uuid.UUID) int {
-		return cmpID(b[len(b)-1], id)
-	})
-	if i == len(s.blocks) && i > 0 {
-		i--
+// cmpID orders IDs as their bytes do, comparing eight bytes at a time.
+func cmpID(a, b uuid.UUID) int {
+	if x, y := binary.BigEndian.Uint64(a[:8]), binary.BigEndian.Uint64(b[:8]); x != y {
+		if x < y {
+			return -1
+		}
+		return 1
 	}
-	return i
+	x, y := binary.BigEndian.Uint64(a[8:]), binary.BigEndian.Uint64(b[8:])
+	switch {
+	case x < y:
+		return -1
+	case x > y:
+		return 1
+	}
+	return 0
+}
+
+// search returns the position of id in the sorted slice b, or where it would
+// be inserted, and whether it is there.
+func search(b []uuid.UUID, id uuid.UUID) (int, bool) {
+	lo, hi := 0, len(b)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if cmpID(b[m], id) < 0 {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo, lo < len(b) && b[lo] == id
+}
+
+// block returns the index of the block that holds id or should: the first
+// whose last ID is not below id, or the last block.
+func (s *idSet) block(id uuid.UUID) int {
+	lo, hi := 0, len(s.blocks)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if b := s.blocks[m]; len(b) > 0 && cmpID(b[len(b)-1], id) < 0 {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo == len(s.blocks) && lo > 0 {
+		lo--
+	}
+	return lo
 }
 
 func (s *idSet) add(id uuid.UUID) {
@@ -44,7 +82,7 @@ func (s *idSet) add(id uuid.UUID) {
 	}
 	bi := s.block(id)
 	b := s.blocks[bi]
-	j, found := slices.BinarySearchFunc(b, id, cmpID)
+	j, found := search(b, id)
 	if found {
 		return
 	}
@@ -66,7 +104,7 @@ func (s *idSet) remove(id uuid.UUID) {
 	}
 	bi := s.block(id)
 	b := s.blocks[bi]
-	j, found := slices.BinarySearchFunc(b, id, cmpID)
+	j, found := search(b, id)
 	if !found {
 		return
 	}
@@ -94,7 +132,7 @@ func (s *idSet) seek(id uuid.UUID) *iterator {
 		return it
 	}
 	it.bi = s.block(id)
-	j, found := slices.BinarySearchFunc(s.blocks[it.bi], id, cmpID)
+	j, found := search(s.blocks[it.bi], id)
 	if found {
 		j++
 	}

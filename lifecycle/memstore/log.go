@@ -3,6 +3,7 @@ package memstore
 import (
 	"encoding/binary"
 	"errors"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -73,9 +74,10 @@ func encodeChange(b []byte, c *lifecycle.Change) []byte {
 	} else {
 		b = append(b, 0)
 	}
-	at, _ := c.At.MarshalBinary() // fails only for zone offsets no clock produces
-	b = binary.AppendUvarint(b, uint64(len(at)))
-	b = append(b, at...)
+	_, offset := c.At.Zone()
+	b = binary.AppendVarint(b, c.At.Unix())
+	b = binary.AppendUvarint(b, uint64(c.At.Nanosecond()))
+	b = binary.AppendVarint(b, int64(offset))
 	b = appendString(b, c.Note)
 	if c.Public {
 		b = append(b, 1)
@@ -161,9 +163,13 @@ func decodeChange(b []byte) (lifecycle.Change, error) {
 	if sys := r.bytes(1); len(sys) == 1 {
 		c.Actor.System = sys[0] == 1
 	}
-	if at := r.bytes(int(r.uvarint())); r.err == nil {
-		if err := c.At.UnmarshalBinary(at); err != nil {
-			return c, err
+	sec, nsec, offset := r.varint(), r.uvarint(), r.varint()
+	if r.err == nil {
+		// The instant and its offset survive; a named zone reads back as a
+		// fixed one, UTC as UTC.
+		c.At = time.Unix(sec, int64(nsec)).UTC()
+		if offset != 0 {
+			c.At = c.At.In(time.FixedZone("", int(offset)))
 		}
 	}
 	c.Note = r.string()

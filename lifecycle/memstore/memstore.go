@@ -43,7 +43,6 @@ type Store struct {
 	cursors map[string]*cursor
 	changed chan struct{}    // closed on the next write; nil when nobody waits
 	scratch []lifecycle.Attr // reused by Update under mu
-	sets    []*idSet         // reused by reindex under mu
 }
 
 type entry struct {
@@ -192,45 +191,54 @@ func (s *Store) Update(ctx context.Context, e lifecycle.Entity, expect int64, ch
 	if v := en.e.Base().Version; v != expect {
 		return fmt.Errorf("%s %s: stored version %d, expected %d: %w", r.Kind, r.Number, v, expect, lifecycle.ErrConflict)
 	}
-	if attrs := attrsOf(c, s.scratch[:0]); !slices.Equal(en.attrs, attrs) {
+	attrs := attrsOf(c, s.scratch[:0])
+	if !slices.Equal(en.attrs, attrs) {
 		s.reindex(en, attrs)
-	} else {
-		s.scratch = attrs[:0]
 	}
+	s.scratch = attrs[:0]
 	en.e = c
 	s.appendLocked(en, ch)
 	return nil
 }
 
-// reindex moves en from the index sets of its attributes to those of attrs,
-// which live in s.scratch: attributes kept keep their sets, and only the
-// values new to the record are looked up.
+// reindex moves en from the index sets of its attributes to those of attrs.
+// Entities list their attributes in a stable order, so an attribute that
+// keeps its place and value keeps its set, and only changed values are
+// looked up; a list that changes length is rebuilt.
 func (s *Store) reindex(en *entry, attrs []lifecycle.Attr) {
-	id, kind := en.e.Base().ID, en.e.Base().Kind
-	sets := s.sets[:0]
-	for _, a := range attrs {
-		if j := slices.Index(en.attrs, a); j >= 0 {
-			sets = append(sets, en.sets[j])
-			continue
+	if len(attrs) == len(en.attrs) {
+		id, kind := en.e.Base().ID, en.e.Base().Kind
+		moved := false
+		for i, a := range attrs {
+			if old := en.attrs[i]; a != old {
+				en.sets[i].remove(id) // an emptied set is kept: its value will likely return
+				moved = moved || slices.Contains(attrs, old)
+				en.sets[i] = s.indexSet(kind, a)
+				en.sets[i].add(id)
+				en.attrs[i] = a
+			}
 		}
-		set := s.indexSet(kind, a)
-		set.add(id)
-		sets = append(sets, set)
-	}
-	for j, a := range en.attrs {
-		if !slices.Contains(attrs, a) {
-			en.sets[j].remove(id) // an emptied set is kept: its value will likely return
+		if moved {
+			// A value that only changed place (two CIs swapped) was removed
+			// from a set that must still hold the record.
+			for _, set := range en.sets {
+				set.add(id)
+			}
 		}
-	}
-	if len(en.attrs) == len(attrs) {
-		copy(en.attrs, attrs)
-		copy(en.sets, sets)
-		s.scratch, s.sets = attrs[:0], sets[:0]
 		return
 	}
-	// The record keeps these slices; the next update gets fresh scratch.
-	en.attrs, en.sets = attrs, sets
-	s.scratch, s.sets = nil, nil
+	id, kind := en.e.Base().ID, en.e.Base().Kind
+	for j, a := range en.attrs {
+		if !slices.Contains(attrs, a) {
+			en.sets[j].remove(id)
+		}
+	}
+	sets := make([]*idSet, len(attrs))
+	for i, a := range attrs {
+		sets[i] = s.indexSet(kind, a)
+		sets[i].add(id)
+	}
+	en.attrs, en.sets = slices.Clone(attrs), sets
 }
 
 // Journal implements lifecycle.Store.
