@@ -1,0 +1,184 @@
+package problem_test
+
+import (
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/itil-go/itil/incident"
+	"github.com/itil-go/itil/problem"
+)
+
+// knownErrors opens the known errors the search tests look for.
+type knownErrors struct {
+	vpn, mail, printer, plain *problem.Problem
+}
+
+func (f *fixture) knownErrors(t *testing.T) knownErrors {
+	t.Helper()
+	ctx := t.Context()
+	publish := func(p *problem.Problem, workaround string) *problem.Problem {
+		t.Helper()
+		p, err := f.mgr.PublishWorkaround(ctx, p.ID, workaround, carol)
+		require.NoError(t, err)
+		return p
+	}
+	var k knownErrors
+	k.vpn = publish(f.open(t, func(dr *problem.Draft) {
+		dr.Title = "VPN tunnels drop under load"
+		dr.Description = "Remote users lose the VPN connection every few minutes."
+	}), "Reconnect through the web VPN portal.")
+	k.mail = publish(f.open(t, func(dr *problem.Draft) {
+		dr.Title = "Mail delivery delayed"
+		dr.Category, dr.CIs = "email", []string{"mail-1"}
+	}), "Send large attachments as links.")
+	p := f.open(t, func(dr *problem.Draft) {
+		dr.Title = "Printer queue stalls"
+		dr.Category, dr.CIs = "printing", []string{"print-1", "vpn-gw-1"}
+	})
+	var err error
+	k.printer, err = f.mgr.RecordCause(ctx, p.ID, problem.Cause{RootCause: "The spooler holds sockets open to the VPN gateway"}, carol)
+	require.NoError(t, err)
+	k.plain = f.open(t, func(dr *problem.Draft) { dr.Title = "VPN client crashes on start" }) // not a known error
+	return k
+}
+
+func hitIDs(hits []problem.Hit) []uuid.UUID {
+	out := make([]uuid.UUID, len(hits))
+	for i, h := range hits {
+		out[i] = h.Problem.ID
+	}
+	return out
+}
+
+func TestSearchKnownErrors(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, problem.Config{})
+	k := f.knownErrors(t)
+	search := func(q problem.KnownErrorQuery) []problem.Hit {
+		t.Helper()
+		hits, err := f.mgr.Search(t.Context(), q)
+		require.NoError(t, err)
+		return hits
+	}
+
+	hits := search(problem.KnownErrorQuery{Text: "VPN connection drops"})
+	assert.Equal(t, []uuid.UUID{k.vpn.ID, k.printer.ID}, hitIDs(hits), "ranked by words matched; never a problem that is not a known error")
+	assert.Equal(t, []string{"vpn", "connection", "drop"}, hits[0].Words)
+	assert.Equal(t, []string{"vpn"}, hits[1].Words)
+
+	assert.Equal(t, []uuid.UUID{k.vpn.ID}, hitIDs(search(problem.KnownErrorQuery{Text: "web portal"})), "the workaround is searched")
+	assert.Equal(t, []uuid.UUID{k.printer.ID}, hitIDs(search(problem.KnownErrorQuery{Text: "spooler"})), "the root cause is searched")
+	assert.Equal(t, []uuid.UUID{k.vpn.ID}, hitIDs(search(problem.KnownErrorQuery{Text: "vpn", Limit: 1})))
+	assert.Equal(t, []uuid.UUID{k.vpn.ID, k.printer.ID}, hitIDs(search(problem.KnownErrorQuery{CI: "vpn-gw-1"})))
+	assert.Equal(t, []uuid.UUID{k.printer.ID}, hitIDs(search(problem.KnownErrorQuery{Text: "vpn", Category: "printing"})))
+	assert.Equal(t, []uuid.UUID{k.mail.ID}, hitIDs(search(problem.KnownErrorQuery{Text: "ATTACHMENTS", CI: "mail-1"})), "words are lower-cased")
+	assert.Empty(t, search(problem.KnownErrorQuery{Text: "attachments", CI: "vpn-gw-1"}))
+	assert.Empty(t, search(problem.KnownErrorQuery{Text: "keyboard"}))
+
+	// A closed problem is history: found only on request.
+	_, err := f.mgr.Cancel(t.Context(), k.mail.ID, "the mail system was replaced", carol)
+	require.NoError(t, err)
+	assert.Empty(t, search(problem.KnownErrorQuery{Text: "attachments"}))
+	assert.Equal(t, []uuid.UUID{k.mail.ID}, hitIDs(search(problem.KnownErrorQuery{Text: "attachments", IncludeClosed: true})))
+}
+
+func TestSearchBadInput(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, problem.Config{})
+	tests := []struct {
+		name  string
+		q     problem.KnownErrorQuery
+		field string
+	}{
+		{"nothing", problem.KnownErrorQuery{}, "text"},
+		{"only stop words", problem.KnownErrorQuery{Text: "it is not on"}, "text"},
+		{"negative limit", problem.KnownErrorQuery{Text: "vpn", Limit: -1}, "limit"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := f.mgr.Search(t.Context(), tt.q)
+			requireValidation(t, err, tt.field)
+		})
+	}
+}
+
+func TestMatchIncident(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, problem.Config{})
+	ctx := t.Context()
+	k := f.knownErrors(t)
+	match := func(dr incident.Draft) []uuid.UUID {
+		t.Helper()
+		inc, err := f.desk.Open(ctx, dr)
+		require.NoError(t, err)
+		ps, err := f.mgr.Match(ctx, inc)
+		require.NoError(t, err)
+		return problemIDs(ps)
+	}
+	dr := incidentDraft() // "VPN drops every few minutes" on vpn-gw-1, network
+	assert.Equal(t, []uuid.UUID{k.vpn.ID, k.printer.ID}, match(dr), "words and CIs in common, best first")
+
+	dr.CIs, dr.Category = nil, ""
+	assert.Equal(t, []uuid.UUID{k.vpn.ID}, match(dr), "two words without a CI or category in common")
+
+	dr.Title = "VPN is slow"
+	assert.Empty(t, match(dr), "one word alone is not enough")
+	dr.Category = "network"
+	assert.Equal(t, []uuid.UUID{k.vpn.ID}, match(dr), "one word and the category")
+
+	dr = incidentDraft()
+	dr.Title, dr.Description = "Keyboard broken", ""
+	assert.Empty(t, match(dr), "a CI alone is not enough")
+
+	_, err := f.mgr.Match(ctx, nil)
+	requireValidation(t, err, "incident")
+}
+
+func TestMatchThenLink(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, problem.Config{})
+	ctx := t.Context()
+	k := f.knownErrors(t)
+	inc := f.openIncident(t)
+	ps, err := f.mgr.Match(ctx, inc)
+	require.NoError(t, err)
+	require.NotEmpty(t, ps)
+	require.Equal(t, k.vpn.ID, ps[0].ID)
+	p, err := f.mgr.LinkIncident(ctx, ps[0].ID, inc.ID, bob)
+	require.NoError(t, err)
+	assert.True(t, p.HasIncident(inc.ID))
+	assert.Equal(t, []uuid.UUID{p.ID}, refIDs(f.getIncident(t, inc.ID).Problems))
+}
+
+func TestKnownErrorIndexIsRebuiltFromTheStore(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, problem.Config{})
+	ctx := t.Context()
+	k := f.knownErrors(t)
+
+	restarted := f.restart(t)
+	hits, err := restarted.Search(ctx, problem.KnownErrorQuery{Text: "VPN connection drops"})
+	require.NoError(t, err)
+	assert.Equal(t, []uuid.UUID{k.vpn.ID, k.printer.ID}, hitIDs(hits))
+
+	// A known error that another manager records is seen after Reindex.
+	p, err := f.mgr.RecordCause(ctx, k.plain.ID, problem.Cause{RootCause: "a race at start-up"}, carol)
+	require.NoError(t, err)
+	hits, err = restarted.Search(ctx, problem.KnownErrorQuery{Text: "crashes"})
+	require.NoError(t, err)
+	assert.Empty(t, hits)
+	require.NoError(t, restarted.Reindex(ctx))
+	hits, err = restarted.Search(ctx, problem.KnownErrorQuery{Text: "crashes"})
+	require.NoError(t, err)
+	assert.Equal(t, []uuid.UUID{p.ID}, hitIDs(hits))
+
+	// One that another manager closed is dropped as soon as it is read.
+	_, err = f.mgr.Cancel(ctx, k.vpn.ID, "merged into the gateway project", carol)
+	require.NoError(t, err)
+	hits, err = restarted.Search(ctx, problem.KnownErrorQuery{Text: "VPN connection drops"})
+	require.NoError(t, err)
+	assert.Equal(t, []uuid.UUID{k.printer.ID, p.ID}, hitIDs(hits))
+}

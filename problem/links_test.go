@@ -1,0 +1,301 @@
+package problem_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/itil-go/itil"
+	"github.com/itil-go/itil/incident"
+	"github.com/itil-go/itil/lifecycle"
+	"github.com/itil-go/itil/problem"
+)
+
+func TestLinkIncidentBothSides(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, problem.Config{})
+	ctx := t.Context()
+	p := f.open(t)
+	inc := f.openIncident(t)
+
+	p, err := f.mgr.LinkIncident(ctx, p.ID, inc.ID, carol)
+	require.NoError(t, err)
+	require.Len(t, p.Incidents, 1)
+	assert.Equal(t, itil.Ref{Kind: incident.Kind, ID: inc.ID, Number: inc.Number}, p.Incidents[0])
+	assert.True(t, p.HasIncident(inc.ID))
+	inc = f.getIncident(t, inc.ID)
+	assert.Equal(t, []itil.Ref{{Kind: problem.Kind, ID: p.ID, Number: p.Number}}, inc.Problems)
+
+	pj := named(problemJournal(t, f.mgr, p.ID), "link_incident")
+	require.Len(t, pj, 1)
+	assert.Equal(t, []lifecycle.FieldChange{{Field: "incidents", New: "incident:" + inc.Number}}, pj[0].Fields)
+	assert.Equal(t, carol.ID, pj[0].Actor.ID)
+	ij := named(incidentJournal(t, f.desk, inc.ID), "link_problem")
+	require.Len(t, ij, 1)
+	assert.Equal(t, carol.ID, ij[0].Actor.ID)
+
+	var linked []uuid.UUID
+	for got, err := range f.mgr.Incidents(ctx, p.ID) {
+		require.NoError(t, err)
+		linked = append(linked, got.ID)
+	}
+	assert.Equal(t, []uuid.UUID{inc.ID}, linked)
+	var found []*problem.Problem
+	for got, err := range f.mgr.Find(ctx, problem.Query{Incident: inc.ID}) {
+		require.NoError(t, err)
+		found = append(found, got)
+	}
+	assert.Equal(t, []uuid.UUID{p.ID}, problemIDs(found))
+}
+
+func TestManyIncidentsToOneProblem(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, problem.Config{})
+	p := f.open(t)
+	var want []uuid.UUID
+	for _, st := range []string{incident.StateNew, incident.StateInProgress, incident.StateOnHold, incident.StateResolved} {
+		inc := f.incidentIn(t, st)
+		var err error
+		p, err = f.mgr.LinkIncident(t.Context(), p.ID, inc.ID, carol)
+		require.NoError(t, err, "an incident %s may be linked", st)
+		want = append(want, inc.ID)
+	}
+	assert.Equal(t, want, refIDs(p.Incidents))
+
+	// One incident may be linked to several problems too.
+	other := f.open(t)
+	other, err := f.mgr.LinkIncident(t.Context(), other.ID, want[0], carol)
+	require.NoError(t, err)
+	assert.Len(t, f.getIncident(t, want[0]).Problems, 2)
+}
+
+func TestLinkIncidentBadInput(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		setup func(t *testing.T, f *fixture, p *problem.Problem) (uuid.UUID, itil.Actor)
+		check func(t *testing.T, err error)
+	}{
+		{"twice", func(t *testing.T, f *fixture, p *problem.Problem) (uuid.UUID, itil.Actor) {
+			inc := f.openIncident(t)
+			_, err := f.mgr.LinkIncident(t.Context(), p.ID, inc.ID, carol)
+			require.NoError(t, err)
+			return inc.ID, carol
+		}, func(t *testing.T, err error) { requireValidation(t, err, "incident") }},
+		{"closed incident", func(t *testing.T, f *fixture, _ *problem.Problem) (uuid.UUID, itil.Actor) {
+			return f.incidentIn(t, incident.StateClosed).ID, carol
+		}, func(t *testing.T, err error) { requireValidation(t, err, "incident") }},
+		{"cancelled incident", func(t *testing.T, f *fixture, _ *problem.Problem) (uuid.UUID, itil.Actor) {
+			return f.incidentIn(t, incident.StateCancelled).ID, carol
+		}, func(t *testing.T, err error) { requireValidation(t, err, "incident") }},
+		{"unknown incident", func(t *testing.T, f *fixture, _ *problem.Problem) (uuid.UUID, itil.Actor) {
+			return uuid.Must(uuid.NewV7()), carol
+		}, func(t *testing.T, err error) { require.ErrorIs(t, err, lifecycle.ErrNotFound) }},
+		{"no actor", func(t *testing.T, f *fixture, _ *problem.Problem) (uuid.UUID, itil.Actor) {
+			return f.openIncident(t).ID, itil.Actor{}
+		}, func(t *testing.T, err error) { requireValidation(t, err, "by") }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t, problem.Config{})
+			p := f.open(t)
+			id, by := tt.setup(t, f, p)
+			p = f.getProblem(t, p.ID)
+			pn := len(problemJournal(t, f.mgr, p.ID))
+			var inc *incident.Incident
+			var in int
+			if got, err := f.desk.Get(t.Context(), id); err == nil {
+				inc, in = got, len(incidentJournal(t, f.desk, id))
+			}
+
+			_, err := f.mgr.LinkIncident(t.Context(), p.ID, id, by)
+			tt.check(t, err)
+
+			assert.Equal(t, p, f.getProblem(t, p.ID), "the problem is unchanged")
+			assert.Len(t, problemJournal(t, f.mgr, p.ID), pn)
+			if inc != nil {
+				assert.Equal(t, inc, f.getIncident(t, id), "the incident is unchanged")
+				assert.Len(t, incidentJournal(t, f.desk, id), in)
+			}
+		})
+	}
+}
+
+func TestUnlinkIncident(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, problem.Config{})
+	ctx := t.Context()
+	p := f.open(t)
+	inc := f.openIncident(t)
+	_, err := f.mgr.LinkIncident(ctx, p.ID, inc.ID, carol)
+	require.NoError(t, err)
+
+	p, err = f.mgr.UnlinkIncident(ctx, p.ID, inc.ID, carol)
+	require.NoError(t, err)
+	assert.Empty(t, p.Incidents)
+	assert.Empty(t, f.getIncident(t, inc.ID).Problems)
+	assert.Len(t, named(problemJournal(t, f.mgr, p.ID), "unlink_incident"), 1)
+	assert.Len(t, named(incidentJournal(t, f.desk, inc.ID), "unlink_problem"), 1)
+
+	_, err = f.mgr.UnlinkIncident(ctx, p.ID, inc.ID, carol)
+	requireValidation(t, err, "incident")
+
+	// Linking again after unlinking is fine.
+	p, err = f.mgr.LinkIncident(ctx, p.ID, inc.ID, carol)
+	require.NoError(t, err)
+	assert.Len(t, p.Incidents, 1)
+}
+
+// refuse is an Authorizer that refuses the named events while on is set.
+type refuse struct {
+	on     atomic.Bool
+	events []string
+}
+
+func (r *refuse) Authorize(_ context.Context, req lifecycle.AuthRequest) error {
+	for _, ev := range r.events {
+		if r.on.Load() && req.Event == ev {
+			return &lifecycle.ForbiddenError{Actor: req.Actor.ID, Event: ev, Reason: "refused by the test"}
+		}
+	}
+	return nil
+}
+
+func TestLinkIncidentUndoesTheIncidentSide(t *testing.T) {
+	t.Parallel()
+	auth := &refuse{events: []string{"link_incident"}}
+	auth.on.Store(true)
+	f := newFixture(t, problem.Config{Authorizer: auth})
+	p := f.open(t)
+	inc := f.openIncident(t)
+
+	_, err := f.mgr.LinkIncident(t.Context(), p.ID, inc.ID, carol)
+	require.ErrorIs(t, err, lifecycle.ErrForbidden)
+	assert.NotErrorIs(t, err, problem.ErrOneSided)
+
+	assert.Empty(t, f.getProblem(t, p.ID).Incidents)
+	assert.Empty(t, f.getIncident(t, inc.ID).Problems, "the incident's side is undone")
+	ij := incidentJournal(t, f.desk, inc.ID)
+	assert.Len(t, named(ij, "link_problem"), 1)
+	assert.Len(t, named(ij, "unlink_problem"), 1)
+}
+
+func TestLinkIncidentReportsALinkLeftOnOneSide(t *testing.T) {
+	t.Parallel()
+	pauth := &refuse{events: []string{"link_incident"}}
+	dauth := &refuse{events: []string{"unlink_problem"}}
+	pauth.on.Store(true)
+	dauth.on.Store(true)
+	f := newFixtureWithDesk(t, problem.Config{Authorizer: pauth}, incident.Config{Authorizer: dauth})
+	p := f.open(t)
+	inc := f.openIncident(t)
+
+	_, err := f.mgr.LinkIncident(t.Context(), p.ID, inc.ID, carol)
+	require.ErrorIs(t, err, problem.ErrOneSided)
+	require.ErrorIs(t, err, lifecycle.ErrForbidden, "the problem side's error")
+	var le *problem.LinkError
+	require.ErrorAs(t, err, &le)
+	assert.Equal(t, "link", le.Op)
+	assert.Equal(t, p.ID, le.Problem.ID)
+	assert.Equal(t, inc.ID, le.Incident.ID)
+	require.ErrorIs(t, le.Undo, lifecycle.ErrForbidden)
+	assert.Len(t, f.getIncident(t, inc.ID).Problems, 1, "left on the incident's side")
+
+	// Linking again completes the link.
+	pauth.on.Store(false)
+	p, err = f.mgr.LinkIncident(t.Context(), p.ID, inc.ID, carol)
+	require.NoError(t, err)
+	assert.Equal(t, []uuid.UUID{inc.ID}, refIDs(p.Incidents))
+	assert.Len(t, f.getIncident(t, inc.ID).Problems, 1)
+}
+
+func TestUnlinkIncidentRestoresTheIncidentSide(t *testing.T) {
+	t.Parallel()
+	auth := &refuse{events: []string{"unlink_incident"}}
+	f := newFixture(t, problem.Config{Authorizer: auth})
+	p := f.open(t)
+	inc := f.openIncident(t)
+	_, err := f.mgr.LinkIncident(t.Context(), p.ID, inc.ID, carol)
+	require.NoError(t, err)
+	auth.on.Store(true)
+
+	_, err = f.mgr.UnlinkIncident(t.Context(), p.ID, inc.ID, carol)
+	require.ErrorIs(t, err, lifecycle.ErrForbidden)
+	assert.Len(t, f.getProblem(t, p.ID).Incidents, 1)
+	assert.Len(t, f.getIncident(t, inc.ID).Problems, 1, "the incident's side is restored")
+}
+
+func TestLinkChange(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, problem.Config{})
+	ctx := t.Context()
+	p := f.open(t)
+	chg := itil.Ref{Kind: "change", ID: uuid.Must(uuid.NewV7()), Number: "CHG0000001"}
+
+	p, err := f.mgr.LinkChange(ctx, p.ID, chg, false, carol)
+	require.NoError(t, err)
+	assert.Equal(t, []itil.Ref{chg}, p.Changes)
+	_, err = f.mgr.LinkChange(ctx, p.ID, chg, false, carol)
+	requireValidation(t, err, "change")
+	_, err = f.mgr.LinkChange(ctx, p.ID, itil.Ref{Kind: "incident", ID: chg.ID}, false, carol)
+	requireValidation(t, err, "change.kind")
+	_, err = f.mgr.LinkChange(ctx, p.ID, itil.Ref{Kind: "change"}, false, carol)
+	requireValidation(t, err, "change.id")
+
+	p, err = f.mgr.LinkChange(ctx, p.ID, chg, true, carol)
+	require.NoError(t, err)
+	assert.Empty(t, p.Changes)
+	_, err = f.mgr.LinkChange(ctx, p.ID, chg, true, carol)
+	requireValidation(t, err, "change")
+}
+
+// TestConcurrentLinks links many incidents to one problem at once, and the
+// same incident many times: every incident ends up linked once, on both
+// sides.
+func TestConcurrentLinks(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, problem.Config{})
+	p := f.open(t)
+	incs := make([]*incident.Incident, 8)
+	for i := range incs {
+		incs[i] = f.openIncident(t)
+	}
+	var wg sync.WaitGroup
+	var ok, dup atomic.Int32
+	for _, inc := range incs {
+		for range 3 {
+			wg.Go(func() {
+				_, err := f.mgr.LinkIncident(context.Background(), p.ID, inc.ID, carol)
+				var ve *itil.ValidationError
+				switch {
+				case err == nil:
+					ok.Add(1)
+				case errors.As(err, &ve):
+					dup.Add(1)
+				default:
+					t.Errorf("linking %s: %v", inc.Number, err)
+				}
+			})
+		}
+		wg.Go(func() {
+			_, err := f.mgr.Search(context.Background(), problem.KnownErrorQuery{Text: "vpn"})
+			assert.NoError(t, err)
+		})
+	}
+	wg.Wait()
+	assert.EqualValues(t, len(incs), ok.Load())
+	assert.EqualValues(t, 2*len(incs), dup.Load())
+	p = f.getProblem(t, p.ID)
+	assert.Len(t, p.Incidents, len(incs))
+	for _, inc := range incs {
+		assert.True(t, p.HasIncident(inc.ID))
+		assert.Len(t, f.getIncident(t, inc.ID).Problems, 1)
+	}
+}

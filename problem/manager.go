@@ -1,0 +1,237 @@
+package problem
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/itil-go/itil"
+	"github.com/itil-go/itil/incident"
+	"github.com/itil-go/itil/lifecycle"
+)
+
+// ResolvePolicy says what resolving a problem does to its open incidents.
+type ResolvePolicy uint8
+
+// The resolve policies. The zero value means NotifyIncidents.
+const (
+	// NotifyIncidents adds a work note and a caller-visible comment about
+	// the fix to every open linked incident and leaves them to their desk.
+	NotifyIncidents ResolvePolicy = iota + 1
+	// ResolveIncidents resolves every open linked incident with
+	// Config.IncidentResolutionCode and the fix as notes. An incident that
+	// cannot be resolved is notified instead, and the failure logged.
+	ResolveIncidents
+)
+
+// String returns "notify" or "resolve".
+func (p ResolvePolicy) String() string {
+	switch p {
+	case NotifyIncidents:
+		return "notify"
+	case ResolveIncidents:
+		return "resolve"
+	}
+	return fmt.Sprintf("policy(%d)", uint8(p))
+}
+
+// Config configures a Manager. The zero value means the defaults.
+type Config struct {
+	// Lifecycle is the problem lifecycle. Default DefaultLifecycle(). A
+	// host's extended or loaded definition works as long as it keeps the
+	// default's event names; the manager reasons about its states by
+	// category.
+	Lifecycle *lifecycle.Definition
+	// Matrix derives priority from impact and urgency. Default
+	// itil.DefaultMatrix().
+	Matrix itil.PriorityMatrix
+	// ResolutionCodes are the codes problems close with. Default
+	// DefaultResolutionCodes.
+	ResolutionCodes []string
+	// OnResolve says what resolving a problem does to its open incidents.
+	// Default NotifyIncidents.
+	OnResolve ResolvePolicy
+	// IncidentResolutionCode is the code ResolveIncidents resolves incidents
+	// with; it must be one of the incident desk's codes. Default
+	// "solved_permanently".
+	IncidentResolutionCode string
+	// MatchWords is how many words of an incident's title and description
+	// Match needs in common with a known error that shares none of its CIs
+	// and not its category. Default 2.
+	MatchWords int
+	// Authorizer, when set, is asked before every change to a problem.
+	Authorizer lifecycle.Authorizer
+	// Now is the clock. Default time.Now.
+	Now func() time.Time
+	// Logger receives what the manager cannot return, such as an incident
+	// that a published workaround could not reach. Default slog.Default().
+	Logger *slog.Logger
+}
+
+// Manager is the problem management service over a lifecycle.Store, working
+// with an incident desk over the same or another store. It keeps the known
+// error database as an in-memory word index, built from the store when the
+// manager starts and kept up to date with every change the manager makes
+// (see Reindex for hosts where several managers share a store). It is safe
+// for concurrent use.
+//
+// Methods return *itil.ValidationError for bad input (naming the field),
+// *lifecycle.TransitionError when the problem's state does not allow the
+// action, lifecycle.ErrNotFound, lifecycle.ErrForbidden from the Authorizer,
+// and lifecycle.ErrConflict when a concurrent change won every retry. A
+// method that fails has changed nothing; work a method does on linked
+// incidents after the problem is saved (publishing a workaround, resolving)
+// is logged when it fails, not returned.
+type Manager struct {
+	proc  *lifecycle.Process[*Problem]
+	def   *lifecycle.Definition
+	desk  *incident.Desk
+	cfg   Config
+	codes map[string]bool
+	index *wordIndex
+	links sync.Mutex // serializes linking, so that a link in flight is not taken for a leftover
+}
+
+// NewManager returns a manager over st, linking problems to the incidents of
+// desk, and builds its known error index from the problems in st.
+func NewManager(st lifecycle.Store, desk *incident.Desk, cfg Config) (*Manager, error) {
+	if desk == nil {
+		return nil, &itil.ValidationError{Field: "desk", Reason: "required"}
+	}
+	if cfg.Lifecycle == nil {
+		cfg.Lifecycle = DefaultLifecycle()
+	}
+	if cfg.Lifecycle.Name() != Kind {
+		return nil, &itil.ValidationError{Field: "Lifecycle", Reason: fmt.Sprintf("lifecycle is named %q, want %q", cfg.Lifecycle.Name(), Kind)}
+	}
+	if _, err := cfg.Matrix.Priority(itil.ImpactHigh, itil.UrgencyHigh); err != nil {
+		cfg.Matrix = itil.DefaultMatrix()
+	}
+	if cfg.ResolutionCodes == nil {
+		cfg.ResolutionCodes = DefaultResolutionCodes
+	}
+	if len(cfg.ResolutionCodes) == 0 {
+		return nil, &itil.ValidationError{Field: "ResolutionCodes", Reason: "at least one code is required"}
+	}
+	if cfg.OnResolve == 0 {
+		cfg.OnResolve = NotifyIncidents
+	}
+	if cfg.OnResolve != NotifyIncidents && cfg.OnResolve != ResolveIncidents {
+		return nil, &itil.ValidationError{Field: "OnResolve", Reason: fmt.Sprintf("unknown policy %d", cfg.OnResolve)}
+	}
+	if cfg.IncidentResolutionCode == "" {
+		cfg.IncidentResolutionCode = "solved_permanently"
+	}
+	if cfg.MatchWords == 0 {
+		cfg.MatchWords = 2
+	}
+	if cfg.MatchWords < 1 {
+		return nil, &itil.ValidationError{Field: "MatchWords", Reason: "must be at least 1"}
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	m := &Manager{desk: desk, cfg: cfg, codes: make(map[string]bool), index: newWordIndex()}
+	for i, c := range cfg.ResolutionCodes {
+		if c == "" {
+			return nil, &itil.ValidationError{Field: fmt.Sprintf("ResolutionCodes[%d]", i), Reason: "empty code"}
+		}
+		m.codes[c] = true
+	}
+	def, err := cfg.Lifecycle.With(lifecycle.WithGuard(m.guard), lifecycle.WithHook(m.enter))
+	if err != nil {
+		return nil, err
+	}
+	m.def = def
+	m.proc, err = lifecycle.NewProcess[Problem](st, def, lifecycle.ProcessConfig{
+		Prefix: "PRB", Authorizer: cfg.Authorizer, Now: cfg.Now,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := m.Reindex(context.Background()); err != nil {
+		return nil, fmt.Errorf("building the known error index: %w", err)
+	}
+	return m, nil
+}
+
+// Lifecycle returns the definition the manager runs, with its guards and
+// hooks.
+func (m *Manager) Lifecycle() *lifecycle.Definition { return m.def }
+
+// Get returns the problem with the given ID.
+func (m *Manager) Get(ctx context.Context, id uuid.UUID) (*Problem, error) {
+	return m.proc.Get(ctx, id)
+}
+
+// GetByNumber returns the problem with the given number (PRB0000001).
+func (m *Manager) GetByNumber(ctx context.Context, number string) (*Problem, error) {
+	return m.proc.GetByNumber(ctx, number)
+}
+
+// Journal yields the problem's changes, oldest first.
+func (m *Manager) Journal(ctx context.Context, id uuid.UUID) iter.Seq2[lifecycle.Change, error] {
+	return m.proc.Journal(ctx, id)
+}
+
+// Incidents yields the incidents linked to the problem, as the incident
+// desk holds them.
+func (m *Manager) Incidents(ctx context.Context, id uuid.UUID) iter.Seq2[*incident.Incident, error] {
+	return m.desk.Find(ctx, incident.Query{Problem: id})
+}
+
+// fire runs an action on a problem and keeps the known error index in step
+// with what was saved.
+func (m *Manager) fire(ctx context.Context, id uuid.UUID, a lifecycle.Action[*Problem]) (*Problem, error) {
+	p, err := m.proc.Fire(ctx, id, a)
+	if err != nil {
+		return nil, err
+	}
+	m.index.put(p)
+	return p, nil
+}
+
+// eventTo returns the event that leads from state toward category cat:
+// preferred when the state allows it and it leads there, else the first
+// event the definition has for the way. ok is false when there is none.
+func (m *Manager) eventTo(state string, cat lifecycle.Category, preferred string) (string, bool) {
+	if to, ok := m.def.Target(preferred, state); ok && m.def.Category(to) == cat {
+		return preferred, true
+	}
+	if evs := m.def.EventsTo(state, cat); len(evs) > 0 {
+		return evs[0], true
+	}
+	return "", false
+}
+
+// transitionError reports that the problem's state does not allow event.
+func (m *Manager) transitionError(event, state string) error {
+	return &lifecycle.TransitionError{Kind: Kind, Event: event, State: state, Allowed: m.def.Allowed(state)}
+}
+
+// ref returns a link to the problem.
+func ref(p *Problem) itil.Ref { return itil.Ref{Kind: Kind, ID: p.ID, Number: p.Number} }
+
+// requireActor checks that an action names who acts.
+func requireActor(by itil.Actor) error {
+	if by.ID == "" {
+		return &itil.ValidationError{Field: "by", Reason: "an actor is required"}
+	}
+	return nil
+}
+
+// requireText checks that a text input is given.
+func requireText(field, text, reason string) error {
+	if text == "" {
+		return &itil.ValidationError{Field: field, Reason: reason}
+	}
+	return nil
+}

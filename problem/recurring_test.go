@@ -1,0 +1,159 @@
+package problem_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/itil-go/itil"
+	"github.com/itil-go/itil/incident"
+	"github.com/itil-go/itil/problem"
+)
+
+// onCI opens an incident on the given CIs in category cat.
+func onCI(cat string, cis ...string) func(*incident.Draft) {
+	return func(dr *incident.Draft) { dr.Category, dr.CIs = cat, cis }
+}
+
+func TestRecurringByCI(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, problem.Config{})
+	ctx := t.Context()
+	old := f.openIncident(t) // outside the window
+	f.clock.Advance(8 * 24 * time.Hour)
+	linked := f.openIncident(t) // covered by a problem already
+	_ = f.open(t, func(dr *problem.Draft) { dr.Incidents = []uuid.UUID{linked.ID} })
+	closed := f.incidentIn(t, incident.StateClosed) // left the desk
+	var want []uuid.UUID
+	for i := range 3 {
+		f.clock.Advance(time.Hour)
+		inc := f.openIncident(t, func(dr *incident.Draft) {
+			if i == 1 {
+				dr.Title, dr.Impact, dr.Urgency = "VPN down for the whole floor", itil.ImpactHigh, itil.UrgencyMedium
+			}
+		})
+		want = append(want, inc.ID)
+	}
+	f.openIncident(t, onCI("email", "mail-1"))
+	f.openIncident(t, onCI("email", "mail-1"))
+
+	proposals, err := f.mgr.Recurring(ctx, problem.RecurringQuery{})
+	require.NoError(t, err)
+	require.Len(t, proposals, 1, "mail-1 recurs only twice")
+	pr := proposals[0]
+	assert.Equal(t, problem.ByCI, pr.By)
+	assert.Equal(t, "vpn-gw-1", pr.Key)
+	assert.Equal(t, want, refIDs(pr.Incidents), "not the old, the linked or the closed incident")
+	assert.NotContains(t, refIDs(pr.Incidents), old.ID)
+	assert.NotContains(t, refIDs(pr.Incidents), closed.ID)
+	assert.Equal(t, "3 incidents on vpn-gw-1: VPN drops every few minutes", pr.Title)
+	assert.Equal(t, "network", pr.Category)
+	assert.Equal(t, []string{"vpn-gw-1"}, pr.CIs)
+	assert.Equal(t, itil.ImpactHigh, pr.Impact, "the highest impact among them")
+	assert.Equal(t, itil.UrgencyMedium, pr.Urgency)
+	assert.Equal(t, f.getIncident(t, want[0]).CreatedAt, pr.First)
+	assert.Equal(t, f.clock.Now(), pr.Last)
+	assert.Contains(t, pr.Description, "VPN down for the whole floor")
+
+	proposals, err = f.mgr.Recurring(ctx, problem.RecurringQuery{MinCount: 2})
+	require.NoError(t, err)
+	require.Len(t, proposals, 2)
+	assert.Equal(t, []string{"vpn-gw-1", "mail-1"}, []string{proposals[0].Key, proposals[1].Key}, "largest first")
+
+	proposals, err = f.mgr.Recurring(ctx, problem.RecurringQuery{Window: 90 * time.Minute})
+	require.NoError(t, err)
+	assert.Empty(t, proposals, "only two in the last 90 minutes")
+}
+
+func TestRecurringByCategory(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, problem.Config{})
+	for _, ci := range []string{"sw-1", "sw-2", "sw-3"} {
+		f.openIncident(t, onCI("network", ci))
+	}
+	f.openIncident(t, onCI("", "sw-4"))
+	proposals, err := f.mgr.Recurring(t.Context(), problem.RecurringQuery{By: problem.ByCategory})
+	require.NoError(t, err)
+	require.Len(t, proposals, 1)
+	assert.Equal(t, "network", proposals[0].Key)
+	assert.Equal(t, "network", proposals[0].Category)
+	assert.Empty(t, proposals[0].CIs)
+	assert.Len(t, proposals[0].Incidents, 3)
+	assert.Equal(t, "3 network incidents: VPN drops every few minutes", proposals[0].Title)
+}
+
+func TestOpenProposal(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, problem.Config{})
+	ctx := t.Context()
+	for range 3 {
+		f.openIncident(t)
+	}
+	proposals, err := f.mgr.Recurring(ctx, problem.RecurringQuery{})
+	require.NoError(t, err)
+	require.Len(t, proposals, 1)
+
+	p, err := f.mgr.OpenProposal(ctx, proposals[0], carol)
+	require.NoError(t, err)
+	assert.Equal(t, proposals[0].Title, p.Title)
+	assert.Equal(t, refIDs(proposals[0].Incidents), refIDs(p.Incidents))
+	for _, r := range p.Incidents {
+		assert.Equal(t, []uuid.UUID{p.ID}, refIDs(f.getIncident(t, r.ID).Problems))
+	}
+
+	proposals2, err := f.mgr.Recurring(ctx, problem.RecurringQuery{})
+	require.NoError(t, err)
+	assert.Empty(t, proposals2, "the problem covers them now")
+
+	_, err = f.mgr.OpenProposal(ctx, proposals[0], carol)
+	requireValidation(t, err, "incidents")
+}
+
+func TestProposeAllGivesEachIncidentToOneProblem(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, problem.Config{})
+	ctx := t.Context()
+	for range 3 {
+		f.openIncident(t, onCI("network", "vpn-gw-1", "core-sw-1"))
+	}
+	for range 2 {
+		f.openIncident(t, onCI("network", "core-sw-1"))
+	}
+	ps, err := f.mgr.ProposeAll(ctx, problem.RecurringQuery{}, carol)
+	require.NoError(t, err)
+	require.Len(t, ps, 1, "vpn-gw-1's three went to core-sw-1's problem, the larger")
+	assert.Len(t, ps[0].Incidents, 5)
+	assert.Equal(t, []string{"core-sw-1"}, ps[0].CIs)
+
+	ps, err = f.mgr.ProposeAll(ctx, problem.RecurringQuery{}, carol)
+	require.NoError(t, err)
+	assert.Empty(t, ps)
+}
+
+func TestRecurringBadInput(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, problem.Config{})
+	tests := []struct {
+		name  string
+		q     problem.RecurringQuery
+		field string
+	}{
+		{"one incident", problem.RecurringQuery{MinCount: 1}, "min_count"},
+		{"negative count", problem.RecurringQuery{MinCount: -3}, "min_count"},
+		{"negative window", problem.RecurringQuery{Window: -time.Hour}, "window"},
+		{"unknown grouping", problem.RecurringQuery{By: "caller"}, "by"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := f.mgr.Recurring(t.Context(), tt.q)
+			requireValidation(t, err, tt.field)
+			_, err = f.mgr.ProposeAll(t.Context(), tt.q, carol)
+			requireValidation(t, err, tt.field)
+		})
+	}
+	_, err := f.mgr.ProposeAll(t.Context(), problem.RecurringQuery{}, itil.Actor{})
+	requireValidation(t, err, "by")
+}

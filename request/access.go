@@ -1,0 +1,143 @@
+package request
+
+import (
+	"context"
+	"errors"
+	"iter"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/itil-go/itil"
+	"github.com/itil-go/itil/lifecycle"
+)
+
+// GrantQuery asks who has access to what. Zero fields do not filter.
+type GrantQuery struct {
+	// User, Service and Role keep the grants of a user, to a service, of a
+	// role.
+	User    string
+	Service string
+	Role    string
+	// At is the instant asked about; default now. Grants that expired by
+	// then are left out even before Sweep revokes them.
+	At time.Time
+}
+
+// Grants yields the access held at q.At: grants active or being revoked
+// (the access holds until the revocation is fulfilled) and not expired,
+// oldest first.
+func (d *Desk) Grants(ctx context.Context, q GrantQuery) iter.Seq2[*Grant, error] {
+	if q.At.IsZero() {
+		q.At = d.now()
+	}
+	w := []lifecycle.Cond{lifecycle.Eq("state", GrantActive, GrantRevoking)}
+	for _, kv := range [...][2]string{{"user", q.User}, {"service", q.Service}, {"role", q.Role}} {
+		if kv[1] != "" {
+			w = append(w, lifecycle.Eq(kv[0], kv[1]))
+		}
+	}
+	return func(yield func(*Grant, error) bool) {
+		for g, err := range d.grants.Find(ctx, lifecycle.Query{Where: w}) {
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if !g.Expired(q.At) && !g.GrantedAt.After(q.At) && !yield(g, nil) {
+				return
+			}
+		}
+	}
+}
+
+// GetGrant returns the grant with the given ID.
+func (d *Desk) GetGrant(ctx context.Context, id uuid.UUID) (*Grant, error) {
+	return d.grants.Get(ctx, id)
+}
+
+// RevokeParams asks for a grant to be revoked.
+type RevokeParams struct {
+	// Grant is the grant to revoke.
+	Grant uuid.UUID
+	// Reason is why; required.
+	Reason string
+	// By is who asks: the user, their manager, the service owner.
+	By itil.Actor
+}
+
+// Revoke opens a revocation request for an active grant and returns it.
+// Revocations need no approval: the request runs the access item's revoke
+// tasks, or is fulfilled at once when it has none, and its fulfilment marks
+// the grant revoked. A grant already being revoked gives a
+// *lifecycle.TransitionError.
+func (d *Desk) Revoke(ctx context.Context, p RevokeParams) (*Request, error) {
+	if err := requireActor("by", p.By); err != nil {
+		return nil, err
+	}
+	reason := strings.TrimSpace(p.Reason)
+	if reason == "" {
+		return nil, &itil.ValidationError{Field: "reason", Reason: "required"}
+	}
+	g, err := d.requestRevocation(ctx, p.Grant, 0, reason, p.By)
+	if err != nil {
+		return nil, err
+	}
+	return d.openRevocation(ctx, g, p.By)
+}
+
+// requestRevocation moves a grant to revoking and fixes the ID of its
+// revocation request, so that the request is created exactly once.
+// version, when non-zero, is the version the caller read.
+func (d *Desk) requestRevocation(ctx context.Context, id uuid.UUID, version int64, reason string, by itil.Actor) (*Grant, error) {
+	return d.grants.Fire(ctx, id, lifecycle.Action[*Grant]{Event: GrantEventRevoking, Actor: by, Note: reason, Version: version,
+		Apply: func(g *Grant, ed *lifecycle.Edit) error {
+			rid, err := uuid.NewV7()
+			if err != nil {
+				return err
+			}
+			lifecycle.Set(ed, "revocation", &g.Revocation, rid)
+			lifecycle.Set(ed, "reason", &g.Reason, reason)
+			return nil
+		}})
+}
+
+// openRevocation creates the revocation request of a revoking grant, unless
+// it exists, and takes it through to fulfilment as far as it goes.
+func (d *Desk) openRevocation(ctx context.Context, g *Grant, by itil.Actor) (*Request, error) {
+	if r, err := d.proc.Get(ctx, g.Revocation); !errors.Is(err, lifecycle.ErrNotFound) {
+		return r, err
+	}
+	item, err := d.grantItem(ctx, g)
+	if err != nil {
+		return nil, err
+	}
+	r := &Request{
+		Requester:   by,
+		For:         g.User,
+		Description: "revoke " + g.Role + " on " + g.Service + " (" + g.Number + "): " + g.Reason,
+		Lines:       []Line{{Item: item, Quantity: 1}},
+		Revokes:     g.ID,
+	}
+	r.ID = g.Revocation
+	if err := d.applySLA(r, &lifecycle.Edit{}, d.def.Initial().Category, false, d.now()); err != nil {
+		return nil, err
+	}
+	r, err = d.proc.Create(ctx, r, by, g.Reason)
+	if errors.Is(err, lifecycle.ErrExists) {
+		return d.proc.Get(ctx, g.Revocation)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return d.submit(ctx, r, zeroRound)
+}
+
+// grantItem returns the item that issued g: as its request ordered it, or
+// from the catalog when the request is gone.
+func (d *Desk) grantItem(ctx context.Context, g *Grant) (Item, error) {
+	if r, err := d.proc.Get(ctx, g.Request); err == nil && g.Line < len(r.Lines) {
+		return r.Lines[g.Line].Item, nil
+	}
+	return d.cfg.Catalog.Get(g.Item)
+}

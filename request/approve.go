@@ -1,0 +1,114 @@
+package request
+
+import (
+	"context"
+	"iter"
+
+	"github.com/google/uuid"
+
+	"github.com/itil-go/itil"
+	"github.com/itil-go/itil/lifecycle"
+	"github.com/itil-go/itil/lifecycle/approval"
+)
+
+// DecideParams is an approver's decision on a request.
+type DecideParams struct {
+	// Request is the request decided on.
+	Request uuid.UUID
+	// By is the approver, with the groups they belong to.
+	By itil.Actor
+	// Verdict is approval.Approve or approval.Reject.
+	Verdict approval.Verdict
+	// Comment is journaled as the decision's note and shown to the
+	// requester; required to reject.
+	Comment string
+}
+
+// Decide records an approver's decision in the request's round. When the
+// round is approved the request is approved and goes into fulfilment,
+// whose tasks are created; when it is rejected the request is rejected and
+// the requester may revise and resubmit it. Otherwise the request keeps
+// waiting. The decision is journaled with the comment as note and the
+// round's summary before and after as field "approval".
+//
+// Errors: a *lifecycle.TransitionError when the request is not awaiting
+// approval; from package approval, a *approval.SegregationError (matching
+// lifecycle.ErrForbidden) when By is the requester or the user the request
+// is for, approval.ErrNotApprover (matching lifecycle.ErrForbidden),
+// approval.ErrAlreadyDecided, and a *itil.ValidationError on "comment"
+// for a rejection without one.
+func (d *Desk) Decide(ctx context.Context, p DecideParams) (*Request, error) {
+	if err := requireActor("by", p.By); err != nil {
+		return nil, err
+	}
+	if !p.Verdict.Valid() {
+		return nil, &itil.ValidationError{Field: "verdict", Reason: "must be approve or reject"}
+	}
+	at := d.now()
+	r, err := d.proc.Fire(ctx, p.Request, lifecycle.Action[*Request]{
+		EventFor: func(r *Request) string {
+			probe := r.Approval.Clone()
+			if r.State != StateAwaitingApproval {
+				return ""
+			}
+			if _, err := probe.Decide(p.By, p.Verdict, p.Comment, at); err != nil {
+				return ""
+			}
+			switch probe.Outcome() {
+			case approval.Approved:
+				return EventApprove
+			case approval.Rejected:
+				return EventReject
+			}
+			return ""
+		},
+		Name: "decide", Actor: p.By, Note: p.Comment, Public: true,
+		Apply: func(r *Request, ed *lifecycle.Edit) error {
+			if r.State != StateAwaitingApproval {
+				return &lifecycle.TransitionError{Kind: Kind, Event: "decide", State: r.State, Allowed: d.def.Allowed(r.State)}
+			}
+			before := r.Approval.Summary()
+			if _, err := r.Approval.Decide(p.By, p.Verdict, p.Comment, at); err != nil {
+				return err
+			}
+			ed.Field("approval", before, r.Approval.Summary())
+			return nil
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	if r.State == StateApproved {
+		return d.startFulfilment(ctx, r.ID)
+	}
+	return r, nil
+}
+
+// MyApprovals yields the requests awaiting a decision that actor may make
+// now: those with a pending slot for actor in person or for one of actor's
+// groups, less those actor may not decide (segregation of duties, or
+// already decided). The slots are indexed, so only candidates are read.
+func (d *Desk) MyApprovals(ctx context.Context, actor itil.Actor) iter.Seq2[*Request, error] {
+	slots := []string{approval.Person(actor.ID).String()}
+	for _, g := range actor.Groups {
+		slots = append(slots, approval.Group(g).String())
+	}
+	return func(yield func(*Request, error) bool) {
+		if actor.ID == "" {
+			return
+		}
+		q := lifecycle.Query{Where: []lifecycle.Cond{
+			lifecycle.Eq("state", StateAwaitingApproval),
+			lifecycle.Eq("approver", slots...),
+		}}
+		for r, err := range d.proc.Find(ctx, q) {
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if r.Approval.Eligible(actor) && !yield(r, nil) {
+				return
+			}
+		}
+	}
+}

@@ -1,0 +1,198 @@
+package request
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"log/slog"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/itil-go/itil"
+	"github.com/itil-go/itil/lifecycle"
+	"github.com/itil-go/itil/lifecycle/sla"
+)
+
+// Directory tells whether a user exists, for variables of kind user.
+// Implementations must be safe for concurrent use.
+type Directory interface {
+	// UserExists reports whether id names a user. An error aborts the
+	// order; it is not taken for "no such user".
+	UserExists(ctx context.Context, id string) (bool, error)
+}
+
+// FailurePolicy says what a failed fulfilment task does to its request.
+type FailurePolicy int8
+
+// The failure policies.
+const (
+	// HoldOnFailure keeps the request in fulfilment, with a note in its
+	// journal, until the failed task is retried and done. The zero value.
+	HoldOnFailure FailurePolicy = iota
+	// ContinueOnFailure counts a failed task as finished: the tasks after
+	// it open, and the request is fulfilled with a note naming the failed
+	// tasks.
+	ContinueOnFailure
+)
+
+// Config configures a Desk. The zero value means the defaults.
+type Config struct {
+	// Catalog is the service catalog orders are made from. Default an
+	// empty catalog, for the host to fill through Desk.Catalog.
+	Catalog *Catalog
+	// Lifecycle is the request lifecycle. Default DefaultLifecycle(). A
+	// host's extended definition works as long as it keeps the default's
+	// states and events.
+	Lifecycle *lifecycle.Definition
+	// Calendars are the calendars that items' SLA targets name. A target
+	// with no calendar runs 24x7 in UTC.
+	Calendars map[string]*sla.Calendar
+	// WarnPercent is the share of an SLA target after which it warns;
+	// default sla.DefaultWarnPercent.
+	WarnPercent int
+	// Directory, when set, checks the users that variables of kind user
+	// name.
+	Directory Directory
+	// OnTaskFailure says what a failed task does; default HoldOnFailure.
+	OnTaskFailure FailurePolicy
+	// AutoCloseAfter is how long a fulfilled request waits before Sweep
+	// closes it. Default 5 days; negative means never.
+	AutoCloseAfter time.Duration
+	// RepairAfter is how long a request may sit between two steps that the
+	// desk takes one after the other (ordered → submitted for approval,
+	// approved → in fulfilment) before Sweep takes the next step itself,
+	// as after a crash. Default one minute.
+	RepairAfter time.Duration
+	// Authorizer, when set, is asked before every change of requests,
+	// tasks and grants.
+	Authorizer lifecycle.Authorizer
+	// Now is the clock. Default time.Now.
+	Now func() time.Time
+	// Logger receives what the desk cannot return, such as a request that
+	// a task's completion could not advance (Sweep advances it later).
+	// Default slog.Default().
+	Logger *slog.Logger
+}
+
+// Desk is request fulfilment over a lifecycle.Store: orders from the
+// catalog, their approval, their fulfilment tasks, and the access grants
+// they issue. It is safe for concurrent use.
+//
+// Methods return *itil.ValidationError for bad input (naming the field),
+// *lifecycle.TransitionError when the record's state does not allow the
+// action, lifecycle.ErrNotFound, lifecycle.ErrForbidden (from the
+// Authorizer, segregation of duties, or an actor who is not the
+// requester), and lifecycle.ErrConflict when a concurrent change won every
+// retry. A method that fails has changed nothing, except where its doc says
+// that a later step is left to Sweep.
+type Desk struct {
+	cfg    Config
+	def    *lifecycle.Definition
+	proc   *lifecycle.Process[*Request]
+	tasks  *lifecycle.Process[*Task]
+	grants *lifecycle.Process[*Grant]
+	sys    itil.Actor
+}
+
+// NewDesk returns a desk over st.
+func NewDesk(st lifecycle.Store, cfg Config) (*Desk, error) {
+	if cfg.Catalog == nil {
+		cfg.Catalog = &Catalog{}
+	}
+	if cfg.Lifecycle == nil {
+		cfg.Lifecycle = DefaultLifecycle()
+	}
+	if cfg.Lifecycle.Name() != Kind {
+		return nil, &itil.ValidationError{Field: "Lifecycle", Reason: fmt.Sprintf("lifecycle is named %q, want %q", cfg.Lifecycle.Name(), Kind)}
+	}
+	for _, s := range []string{StateSubmitted, StateAwaitingApproval, StateApproved, StateInFulfilment, StateFulfilled} {
+		if cfg.Lifecycle.Category(s) == 0 {
+			return nil, &itil.ValidationError{Field: "Lifecycle", Reason: fmt.Sprintf("state %q is missing", s)}
+		}
+	}
+	if cfg.WarnPercent < 0 || cfg.WarnPercent > 100 {
+		return nil, &itil.ValidationError{Field: "WarnPercent", Reason: "must be between 1 and 100 (0 means the default)"}
+	}
+	for name, c := range cfg.Calendars {
+		if name == "" || c == nil {
+			return nil, &itil.ValidationError{Field: "Calendars[" + name + "]", Reason: "a calendar needs a name and a value"}
+		}
+	}
+	if cfg.OnTaskFailure != HoldOnFailure && cfg.OnTaskFailure != ContinueOnFailure {
+		return nil, &itil.ValidationError{Field: "OnTaskFailure", Reason: fmt.Sprintf("undefined policy %d", cfg.OnTaskFailure)}
+	}
+	if cfg.AutoCloseAfter == 0 {
+		cfg.AutoCloseAfter = 5 * 24 * time.Hour
+	}
+	if cfg.RepairAfter == 0 {
+		cfg.RepairAfter = time.Minute
+	}
+	if cfg.RepairAfter < 0 {
+		return nil, &itil.ValidationError{Field: "RepairAfter", Reason: "must not be negative"}
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	d := &Desk{cfg: cfg, sys: itil.System("request-desk")}
+	def, err := cfg.Lifecycle.With(lifecycle.WithGuard(d.guard), lifecycle.WithHook(d.enter))
+	if err != nil {
+		return nil, err
+	}
+	d.def = def
+	pc := lifecycle.ProcessConfig{Authorizer: cfg.Authorizer, Now: cfg.Now}
+	pc.Prefix = "REQ"
+	if d.proc, err = lifecycle.NewProcess[Request](st, def, pc); err != nil {
+		return nil, err
+	}
+	taskDef, err := TaskLifecycle().With(lifecycle.WithHook(enterTask))
+	if err != nil {
+		return nil, err
+	}
+	pc.Prefix = "TSK"
+	if d.tasks, err = lifecycle.NewProcess[Task](st, taskDef, pc); err != nil {
+		return nil, err
+	}
+	grantDef, err := GrantLifecycle().With(lifecycle.WithHook(enterGrant))
+	if err != nil {
+		return nil, err
+	}
+	pc.Prefix = "GRT"
+	if d.grants, err = lifecycle.NewProcess[Grant](st, grantDef, pc); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// Catalog returns the desk's catalog.
+func (d *Desk) Catalog() *Catalog { return d.cfg.Catalog }
+
+// Lifecycle returns the request lifecycle the desk runs, with its guards
+// and hooks.
+func (d *Desk) Lifecycle() *lifecycle.Definition { return d.def }
+
+// Get returns the request with the given ID.
+func (d *Desk) Get(ctx context.Context, id uuid.UUID) (*Request, error) { return d.proc.Get(ctx, id) }
+
+// GetByNumber returns the request with the given number (REQ0000001).
+func (d *Desk) GetByNumber(ctx context.Context, number string) (*Request, error) {
+	return d.proc.GetByNumber(ctx, number)
+}
+
+// Journal yields the changes of a request, task or grant, oldest first.
+func (d *Desk) Journal(ctx context.Context, id uuid.UUID) iter.Seq2[lifecycle.Change, error] {
+	return d.proc.Journal(ctx, id)
+}
+
+func (d *Desk) now() time.Time { return d.cfg.Now() }
+
+// requireActor reports a *itil.ValidationError on field when by has no ID.
+func requireActor(field string, by itil.Actor) error {
+	if by.ID == "" {
+		return &itil.ValidationError{Field: field, Reason: "an actor is required"}
+	}
+	return nil
+}

@@ -1,0 +1,64 @@
+// Package request is ITIL request fulfilment: a service catalog that
+// portals browse and search, orders of catalog items with typed variables,
+// their approval, the fulfilment tasks that carry them out, and access
+// management — grants of roles on services, their expiry and revocation.
+//
+//	cat, err := request.NewCatalog(laptop, erpAccess)   // items validated on Add
+//	desk, err := request.NewDesk(memstore.New(memstore.Config{}), request.Config{Catalog: cat})
+//	req, err := desk.Order(ctx, request.Order{Requester: alice, Lines: []request.OrderLine{
+//		{Item: "laptop", Values: map[string]string{"ram": "32", "os": "linux"}}}})
+//	req, err = desk.Decide(ctx, request.DecideParams{Request: req.ID, By: manager,
+//		Verdict: approval.Approve, Comment: "budgeted"})
+//	for t, err := range desk.Tasks(ctx, request.TaskQuery{Request: req.ID, Open: true}) { … }
+//	_, err = desk.CompleteTask(ctx, request.TaskParams{Task: t.ID, By: tech})
+//
+// # Catalog
+//
+// A Catalog holds Items: category, description, Variables (text, number,
+// boolean, choice, date, user; with required, min/max, pattern and
+// choices), an approval.Rule, task templates (ordered or parallel, each for
+// a group), SLA targets and a price in minor units. Items are validated when
+// added and round-trip through JSON (ParseItem). Values arrive as text, as
+// forms send them, and are parsed per kind; every error is a
+// *itil.ValidationError on "variables[NAME]".
+//
+// # Requests
+//
+// The default lifecycle (DefaultLifecycle) is submitted → awaiting_approval
+// → approved → in_fulfilment → fulfilled → closed; a rejected request may be
+// revised and resubmitted for a new round, and the requester may cancel
+// before fulfilment. A request's approval round is an approval.Approval
+// kept in the record: the slots of its items' rules plus the service owner
+// of access items, with the requester (and the user the request is for)
+// excluded — segregation of duties. Each pending slot is indexed as
+// attribute "approver", so MyApprovals reads only candidates.
+//
+// # Fulfilment
+//
+// Approval plans one Task (kind "task", numbered TSK…) per task template,
+// fixing the tasks' IDs in the same write as the approval, so each task is
+// created exactly once however often creation is retried. Tasks start
+// pending and open when their turn comes (TaskLifecycle): parallel ones at
+// once, ordered ones after the task before them is done. When every task is
+// done the request is fulfilled. A failed task holds the request, with a
+// note in its journal, until it is retried (HoldOnFailure), or counts as
+// finished (ContinueOnFailure).
+//
+// # Access
+//
+// Items of kind access grant a role on a service. Fulfilling such a request
+// creates a Grant (kind "grant", numbered GRT…): grants are records of their
+// own so that Grants, "who has access to what", is an indexed query, and a
+// grant's history is journaled. A grant may expire (Access.Days); the
+// host's Sweep opens a revocation request for each expired grant exactly
+// once, and Revoke opens one on demand. A revocation is a request that
+// needs no approval, runs the item's revoke tasks, and marks the grant
+// revoked when fulfilled.
+//
+// # SLA
+//
+// An item may name SLA targets (sla.Targets) on the desk's calendars. The
+// request's clocks follow the targets of its line with the longest
+// fulfilment target; they are applied in the lifecycle's enter hook, pause
+// while the request awaits approval and stop when it is fulfilled.
+package request

@@ -1,0 +1,118 @@
+package request
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/itil-go/itil"
+	"github.com/itil-go/itil/lifecycle"
+	"github.com/itil-go/itil/lifecycle/sla"
+)
+
+// guard checks the desk's rules before every request transition: a
+// revocation may not be cancelled.
+func (d *Desk) guard(_ context.Context, f *lifecycle.Firing) error {
+	r := f.Entity.(*Request)
+	if f.ToCategory == lifecycle.Cancelled && f.To != StateRejected && r.Revocation() {
+		return fmt.Errorf("%s revokes a grant: %w", r.Number, ErrNotCancellable)
+	}
+	return nil
+}
+
+// enter keeps a request's timestamps, task plan and SLA clocks in step with
+// its state whenever it enters a new one.
+func (d *Desk) enter(_ context.Context, f *lifecycle.Firing) error {
+	r := f.Entity.(*Request)
+	switch {
+	case f.To == StateApproved:
+		lifecycle.Set(f.Edit, "approved_at", &r.ApprovedAt, f.At)
+		if len(r.Tasks) == 0 {
+			if err := plan(r); err != nil {
+				return err
+			}
+			f.Edit.Field("tasks", 0, len(r.Tasks))
+		}
+	case f.ToCategory == lifecycle.Resolved:
+		lifecycle.Set(f.Edit, "fulfilled_at", &r.FulfilledAt, f.At)
+	case f.ToCategory == lifecycle.Closed || f.To == StateCancelled:
+		lifecycle.Set(f.Edit, "closed_at", &r.ClosedAt, f.At)
+	}
+	return d.applySLA(r, f.Edit, f.ToCategory, f.To != d.def.Initial().Name, f.At)
+}
+
+// plan fixes the request's fulfilment tasks: one per task template of each
+// line (the revocation tasks for a revocation), with their IDs, so that
+// each is created exactly once however often creation is retried.
+func plan(r *Request) error {
+	for i, l := range r.Lines {
+		for j := range lineTemplates(r, l) {
+			id, err := uuid.NewV7()
+			if err != nil {
+				return err
+			}
+			r.Tasks = append(r.Tasks, TaskRef{ID: id, Line: i, Step: j})
+		}
+	}
+	return nil
+}
+
+// lineTemplates returns the task templates that fulfil line l of r.
+func lineTemplates(r *Request, l Line) []TaskTemplate {
+	if r.Revocation() {
+		if l.Item.Access == nil {
+			return nil
+		}
+		return l.Item.Access.RevokeTasks
+	}
+	return l.Item.Tasks
+}
+
+// lineOrdered reports whether line l's tasks run one after another.
+func lineOrdered(r *Request, l Line) bool { return r.Revocation() || l.Item.TaskOrder != Parallel }
+
+// slaPriority is the priority under which a request's clocks run: requests
+// have none of their own, and their item's targets apply to every priority.
+const slaPriority = itil.P4
+
+// applySLA brings the request's clocks up to date for category cat at now,
+// journaling each warning or breach once, as field "sla.<clock>".
+func (d *Desk) applySLA(r *Request, ed *lifecycle.Edit, cat lifecycle.Category, responded bool, now time.Time) error {
+	p := &sla.Policy{Calendars: d.cfg.Calendars, WarnPercent: d.cfg.WarnPercent, Targets: map[itil.Priority]sla.Targets{}}
+	for pr := itil.P1; pr <= itil.P5; pr++ {
+		p.Targets[pr] = r.SLATargets
+	}
+	crossings, err := r.SLA.Apply(p, sla.Facts{Priority: slaPriority, Category: cat, Responded: responded}, now)
+	if err != nil {
+		return prefixed("sla.", err)
+	}
+	for _, c := range crossings {
+		ed.Field("sla."+c.Clock, "", c.Kind.String())
+	}
+	return nil
+}
+
+// enterTask keeps a task's timestamps in step with its state.
+func enterTask(_ context.Context, f *lifecycle.Firing) error {
+	t := f.Entity.(*Task)
+	switch f.To {
+	case TaskInProgress:
+		if t.StartedAt.IsZero() {
+			lifecycle.Set(f.Edit, "started_at", &t.StartedAt, f.At)
+		}
+	case TaskDone:
+		lifecycle.Set(f.Edit, "done_at", &t.DoneAt, f.At)
+	}
+	return nil
+}
+
+// enterGrant records when a grant was revoked.
+func enterGrant(_ context.Context, f *lifecycle.Firing) error {
+	g := f.Entity.(*Grant)
+	if f.To == GrantRevoked {
+		lifecycle.Set(f.Edit, "revoked_at", &g.RevokedAt, f.At)
+	}
+	return nil
+}

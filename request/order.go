@@ -1,0 +1,263 @@
+package request
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/itil-go/itil"
+	"github.com/itil-go/itil/lifecycle"
+	"github.com/itil-go/itil/lifecycle/approval"
+	"github.com/itil-go/itil/lifecycle/sla"
+)
+
+// RoleBeneficiary is the role under which the user a request is for, when
+// not the requester, is excluded from approving it.
+const RoleBeneficiary = "beneficiary"
+
+// Order is what a requester orders.
+type Order struct {
+	// Requester is who orders; required.
+	Requester itil.Actor
+	// For is the ID of the user the order is for; default the requester.
+	For string
+	// Description is the requester's own words.
+	Description string
+	// Lines are the items ordered: at least one.
+	Lines []OrderLine
+	// Note is journaled with the creation.
+	Note string
+}
+
+// OrderLine is one item of an order.
+type OrderLine struct {
+	// Item is the catalog item's ID.
+	Item string
+	// Quantity defaults to 1.
+	Quantity int
+	// Values are the variable values as text, by variable name, as a form
+	// sends them.
+	Values map[string]string
+}
+
+// Order records a new request and submits it: for approval when its items
+// need one, else straight to fulfilment, whose tasks it creates. It returns
+// the request as it stands after these steps.
+//
+// Errors: *itil.ValidationError on "requester", "lines", "quantity" or a
+// variable ("variables[NAME]", wrapped in a *LineError that names the
+// line); ErrRetired (in a *LineError); lifecycle.ErrNotFound for an
+// unknown item (in a *LineError); a *itil.ValidationError on
+// "lines[N].approval" when every approver of an item is excluded (the
+// requester owns the service, say). If a step after the request was
+// recorded fails, the request is returned with the error and Sweep takes
+// the step later.
+func (d *Desk) Order(ctx context.Context, o Order) (*Request, error) {
+	if err := requireActor("requester", o.Requester); err != nil {
+		return nil, err
+	}
+	if len(o.Lines) == 0 {
+		return nil, &itil.ValidationError{Field: "lines", Reason: "order at least one item"}
+	}
+	if o.For == "" {
+		o.For = o.Requester.ID
+	}
+	now := d.now()
+	r := &Request{Requester: o.Requester, For: strings.TrimSpace(o.For), Description: o.Description}
+	for i, ol := range o.Lines {
+		l, err := d.line(ctx, ol, now)
+		if err != nil {
+			return nil, &LineError{Line: i, Item: ol.Item, Err: err}
+		}
+		r.Lines = append(r.Lines, l)
+	}
+	r.SLATargets = targets(r.Lines)
+	round, err := d.round(r, now)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.applySLA(r, &lifecycle.Edit{}, d.def.Initial().Category, false, now); err != nil {
+		return nil, err
+	}
+	r, err = d.proc.Create(ctx, r, o.Requester, o.Note)
+	if err != nil {
+		return nil, err
+	}
+	return d.submit(ctx, r, round)
+}
+
+// line checks one order line against the catalog.
+func (d *Desk) line(ctx context.Context, ol OrderLine, at time.Time) (Line, error) {
+	it, err := d.cfg.Catalog.Get(ol.Item)
+	if err != nil {
+		return Line{}, err
+	}
+	if it.Retired {
+		return Line{}, fmt.Errorf("%s: %w", it.ID, ErrRetired)
+	}
+	if ol.Quantity == 0 {
+		ol.Quantity = 1
+	}
+	if ol.Quantity < 1 || ol.Quantity > 1000 {
+		return Line{}, &itil.ValidationError{Field: "quantity", Reason: "must be between 1 and 1000"}
+	}
+	if it.kind() == KindAccess && ol.Quantity != 1 {
+		return Line{}, &itil.ValidationError{Field: "quantity", Reason: "access is granted once"}
+	}
+	values, err := d.values(ctx, &it, ol.Values, at)
+	if err != nil {
+		return Line{}, err
+	}
+	return Line{Item: it, Quantity: ol.Quantity, Values: values}, nil
+}
+
+// values checks values against the item and users against the directory.
+func (d *Desk) values(ctx context.Context, it *Item, in map[string]string, at time.Time) (map[string]string, error) {
+	values, err := it.Values(in, at)
+	if err != nil || d.cfg.Directory == nil {
+		return values, err
+	}
+	for _, v := range it.Variables {
+		id, ok := values[v.Name]
+		if v.Kind != VarUser || !ok {
+			continue
+		}
+		known, err := d.cfg.Directory.UserExists(ctx, id)
+		if err != nil {
+			return nil, fmt.Errorf("directory: %w", err)
+		}
+		if !known {
+			return nil, unknownUser{v.invalid("no user %q in the directory", id)}
+		}
+	}
+	return values, nil
+}
+
+// targets returns the SLA targets of a request of lines: those of the line
+// with the longest fulfilment target, since the request is fulfilled only
+// when every line is.
+func targets(lines []Line) sla.Targets {
+	var t sla.Targets
+	for _, l := range lines {
+		if s := l.Item.SLA; s != nil && (t == sla.Targets{} || s.Resolution.Within > t.Resolution.Within) {
+			t = *s
+		}
+	}
+	return t
+}
+
+// round builds the approval round a request needs: the slots of every
+// line's rule and the service owner of every access line, less the slots
+// of people excluded from deciding (the requester, and the user the
+// request is for). A single line's rule keeps its policy; otherwise every
+// slot must approve. It returns the zero Approval when nothing needs
+// approval.
+func (d *Desk) round(r *Request, at time.Time) (approval.Approval, error) {
+	if r.Revocation() {
+		return approval.Approval{}, nil
+	}
+	excluded := []approval.Exclusion{{Actor: r.Requester.ID, Role: approval.RoleRequester}}
+	if r.For != r.Requester.ID {
+		excluded = append(excluded, approval.Exclusion{Actor: r.For, Role: RoleBeneficiary})
+	}
+	isExcluded := func(s approval.Slot) bool {
+		return s.Person != "" && (s.Person == r.Requester.ID || s.Person == r.For)
+	}
+	var slots []approval.Slot
+	var policy *approval.Policy
+	rules, plain := 0, true
+	for i, l := range r.Lines {
+		var need []approval.Slot
+		if rule := l.Item.Approval; rule != nil {
+			need = append(need, rule.Slots...)
+			rules++
+			policy = &rule.Policy
+		}
+		if a := l.Item.Access; a != nil {
+			need = append(need, approval.Person(a.Owner))
+			plain = false
+		}
+		kept := 0
+		for _, s := range need {
+			if isExcluded(s) {
+				plain = false
+				continue
+			}
+			kept++
+			if !containsSlot(slots, s) {
+				slots = append(slots, s)
+			}
+		}
+		if len(need) > 0 && kept == 0 {
+			return approval.Approval{}, &itil.ValidationError{Field: lineIndex(i) + ".approval",
+				Reason: fmt.Sprintf("every approver of %s is excluded from deciding on this request", l.Item.ID)}
+		}
+	}
+	if len(slots) == 0 {
+		return approval.Approval{}, nil
+	}
+	p := approval.All()
+	if rules == 1 && plain && len(r.Lines) == 1 {
+		p = *policy
+	}
+	a, err := approval.New(approval.Request{Policy: p, Slots: slots, Excluded: excluded, At: at})
+	if err != nil {
+		return approval.Approval{}, prefixed("approval.", err)
+	}
+	return a, nil
+}
+
+func containsSlot(slots []approval.Slot, s approval.Slot) bool {
+	for _, x := range slots {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// submit takes a request out of submitted: into awaiting approval with
+// round, or, when round is zero, approved and on into fulfilment.
+func (d *Desk) submit(ctx context.Context, r *Request, round approval.Approval) (*Request, error) {
+	ev, note := EventSubmit, "approval requested: "+round.Summary()
+	if round.IsZero() {
+		ev, note = EventApprove, "no approval required"
+	}
+	id := r.ID
+	r, err := d.proc.Fire(ctx, id, lifecycle.Action[*Request]{Event: ev, Actor: d.sys, Note: note,
+		Apply: func(r *Request, ed *lifecycle.Edit) error {
+			if !round.IsZero() {
+				ed.Field("approval", r.Approval.Summary(), round.Summary())
+				r.Approval = round.Clone()
+				lifecycle.Set(ed, "rounds", &r.Rounds, r.Rounds+1)
+			}
+			return nil
+		}})
+	if err != nil {
+		return d.stuck(ctx, id, err)
+	}
+	if r.State == StateApproved {
+		return d.startFulfilment(ctx, r.ID)
+	}
+	return r, nil
+}
+
+// stuck returns the stored request with err, for a step that failed after
+// the request was recorded.
+func (d *Desk) stuck(ctx context.Context, id uuid.UUID, err error) (*Request, error) {
+	r, gerr := d.proc.Get(ctx, id)
+	if gerr != nil {
+		return nil, err
+	}
+	return r, err
+}
+
+// isTransition reports whether err is a *lifecycle.TransitionError or a
+// version conflict: someone else took the step first.
+func isTransition(err error) bool {
+	return errors.Is(err, lifecycle.ErrTransition) || errors.Is(err, lifecycle.ErrConflict)
+}
