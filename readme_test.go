@@ -9,6 +9,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/itil-go/itil/incident"
+	"github.com/itil-go/itil/problem"
+	"github.com/itil-go/itil/request"
 	"github.com/itil-go/itil/lifecycle"
 )
 
@@ -16,6 +18,10 @@ import (
 // name of their marker.
 var readmeDiagrams = map[string]func() *lifecycle.Definition{
 	"incident": incident.DefaultLifecycle,
+	"problem":  problem.DefaultLifecycle,
+	"request":  request.DefaultLifecycle,
+	"task":     request.TaskLifecycle,
+	"grant":    request.GrantLifecycle,
 }
 
 // TestReadmeDiagrams keeps the README's Mermaid diagrams equal to what the
