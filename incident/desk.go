@@ -52,6 +52,14 @@ type Config struct {
 	EscalationLevels int
 	// MaxTier is the highest support tier. Default 3.
 	MaxTier int
+	// FirstContactWindow is how soon after opening an incident must be
+	// resolved, straight from new or assigned and never reassigned nor
+	// escalated, to count as resolved at first contact. Default 30 minutes.
+	FirstContactWindow time.Duration
+	// Retries is how many times an action is run again, on a fresh copy of
+	// the incident, when a concurrent change to the same incident saved
+	// first (a version conflict). Default 20; negative means never.
+	Retries int
 	// Authorizer, when set, is asked before every change.
 	Authorizer lifecycle.Authorizer
 	// Now is the clock. Default time.Now.
@@ -106,14 +114,26 @@ func NewDesk(st lifecycle.Store, cfg Config) (*Desk, error) {
 	if err := cfg.SLA.Validate(); err != nil {
 		return nil, err
 	}
+	if cfg.FirstContactWindow == 0 {
+		cfg.FirstContactWindow = 30 * time.Minute
+	}
+	if cfg.FirstContactWindow < 0 {
+		return nil, &itil.ValidationError{Field: "FirstContactWindow", Reason: "must not be negative"}
+	}
 	if cfg.EscalationLevels == 0 {
 		cfg.EscalationLevels = 3
 	}
 	if cfg.MaxTier == 0 {
 		cfg.MaxTier = 3
 	}
-	if cfg.EscalationLevels < 1 || cfg.MaxTier < 1 {
-		return nil, &itil.ValidationError{Field: "EscalationLevels", Reason: "levels and tiers start at 1"}
+	if cfg.EscalationLevels < 1 {
+		return nil, &itil.ValidationError{Field: "EscalationLevels", Reason: "levels start at 1"}
+	}
+	if cfg.MaxTier < 1 {
+		return nil, &itil.ValidationError{Field: "MaxTier", Reason: "tiers start at 1"}
+	}
+	if cfg.Retries == 0 {
+		cfg.Retries = 20
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -137,7 +157,7 @@ func NewDesk(st lifecycle.Store, cfg Config) (*Desk, error) {
 	}
 	d.def = def
 	d.proc, err = lifecycle.NewProcess[Incident](st, def, lifecycle.ProcessConfig{
-		Prefix: "INC", Authorizer: cfg.Authorizer, Now: cfg.Now,
+		Prefix: "INC", Authorizer: cfg.Authorizer, Now: cfg.Now, Retries: cfg.Retries,
 	})
 	if err != nil {
 		return nil, err

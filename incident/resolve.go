@@ -12,8 +12,9 @@ import (
 
 // Resolve resolves an incident: a resolution code from the desk's set and
 // notes are required. An incident resolved straight from the initial or an
-// assigned state, never reassigned nor escalated, counts as resolved at
-// first contact. Resolving a parent then resolves its open children with the
+// assigned state, never reassigned nor escalated, within
+// Config.FirstContactWindow of its opening, counts as resolved at first
+// contact. Resolving a parent then resolves its open children with the
 // parent's resolution; a child that cannot be resolved then is logged and
 // left for Sweep, which retries.
 func (d *Desk) Resolve(ctx context.Context, id uuid.UUID, res Resolution, by itil.Actor) (*Incident, error) {
@@ -25,7 +26,7 @@ func (d *Desk) Resolve(ctx context.Context, id uuid.UUID, res Resolution, by iti
 	if err != nil {
 		return nil, err
 	}
-	d.resolveChildren(ctx, inc)
+	d.resolveChildren(ctx, inc, false)
 	return inc, nil
 }
 
@@ -46,7 +47,8 @@ func (d *Desk) resolve(ctx context.Context, id uuid.UUID, res Resolution, by iti
 			lifecycle.Set(ed, "resolution.notes", &inc.Resolution.Notes, res.Notes)
 			lifecycle.Set(ed, "resolution.by", &inc.Resolution.By, res.By)
 			first := contact && (inc.State == d.def.Initial().Name || inc.State == StateAssigned) &&
-				inc.Reassignments == 0 && inc.Escalations == 0 && inc.EscalationLevel == 0 && inc.Reopens == 0
+				inc.Reassignments == 0 && inc.Escalations == 0 && inc.EscalationLevel == 0 && inc.Reopens == 0 &&
+				d.now().Sub(inc.CreatedAt) <= d.cfg.FirstContactWindow
 			lifecycle.Set(ed, "first_contact", &inc.FirstContact, first)
 			return nil
 		},
@@ -54,8 +56,10 @@ func (d *Desk) resolve(ctx context.Context, id uuid.UUID, res Resolution, by iti
 }
 
 // resolveChildren resolves the open children of a resolved parent with its
-// resolution. Failures are logged; Sweep tries again.
-func (d *Desk) resolveChildren(ctx context.Context, parent *Incident) int {
+// resolution. Failures are logged; Sweep tries again, with retry set: then
+// a child resolved since the parent was (with it, or on its own) and open
+// again has been reopened on purpose, and is left alone.
+func (d *Desk) resolveChildren(ctx context.Context, parent *Incident, retry bool) int {
 	var ids []uuid.UUID
 	for child, err := range d.proc.Find(ctx, lifecycle.Query{Where: []lifecycle.Cond{
 		lifecycle.Eq("parent", parent.ID.String()),
@@ -64,6 +68,9 @@ func (d *Desk) resolveChildren(ctx context.Context, parent *Incident) int {
 		if err != nil {
 			d.cfg.Logger.WarnContext(ctx, "finding children of a resolved incident", slog.String("incident", parent.Number), slog.Any("error", err))
 			return 0
+		}
+		if retry && !child.ResolvedAt.Before(parent.ResolvedAt) {
+			continue
 		}
 		ids = append(ids, child.ID)
 	}

@@ -8,11 +8,15 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/incident"
 	"github.com/itil-go/itil/lifecycle"
 	"github.com/itil-go/itil/lifecycle/notify"
 	"github.com/itil-go/itil/lifecycle/sla"
+	"github.com/itil-go/itil/problem"
+	"github.com/itil-go/itil/request"
 )
 
 // The people of the day.
@@ -22,16 +26,23 @@ var (
 	dan     = itil.Actor{ID: "dan", Name: "Dan (service desk)", Groups: []string{"service-desk"}}
 	bob     = itil.Actor{ID: "bob", Name: "Bob (network)", Groups: []string{"network"}}
 	manager = itil.Actor{ID: "mia", Name: "Mia (major incident manager)", Groups: []string{"major-incident"}}
+	carla   = itil.Actor{ID: "carla", Name: "Carla (problem manager)", Groups: []string{"problem-management"}}
 )
 
 // day holds the scenario's services and prints its timeline.
 type day struct {
-	w      io.Writer
-	clock  *clock
-	desk   *incident.Desk
-	policy *sla.Policy
-	disp   *lifecycle.Dispatcher
-	bus    *notify.Bus
+	w        io.Writer
+	clock    *clock
+	desk     *incident.Desk
+	policy   *sla.Policy
+	problems *problem.Manager
+	requests *request.Desk
+
+	printerIncidents []uuid.UUID
+	problem          uuid.UUID
+	fixChange        itil.Ref
+	disp             *lifecycle.Dispatcher
+	bus              *notify.Bus
 }
 
 func newDay(ctx context.Context, w io.Writer, st lifecycle.Store) (*day, error) {
@@ -41,13 +52,25 @@ func newDay(ctx context.Context, w io.Writer, st lifecycle.Store) (*day, error) 
 	if err != nil {
 		return nil, err
 	}
+	problems, err := problem.NewManager(st, desk, problem.Config{Now: c.Now, OnResolve: problem.ResolveIncidents})
+	if err != nil {
+		return nil, err
+	}
+	cat, err := catalog()
+	if err != nil {
+		return nil, err
+	}
+	requests, err := request.NewDesk(st, request.Config{Catalog: cat, Now: c.Now})
+	if err != nil {
+		return nil, err
+	}
 	bus := notify.NewBus()
 	disp, err := lifecycle.NewDispatcher(st, []lifecycle.Subscription{{Name: "servicedesk-bus", Notifier: bus}},
 		lifecycle.DispatcherConfig{Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		return nil, err
 	}
-	d := &day{w: w, clock: c, desk: desk, policy: policy, disp: disp, bus: bus}
+	d := &day{w: w, clock: c, desk: desk, policy: policy, problems: problems, requests: requests, disp: disp, bus: bus}
 	// The major incident team is paged on major incident events, and
 	// everyone hears of SLA warnings and breaches.
 	bus.Subscribe(notify.Filter{Events: []string{incident.EventMajorProposed, incident.EventMajorAccepted}},
@@ -82,7 +105,7 @@ func (d *day) deliver(ctx context.Context) error { return d.disp.Drain(ctx) }
 func (d *day) play(ctx context.Context) error {
 	fmt.Fprintln(d.w, "A day at the service desk (Monday 23 November 2026, simulated clock)")
 	fmt.Fprintln(d.w)
-	for _, step := range []func(context.Context) error{d.outage, d.summary} {
+	for _, step := range []func(context.Context) error{d.outage, d.printers, d.fixPrinters, d.newJoiner, d.summary} {
 		if err := step(ctx); err != nil {
 			return err
 		}
