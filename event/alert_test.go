@@ -1,0 +1,172 @@
+package event_test
+
+import (
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/itil-go/itil"
+	"github.com/itil-go/itil/event"
+	"github.com/itil-go/itil/lifecycle"
+)
+
+func TestDuplicatesFoldIntoOneAlert(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, nil)
+	f.ingest(t, web(event.SeverityWarning))
+	first := f.clock.Now()
+	f.clock.Add(time.Minute)
+	f.ingest(t, web(event.SeverityCritical), web(event.SeverityMinor))
+
+	a := f.alert(t, "nagios/web-1/http")
+	assert.Equal(t, int64(3), a.Count)
+	assert.Equal(t, first, a.FirstSeen)
+	assert.Equal(t, f.clock.Now(), a.LastSeen)
+	assert.Equal(t, event.SeverityMinor, a.Severity)
+	assert.Equal(t, event.SeverityCritical, a.Highest)
+	assert.Equal(t, []event.SeverityChange{
+		{At: first, From: event.SeverityOK, To: event.SeverityWarning},
+		{At: f.clock.Now(), From: event.SeverityWarning, To: event.SeverityCritical},
+		{At: f.clock.Now(), From: event.SeverityCritical, To: event.SeverityMinor},
+	}, a.History)
+	assert.Equal(t, "ALR0000001", a.Number)
+	assert.Equal(t, event.StateOpen, a.State)
+	assert.Equal(t, []string{lifecycle.EventCreate, event.EditSeverity, event.EditSeverity}, events(f.journal(t, a)))
+
+	st := f.engine.Stats()
+	assert.Equal(t, event.Stats{Events: 3, Duplicates: 2, Opened: 1}, st)
+}
+
+func TestOkEventClearsAndNextEventOpensANewAlert(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, nil)
+	f.ingest(t, web(event.SeverityMajor))
+	opened := f.alert(t, "nagios/web-1/http")
+	f.ingest(t, web(event.SeverityOK))
+
+	_, err := f.engine.Alert(f.ctx, "nagios/web-1/http")
+	require.ErrorIs(t, err, event.ErrNoAlert)
+	stored, err := f.engine.Get(f.ctx, opened.ID)
+	require.NoError(t, err)
+	assert.Equal(t, event.StateClosed, stored.State)
+	assert.Equal(t, int64(2), stored.Count)
+	assert.False(t, stored.ClearedAt.IsZero())
+
+	f.ingest(t, web(event.SeverityOK)) // nothing open: an orphan, counted
+	f.ingest(t, web(event.SeverityMinor))
+	again := f.alert(t, "nagios/web-1/http")
+	assert.NotEqual(t, opened.ID, again.ID)
+	assert.Equal(t, int64(1), f.engine.Stats().Orphans)
+}
+
+func TestIngestValidatesEveryEventFirst(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, nil)
+	err := f.engine.Ingest(f.ctx, web(event.SeverityMajor), event.Event{Source: "x"})
+	var ve *itil.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "events[1].severity", ve.Field)
+	assert.ErrorIs(t, err, itil.ErrInvalid)
+	assert.Zero(t, f.engine.Stats().Events, "nothing is half-ingested")
+
+	for _, tc := range []struct {
+		ev    event.Event
+		field string
+	}{
+		{event.Event{Severity: event.SeverityInfo}, "source"},
+		{event.Event{Source: "x", Ack: true}, "dedup_key"},
+		{event.Event{Source: "x", Severity: 9}, "severity"},
+		{event.Event{Source: "x", Severity: event.SeverityInfo, Message: "\xff"}, "message"},
+		{event.Event{Source: "x", Severity: event.SeverityInfo, Labels: map[string]string{"": "v"}}, "labels"},
+	} {
+		err := tc.ev.Validate("")
+		require.ErrorAs(t, err, &ve, tc.field)
+		assert.Equal(t, tc.field, ve.Field)
+	}
+}
+
+func TestAcknowledge(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, nil)
+	f.ingest(t, web(event.SeverityMajor))
+	bob := itil.Actor{ID: "bob"}
+	a, err := f.engine.Acknowledge(f.ctx, "nagios/web-1/http", bob, "looking")
+	require.NoError(t, err)
+	assert.Equal(t, event.StateAcknowledged, a.State)
+	_, err = f.engine.Acknowledge(f.ctx, "nagios/web-1/http", bob, "again")
+	require.ErrorIs(t, err, lifecycle.ErrTransition)
+	_, err = f.engine.Acknowledge(f.ctx, "nope", bob, "")
+	require.ErrorIs(t, err, event.ErrNoAlert)
+
+	// An acknowledgement event acknowledges by dedup key.
+	f.ingest(t, event.Event{Source: "pd", DedupKey: "k1", Severity: event.SeverityMajor})
+	f.ingest(t, event.Event{Source: "pd", DedupKey: "k1", Ack: true})
+	assert.Equal(t, event.StateAcknowledged, f.alert(t, "k1").State)
+}
+
+func TestClearAfterTimeout(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, func(_ *fixture, c *event.Config) { c.ClearAfter = 10 * time.Minute })
+	f.ingest(t, web(event.SeverityMajor))
+	rep, err := f.engine.Sweep(f.ctx, f.clock.Add(9*time.Minute))
+	require.NoError(t, err)
+	assert.Zero(t, rep.Cleared)
+	rep, err = f.engine.Sweep(f.ctx, f.clock.Add(time.Minute))
+	require.NoError(t, err)
+	assert.Equal(t, 1, rep.Cleared)
+	_, err = f.engine.Alert(f.ctx, "nagios/web-1/http")
+	assert.True(t, errors.Is(err, event.ErrNoAlert))
+}
+
+func TestConfigValidation(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		cfg   event.Config
+		field string
+	}{
+		{event.Config{ClearAfter: -1}, "ClearAfter"},
+		{event.Config{Flap: event.FlapConfig{High: 20, Low: 30}}, "Flap.Low"},
+		{event.Config{Correlation: []event.CorrelationRule{{Name: "x"}}}, "Correlation[0].by"},
+		{event.Config{Inhibit: []event.InhibitRule{{Name: "x", Source: map[string]string{"a": "b"}}}}, "Inhibit[0].target"},
+		{event.Config{Maintenance: []event.MaintenanceWindow{{Name: "m"}}}, "Maintenance[0].labels"},
+		{event.Config{Incidents: event.IncidentConfig{Rules: []event.IncidentRule{{MinSeverity: event.SeverityMajor}}}}, "Incidents.Desk"},
+	} {
+		_, err := event.NewEngine(newFixture(t, nil).store, tc.cfg)
+		var ve *itil.ValidationError
+		require.ErrorAs(t, err, &ve, tc.field)
+		assert.Equal(t, tc.field, ve.Field)
+	}
+}
+
+func TestConcurrentIngest(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, func(_ *fixture, c *event.Config) { c.Shards = 4 })
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 200 {
+				sev := event.SeverityWarning
+				if i%50 == 49 {
+					sev = event.SeverityOK
+				}
+				ev := event.Event{Source: "s", Node: "n", Check: string(rune('a' + i%5)), Severity: sev}
+				if g%2 == 0 {
+					ev.Labels = map[string]string{"g": "even"}
+				}
+				assert.NoError(t, f.engine.Ingest(f.ctx, ev))
+			}
+		})
+	}
+	wg.Wait()
+	st := f.engine.Stats()
+	assert.Equal(t, int64(1600), st.Events)
+	assert.Equal(t, st.Events, st.Duplicates+st.Opened+st.Cleared+st.Orphans)
+	for a, err := range f.engine.Alerts(f.ctx) {
+		require.NoError(t, err)
+		assert.Equal(t, event.StateOpen, a.State)
+	}
+}

@@ -1,0 +1,122 @@
+package event
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+)
+
+// AlertmanagerSource is the Source of events decoded from Alertmanager.
+const AlertmanagerSource = "alertmanager"
+
+// alertmanagerPayload is the Prometheus Alertmanager webhook, version 4.
+type alertmanagerPayload struct {
+	Version           string            `json:"version"`
+	GroupKey          string            `json:"groupKey"`
+	TruncatedAlerts   int               `json:"truncatedAlerts"`
+	Status            string            `json:"status"`
+	Receiver          string            `json:"receiver"`
+	GroupLabels       map[string]string `json:"groupLabels"`
+	CommonLabels      map[string]string `json:"commonLabels"`
+	CommonAnnotations map[string]string `json:"commonAnnotations"`
+	ExternalURL       string            `json:"externalURL"`
+	Alerts            []json.RawMessage `json:"alerts"`
+}
+
+type alertmanagerAlert struct {
+	Status       string            `json:"status"`
+	Labels       map[string]string `json:"labels"`
+	Annotations  map[string]string `json:"annotations"`
+	StartsAt     string            `json:"startsAt"`
+	EndsAt       string            `json:"endsAt"`
+	GeneratorURL string            `json:"generatorURL"`
+	Fingerprint  string            `json:"fingerprint"`
+}
+
+// amSeverity maps labels.severity; absent means warning.
+func amSeverity(s string) (Severity, bool) {
+	switch strings.ToLower(s) {
+	case "":
+		return SeverityWarning, true
+	case "error", "page":
+		return SeverityMajor, true
+	}
+	sev, err := ParseSeverity(s)
+	return sev, err == nil && sev != SeverityOK
+}
+
+// DecodeAlertmanager decodes a Prometheus Alertmanager webhook (payload
+// version "4") into one event per alert: status firing takes its severity
+// from labels.severity (ok is not allowed; error and page mean major; none
+// means warning), resolved is SeverityOK. The check is labels.alertname,
+// the node labels.instance, the message annotations.summary (else
+// description), the dedup key the fingerprint, the occurrence startsAt (endsAt
+// when resolved), and each event's Raw its alert's JSON. Every error is a
+// *itil.ValidationError naming the field: "alerts[1].labels.alertname".
+func DecodeAlertmanager(r io.Reader) ([]Event, error) {
+	var p alertmanagerPayload
+	if _, err := decodeJSON(r, &p); err != nil {
+		return nil, err
+	}
+	switch {
+	case p.Version != "4":
+		return nil, invalid("version", "want \"4\", got %q", p.Version)
+	case p.Status != "firing" && p.Status != "resolved":
+		return nil, invalid("status", "want firing or resolved, got %q", p.Status)
+	case len(p.Alerts) == 0:
+		return nil, invalid("alerts", "required")
+	}
+	events := make([]Event, 0, len(p.Alerts))
+	for i, raw := range p.Alerts {
+		field := fmt.Sprintf("alerts[%d]", i)
+		var a alertmanagerAlert
+		if err := unmarshal(raw, field, &a); err != nil {
+			return nil, err
+		}
+		ev := Event{Source: AlertmanagerSource, Labels: a.Labels, DedupKey: a.Fingerprint, Raw: raw}
+		switch {
+		case a.Fingerprint == "":
+			return nil, invalid(field+".fingerprint", "required")
+		case a.Labels["alertname"] == "":
+			return nil, invalid(field+".labels.alertname", "required")
+		}
+		ev.Check, ev.Node = a.Labels["alertname"], a.Labels["instance"]
+		ev.Message = a.Annotations["summary"]
+		if ev.Message == "" {
+			ev.Message = a.Annotations["description"]
+		}
+		starts, err := parseTime(field+".startsAt", a.StartsAt)
+		if err != nil {
+			return nil, err
+		}
+		ends, err := parseTime(field+".endsAt", a.EndsAt)
+		if err != nil {
+			return nil, err
+		}
+		switch a.Status {
+		case "firing":
+			sev, ok := amSeverity(a.Labels["severity"])
+			if !ok {
+				return nil, invalid(field+".labels.severity", "unknown severity %q", a.Labels["severity"])
+			}
+			ev.Severity, ev.OccurredAt = sev, starts
+		case "resolved":
+			ev.Severity, ev.OccurredAt = SeverityOK, ends
+		default:
+			return nil, invalid(field+".status", "want firing or resolved, got %q", a.Status)
+		}
+		if err := ev.Validate(""); err != nil {
+			return nil, prefixed(field, err)
+		}
+		events = append(events, ev)
+	}
+	return events, nil
+}
+
+// AlertmanagerHandler returns an http.Handler for Alertmanager's webhook
+// receiver; see HandlerConfig for its checks and answers.
+func AlertmanagerHandler(e *Engine, cfg HandlerConfig) http.Handler {
+	return newHandler(e, cfg, DecodeAlertmanager, "")
+}

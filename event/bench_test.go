@@ -1,0 +1,126 @@
+package event_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/itil-go/itil/event"
+	"github.com/itil-go/itil/lifecycle/memstore"
+)
+
+const (
+	benchKeys   = 10_000
+	benchStream = 10 * benchKeys // every key ten times: 90% duplicates
+)
+
+// benchEvents returns a decoded stream of benchStream events over
+// benchKeys dedup keys in random order, each key's first event opening its
+// alert and the other nine folding into it.
+func benchEvents() []event.Event {
+	r := rand.New(rand.NewPCG(1, 2))
+	base := make([]event.Event, benchKeys)
+	for i := range base {
+		env := "prod"
+		if i%100 == 0 {
+			env = "staging" // the maintenance window matches these
+		}
+		base[i] = event.Event{
+			Source: "prometheus", Node: fmt.Sprintf("node-%d", i/10), Check: fmt.Sprintf("check-%d", i%10),
+			DedupKey: fmt.Sprintf("fp-%08x", i), Severity: event.SeverityWarning + event.Severity(i%3),
+			Message: "threshold crossed",
+			Labels:  map[string]string{"service": fmt.Sprintf("svc-%d", i%50), "env": env, "alertname": "HighLatency"},
+		}
+	}
+	out := make([]event.Event, 0, benchStream)
+	for range 10 {
+		out = append(out, base...)
+	}
+	r.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+	return out
+}
+
+func benchEngine(b *testing.B) *event.Engine {
+	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	e, err := event.NewEngine(memstore.New(memstore.Config{}), event.Config{
+		Correlation: []event.CorrelationRule{{Name: "by-service", By: []string{"service"}, Window: 5 * time.Minute}},
+		Maintenance: []event.MaintenanceWindow{{Name: "staging-upgrade", Start: now.Add(-time.Hour), End: now.Add(24 * 365 * time.Hour),
+			Labels: map[string]string{"env": "staging"}}},
+		Inhibit: []event.InhibitRule{{Name: "cluster-down", Source: map[string]string{"alertname": "ClusterDown"},
+			Target: map[string]string{"env": "prod"}, Equal: []string{"service"}}},
+	})
+	require.NoError(b, err)
+	return e
+}
+
+// BenchmarkIngest ingests a decoded stream of 10,000 dedup keys with 90%
+// duplicates, one event per op, with a correlation rule, an inhibition rule
+// and a maintenance window active, cycling over the stream on one engine.
+// One untimed pass opens the 10,000 alerts first, so that the result does
+// not depend on b.N: it measures the hot path, events folding into open
+// alerts. BenchmarkIngestFresh measures the stream as it first arrives.
+func BenchmarkIngest(b *testing.B) { benchIngest(b, false) }
+
+// BenchmarkIngestFresh is BenchmarkIngest with a fresh engine for every
+// pass over the stream, so that one event in ten opens (and persists) an
+// alert.
+func BenchmarkIngestFresh(b *testing.B) { benchIngest(b, true) }
+
+func benchIngest(b *testing.B, fresh bool) {
+	ctx := context.Background()
+	events := benchEvents()
+	e := benchEngine(b)
+	if !fresh {
+		for i := range events {
+			require.NoError(b, e.Ingest(ctx, events[i]))
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		if i == len(events) {
+			i = 0
+			if fresh {
+				b.StopTimer()
+				e = benchEngine(b)
+				b.StartTimer()
+			}
+		}
+		if err := e.Ingest(ctx, events[i]); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
+// BenchmarkIngestParallel is BenchmarkIngest from all Ps at once, over one
+// engine.
+func BenchmarkIngestParallel(b *testing.B) {
+	ctx := context.Background()
+	events := benchEvents()
+	e := benchEngine(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := time.Now()
+	var seq int64
+	b.RunParallel(func(pb *testing.PB) {
+		i := int(atomic.AddInt64(&seq, 1) * 7919 % int64(len(events)))
+		for pb.Next() {
+			if err := e.Ingest(ctx, events[i]); err != nil {
+				b.Error(err)
+				return
+			}
+			if i++; i == len(events) {
+				i = 0
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "events/s")
+}

@@ -1,0 +1,170 @@
+package event
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+)
+
+// CloudEvents content types: structured mode, one event or a batch.
+const (
+	CloudEventsContentType      = "application/cloudevents+json"
+	CloudEventsBatchContentType = "application/cloudevents-batch+json"
+)
+
+// cloudEventsCore are the context attributes the decoder reads; others are
+// extensions.
+var cloudEventsCore = map[string]bool{
+	"specversion": true, "id": true, "source": true, "type": true, "subject": true, "time": true,
+	"datacontenttype": true, "dataschema": true, "data": true, "data_base64": true,
+}
+
+// DecodeCloudEvents decodes CloudEvents 1.0 in structured JSON mode: one
+// event object, or a batch (a JSON array of them). specversion "1.0", id,
+// source and type are required. The event's Source is source, its Check
+// type, its Node subject. The extension attributes severity (default info)
+// and dedupkey set those fields; other string extensions become labels.
+// When data is a JSON object, its "message" or "summary" string is the
+// message. Every error is a *itil.ValidationError naming the field:
+// "[2].specversion" in a batch, "type" for a single event.
+func DecodeCloudEvents(r io.Reader) ([]Event, error) {
+	body, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	trimmed := bytes.TrimLeft(body, " \t\r\n")
+	if len(trimmed) > 0 && trimmed[0] == '[' {
+		var batch []json.RawMessage
+		if err := unmarshal(body, "body", &batch); err != nil {
+			return nil, err
+		}
+		if len(batch) == 0 {
+			return nil, invalid("body", "empty batch")
+		}
+		events := make([]Event, 0, len(batch))
+		for i, raw := range batch {
+			ev, err := decodeCloudEvent(raw)
+			if err != nil {
+				return nil, prefixed(fmt.Sprintf("[%d]", i), err)
+			}
+			events = append(events, ev)
+		}
+		return events, nil
+	}
+	ev, err := decodeCloudEvent(body)
+	if err != nil {
+		return nil, err
+	}
+	return []Event{ev}, nil
+}
+
+func decodeCloudEvent(raw []byte) (Event, error) {
+	var attrs map[string]json.RawMessage
+	if err := unmarshal(raw, "event", &attrs); err != nil {
+		return Event{}, err
+	}
+	if attrs == nil {
+		return Event{}, invalid("event", "want a JSON object")
+	}
+	str := func(name string, required bool) (string, error) {
+		v, ok := attrs[name]
+		if !ok || string(v) == "null" {
+			if required {
+				return "", invalid(name, "required")
+			}
+			return "", nil
+		}
+		var s string
+		if err := json.Unmarshal(v, &s); err != nil {
+			return "", invalid(name, "want a string")
+		}
+		if required && s == "" {
+			return "", invalid(name, "required")
+		}
+		return s, nil
+	}
+	var (
+		vals [6]string
+		err  error
+	)
+	for i, a := range [...]struct {
+		name     string
+		required bool
+	}{{"specversion", true}, {"id", true}, {"source", true}, {"type", true}, {"subject", false}, {"time", false}} {
+		if vals[i], err = str(a.name, a.required); err != nil {
+			return Event{}, err
+		}
+	}
+	if vals[0] != "1.0" {
+		return Event{}, invalid("specversion", "want \"1.0\", got %q", vals[0])
+	}
+	at, err := parseTime("time", vals[5])
+	if err != nil {
+		return Event{}, err
+	}
+	ev := Event{Source: vals[2], Check: vals[3], Node: vals[4], OccurredAt: at, Severity: SeverityInfo, Raw: raw}
+	for name, v := range attrs {
+		if cloudEventsCore[name] {
+			continue
+		}
+		if !validExtensionName(name) {
+			return Event{}, invalid(name, "not a valid attribute name (lower-case letters and digits)")
+		}
+		var s string
+		if json.Unmarshal(v, &s) != nil {
+			continue // a non-string extension: kept in Raw only
+		}
+		switch name {
+		case "severity":
+			sev, err := ParseSeverity(s)
+			if err != nil {
+				return Event{}, invalid("severity", "unknown severity %q", s)
+			}
+			ev.Severity = sev
+		case "dedupkey":
+			ev.DedupKey = s
+		default:
+			if ev.Labels == nil {
+				ev.Labels = map[string]string{}
+			}
+			ev.Labels[name] = s
+		}
+	}
+	if d, ok := attrs["data"]; ok {
+		var obj struct {
+			Message string `json:"message"`
+			Summary string `json:"summary"`
+		}
+		if json.Unmarshal(d, &obj) == nil {
+			ev.Message = obj.Message
+			if ev.Message == "" {
+				ev.Message = obj.Summary
+			}
+		}
+	}
+	if err := ev.Validate(""); err != nil {
+		return Event{}, err
+	}
+	return ev, nil
+}
+
+func validExtensionName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if (r < 'a' || r > 'z') && (r < '0' || r > '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// CloudEventsHandler returns an http.Handler for CloudEvents in structured
+// JSON mode; it answers 415 to other content types. See HandlerConfig for
+// its checks and answers.
+func CloudEventsHandler(e *Engine, cfg HandlerConfig) http.Handler {
+	return newHandler(e, cfg, DecodeCloudEvents, CloudEventsContentType)
+}

@@ -1,0 +1,147 @@
+package event
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math/bits"
+	"time"
+
+	"github.com/itil-go/itil"
+)
+
+// Config configures an Engine. The zero value means the defaults; NewEngine
+// validates it and reports a *itil.ValidationError naming the bad field.
+type Config struct {
+	// Now is the clock. Default time.Now.
+	Now func() time.Time
+	// Logger receives what Ingest cannot return, such as an incident the
+	// desk refused to open. Default slog.Default().
+	Logger *slog.Logger
+	// Actor is who the engine acts as in journals and on incidents.
+	// Default itil.System("event-engine").
+	Actor itil.Actor
+	// Shards is the number of shards of the in-memory alert map, rounded up
+	// to a power of two. Default 64.
+	Shards int
+
+	// ClearAfter clears an alert that had no event for this long, on
+	// Sweep. Zero means alerts clear only on an ok event.
+	ClearAfter time.Duration
+	// Flap sets flap detection's thresholds.
+	Flap FlapConfig
+
+	// Correlation rules group alerts; the first that applies wins. Alerts
+	// no rule groups form a group of their own.
+	Correlation []CorrelationRule
+	// Topology, when set, tells the engine a CI's parents: an alert whose
+	// CI has a parent that is down joins the parent's group.
+	Topology Topology
+	// DownSeverity is the severity at which an open alert marks its CI as
+	// down for Topology. Default SeverityMajor.
+	DownSeverity Severity
+
+	// Inhibit rules mute target alerts while a source alert is open.
+	Inhibit []InhibitRule
+	// Maintenance windows in force from the start; see also
+	// Engine.AddMaintenance.
+	Maintenance []MaintenanceWindow
+	// ChangeWindows, when set, suppresses events of CIs with an approved
+	// change being implemented.
+	ChangeWindows ChangeWindows
+	// ChangeRecheck is how long an alert reuses its last ChangeWindows
+	// answer. Default one minute.
+	ChangeRecheck time.Duration
+
+	// HeartbeatSeverity is the severity of the alert a missed heartbeat
+	// raises. Default SeverityMajor.
+	HeartbeatSeverity Severity
+
+	// Incidents configures incident automation; without a Desk there is
+	// none.
+	Incidents IncidentConfig
+}
+
+func (cfg *Config) defaults() error {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Actor.IsZero() {
+		cfg.Actor = itil.System("event-engine")
+	}
+	switch {
+	case cfg.Shards == 0:
+		cfg.Shards = 64
+	case cfg.Shards < 0 || cfg.Shards > 1<<16:
+		return invalid("Shards", "must be between 1 and 65536")
+	}
+	cfg.Shards = 1 << bits.Len(uint(cfg.Shards-1))
+	if cfg.ClearAfter < 0 {
+		return invalid("ClearAfter", "must not be negative")
+	}
+	if err := cfg.Flap.defaults(); err != nil {
+		return err
+	}
+	if cfg.DownSeverity == 0 {
+		cfg.DownSeverity = SeverityMajor
+	}
+	if !cfg.DownSeverity.Valid() || cfg.DownSeverity == SeverityOK {
+		return invalid("DownSeverity", "must be info to critical")
+	}
+	if cfg.HeartbeatSeverity == 0 {
+		cfg.HeartbeatSeverity = SeverityMajor
+	}
+	if !cfg.HeartbeatSeverity.Valid() || cfg.HeartbeatSeverity == SeverityOK {
+		return invalid("HeartbeatSeverity", "must be info to critical")
+	}
+	if cfg.ChangeRecheck == 0 {
+		cfg.ChangeRecheck = time.Minute
+	}
+	if cfg.ChangeRecheck < 0 {
+		return invalid("ChangeRecheck", "must not be negative")
+	}
+	names := map[string]bool{}
+	for i := range cfg.Correlation {
+		if err := cfg.Correlation[i].validate(fmt.Sprintf("Correlation[%d]", i), names); err != nil {
+			return err
+		}
+	}
+	names = map[string]bool{}
+	for i := range cfg.Inhibit {
+		if err := cfg.Inhibit[i].validate(fmt.Sprintf("Inhibit[%d]", i), names); err != nil {
+			return err
+		}
+	}
+	names = map[string]bool{}
+	for i := range cfg.Maintenance {
+		if err := cfg.Maintenance[i].validate(fmt.Sprintf("Maintenance[%d]", i)); err != nil {
+			return err
+		}
+		if names[cfg.Maintenance[i].Name] {
+			return invalid(fmt.Sprintf("Maintenance[%d].name", i), "window %q is declared twice", cfg.Maintenance[i].Name)
+		}
+		names[cfg.Maintenance[i].Name] = true
+	}
+	return cfg.Incidents.defaults()
+}
+
+// ChangeWindows tells the engine whether an approved change is being
+// implemented on a CI: events of that CI are then suppressed (and
+// recorded). The change package's calendar satisfies it. Implementations
+// must be safe for concurrent use.
+type ChangeWindows interface {
+	// InChangeWindow reports whether an approved change's implementation
+	// window covering at includes ci.
+	InChangeWindow(ctx context.Context, ci string, at time.Time) (bool, error)
+}
+
+// Topology is the host's view of the CI hierarchy. Implementations must be
+// safe for concurrent use.
+type Topology interface {
+	// Parents returns the CIs ci depends on (a host's switch, a VM's
+	// hypervisor), nearest first.
+	Parents(ctx context.Context, ci string) ([]string, error)
+}

@@ -1,0 +1,63 @@
+package event
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/itil-go/itil"
+)
+
+// decodeJSON reads r whole and decodes it into v, reporting a
+// *itil.ValidationError naming field (or the JSON field at fault) for
+// malformed input and trailing data.
+func decodeJSON(r io.Reader, v any) ([]byte, error) {
+	body, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	return body, unmarshal(body, "body", v)
+}
+
+func unmarshal(b []byte, field string, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if err := dec.Decode(v); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field != "" {
+			return invalid(field+"."+te.Field, "want a JSON %s, got %s", te.Type, te.Value)
+		}
+		return invalid(field, "malformed JSON: %v", err)
+	}
+	if dec.More() {
+		return invalid(field, "trailing data after the JSON value")
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return invalid(field, "trailing data after the JSON value")
+	}
+	return nil
+}
+
+// parseTime parses an RFC 3339 time; empty gives the zero time.
+func parseTime(field, s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, invalid(field, "not an RFC 3339 time: %q", s)
+	}
+	return t, nil
+}
+
+// prefixed returns err with its field prefixed when it is a validation
+// error.
+func prefixed(prefix string, err error) error {
+	var ve *itil.ValidationError
+	if errors.As(err, &ve) {
+		return &itil.ValidationError{Field: prefix + "." + ve.Field, Reason: ve.Reason}
+	}
+	return fmt.Errorf("%s: %w", prefix, err)
+}

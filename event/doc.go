@@ -1,0 +1,104 @@
+// Package event is ITIL event management: it ingests events from
+// monitoring, folds them into alerts, suppresses, correlates and detects
+// flapping, watches heartbeats, and raises one incident per correlation
+// group.
+//
+//	engine, err := event.NewEngine(memstore.New(memstore.Config{}), event.Config{
+//		Correlation: []event.CorrelationRule{{Name: "by-service", By: []string{"service"}}},
+//		Incidents: event.IncidentConfig{Desk: desk,
+//			Rules: []event.IncidentRule{{Name: "major", MinSeverity: event.SeverityMajor}}},
+//	})
+//	err = engine.Ingest(ctx, event.Event{Source: "nagios", Node: "web-1", Check: "http",
+//		Severity: event.SeverityCritical, Message: "HTTP 503"})
+//	http.Handle("/hooks/alertmanager", event.AlertmanagerHandler(engine, event.HandlerConfig{Secret: token}))
+//	go func() { for now := range time.Tick(time.Minute) { engine.Sweep(ctx, now) } }()
+//
+// # Alerts
+//
+// Events with the same dedup key (by default source/node/check) fold into
+// one Alert: count, first and last seen, current and highest severity, the
+// last HistoryLen severity changes, the last event with its raw payload. An
+// alert follows Lifecycle() — open → acknowledged → closed, and suppressed —
+// on the lifecycle kernel, as records of kind "alert" numbered ALR…. An ok
+// event clears it; so does Sweep after Config.ClearAfter without events. An
+// event for the key of a cleared alert opens a new one.
+//
+// # What is persisted when
+//
+// Open alerts live in memory, in a map sharded by dedup key with a lock per
+// shard and per alert, so that a duplicate event costs no store access: it
+// updates the count, last seen, severity and flap state in place. The store
+// (journal and notifications included) sees lifecycle-relevant changes only,
+// each carrying the live counters:
+//
+//   - the alert opened (create);
+//   - its severity changed while it was not flapping (edit "severity");
+//   - it started or stopped flapping (edit "flapping");
+//   - it was first suppressed, or no longer (events suppress, unsuppress);
+//   - it was acknowledged (event acknowledge) or linked to an incident
+//     (edit "incident");
+//   - it cleared (event clear), with its final counters.
+//
+// Engine.Alert and Engine.Alerts return the live view; Engine.Get and Find
+// the persisted one. The in-memory state is not rebuilt from the store on
+// start: a restarted engine opens new alerts for keys that still fire.
+//
+// # Suppression
+//
+// An event is suppressed while a maintenance window matches it (one-off or
+// weekly, on labels or CIs), while its CI is in an approved change's
+// implementation window (ChangeWindows, which the change package provides),
+// or while an inhibition rule's source alert is open. A suppressed event is
+// recorded, never dropped: it folds into its alert like any other, the
+// alert counts it and keeps the last one with the reason, the window counts
+// it, and the alert's first suppression is journaled. Suppressed alerts
+// raise no incidents.
+//
+// # Correlation and topology
+//
+// Correlation rules group alerts by label values or CI within a time
+// window; an alert no rule groups has a group of its own. When Topology
+// says that a parent of an alert's CI is down (it has an open alert at
+// DownSeverity or above), the alert joins the parent's group instead and
+// raises no incident of its own.
+//
+// # Flapping
+//
+// Flap detection is Nagios's: over the last 21 states (one per event), each
+// change between consecutive states counts, weighted linearly from 0.75 for
+// the oldest to 1.25 for the newest; the percent state change is the
+// weighted sum over 20 × 100 (see FlapPercent). An alert starts flapping at
+// FlapConfig.High (50%) and stops below FlapConfig.Low (25%). While it flaps
+// it raises no incident, and its record says so.
+//
+// # Heartbeats
+//
+// Engine.Heartbeat registers a source that promises an event every
+// interval. Sweep, called by the host on a ticker, raises an alert (source
+// "heartbeat") for a source that missed it; the source's next event clears
+// it.
+//
+// # Incidents
+//
+// With IncidentConfig.Desk set (an *incident.Desk), the first alert of a
+// group that an IncidentRule matches opens one incident, its impact and
+// urgency mapped from severity and raised to the CI's criticality. Further
+// alerts of the group are linked to it with a work note. When every alert
+// of the group has cleared, the incident resolves itself (or only gets a
+// note); a new alert of the group within IncidentConfig.ReopenWindow
+// reopens it. Desk failures are logged, never returned by Ingest.
+//
+// # Adapters
+//
+// DecodeAlertmanager (webhook version 4), DecodePagerDuty (Events API v2)
+// and DecodeCloudEvents (1.0, structured JSON) turn payloads into events,
+// with *itil.ValidationError naming the bad field; AlertmanagerHandler,
+// PagerDutyHandler and CloudEventsHandler serve them over HTTP with a size
+// limit, a bearer secret or HMAC-SHA256 signature, and all-or-nothing
+// ingestion (see HandlerConfig).
+//
+// # Errors
+//
+// Compare with errors.Is and errors.As: ErrNoAlert, *itil.ValidationError
+// (itil.ErrInvalid), *lifecycle.TransitionError and the store's errors.
+package event

@@ -1,0 +1,277 @@
+package event
+
+import (
+	"context"
+	"fmt"
+	"hash/maphash"
+	"iter"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/itil-go/itil"
+	"github.com/itil-go/itil/lifecycle"
+)
+
+// Engine ingests events, folds them into alerts, suppresses, correlates and
+// detects flapping, watches heartbeats and raises incidents. It is safe for
+// concurrent use.
+type Engine struct {
+	cfg    Config
+	proc   *lifecycle.Process[*Alert]
+	seed   maphash.Seed
+	shards []shard
+	mask   uint64
+
+	maintMu sync.Mutex
+	maint   atomic.Pointer[[]*maintenance]
+	beatMu  sync.Mutex
+	beats   atomic.Pointer[map[string]*heartbeat]
+	inhibit []*inhibitRule
+
+	mu     sync.Mutex // guards groups, byID and down
+	groups map[string]*group
+	byID   map[uuid.UUID]*group
+	down   map[string]map[*alert]struct{} // CI → its open alerts at DownSeverity or above
+}
+
+// shard is one part of the in-memory alert map, with its own lock and
+// counters, padded so that shards do not share cache lines.
+type shard struct {
+	mu sync.RWMutex
+	m  map[string]*alert
+	stats
+	_ [64]byte
+}
+
+type stats struct {
+	events, duplicates, opened, cleared, suppressed, orphans atomic.Int64
+}
+
+// alert is an open alert as the engine holds it. mu guards everything; the
+// engine persists rec on lifecycle changes.
+type alert struct {
+	// Hot fields first: a duplicate event touches these.
+	mu        sync.Mutex
+	gone      bool // cleared and removed from its shard
+	isDown    bool
+	heartbeat bool
+	inChange  bool
+	flap      flapRing
+	shard     *shard
+	targets   []inhibitTarget
+	changeAt  time.Time // when ChangeWindows was last asked
+
+	rec      Alert
+	group    *group
+	sources  []inhibitTarget // rules the alert counts as an open source for
+	suppLast Event
+	hist     historyRing
+}
+
+// NewEngine returns an engine that persists alerts in st.
+func NewEngine(st lifecycle.Store, cfg Config) (*Engine, error) {
+	if err := cfg.defaults(); err != nil {
+		return nil, err
+	}
+	proc, err := lifecycle.NewProcess[Alert](st, Lifecycle(), lifecycle.ProcessConfig{Prefix: "ALR", Now: cfg.Now})
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{
+		cfg:    cfg,
+		proc:   proc,
+		seed:   maphash.MakeSeed(),
+		shards: make([]shard, cfg.Shards),
+		mask:   uint64(cfg.Shards - 1),
+		groups: make(map[string]*group),
+		byID:   make(map[uuid.UUID]*group),
+		down:   make(map[string]map[*alert]struct{}),
+	}
+	for i := range e.shards {
+		e.shards[i].m = make(map[string]*alert)
+	}
+	for i := range cfg.Inhibit {
+		e.inhibit = append(e.inhibit, &inhibitRule{InhibitRule: cfg.Inhibit[i], idx: i, open: map[string]int{}})
+	}
+	ms := make([]*maintenance, 0, len(cfg.Maintenance))
+	for _, w := range cfg.Maintenance {
+		ms = append(ms, newMaintenance(w))
+	}
+	e.maint.Store(&ms)
+	return e, nil
+}
+
+// Stats counts what an engine has seen since it started.
+type Stats struct {
+	// Events is every event ingested, acknowledgements included.
+	Events int64
+	// Duplicates folded into an open alert; Opened alerts; Cleared alerts.
+	Duplicates, Opened, Cleared int64
+	// Suppressed events, recorded on their alerts.
+	Suppressed int64
+	// Orphans are ok events and acknowledgements for which no alert was
+	// open.
+	Orphans int64
+}
+
+// Stats returns the engine's counters.
+func (e *Engine) Stats() Stats {
+	var s Stats
+	for i := range e.shards {
+		sh := &e.shards[i]
+		s.Events += sh.events.Load()
+		s.Duplicates += sh.duplicates.Load()
+		s.Opened += sh.opened.Load()
+		s.Cleared += sh.cleared.Load()
+		s.Suppressed += sh.suppressed.Load()
+		s.Orphans += sh.orphans.Load()
+	}
+	return s
+}
+
+func (e *Engine) shardFor(key string) *shard {
+	return &e.shards[maphash.String(e.seed, key)&e.mask]
+}
+
+// lookup returns the open alert with key, or nil.
+func (e *Engine) lookup(key string) *alert {
+	sh := e.shardFor(key)
+	sh.mu.RLock()
+	a := sh.m[key]
+	sh.mu.RUnlock()
+	return a
+}
+
+// Alert returns a copy of the open alert with the given dedup key, with its
+// live counters, or an error matching ErrNoAlert.
+func (e *Engine) Alert(_ context.Context, key string) (*Alert, error) {
+	for {
+		a := e.lookup(key)
+		if a == nil {
+			return nil, fmt.Errorf("%q: %w", key, ErrNoAlert)
+		}
+		a.mu.Lock()
+		if a.gone {
+			a.mu.Unlock()
+			continue
+		}
+		s := a.snapshot()
+		a.mu.Unlock()
+		return s, nil
+	}
+}
+
+// Alerts yields copies of the open alerts, shard by shard, in no
+// particular order.
+func (e *Engine) Alerts(ctx context.Context) iter.Seq2[*Alert, error] {
+	return func(yield func(*Alert, error) bool) {
+		for _, a := range e.all() {
+			if err := ctx.Err(); err != nil {
+				yield(nil, err)
+				return
+			}
+			a.mu.Lock()
+			if a.gone {
+				a.mu.Unlock()
+				continue
+			}
+			s := a.snapshot()
+			a.mu.Unlock()
+			if !yield(s, nil) {
+				return
+			}
+		}
+	}
+}
+
+func (e *Engine) all() []*alert {
+	var out []*alert
+	for i := range e.shards {
+		sh := &e.shards[i]
+		sh.mu.RLock()
+		for _, a := range sh.m {
+			out = append(out, a)
+		}
+		sh.mu.RUnlock()
+	}
+	return out
+}
+
+// Get returns an alert as last persisted, open or closed, by ID.
+func (e *Engine) Get(ctx context.Context, id uuid.UUID) (*Alert, error) { return e.proc.Get(ctx, id) }
+
+// Find yields persisted alerts that match q.
+func (e *Engine) Find(ctx context.Context, q lifecycle.Query) iter.Seq2[*Alert, error] {
+	return e.proc.Find(ctx, q)
+}
+
+// Journal yields an alert's persisted changes, oldest first.
+func (e *Engine) Journal(ctx context.Context, id uuid.UUID) iter.Seq2[lifecycle.Change, error] {
+	return e.proc.Journal(ctx, id)
+}
+
+// Acknowledge acknowledges the open alert with the given dedup key. Errors:
+// ErrNoAlert, *lifecycle.TransitionError when the alert is not open (already
+// acknowledged, or suppressed), and the store's errors.
+func (e *Engine) Acknowledge(ctx context.Context, key string, by itil.Actor, note string) (*Alert, error) {
+	if by.IsZero() {
+		return nil, invalid("by", "required")
+	}
+	for {
+		a := e.lookup(key)
+		if a == nil {
+			return nil, fmt.Errorf("%q: %w", key, ErrNoAlert)
+		}
+		a.mu.Lock()
+		if a.gone {
+			a.mu.Unlock()
+			continue
+		}
+		err := e.persist(ctx, a, EventAcknowledge, "", note, by)
+		var s *Alert
+		if err == nil {
+			s = a.snapshot()
+		}
+		a.mu.Unlock()
+		return s, err
+	}
+}
+
+// snapshot returns a deep copy of the live alert. a.mu must be held.
+func (a *alert) snapshot() *Alert {
+	s := a.rec
+	s.History = a.hist.list()
+	if a.rec.Suppressed.Last != nil {
+		l := a.suppLast
+		s.Suppressed.Last = &l
+	}
+	return s.Clone().(*Alert)
+}
+
+// persist fires event (or, when event is empty, journals an edit named
+// name) on the stored alert, copying the live fields into it and recording
+// the ones that matter. a.mu must be held.
+func (e *Engine) persist(ctx context.Context, a *alert, event, name, note string, by itil.Actor) error {
+	t, err := e.proc.Fire(ctx, a.rec.ID, lifecycle.Action[*Alert]{
+		Event: event, Name: name, Actor: by, Note: note, Always: true,
+		Apply: func(t *Alert, ed *lifecycle.Edit) error {
+			live := a.snapshot()
+			lifecycle.Set(ed, "severity", &t.Severity, live.Severity)
+			lifecycle.Set(ed, "highest", &t.Highest, live.Highest)
+			lifecycle.Set(ed, "flapping", &t.Flapping, live.Flapping)
+			lifecycle.Set(ed, "incident", &t.Incident, live.Incident)
+			rec := t.Record
+			*t = *live
+			t.Record = rec
+			return nil
+		},
+	})
+	if err != nil {
+		return err
+	}
+	a.rec.Record = t.Record
+	return nil
+}

@@ -1,0 +1,77 @@
+package event_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/itil-go/itil"
+	"github.com/itil-go/itil/event"
+	"github.com/itil-go/itil/incident"
+	"github.com/itil-go/itil/lifecycle/memstore"
+)
+
+// Events fold into alerts; a correlation rule groups them; the group raises
+// one incident, which resolves itself when every alert has cleared.
+func Example() {
+	ctx := context.Background()
+	st := memstore.New(memstore.Config{})
+	desk, _ := incident.NewDesk(st, incident.Config{})
+	engine, err := event.NewEngine(st, event.Config{
+		Correlation: []event.CorrelationRule{{Name: "by-service", By: []string{"service"}}},
+		Incidents: event.IncidentConfig{Desk: desk,
+			Rules: []event.IncidentRule{{Name: "major", MinSeverity: event.SeverityMajor, Group: "web"}}},
+	})
+	if err != nil {
+		panic(err)
+	}
+	shop := func(node string, sev event.Severity) event.Event {
+		return event.Event{Source: "nagios", Node: node, Check: "http", Severity: sev,
+			Message: "shop unreachable on " + node, Labels: map[string]string{"service": "shop"}}
+	}
+	_ = engine.Ingest(ctx, shop("web-1", event.SeverityCritical), shop("web-1", event.SeverityCritical),
+		shop("web-2", event.SeverityMajor))
+
+	a, _ := engine.Alert(ctx, "nagios/web-1/http")
+	fmt.Println(a.Number, a.State, a.Severity, "count", a.Count)
+	for inc := range desk.Find(ctx, incident.Query{Open: true}) {
+		fmt.Println(inc.Number, inc.Priority, inc.Title)
+	}
+
+	_ = engine.Ingest(ctx, shop("web-1", event.SeverityOK), shop("web-2", event.SeverityOK))
+	for inc := range desk.Find(ctx, incident.Query{}) {
+		fmt.Println(inc.Number, inc.State)
+	}
+	// Output:
+	// ALR0000001 open critical count 2
+	// INC0000001 P1 [critical] shop unreachable on web-1
+	// INC0000001 resolved
+}
+
+// Maintenance windows suppress the events they match; the alert records
+// them.
+func ExampleEngine_AddMaintenance() {
+	ctx := context.Background()
+	engine, _ := event.NewEngine(memstore.New(memstore.Config{}), event.Config{})
+	now := time.Now()
+	_ = engine.AddMaintenance(event.MaintenanceWindow{Name: "db patching", Start: now.Add(-time.Minute), End: now.Add(time.Hour),
+		CIs: []string{"db-1"}})
+	ev := event.Event{Source: "zabbix", Node: "db-1", Check: "mysql", Severity: event.SeverityCritical}
+	_ = engine.Ingest(ctx, ev, ev)
+	a, _ := engine.Alert(ctx, "zabbix/db-1/mysql")
+	fmt.Println(a.State, a.Suppressed.Count, a.Suppressed.Reason)
+	// Output: suppressed 2 maintenance window db patching
+}
+
+// Decoders turn webhook payloads into events; errors name the field.
+func ExampleDecodePagerDuty() {
+	evs, err := event.DecodePagerDuty(strings.NewReader(`{"routing_key":"R1","event_action":"trigger","dedup_key":"srv01/disk",
+		"payload":{"summary":"Disk full","source":"srv01","severity":"error"}}`))
+	fmt.Println(evs[0].DedupKey, evs[0].Severity, err)
+	_, err = event.DecodePagerDuty(strings.NewReader(`{"routing_key":"R1","event_action":"trigger","payload":{"summary":"x","source":"y","severity":"fatal"}}`))
+	fmt.Println(err.(*itil.ValidationError).Field)
+	// Output:
+	// srv01/disk major <nil>
+	// payload.severity
+}

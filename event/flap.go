@@ -1,0 +1,127 @@
+package event
+
+// Flap detection follows Nagios: the last FlapStates states of an alert (one
+// per event), each change between consecutive states weighted linearly from
+// 0.75 for the oldest to 1.25 for the newest (the curve of Nagios's flapping.c), summed and divided by the
+// FlapStates-1 possible changes.
+
+// FlapStates is how many states flap detection looks at.
+const FlapStates = 21
+
+const (
+	flapLowWeight  = 0.75
+	flapHighWeight = 1.25
+)
+
+// flapWeights[i] is the weight of the change between states i and i+1 of the
+// window, oldest first.
+var flapWeights = func() (w [FlapStates - 1]float64) {
+	for i := range w {
+		w[i] = flapLowWeight + float64(i)*(flapHighWeight-flapLowWeight)/float64(FlapStates-2)
+	}
+	return w
+}()
+
+// FlapPercent returns the weighted percent state change of states, oldest
+// first, as Nagios computes it. Only the last FlapStates count; a shorter
+// slice is padded at the old end with its first state, as Nagios fills a new
+// history with the current state.
+func FlapPercent(states []Severity) float64 {
+	var w [FlapStates]Severity
+	if len(states) == 0 {
+		return 0
+	}
+	if len(states) > FlapStates {
+		states = states[len(states)-FlapStates:]
+	}
+	pad := FlapStates - len(states)
+	for i := range pad {
+		w[i] = states[0]
+	}
+	copy(w[pad:], states)
+	return flapPercent(&w, 0)
+}
+
+// flapPercent computes over the ring w whose oldest state is at start.
+func flapPercent(w *[FlapStates]Severity, start int) float64 {
+	var sum float64
+	prev := w[start]
+	for i := 1; i < FlapStates; i++ {
+		j := start + i
+		if j >= FlapStates {
+			j -= FlapStates
+		}
+		if w[j] != prev {
+			sum += flapWeights[i-1]
+		}
+		prev = w[j]
+	}
+	return sum * 100 / (FlapStates - 1)
+}
+
+// FlapConfig sets flap detection's thresholds, in percent. The zero value
+// means the Nagios defaults.
+type FlapConfig struct {
+	// High starts flapping when the percent state change reaches it.
+	// Default 50.
+	High float64
+	// Low ends flapping when the percent drops below it. Default 25.
+	Low float64
+	// Disabled turns flap detection off.
+	Disabled bool
+}
+
+func (c *FlapConfig) defaults() error {
+	if c.High == 0 {
+		c.High = 50
+	}
+	if c.Low == 0 {
+		c.Low = 25
+	}
+	switch {
+	case c.High < 0 || c.High > 100:
+		return invalid("Flap.High", "must be between 0 and 100")
+	case c.Low < 0 || c.Low > c.High:
+		return invalid("Flap.Low", "must be between 0 and Flap.High")
+	}
+	return nil
+}
+
+// flapRing is an alert's last FlapStates states. It keeps the number of
+// changes inside the window so that a steady alert costs no summing.
+type flapRing struct {
+	w       [FlapStates]Severity
+	next    int // index of the oldest state, where the next one goes
+	changes int
+}
+
+func (r *flapRing) init(s Severity) {
+	for i := range r.w {
+		r.w[i] = s
+	}
+}
+
+// push adds a state and returns the percent state change.
+func (r *flapRing) push(s Severity) float64 {
+	oldest := r.next
+	second := oldest + 1
+	if second == FlapStates {
+		second = 0
+	}
+	newest := oldest - 1
+	if newest < 0 {
+		newest = FlapStates - 1
+	}
+	if r.w[oldest] != r.w[second] {
+		r.changes--
+	}
+	if r.w[newest] != s {
+		r.changes++
+	}
+	r.w[oldest] = s
+	r.next = second
+	if r.changes == 0 {
+		return 0
+	}
+	return flapPercent(&r.w, r.next)
+}

@@ -1,0 +1,156 @@
+package event
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/itil-go/itil"
+)
+
+// HandlerConfig configures the adapters' HTTP handlers. The zero value
+// accepts nothing: set Secret, HMACKey or AllowUnauthenticated.
+//
+// A handler answers 405 to anything but POST, 401 when the credential is
+// missing, 403 when it is wrong, 413 when the body exceeds MaxBytes, 415 to
+// a content type it does not take, 400 with {"error", "field"} for bad
+// input, 202 with {"status": "accepted", "events": n} on success, and 500
+// when the engine fails. All events of a request are decoded and validated
+// before any is ingested.
+type HandlerConfig struct {
+	// MaxBytes bounds the request body. Default 1 MiB.
+	MaxBytes int64
+	// Secret, when set, must come as "Authorization: Bearer <Secret>".
+	Secret string
+	// HMACKey, when set, must have signed the body: HMACHeader holds
+	// "sha256=" and the hex HMAC-SHA256 of the body under HMACKey.
+	HMACKey []byte
+	// HMACHeader names the signature header. Default "X-Signature-256".
+	HMACHeader string
+	// AllowUnauthenticated accepts requests without Secret or HMACKey.
+	AllowUnauthenticated bool
+	// Logger receives engine failures. Default slog.Default().
+	Logger *slog.Logger
+}
+
+type handler struct {
+	e      *Engine
+	cfg    HandlerConfig
+	decode func(io.Reader) ([]Event, error)
+	ctype  string
+}
+
+func newHandler(e *Engine, cfg HandlerConfig, decode func(io.Reader) ([]Event, error), ctype string) *handler {
+	if cfg.MaxBytes <= 0 {
+		cfg.MaxBytes = 1 << 20
+	}
+	if cfg.HMACHeader == "" {
+		cfg.HMACHeader = "X-Signature-256"
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	return &handler{e: e, cfg: cfg, decode: decode, ctype: ctype}
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+type errorBody struct {
+	Error string `json:"error"`
+	Field string `json:"field,omitempty"`
+}
+
+func fail(w http.ResponseWriter, code int, err error) {
+	b := errorBody{Error: err.Error()}
+	var ve *itil.ValidationError
+	if errors.As(err, &ve) {
+		b.Field = ve.Field
+	}
+	writeJSON(w, code, b)
+}
+
+// ServeHTTP implements http.Handler.
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		fail(w, http.StatusMethodNotAllowed, errors.New("method not allowed: use POST"))
+		return
+	}
+	cfg := &h.cfg
+	if cfg.Secret == "" && cfg.HMACKey == nil && !cfg.AllowUnauthenticated {
+		fail(w, http.StatusUnauthorized, errors.New("the receiver has no credential configured"))
+		return
+	}
+	if cfg.Secret != "" {
+		auth := r.Header.Get("Authorization")
+		token, ok := strings.CutPrefix(auth, "Bearer ")
+		if !ok {
+			w.Header().Set("WWW-Authenticate", "Bearer")
+			fail(w, http.StatusUnauthorized, errors.New("missing bearer token"))
+			return
+		}
+		if subtle.ConstantTimeCompare([]byte(token), []byte(cfg.Secret)) != 1 {
+			fail(w, http.StatusForbidden, errors.New("wrong bearer token"))
+			return
+		}
+	}
+	if h.ctype != "" {
+		mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		if err != nil || (mt != h.ctype && mt != CloudEventsBatchContentType) {
+			fail(w, http.StatusUnsupportedMediaType, errors.New("want content type "+h.ctype))
+			return
+		}
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, cfg.MaxBytes))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			fail(w, http.StatusRequestEntityTooLarge, errors.New("body too large"))
+			return
+		}
+		fail(w, http.StatusBadRequest, errors.New("reading the body failed"))
+		return
+	}
+	if cfg.HMACKey != nil {
+		sig, ok := strings.CutPrefix(r.Header.Get(cfg.HMACHeader), "sha256=")
+		if !ok {
+			fail(w, http.StatusUnauthorized, errors.New("missing "+cfg.HMACHeader+" signature"))
+			return
+		}
+		got, err := hex.DecodeString(sig)
+		mac := hmac.New(sha256.New, cfg.HMACKey)
+		mac.Write(body)
+		if err != nil || !hmac.Equal(got, mac.Sum(nil)) {
+			fail(w, http.StatusForbidden, errors.New("bad signature"))
+			return
+		}
+	}
+	events, err := h.decode(bytes.NewReader(body))
+	if err != nil {
+		fail(w, http.StatusBadRequest, err)
+		return
+	}
+	if err := h.e.Ingest(r.Context(), events...); err != nil {
+		if errors.Is(err, itil.ErrInvalid) {
+			fail(w, http.StatusBadRequest, err)
+			return
+		}
+		h.cfg.Logger.ErrorContext(r.Context(), "ingesting events", slog.Any("error", err))
+		fail(w, http.StatusInternalServerError, errors.New("the events could not all be ingested"))
+		return
+	}
+	writeJSON(w, http.StatusAccepted, map[string]any{"status": "accepted", "events": len(events)})
+}

@@ -1,0 +1,140 @@
+package event
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"sync/atomic"
+	"time"
+)
+
+// HeartbeatSource is the Source of the events the engine raises for missed
+// heartbeats; their Node is the silent source and their dedup key
+// "heartbeat/" and the source.
+const HeartbeatSource = "heartbeat"
+
+func heartbeatKey(source string) string { return HeartbeatSource + "/" + source }
+
+type heartbeat struct {
+	source string
+	every  time.Duration
+	last   atomic.Int64 // Unix nanoseconds of the last event
+	missed atomic.Bool  // a heartbeat alert is open
+}
+
+// Heartbeat registers a source that promises an event at least every
+// interval; any event from it counts. A source that stays silent longer
+// raises an alert of its own on Sweep, which its next event clears.
+// Registering a source again changes its interval.
+func (e *Engine) Heartbeat(source string, every time.Duration) error {
+	if source == "" {
+		return invalid("source", "required")
+	}
+	if every <= 0 {
+		return invalid("every", "must be positive")
+	}
+	e.beatMu.Lock()
+	defer e.beatMu.Unlock()
+	next := map[string]*heartbeat{}
+	if m := e.beats.Load(); m != nil {
+		next = maps.Clone(*m)
+	}
+	hb := &heartbeat{source: source, every: every}
+	if old := next[source]; old != nil {
+		hb.last.Store(old.last.Load())
+		hb.missed.Store(old.missed.Load())
+	} else {
+		hb.last.Store(e.cfg.Now().UnixNano())
+	}
+	next[source] = hb
+	e.beats.Store(&next)
+	return nil
+}
+
+// StopHeartbeat forgets a source's heartbeat and reports whether it had one.
+// An open heartbeat alert stays until it clears.
+func (e *Engine) StopHeartbeat(source string) bool {
+	e.beatMu.Lock()
+	defer e.beatMu.Unlock()
+	m := e.beats.Load()
+	if m == nil || (*m)[source] == nil {
+		return false
+	}
+	next := maps.Clone(*m)
+	delete(next, source)
+	e.beats.Store(&next)
+	return true
+}
+
+// beat notes an event from source and clears its heartbeat alert.
+func (e *Engine) beat(ctx context.Context, m map[string]*heartbeat, source string, at time.Time) {
+	hb := m[source]
+	if hb == nil {
+		return
+	}
+	if t := at.UnixNano(); t > hb.last.Load() {
+		hb.last.Store(t)
+	}
+	if hb.missed.Load() && hb.missed.CompareAndSwap(true, false) {
+		ev := Event{Source: HeartbeatSource, Node: source, Check: "heartbeat", Severity: SeverityOK,
+			DedupKey: heartbeatKey(source), Message: "events from " + source + " again", ReceivedAt: at}
+		if err := e.ingest(ctx, &ev, at); err != nil {
+			e.cfg.Logger.WarnContext(ctx, "clearing a heartbeat alert", "source", source, "error", err)
+		}
+	}
+}
+
+// SweepReport says what a Sweep did.
+type SweepReport struct {
+	// Heartbeats is how many missed heartbeats raised an alert.
+	Heartbeats int
+	// Cleared is how many alerts cleared after ClearAfter without events.
+	Cleared int
+}
+
+// Sweep raises alerts for heartbeats missed at now and clears alerts that
+// had no event for Config.ClearAfter. Call it on a ticker, with the time of
+// the tick. Errors of the store are returned joined; the sweep goes on past
+// them.
+func (e *Engine) Sweep(ctx context.Context, now time.Time) (SweepReport, error) {
+	var rep SweepReport
+	var errs []error
+	if m := e.beats.Load(); m != nil {
+		for _, hb := range *m {
+			last := time.Unix(0, hb.last.Load())
+			if now.Sub(last) <= hb.every || hb.missed.Load() || !hb.missed.CompareAndSwap(false, true) {
+				continue
+			}
+			ev := Event{Source: HeartbeatSource, Node: hb.source, Check: "heartbeat", Severity: e.cfg.HeartbeatSeverity,
+				DedupKey: heartbeatKey(hb.source), ReceivedAt: now,
+				Message: fmt.Sprintf("no event from %s since %s (promised every %s)", hb.source, last.UTC().Format(time.RFC3339), hb.every),
+				Labels:  map[string]string{"heartbeat": hb.source}}
+			if err := e.ingest(ctx, &ev, now); err != nil {
+				hb.missed.Store(false)
+				errs = append(errs, fmt.Errorf("heartbeat %s: %w", hb.source, err))
+				continue
+			}
+			rep.Heartbeats++
+		}
+	}
+	if e.cfg.ClearAfter > 0 {
+		for _, a := range e.all() {
+			if err := ctx.Err(); err != nil {
+				return rep, errors.Join(append(errs, err)...)
+			}
+			a.mu.Lock()
+			if !a.gone && !a.heartbeat && now.Sub(a.rec.LastSeen) >= e.cfg.ClearAfter {
+				err := e.clear(ctx, a, nil, now, fmt.Sprintf("no event for %s", e.cfg.ClearAfter))
+				if err != nil {
+					errs = append(errs, fmt.Errorf("alert %s: %w", a.rec.Number, err))
+				} else {
+					rep.Cleared++
+				}
+			}
+			a.mu.Unlock()
+		}
+	}
+	e.expireGroups(now)
+	return rep, errors.Join(errs...)
+}

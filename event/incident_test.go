@@ -1,0 +1,143 @@
+package event_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/itil-go/itil"
+	"github.com/itil-go/itil/event"
+	"github.com/itil-go/itil/incident"
+	"github.com/itil-go/itil/lifecycle"
+)
+
+type parents map[string][]string
+
+func (p parents) Parents(_ context.Context, ci string) ([]string, error) { return p[ci], nil }
+
+type criticality map[string]itil.Impact
+
+func (c criticality) Criticality(_ context.Context, ci string) (itil.Impact, error) {
+	return c[ci], nil
+}
+
+func automated(f *fixture, c *event.Config) {
+	c.Correlation = []event.CorrelationRule{{Name: "by-service", By: []string{"service"}, Window: 10 * time.Minute}}
+	c.Incidents = event.IncidentConfig{Desk: f.desk, Rules: []event.IncidentRule{{Name: "major", MinSeverity: event.SeverityMajor, Group: "web"}},
+		ReopenWindow: 30 * time.Minute}
+}
+
+func openIncidents(t *testing.T, f *fixture) []*incident.Incident {
+	t.Helper()
+	var out []*incident.Incident
+	for inc, err := range f.desk.Find(f.ctx, incident.Query{}) {
+		require.NoError(t, err)
+		out = append(out, inc)
+	}
+	return out
+}
+
+func TestOneIncidentPerGroupResolvedAndReopened(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, func(f *fixture, c *event.Config) { automated(f, c) })
+
+	shop := func(node string, sev event.Severity) event.Event {
+		return event.Event{Source: "nagios", Node: node, Check: "http", Severity: sev, Message: node + " down",
+			Labels: map[string]string{"service": "shop"}}
+	}
+	f.ingest(t, shop("web-1", event.SeverityWarning)) // below the rule: no incident
+	assert.Empty(t, openIncidents(t, f))
+	f.ingest(t, shop("web-2", event.SeverityCritical))
+	incs := openIncidents(t, f)
+	require.Len(t, incs, 1)
+	inc := incs[0]
+	assert.Equal(t, itil.ImpactHigh, inc.Impact)
+	assert.Equal(t, itil.UrgencyHigh, inc.Urgency)
+	assert.Equal(t, incident.ChannelMonitoring, inc.Channel)
+	assert.Equal(t, []string{"web-2"}, inc.CIs)
+
+	f.ingest(t, shop("web-3", event.SeverityMajor)) // same group: linked
+	assert.Len(t, openIncidents(t, f), 1)
+	assert.Equal(t, inc.ID, f.alert(t, "nagios/web-3/http").Incident.ID)
+	assert.Equal(t, inc.ID, f.alert(t, "nagios/web-2/http").Incident.ID)
+	g, ok := f.engine.Group(f.alert(t, "nagios/web-1/http").Group)
+	require.True(t, ok)
+	assert.Equal(t, 3, g.Open)
+	assert.Equal(t, "by-service", g.Rule)
+	assert.Equal(t, inc.ID, g.Incident.ID)
+
+	// Every alert clears: the incident resolves itself.
+	f.clock.Add(time.Minute)
+	f.ingest(t, shop("web-1", event.SeverityOK), shop("web-2", event.SeverityOK))
+	got, err := f.desk.Get(f.ctx, inc.ID)
+	require.NoError(t, err)
+	assert.True(t, got.Open(), "web-3 still fires")
+	f.ingest(t, shop("web-3", event.SeverityOK))
+	got, err = f.desk.Get(f.ctx, inc.ID)
+	require.NoError(t, err)
+	assert.Equal(t, lifecycle.Resolved, got.StateCategory)
+
+	// A new alert within the reopen window reopens it.
+	f.clock.Add(5 * time.Minute)
+	f.ingest(t, shop("web-4", event.SeverityMajor))
+	got, err = f.desk.Get(f.ctx, inc.ID)
+	require.NoError(t, err)
+	assert.True(t, got.Open())
+	assert.Equal(t, 1, got.Reopens)
+	assert.Len(t, openIncidents(t, f), 1)
+}
+
+func TestNoteModeAndCriticality(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, func(f *fixture, c *event.Config) {
+		automated(f, c)
+		c.Incidents.OnCleared = event.NoteIncident
+		c.Incidents.Criticality = criticality{"db-1": itil.ImpactHigh}
+	})
+	f.ingest(t, event.Event{Source: "z", Node: "db-1", Check: "cpu", Severity: event.SeverityMajor})
+	incs := openIncidents(t, f)
+	require.Len(t, incs, 1)
+	assert.Equal(t, itil.ImpactHigh, incs[0].Impact, "raised to the CI's criticality")
+	assert.Equal(t, itil.UrgencyHigh, incs[0].Urgency)
+	f.ingest(t, event.Event{Source: "z", Node: "db-1", Check: "cpu", Severity: event.SeverityOK})
+	got, err := f.desk.Get(f.ctx, incs[0].ID)
+	require.NoError(t, err)
+	assert.True(t, got.Open(), "only noted")
+}
+
+func TestTopologyChildJoinsDownParentsGroup(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, func(f *fixture, c *event.Config) {
+		automated(f, c)
+		c.Topology = parents{"web-1": {"switch-1"}, "web-2": {"switch-1"}}
+	})
+	f.ingest(t, event.Event{Source: "snmp", Node: "switch-1", Check: "ping", Severity: event.SeverityCritical})
+	f.ingest(t, event.Event{Source: "nagios", Node: "web-1", Check: "http", Severity: event.SeverityCritical},
+		event.Event{Source: "nagios", Node: "web-2", Check: "http", Severity: event.SeverityCritical})
+	incs := openIncidents(t, f)
+	require.Len(t, incs, 1, "children raise no incidents of their own")
+	parent := f.alert(t, "snmp/switch-1/ping")
+	child := f.alert(t, "nagios/web-1/http")
+	assert.Equal(t, parent.Group, child.Group)
+	assert.Equal(t, "switch-1", child.Parent)
+	assert.Equal(t, incs[0].ID, child.Incident.ID)
+}
+
+func TestFlappingAlertRaisesNoIncident(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, func(f *fixture, c *event.Config) {
+		automated(f, c)
+		c.Incidents.Rules[0].MinSeverity = event.SeverityCritical
+		c.Flap = event.FlapConfig{High: 5, Low: 1}
+	})
+	ev := func(s event.Severity) event.Event {
+		return event.Event{Source: "s", Node: "n", Check: "c", Severity: s}
+	}
+	f.ingest(t, ev(event.SeverityWarning), ev(event.SeverityCritical)) // 6% ≥ 5%: flapping at once
+	a := f.alert(t, "s/n/c")
+	assert.True(t, a.Flapping)
+	assert.Empty(t, openIncidents(t, f))
+}

@@ -1,0 +1,124 @@
+package event_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/itil-go/itil/event"
+	"github.com/itil-go/itil/lifecycle"
+)
+
+func TestMaintenanceWindowRecordsSuppressedEvents(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, func(f *fixture, c *event.Config) { automated(f, c) })
+	now := f.clock.Now()
+	require.NoError(t, f.engine.AddMaintenance(event.MaintenanceWindow{Name: "patching", Start: now, End: now.Add(time.Hour),
+		Labels: map[string]string{"service": "shop"}}))
+	f.ingest(t, web(event.SeverityCritical), web(event.SeverityCritical))
+	a := f.alert(t, "nagios/web-1/http")
+	assert.Equal(t, event.StateSuppressed, a.State)
+	assert.Equal(t, int64(2), a.Suppressed.Count)
+	assert.Equal(t, "maintenance window patching", a.Suppressed.Reason)
+	require.NotNil(t, a.Suppressed.Last)
+	assert.Equal(t, event.SeverityCritical, a.Suppressed.Last.Severity)
+	assert.Equal(t, []string{lifecycle.EventCreate, event.EventSuppress}, events(f.journal(t, a)))
+	assert.Equal(t, int64(2), f.engine.Maintenance()[0].Suppressed)
+	assert.Empty(t, openIncidents(t, f), "suppressed alerts raise no incidents")
+
+	// After the window the alert opens again and raises its incident.
+	f.clock.Add(2 * time.Hour)
+	f.ingest(t, web(event.SeverityCritical))
+	a = f.alert(t, "nagios/web-1/http")
+	assert.Equal(t, event.StateOpen, a.State)
+	assert.Len(t, openIncidents(t, f), 1)
+	assert.True(t, f.engine.RemoveMaintenance("patching"))
+}
+
+func TestWeeklyMaintenanceAcrossMidnight(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, func(_ *fixture, c *event.Config) {
+		c.Maintenance = []event.MaintenanceWindow{{Name: "nightly", CIs: []string{"db-1"},
+			Weekly: &event.Weekly{Days: []time.Weekday{time.Sunday}, From: 23 * time.Hour, To: 2 * time.Hour}}}
+	})
+	db := func(at time.Time) event.Event {
+		return event.Event{Source: "s", Node: "db-1", Check: "c", Severity: event.SeverityMajor, ReceivedAt: at}
+	}
+	sunday := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC) // a Sunday
+	for _, tc := range []struct {
+		at   time.Time
+		want bool
+	}{
+		{sunday.Add(22 * time.Hour), false},
+		{sunday.Add(23*time.Hour + 30*time.Minute), true},
+		{sunday.Add(25 * time.Hour), true}, // Monday 01:00
+		{sunday.Add(26 * time.Hour), false},
+	} {
+		f.ingest(t, db(tc.at))
+		a := f.alert(t, "s/db-1/c")
+		assert.Equal(t, tc.want, a.State == event.StateSuppressed, tc.at)
+	}
+}
+
+func TestInhibitionMutesTargetsSharingLabels(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, func(_ *fixture, c *event.Config) {
+		c.Inhibit = []event.InhibitRule{{Name: "cluster-down", Source: map[string]string{"alertname": "ClusterDown"},
+			Target: map[string]string{"severity": "warning"}, Equal: []string{"cluster"}}}
+	})
+	ev := func(key, name, sev, cluster string) event.Event {
+		return event.Event{Source: "am", DedupKey: key, Severity: event.SeverityMajor,
+			Labels: map[string]string{"alertname": name, "severity": sev, "cluster": cluster}}
+	}
+	f.ingest(t, ev("src", "ClusterDown", "critical", "eu"))
+	f.ingest(t, ev("t-eu", "Latency", "warning", "eu"), ev("t-us", "Latency", "warning", "us"))
+	assert.Equal(t, event.StateSuppressed, f.alert(t, "t-eu").State)
+	assert.Equal(t, "inhibited by rule cluster-down", f.alert(t, "t-eu").Suppressed.Reason)
+	assert.Equal(t, event.StateOpen, f.alert(t, "t-us").State)
+
+	f.ingest(t, event.Event{Source: "am", DedupKey: "src", Severity: event.SeverityOK})
+	f.ingest(t, ev("t-eu", "Latency", "warning", "eu"))
+	assert.Equal(t, event.StateOpen, f.alert(t, "t-eu").State)
+}
+
+type changeWindows struct{ cis map[string]bool }
+
+func (c changeWindows) InChangeWindow(_ context.Context, ci string, _ time.Time) (bool, error) {
+	return c.cis[ci], nil
+}
+
+func TestChangeWindowSuppresses(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, func(_ *fixture, c *event.Config) { c.ChangeWindows = changeWindows{map[string]bool{"web-1": true}} })
+	f.ingest(t, web(event.SeverityMajor))
+	a := f.alert(t, "nagios/web-1/http")
+	assert.Equal(t, event.StateSuppressed, a.State)
+	assert.Equal(t, "change window of web-1", a.Suppressed.Reason)
+}
+
+func TestHeartbeatMissedRaisesAndClears(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, nil)
+	require.NoError(t, f.engine.Heartbeat("backup", 10*time.Minute))
+	rep, err := f.engine.Sweep(f.ctx, f.clock.Add(5*time.Minute))
+	require.NoError(t, err)
+	assert.Zero(t, rep.Heartbeats)
+
+	rep, err = f.engine.Sweep(f.ctx, f.clock.Add(6*time.Minute))
+	require.NoError(t, err)
+	assert.Equal(t, 1, rep.Heartbeats)
+	a := f.alert(t, "heartbeat/backup")
+	assert.Equal(t, event.SeverityMajor, a.Severity)
+	rep, err = f.engine.Sweep(f.ctx, f.clock.Add(time.Minute))
+	require.NoError(t, err)
+	assert.Zero(t, rep.Heartbeats, "raised once")
+
+	f.ingest(t, event.Event{Source: "backup", Node: "nas", Check: "job", Severity: event.SeverityInfo})
+	_, err = f.engine.Alert(f.ctx, "heartbeat/backup")
+	require.ErrorIs(t, err, event.ErrNoAlert)
+	require.Error(t, f.engine.Heartbeat("", time.Minute))
+	assert.True(t, f.engine.StopHeartbeat("backup"))
+}
