@@ -109,17 +109,27 @@ func (ev *Event) Validate(field string) error {
 		return bad("labels", "more than %d labels", MaxLabels)
 	case len(ev.Message) > MaxMessageLen:
 		return bad("message", "longer than %d bytes", MaxMessageLen)
-	case !utf8.ValidString(ev.Message):
-		return bad("message", "not valid UTF-8")
 	}
-	for _, s := range [...]struct{ name, v string }{
+	// Text is checked for UTF-8 only where a byte outside ASCII shows up:
+	// one pass over the whole event for the common, all-ASCII case.
+	fields := [...]struct{ name, v string }{
 		{"source", ev.Source}, {"node", ev.Node}, {"ci", ev.CI}, {"check", ev.Check}, {"dedup_key", ev.DedupKey},
-	} {
+	}
+	var high byte
+	for _, s := range fields {
 		if len(s.v) > MaxKeyLen {
 			return bad(s.name, "longer than %d bytes", MaxKeyLen)
 		}
-		if !utf8.ValidString(s.v) {
-			return bad(s.name, "not valid UTF-8")
+		high |= orBytes(s.v)
+	}
+	if (high|orBytes(ev.Message))&utf8.RuneSelf != 0 {
+		if !utf8.ValidString(ev.Message) {
+			return bad("message", "not valid UTF-8")
+		}
+		for _, s := range fields {
+			if !utf8.ValidString(s.v) {
+				return bad(s.name, "not valid UTF-8")
+			}
 		}
 	}
 	for k, v := range ev.Labels {
@@ -130,14 +140,19 @@ func (ev *Event) Validate(field string) error {
 	return nil
 }
 
+// orBytes returns the bitwise or of the bytes of s: below utf8.RuneSelf
+// when s is all ASCII.
+func orBytes(s string) byte {
+	var b byte
+	for i := 0; i < len(s); i++ {
+		b |= s[i]
+	}
+	return b
+}
+
 // validText reports whether s is valid UTF-8, with a fast path for ASCII.
 func validText(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return utf8.ValidString(s)
-		}
-	}
-	return true
+	return orBytes(s) < utf8.RuneSelf || utf8.ValidString(s)
 }
 
 // badLabel explains why a label failed validation.

@@ -1,0 +1,153 @@
+package change
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/itil-go/itil"
+	"github.com/itil-go/itil/lifecycle"
+)
+
+// CalendarQuery selects changes on the calendar: those with a window that
+// overlaps [From, To) and that are not yet completed, closed or cancelled.
+type CalendarQuery struct {
+	// From and To bound the range; both are required.
+	From, To time.Time
+	// CI, when set, selects the changes that touch the CI.
+	CI string
+	// Implementer, when set, selects the changes of that implementer.
+	Implementer string
+}
+
+func (q CalendarQuery) window() (Window, error) {
+	w := Window{Start: q.From, End: q.To}
+	if err := w.Validate("range"); err != nil {
+		return Window{}, err
+	}
+	return w, nil
+}
+
+// Calendar yields the changes on the calendar that q selects, by the start
+// of their windows. It reads the calendar index and then each change from
+// the store, so a change that moved off the range meanwhile is left out.
+// A bad range yields one *itil.ValidationError on "range.start" or
+// "range.end".
+func (m *Manager) Calendar(ctx context.Context, q CalendarQuery) iter.Seq2[*Change, error] {
+	return func(yield func(*Change, error) bool) {
+		w, err := q.window()
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		x := m.index
+		x.mu.RLock()
+		var hits []hit
+		switch {
+		case q.CI != "":
+			hits = x.query(nil, x.byCI, q.CI, w, uuid.Nil, 0)
+		case q.Implementer != "":
+			hits = x.query(nil, x.byPerson, q.Implementer, w, uuid.Nil, 0)
+		default:
+			hits = x.query(nil, nil, "", w, uuid.Nil, 0)
+		}
+		x.mu.RUnlock()
+		for _, h := range hits {
+			if err := ctx.Err(); err != nil {
+				yield(nil, err)
+				return
+			}
+			c, err := m.Get(ctx, h.id)
+			if errors.Is(err, lifecycle.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if !q.selects(c, w) {
+				continue
+			}
+			if !yield(c, nil) {
+				return
+			}
+		}
+	}
+}
+
+// selects reports whether c, as read from the store, is still on the
+// calendar range and matches q.
+func (q CalendarQuery) selects(c *Change, w Window) bool {
+	switch {
+	case c.Planned.IsZero() || !c.StateCategory.Active() || !c.Planned.Overlaps(w):
+		return false
+	case q.CI != "" && !slices.Contains(c.CIs, q.CI):
+		return false
+	case q.Implementer != "" && c.Implementer != q.Implementer:
+		return false
+	}
+	return true
+}
+
+// Windows answers whether configuration items are inside an approved
+// implementation window, so that the alerts a change causes can be told
+// from real failures. Package event defines the one-method interface it
+// needs (event.ChangeWindows, InChangeWindow); *Windows satisfies it:
+//
+//	engine, err := event.NewEngine(st, event.Config{ChangeWindows: changes.Windows()})
+//
+// It is safe for concurrent use and answers from memory (plus
+// Config.Topology, when set).
+type Windows struct {
+	m *Manager
+}
+
+// Windows returns the Manager's window view.
+func (m *Manager) Windows() *Windows { return &Windows{m: m} }
+
+// Active reports whether ci, or a direct parent of it (through
+// Config.Topology), is inside the window of an approved change that is
+// scheduled or being implemented at instant at, and which change that is
+// (the one whose window started first). The window is the planned one: an
+// implementation that overruns it is no longer covered, so that its alerts
+// are seen. The error is the Topology's.
+func (w *Windows) Active(ctx context.Context, ci string, at time.Time) (bool, itil.Ref, error) {
+	cis := []string{ci}
+	if topo := w.m.cfg.Topology; topo != nil {
+		parents, err := topo.Parents(ctx, ci)
+		if err != nil {
+			return false, itil.Ref{}, fmt.Errorf("change: parents of %s: %w", ci, err)
+		}
+		cis = append(cis, parents...)
+	}
+	instant := Window{Start: at, End: at.Add(time.Nanosecond)}
+	x := w.m.index
+	x.mu.RLock()
+	var hits []hit
+	for _, c := range cis {
+		hits = x.query(hits, x.byCI, c, instant, uuid.Nil, 0)
+	}
+	x.mu.RUnlock()
+	var best *hit
+	for i := range hits {
+		if h := &hits[i]; h.live && (best == nil || h.start < best.start) {
+			best = h
+		}
+	}
+	if best == nil {
+		return false, itil.Ref{}, nil
+	}
+	return true, itil.Ref{Kind: Kind, ID: best.id, Number: best.number}, nil
+}
+
+// InChangeWindow is Active without the change's reference: the method that
+// package event's ChangeWindows interface asks for.
+func (w *Windows) InChangeWindow(ctx context.Context, ci string, at time.Time) (bool, error) {
+	ok, _, err := w.Active(ctx, ci, at)
+	return ok, err
+}

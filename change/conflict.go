@@ -1,0 +1,172 @@
+package change
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/google/uuid"
+
+	"github.com/itil-go/itil"
+)
+
+// Topology relates configuration items, so that a change on a CI conflicts
+// with changes on its parents (the host it runs on, the cluster it belongs
+// to) and children. The host implements it over its CMDB; implementations
+// must be safe for concurrent use. Only direct parents and children count.
+type Topology interface {
+	// Parents returns the CIs that ci depends on or runs on.
+	Parents(ctx context.Context, ci string) ([]string, error)
+	// Children returns the CIs that depend on or run on ci.
+	Children(ctx context.Context, ci string) ([]string, error)
+}
+
+// ConflictKind says how two changes collide.
+type ConflictKind int8
+
+// The kinds of conflict.
+const (
+	// ConflictCI: both changes touch the same CI.
+	ConflictCI ConflictKind = iota + 1
+	// ConflictParent: the other change touches a parent of one of this
+	// change's CIs.
+	ConflictParent
+	// ConflictChild: the other change touches a child of one of this
+	// change's CIs.
+	ConflictChild
+	// ConflictImplementer: the same implementer is booked for both.
+	ConflictImplementer
+)
+
+var conflictNames = names[ConflictKind]{field: "conflict", list: []string{"", "ci", "parent", "child", "implementer"}}
+
+// String returns "ci", "parent", "child" or "implementer".
+func (k ConflictKind) String() string { return conflictNames.String(k) }
+
+// MarshalText encodes the kind by name.
+func (k ConflictKind) MarshalText() ([]byte, error) { return conflictNames.marshal(k) }
+
+// UnmarshalText decodes a kind by name.
+func (k *ConflictKind) UnmarshalText(b []byte) error { return conflictNames.unmarshal(k, b) }
+
+// Conflict is another change whose window overlaps a change's window on a
+// shared CI, a related CI or the same implementer.
+type Conflict struct {
+	// Kind says how the changes collide.
+	Kind ConflictKind `json:"kind"`
+	// With is the other change; Window and State are its window and state.
+	With   itil.Ref `json:"with"`
+	Window Window   `json:"window"`
+	State  string   `json:"state"`
+	// CI is this change's CI concerned, for the CI kinds.
+	CI string `json:"ci,omitempty"`
+	// Other is the other change's CI (the same CI, the parent or the child)
+	// or, for ConflictImplementer, the implementer.
+	Other string `json:"other"`
+}
+
+// String describes the conflict: "CHG0000012 (scheduled) on parent
+// cluster-a of db-1, 2026-12-01T22:00:00Z/2026-12-02T01:00:00Z".
+func (c Conflict) String() string {
+	var what string
+	switch c.Kind {
+	case ConflictCI:
+		what = "on " + c.CI
+	case ConflictParent, ConflictChild:
+		what = fmt.Sprintf("on %s %s of %s", c.Kind, c.Other, c.CI)
+	case ConflictImplementer:
+		what = "with the same implementer " + c.Other
+	}
+	return fmt.Sprintf("%s (%s) %s, %s", c.With.Number, c.State, what, c.Window)
+}
+
+// related is one tree to look in: the other CI (or implementer) and how it
+// relates to our CI.
+type related struct {
+	kind  ConflictKind
+	ci    string // ours
+	other string
+}
+
+// Conflicts returns the changes on the calendar whose windows overlap c's
+// planned window and that touch one of c's CIs, a parent or child of one
+// (through Config.Topology), or have the same implementer. c need not be
+// stored: a host can check a window before proposing it. c itself, by ID,
+// is left out. Conflicts are ordered by the other change's start.
+//
+// Errors: a *itil.ValidationError on "planned" when c has no valid window;
+// the Topology's errors.
+func (m *Manager) Conflicts(ctx context.Context, c *Change) ([]Conflict, error) {
+	if err := c.Planned.Validate("planned"); err != nil {
+		return nil, err
+	}
+	return m.conflicts(ctx, c.ID, c.Planned, c.CIs, c.Implementer)
+}
+
+func (m *Manager) conflicts(ctx context.Context, id uuid.UUID, w Window, cis []string, implementer string) ([]Conflict, error) {
+	look := make([]related, 0, len(cis)+1)
+	add := func(r related) {
+		if !slices.Contains(look, r) { // a topology may name a CI twice
+			look = append(look, r)
+		}
+	}
+	for _, ci := range cis {
+		add(related{ConflictCI, ci, ci})
+	}
+	if topo := m.cfg.Topology; topo != nil {
+		for _, ci := range cis {
+			parents, err := topo.Parents(ctx, ci)
+			if err != nil {
+				return nil, fmt.Errorf("change: parents of %s: %w", ci, err)
+			}
+			for _, p := range parents {
+				add(related{ConflictParent, ci, p})
+			}
+			children, err := topo.Children(ctx, ci)
+			if err != nil {
+				return nil, fmt.Errorf("change: children of %s: %w", ci, err)
+			}
+			for _, ch := range children {
+				add(related{ConflictChild, ci, ch})
+			}
+		}
+	}
+	var hits []hit // tagged with their index into look, or -1 for the implementer
+	x := m.index
+	x.mu.RLock()
+	for i, r := range look {
+		hits = x.query(hits, x.byCI, r.other, w, id, i)
+	}
+	if implementer != "" {
+		hits = x.query(hits, x.byPerson, implementer, w, id, -1)
+	}
+	x.mu.RUnlock()
+	if len(hits) == 0 {
+		return nil, nil
+	}
+	out := make([]Conflict, len(hits))
+	for i, h := range hits {
+		c := Conflict{
+			With:   itil.Ref{Kind: Kind, ID: h.id, Number: h.number},
+			Window: h.window(),
+			State:  h.state,
+		}
+		if j := h.tag; j >= 0 {
+			c.Kind, c.CI, c.Other = look[j].kind, look[j].ci, look[j].other
+		} else {
+			c.Kind, c.Other = ConflictImplementer, implementer
+		}
+		out[i] = c
+	}
+	slices.SortStableFunc(out, func(a, b Conflict) int {
+		return cmp.Or(
+			a.Window.Start.Compare(b.Window.Start),
+			cmp.Compare(a.With.Number, b.With.Number),
+			cmp.Compare(a.Kind, b.Kind),
+			cmp.Compare(a.CI, b.CI),
+			cmp.Compare(a.Other, b.Other),
+		)
+	})
+	return out, nil
+}

@@ -1,0 +1,96 @@
+// Package change is ITIL change enablement: changes proposed, assessed for
+// risk, authorized by the approvers their risk calls for, scheduled around
+// freeze windows and one another, implemented, reviewed and closed; the
+// change calendar and its iCalendar export; and the view that tells package
+// event whether a CI is in an approved implementation window.
+//
+//	m, err := change.NewManager(st, change.Config{Topology: cmdb})
+//	c, err := m.Propose(ctx, change.Draft{Title: "Upgrade PostgreSQL 16 → 17",
+//		CIs: []string{"db-1"}, Impact: itil.ImpactMedium, Actor: alice,
+//		ImplementationPlan: "…", BackoutPlan: "…"})
+//	c, err = m.Assess(ctx, change.AssessParams{ID: c.ID, Actor: alice, Likelihood: change.LikelihoodMedium})
+//	c, err = m.RequestApproval(ctx, change.RequestApprovalParams{ID: c.ID, Actor: alice})
+//	c, err = m.Approve(ctx, change.DecideParams{ID: c.ID, Actor: carol, Comment: "tested on staging"})
+//	res, err := m.Schedule(ctx, change.ScheduleParams{ID: c.ID, Actor: alice, Window: w, Implementer: "bob"})
+//	c, err = m.Implement(ctx, change.Params{ID: c.ID, Actor: bob})
+//	c, err = m.RecordOutcome(ctx, change.OutcomeParams{ID: c.ID, Actor: bob, Outcome: change.Successful})
+//	c, err = m.Close(ctx, change.Params{ID: c.ID, Actor: bob})
+//
+// # Types and their lifecycles
+//
+// Every change is a record of kind "change", numbered CHG0000001 from one
+// sequence, but each Type follows its own lifecycle.Definition:
+//
+//	normal     new → assess → authorize → scheduled → implement → review → closed
+//	standard   new → scheduled → implement → review → closed   (a Template pre-approves it)
+//	emergency  new → authorize → scheduled → implement → review → closed   (the emergency CAB)
+//
+// The Manager runs one lifecycle.Process per type over the one store and
+// picks the process by the record's type, which never changes. One
+// definition holding every state, with guards per type, was the other
+// choice; separate definitions keep each type's diagram what its people
+// see, and an event a type does not have fails as a *lifecycle.TransitionError
+// rather than as a guard's refusal. Hosts extend a type's definition (a
+// "peer_review" state for normal changes, say) and pass it in Config; the
+// Manager works by event names and state categories, so extended states do
+// not break it.
+//
+// Changes are cancelled before implementation. Reverting to new from
+// assess or authorize cancels a pending approval round; a rejected round
+// sends the change back to new as well. An implementation ends with an
+// Outcome — successful, failed or backed out — and the change goes to
+// review; a failed or backed-out change and every emergency change must
+// pass Review before Close.
+//
+// # Risk and approval
+//
+// Assess turns a questionnaire's weighted answers (Config.Questionnaire), or
+// impact × likelihood (Config.RiskMatrix), into low, moderate or high risk.
+// The risk picks the approval rule from Config.Approvals, an
+// approval.Matrix; emergency changes use Config.EmergencyApprovals. Rounds
+// are decided by package approval: all, any, quorum or majority, optionally
+// rejected on the first rejection, with approver groups and segregation of
+// duties — the requester and the implementer may not decide
+// (*approval.SegregationError). Each decision is journaled with its
+// comment. Schedule and Implement refuse an unapproved change with an
+// *ApprovalError.
+//
+// # Schedule, freezes and conflicts
+//
+// Freeze windows are one-off or recur by an iCalendar RRULE (Weekly is the
+// common case), for every CI or for some. Schedule refuses a normal or
+// standard change inside one with a *FreezeError and lets an emergency
+// change in with a warning, which it returns, logs and keeps in
+// Change.Warnings. It also reports conflicts: other changes whose windows
+// overlap on the same CI, on a parent or child CI (through the host's
+// Topology) or with the same implementer double-booked; Config.RefuseConflicts
+// turns them into a *ConflictError.
+//
+// The Manager keeps the calendar in memory: every active change with a
+// window, in interval trees by CI and by implementer, built from the store
+// by NewManager and kept current by the Manager's own writes. A conflict
+// check costs O(log n + k) for k conflicts, whatever the calendar's size.
+// Managers of several host processes over one store each keep their own
+// index; subscribe each to the store's outbox (Manager is a
+// lifecycle.Notifier) to see the others' writes, or call Rebuild. Conflicts
+// are reported, not locked: two changes scheduled at the same instant on
+// two hosts may miss each other, and Conflicts will show them afterwards.
+//
+// Calendar lists the changes in a range, by CI or implementer; WriteICS
+// writes them, with the freezes, as an .ics file. Recurrence rules are
+// expanded by github.com/teambition/rrule-go and the file is written by
+// github.com/emersion/go-ical, which is built on it. Windows().Active answers
+// "is this CI, or a parent, in an approved change's window now?" and names
+// the change; package event asks the same through its own ChangeWindows
+// interface (InChangeWindow, which *Windows has) to suppress the alerts a
+// change causes.
+//
+// # Errors
+//
+// Compare with errors.Is and errors.As: *FreezeError (ErrFrozen),
+// *ApprovalError (ErrNotApproved), *ConflictError (ErrConflicts),
+// *approval.SegregationError (approval.ErrSegregation and
+// lifecycle.ErrForbidden), the kernel's *lifecycle.TransitionError,
+// lifecycle.ErrNotFound and lifecycle.ErrConflict, and *itil.ValidationError
+// naming the bad field. A refused step changes nothing.
+package change

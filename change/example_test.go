@@ -1,0 +1,241 @@
+package change_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/itil-go/itil"
+	"github.com/itil-go/itil/change"
+	"github.com/itil-go/itil/lifecycle/memstore"
+)
+
+// monday is the examples' clock: Monday 2 November 2026, 09:00 UTC.
+func monday() time.Time { return time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC) }
+
+// A normal change from proposal to closure: assessed as low risk, approved
+// by a change manager, scheduled, implemented and closed.
+func Example() {
+	ctx := context.Background()
+	m, err := change.NewManager(memstore.New(memstore.Config{}), change.Config{Now: monday})
+	if err != nil {
+		panic(err)
+	}
+	alice := itil.Actor{ID: "alice"}
+	carol := itil.Actor{ID: "carol", Groups: []string{"change-managers"}}
+	bob := itil.Actor{ID: "bob"}
+
+	c, _ := m.Propose(ctx, change.Draft{
+		Title:              "Upgrade PostgreSQL 16 → 17",
+		CIs:                []string{"db-1"},
+		Impact:             itil.ImpactMedium,
+		ImplementationPlan: "pg_upgrade --link",
+		BackoutPlan:        "restore the snapshot",
+		Actor:              alice,
+	})
+	c, _ = m.Assess(ctx, change.AssessParams{ID: c.ID, Actor: alice, Likelihood: change.LikelihoodLow})
+	fmt.Println(c.Number, c.State, "risk", c.Risk)
+
+	c, _ = m.RequestApproval(ctx, change.RequestApprovalParams{ID: c.ID, Actor: alice})
+	fmt.Println(c.State, c.Approval().Summary())
+
+	// The requester may not approve her own change.
+	_, err = m.Approve(ctx, change.DecideParams{ID: c.ID, Actor: itil.Actor{ID: "alice", Groups: []string{"change-managers"}}})
+	fmt.Println(err)
+
+	c, _ = m.Approve(ctx, change.DecideParams{ID: c.ID, Actor: carol, Comment: "tested on staging"})
+	fmt.Println(c.Approval().Summary())
+
+	start := monday().Add(36 * time.Hour)
+	res, _ := m.Schedule(ctx, change.ScheduleParams{ID: c.ID, Actor: alice, Implementer: "bob",
+		Window: change.Window{Start: start, End: start.Add(2 * time.Hour)}})
+	fmt.Println(res.Change.State, res.Change.Planned)
+
+	c, _ = m.Implement(ctx, change.Params{ID: c.ID, Actor: bob})
+	c, _ = m.RecordOutcome(ctx, change.OutcomeParams{ID: c.ID, Actor: bob, Outcome: change.Successful})
+	c, _ = m.Close(ctx, change.Params{ID: c.ID, Actor: bob})
+	fmt.Println(c.State, c.Outcome)
+
+	for e := range m.Journal(ctx, c.ID) {
+		line := e.Event + " " + e.From + "→" + e.To
+		if e.Note != "" {
+			line += " (" + e.Note + ")"
+		}
+		fmt.Println(line)
+	}
+	// Output:
+	// CHG0000001 assess risk low
+	// authorize 0/1 approved, any one
+	// approval: alice may not decide as the requester (segregation of duties)
+	// 1/1 approved, any one (approved)
+	// scheduled 2026-11-03T21:00:00Z/2026-11-03T23:00:00Z
+	// closed successful
+	// create →new
+	// assess new→assess
+	// request_approval assess→authorize
+	// decide authorize→authorize (tested on staging)
+	// schedule authorize→scheduled
+	// implement scheduled→implement
+	// complete implement→review
+	// close review→closed
+}
+
+// A standard change follows a pre-approved template: no CAB, straight from
+// new to scheduled.
+func Example_standard() {
+	ctx := context.Background()
+	m, _ := change.NewManager(memstore.New(memstore.Config{}), change.Config{
+		Now: monday,
+		Templates: []change.Template{{
+			Name:               "restart-web",
+			Title:              "Rolling restart of the web tier",
+			ImplementationPlan: "drain and restart one node at a time",
+			BackoutPlan:        "restart the node again",
+			MaxDuration:        2 * time.Hour,
+		}},
+	})
+	c, _ := m.Propose(ctx, change.Draft{Template: "restart-web", CIs: []string{"web-1"}, Actor: itil.Actor{ID: "alice"}})
+	fmt.Println(c.Type, c.Title, c.Risk, c.Approved())
+
+	start := monday().Add(12 * time.Hour)
+	res, err := m.Schedule(ctx, change.ScheduleParams{ID: c.ID, Actor: itil.Actor{ID: "alice"}, Implementer: "bob",
+		Window: change.Window{Start: start, End: start.Add(time.Hour)}})
+	fmt.Println(res.Change.State, err)
+	// Output:
+	// standard Rolling restart of the web tier low true
+	// scheduled <nil>
+}
+
+// A freeze refuses normal and standard changes and lets emergency changes
+// in with a warning.
+func ExampleFreezeError() {
+	ctx := context.Background()
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	weekend := change.Weekly("weekend", change.Window{
+		Start: time.Date(2026, 10, 30, 18, 0, 0, 0, berlin), // Fridays 18:00
+		End:   time.Date(2026, 11, 2, 6, 0, 0, 0, berlin),   // to Mondays 06:00
+	})
+	m, _ := change.NewManager(memstore.New(memstore.Config{}), change.Config{
+		Now:       monday,
+		Freezes:   []change.Freeze{weekend},
+		Templates: []change.Template{{Name: "patch", Title: "Patch", ImplementationPlan: "apt upgrade", BackoutPlan: "apt rollback"}},
+	})
+	alice, erin := itil.Actor{ID: "alice"}, itil.Actor{ID: "erin", Groups: []string{"ecab"}}
+	saturday := change.Window{Start: time.Date(2026, 11, 7, 10, 0, 0, 0, berlin), End: time.Date(2026, 11, 7, 11, 0, 0, 0, berlin)}
+
+	std, _ := m.Propose(ctx, change.Draft{Template: "patch", CIs: []string{"web-1"}, Actor: alice})
+	_, err := m.Schedule(ctx, change.ScheduleParams{ID: std.ID, Actor: alice, Implementer: "bob", Window: saturday})
+	var fe *change.FreezeError
+	fmt.Println(errors.As(err, &fe), fe.Hits[0].Window.Start.In(berlin).Format("Mon 15:04"))
+
+	em, _ := m.Propose(ctx, change.Draft{Type: change.Emergency, Title: "Patch OpenSSL", CIs: []string{"web-1"}, Actor: alice,
+		ImplementationPlan: "apt upgrade openssl", BackoutPlan: "apt rollback"})
+	em, _ = m.RequestApproval(ctx, change.RequestApprovalParams{ID: em.ID, Actor: alice})
+	em, _ = m.Approve(ctx, change.DecideParams{ID: em.ID, Actor: erin})
+	res, err := m.Schedule(ctx, change.ScheduleParams{ID: em.ID, Actor: erin, Implementer: "bob", Window: saturday})
+	fmt.Println(res.Change.State, err, len(res.Freezes))
+	fmt.Println(strings.Contains(res.Change.Warnings[0], `emergency change in freeze "weekend"`))
+	// Output:
+	// true Fri 18:00
+	// scheduled <nil> 1
+	// true
+}
+
+type cmdb map[string][]string // CI → parents
+
+func (c cmdb) Parents(_ context.Context, ci string) ([]string, error) { return c[ci], nil }
+func (c cmdb) Children(_ context.Context, ci string) ([]string, error) {
+	var out []string
+	for child, parents := range c {
+		for _, p := range parents {
+			if p == ci {
+				out = append(out, child)
+			}
+		}
+	}
+	return out, nil
+}
+
+// Conflicts finds changes overlapping on the same CI, on a parent or child
+// (through the host's topology) or with the same implementer.
+func ExampleManager_Conflicts() {
+	ctx := context.Background()
+	m, _ := change.NewManager(memstore.New(memstore.Config{}), change.Config{
+		Now:       monday,
+		Topology:  cmdb{"vm-9": {"host-7"}},
+		Templates: []change.Template{{Name: "patch", Title: "Patch", ImplementationPlan: "apt upgrade", BackoutPlan: "apt rollback"}},
+	})
+	alice := itil.Actor{ID: "alice"}
+	start := monday().Add(24 * time.Hour)
+	host, _ := m.Propose(ctx, change.Draft{Template: "patch", Title: "Patch the hypervisor", CIs: []string{"host-7"}, Actor: alice})
+	m.Schedule(ctx, change.ScheduleParams{ID: host.ID, Actor: alice, Implementer: "bob",
+		Window: change.Window{Start: start, End: start.Add(2 * time.Hour)}})
+
+	vm := &change.Change{CIs: []string{"vm-9"}, Implementer: "bob",
+		Planned: change.Window{Start: start.Add(time.Hour), End: start.Add(3 * time.Hour)}}
+	conflicts, _ := m.Conflicts(ctx, vm)
+	for _, c := range conflicts {
+		fmt.Println(c.Kind, "-", c)
+	}
+	// Output:
+	// parent - CHG0000001 (scheduled) on parent host-7 of vm-9, 2026-11-03T09:00:00Z/2026-11-03T11:00:00Z
+	// implementer - CHG0000001 (scheduled) with the same implementer bob, 2026-11-03T09:00:00Z/2026-11-03T11:00:00Z
+}
+
+// Package event asks whether a CI is in an approved implementation window
+// before it raises an incident from an alert.
+func ExampleWindows_Active() {
+	ctx := context.Background()
+	m, _ := change.NewManager(memstore.New(memstore.Config{}), change.Config{
+		Now:       monday,
+		Templates: []change.Template{{Name: "patch", Title: "Patch", ImplementationPlan: "apt upgrade", BackoutPlan: "apt rollback"}},
+	})
+	alice := itil.Actor{ID: "alice"}
+	c, _ := m.Propose(ctx, change.Draft{Template: "patch", CIs: []string{"web-1"}, Actor: alice})
+	start := monday().Add(time.Hour)
+	m.Schedule(ctx, change.ScheduleParams{ID: c.ID, Actor: alice, Implementer: "bob", Window: change.Window{Start: start, End: start.Add(time.Hour)}})
+
+	// The event package's own interface: *change.Windows satisfies it.
+	var windows interface {
+		Active(ctx context.Context, ci string, at time.Time) (bool, itil.Ref, error)
+	} = m.Windows()
+	for _, at := range []time.Time{monday(), start.Add(30 * time.Minute)} {
+		if ok, ref, _ := windows.Active(ctx, "web-1", at); ok {
+			fmt.Println(at.Format("15:04"), "suppress: in the window of", ref)
+		} else {
+			fmt.Println(at.Format("15:04"), "raise an incident")
+		}
+	}
+	// Output:
+	// 09:00 raise an incident
+	// 10:30 suppress: in the window of change:CHG0000001
+}
+
+// WriteICS writes the change calendar for calendar programs.
+func ExampleManager_WriteICS() {
+	ctx := context.Background()
+	m, _ := change.NewManager(memstore.New(memstore.Config{}), change.Config{
+		Now:       monday,
+		Templates: []change.Template{{Name: "patch", Title: "Patch web-1", ImplementationPlan: "apt upgrade", BackoutPlan: "apt rollback"}},
+	})
+	alice := itil.Actor{ID: "alice"}
+	c, _ := m.Propose(ctx, change.Draft{Template: "patch", CIs: []string{"web-1"}, Actor: alice})
+	start := monday().Add(time.Hour)
+	m.Schedule(ctx, change.ScheduleParams{ID: c.ID, Actor: alice, Implementer: "bob", Window: change.Window{Start: start, End: start.Add(time.Hour)}})
+
+	var buf bytes.Buffer
+	_ = m.WriteICS(ctx, &buf, change.CalendarQuery{From: monday(), To: monday().Add(7 * 24 * time.Hour)})
+	for sc := bufio.NewScanner(&buf); sc.Scan(); {
+		if line := sc.Text(); strings.HasPrefix(line, "DTSTART") || strings.HasPrefix(line, "SUMMARY") || strings.HasPrefix(line, "STATUS") {
+			fmt.Println(line)
+		}
+	}
+	// Output:
+	// DTSTART:20261102T100000Z
+	// STATUS:CONFIRMED
+	// SUMMARY:CHG0000001: Patch web-1
+}

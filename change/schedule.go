@@ -1,0 +1,120 @@
+package change
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/itil-go/itil"
+	"github.com/itil-go/itil/lifecycle"
+)
+
+// ScheduleParams set a change's implementation window.
+type ScheduleParams struct {
+	// ID names the change; Actor is who acts, and must be set.
+	ID    uuid.UUID
+	Actor itil.Actor
+	// Window is when the change will be implemented.
+	Window Window
+	// Implementer, when set, becomes the change's implementer.
+	Implementer string
+	// Note is journaled with the step. Version, when set, is the version
+	// the caller read: a change since then fails with lifecycle.ErrConflict.
+	Note    string
+	Version int64
+}
+
+// ScheduleResult is a scheduled change and what scheduling it found.
+type ScheduleResult struct {
+	// Change is the change as saved.
+	Change *Change
+	// Conflicts are the other changes the window collides with.
+	Conflicts []Conflict
+	// Freezes are the freeze occurrences an emergency change was let into.
+	Freezes []FreezeHit
+}
+
+// Schedule sets the window of an authorized change (a standard change is
+// authorized by its template) and moves it to scheduled; a scheduled change
+// is moved to its new window. The window is checked against the freeze
+// windows and the calendar:
+//
+//   - a normal or standard change inside a freeze is refused with a
+//     *FreezeError; an emergency change is let in, and the freeze is
+//     returned, logged and recorded in the change's Warnings;
+//   - conflicting changes (same CI, a parent or child CI, the same
+//     implementer) are returned and recorded in Warnings, or refused with
+//     a *ConflictError under Config.RefuseConflicts.
+//
+// Errors besides those: *itil.ValidationError on "window.start",
+// "window.end" (ends before it starts), "window" (longer than the
+// template allows) or a field the scheduled state requires ("cis",
+// "implementer"); *ApprovalError when the change is not approved;
+// *approval.SegregationError when the implementer decided on the change;
+// *lifecycle.TransitionError; the Topology's errors; lifecycle.ErrNotFound,
+// lifecycle.ErrConflict.
+func (m *Manager) Schedule(ctx context.Context, p ScheduleParams) (ScheduleResult, error) {
+	if err := checkActor(p.Actor); err != nil {
+		return ScheduleResult{}, err
+	}
+	if err := p.Window.Validate("window"); err != nil {
+		return ScheduleResult{}, err
+	}
+	var res ScheduleResult
+	c, err := m.fire(ctx, p.ID, func(*lifecycle.Definition) lifecycle.Action[*Change] {
+		return lifecycle.Action[*Change]{
+			Event: EventSchedule, Actor: p.Actor, Note: p.Note, Version: p.Version,
+			Apply: func(c *Change, ed *lifecycle.Edit) error {
+				res = ScheduleResult{}
+				if !c.Approved() {
+					return &ApprovalError{Number: c.Number, Event: EventSchedule, State: c.Approval().Outcome()}
+				}
+				implementer := c.Implementer
+				if s := strings.TrimSpace(p.Implementer); s != "" {
+					implementer = s
+				}
+				if err := checkImplementer(c, implementer); err != nil {
+					return err
+				}
+				if t, ok := m.templates[c.Template]; ok && c.Type == Standard && t.MaxDuration > 0 && p.Window.Duration() > t.MaxDuration {
+					return &itil.ValidationError{Field: "window", Reason: fmt.Sprintf("template %q allows at most %s", t.Name, t.MaxDuration)}
+				}
+				hits := m.Frozen(p.Window, c.CIs...)
+				if len(hits) > 0 && c.Type != Emergency {
+					return &FreezeError{Number: c.Number, Hits: hits}
+				}
+				conflicts, err := m.conflicts(ctx, c.ID, p.Window, c.CIs, implementer)
+				if err != nil {
+					return err
+				}
+				if len(conflicts) > 0 && m.cfg.RefuseConflicts {
+					return &ConflictError{Number: c.Number, Conflicts: conflicts}
+				}
+				var warnings []string
+				for _, h := range hits {
+					warnings = append(warnings, "emergency change in "+h.String())
+				}
+				for _, cf := range conflicts {
+					warnings = append(warnings, "conflicts with "+cf.String())
+				}
+				ed.Field("planned", windowText(c.Planned), windowText(p.Window))
+				c.Planned = p.Window
+				lifecycle.Set(ed, "implementer", &c.Implementer, implementer)
+				ed.Field("warnings", strings.Join(c.Warnings, "; "), strings.Join(warnings, "; "))
+				c.Warnings = warnings
+				res.Conflicts, res.Freezes = conflicts, hits
+				return nil
+			},
+		}
+	})
+	if err != nil {
+		return ScheduleResult{}, err
+	}
+	res.Change = c
+	for _, h := range res.Freezes {
+		m.cfg.Logger.Warn("emergency change scheduled in a freeze", "change", c.Number, "freeze", h.Freeze, "window", h.Window.String())
+	}
+	return res, nil
+}
