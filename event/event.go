@@ -144,6 +144,10 @@ func (ev *Event) Validate(field string) error {
 // when s is all ASCII.
 func orBytes(s string) byte {
 	var b byte
+	for len(s) >= 8 {
+		b |= s[0] | s[1] | s[2] | s[3] | s[4] | s[5] | s[6] | s[7]
+		s = s[8:]
+	}
 	for i := 0; i < len(s); i++ {
 		b |= s[i]
 	}
