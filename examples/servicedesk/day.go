@@ -11,6 +11,8 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/itil-go/itil"
+	"github.com/itil-go/itil/change"
+	"github.com/itil-go/itil/event"
 	"github.com/itil-go/itil/incident"
 	"github.com/itil-go/itil/lifecycle"
 	"github.com/itil-go/itil/lifecycle/notify"
@@ -26,7 +28,10 @@ var (
 	dan     = itil.Actor{ID: "dan", Name: "Dan (service desk)", Groups: []string{"service-desk"}}
 	bob     = itil.Actor{ID: "bob", Name: "Bob (network)", Groups: []string{"network"}}
 	manager = itil.Actor{ID: "mia", Name: "Mia (major incident manager)", Groups: []string{"major-incident"}}
-	carla   = itil.Actor{ID: "carla", Name: "Carla (problem manager)", Groups: []string{"problem-management"}}
+	carla   = itil.Actor{ID: "carla", Name: "Carla (problem manager)", Groups: []string{"problem-management", "cab"}}
+	cab     = itil.Actor{ID: "chris", Name: "Chris (CAB chair)", Groups: []string{"cab"}}
+	tom     = itil.Actor{ID: "tom", Name: "Tom (field engineer)"}
+	tomCAB  = itil.Actor{ID: "tom", Name: "Tom (field engineer)", Groups: []string{"cab"}}
 )
 
 // day holds the scenario's services and prints its timeline.
@@ -37,7 +42,11 @@ type day struct {
 	policy   *sla.Policy
 	problems *problem.Manager
 	requests *request.Desk
+	changes  *change.Manager
+	events   *event.Engine
 
+	vpn, carol       uuid.UUID
+	problemNumber    string
 	printerIncidents []uuid.UUID
 	problem          uuid.UUID
 	fixChange        itil.Ref
@@ -64,13 +73,30 @@ func newDay(ctx context.Context, w io.Writer, st lifecycle.Store) (*day, error) 
 	if err != nil {
 		return nil, err
 	}
+	changes, err := change.NewManager(st, change.Config{Now: c.Now, Freezes: freezes()})
+	if err != nil {
+		return nil, err
+	}
+	events, err := event.NewEngine(st, event.Config{
+		Now:           c.Now,
+		Logger:        slog.New(slog.DiscardHandler),
+		Correlation:   []event.CorrelationRule{{Name: "by-service", By: []string{"service"}, Window: 15 * time.Minute}},
+		Topology:      cmdb,
+		ChangeWindows: changes.Windows(),
+		Incidents: event.IncidentConfig{Desk: desk, ReopenWindow: time.Hour,
+			Rules: []event.IncidentRule{{Name: "major and up", MinSeverity: event.SeverityMajor, Group: "network"}}},
+	})
+	if err != nil {
+		return nil, err
+	}
 	bus := notify.NewBus()
 	disp, err := lifecycle.NewDispatcher(st, []lifecycle.Subscription{{Name: "servicedesk-bus", Notifier: bus}},
 		lifecycle.DispatcherConfig{Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		return nil, err
 	}
-	d := &day{w: w, clock: c, desk: desk, policy: policy, problems: problems, requests: requests, disp: disp, bus: bus}
+	d := &day{w: w, clock: c, desk: desk, policy: policy, problems: problems, requests: requests,
+		changes: changes, events: events, disp: disp, bus: bus}
 	// The major incident team is paged on major incident events, and
 	// everyone hears of SLA warnings and breaches.
 	bus.Subscribe(notify.Filter{Events: []string{incident.EventMajorProposed, incident.EventMajorAccepted}},
@@ -90,12 +116,12 @@ func newDay(ctx context.Context, w io.Writer, st lifecycle.Store) (*day, error) 
 
 // say prints a timeline line at the simulated time.
 func (d *day) say(format string, args ...any) {
-	fmt.Fprintf(d.w, "%s  %s\n", d.clock.Now().Format("15:04"), fmt.Sprintf(format, args...))
+	fmt.Fprintf(d.w, "%s  %s\n", d.clock.Now().Format("Mon 02 Jan 15:04"), fmt.Sprintf(format, args...))
 }
 
 // notice prints a notification delivered through the outbox.
 func (d *day) notice(format string, args ...any) {
-	fmt.Fprintf(d.w, "        ↳ %s\n", fmt.Sprintf(format, args...))
+	fmt.Fprintf(d.w, "                   ↳ %s\n", fmt.Sprintf(format, args...))
 }
 
 // deliver drains the outbox to the bus, as a host's background dispatcher
@@ -103,9 +129,11 @@ func (d *day) notice(format string, args ...any) {
 func (d *day) deliver(ctx context.Context) error { return d.disp.Drain(ctx) }
 
 func (d *day) play(ctx context.Context) error {
-	fmt.Fprintln(d.w, "A day at the service desk (Monday 23 November 2026, simulated clock)")
+	fmt.Fprintln(d.w, "A day at the service desk, Monday 23 November 2026, and the month-end after (simulated clock)")
 	fmt.Fprintln(d.w)
-	for _, step := range []func(context.Context) error{d.outage, d.printers, d.fixPrinters, d.newJoiner, d.summary} {
+	for _, step := range []func(context.Context) error{
+		d.burst, d.outage, d.printers, d.newJoiner, d.printerChange, d.fixPrinters, d.summary,
+	} {
 		if err := step(ctx); err != nil {
 			return err
 		}

@@ -9,21 +9,36 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestRun plays the whole day and checks that its story is told.
+// TestRun plays the whole scenario and checks that its story is told.
 func TestRun(t *testing.T) {
 	var out bytes.Buffer
 	require.NoError(t, run(context.Background(), &out, "memory"))
 	for _, want := range []string{
-		"INC0000001 opened by dan for alice",
-		"reprioritized to P1",
+		"monitoring burst: 40 events → 4 alerts (36 duplicates folded) → 1 correlation group",
+		"INC0000001 raised by the event engine",
+		"escalated to tier 2: network-core",
 		"page major-incident team: INC0000001 major accepted",
 		"sweep: 1 warning(s), 0 breach(es)",
 		"SLA warning on INC0000001: resolution clock",
 		"sweep again: 0 warning(s)",
-		`resolve refused: invalid resolution.code`,
+		"every alert cleared: INC0000001 is resolved by itself",
 		"its child INC0000002 is resolved with it",
-		"End of day",
-		"SLA attainment       response 100%, resolution 100%",
+		"PRB0000001 opened from 3 recurring incidents on printer-3f",
+		"PRB0000001 is a known error (true)",
+		"callers see 3 comment(s) with the workaround",
+		`order refused: line 0 (laptop): invalid variables[os]`,
+		"REQ0000001 fulfilled",
+		"REQ0000002 fulfilled",
+		"hana has sales on crm",
+		"may not decide as the implementer",
+		"approved by the CAB",
+		`may not be scheduled in freeze "month-end close"`,
+		"after the freeze",
+		"alarms during its change: 3 suppressed",
+		"CHG0000001 closed: successful",
+		"PRB0000001 resolved by CHG0000001; 3 of its 3 incidents resolved with it",
+		"End of the run",
+		"backlog              0 open",
 	} {
 		assert.Contains(t, out.String(), want)
 	}

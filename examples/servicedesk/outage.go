@@ -10,46 +10,26 @@ import (
 	"github.com/itil-go/itil/lifecycle"
 )
 
-// outage plays the morning's VPN outage.
+// outage plays the desk's work on the VPN incident the monitoring raised.
 func (d *day) outage(ctx context.Context) error {
 	desk := d.desk
-	vpn, err := desk.Open(ctx, incident.Draft{
-		Title: "VPN drops every few minutes", Caller: alice, By: dan, Channel: incident.ChannelPhone,
-		Category: "network", Subcategory: "vpn",
-		Impact: itil.ImpactMedium, Urgency: itil.UrgencyHigh, CIs: []string{"vpn-gw-1"},
-	})
+	d.clock.advance(3 * time.Minute)
+	vpn, err := desk.Assign(ctx, d.vpn, "network", "bob", dan)
 	if err != nil {
 		return err
 	}
-	d.say("%s opened by %s for %s: %q — impact %s, urgency %s → %s", vpn.Number, dan.ID, alice.ID, vpn.Title, vpn.Impact, vpn.Urgency, vpn.Priority)
-
-	d.clock.advance(4 * time.Minute)
-	if vpn, err = desk.Assign(ctx, vpn.ID, "service-desk", "dan", dan); err != nil {
+	if vpn, err = desk.Start(ctx, vpn.ID, bob); err != nil {
 		return err
 	}
-	if vpn, err = desk.Start(ctx, vpn.ID, dan); err != nil {
-		return err
-	}
-	d.say("%s assigned to service-desk/dan and in progress (response clock stopped)", vpn.Number)
+	d.say("%s assigned to network/bob and in progress (response clock stopped)", vpn.Number)
 
-	d.clock.advance(6 * time.Minute)
-	if vpn, err = desk.EscalateFunctional(ctx, vpn.ID, incident.Functional{ToGroup: "network", Reason: "gateway logs show tunnel resets", By: dan}); err != nil {
+	d.clock.advance(10 * time.Minute)
+	if vpn, err = desk.EscalateFunctional(ctx, vpn.ID, incident.Functional{ToGroup: "network-core", Reason: "line card errors on vpn-gw-1", By: bob}); err != nil {
 		return err
 	}
 	d.say("%s escalated to tier %d: %s", vpn.Number, vpn.Tier, vpn.Group)
 
-	d.clock.advance(10 * time.Minute)
-	if vpn, err = desk.Reprioritize(ctx, vpn.ID, itil.ImpactHigh, itil.UrgencyHigh, "the whole sales floor is affected", bob); err != nil {
-		return err
-	}
-	cal, err := d.policy.Calendar(vpn.SLA.Resolution.Calendar)
-	if err != nil {
-		return err
-	}
-	d.say("%s reprioritized to %s; the resolution target is now %s, keeping the %s already on the clock",
-		vpn.Number, vpn.Priority, vpn.SLA.Resolution.Target, vpn.SLA.Resolution.Elapsed(cal, d.clock.Now()))
-
-	d.clock.advance(2 * time.Minute)
+	d.clock.advance(4 * time.Minute)
 	carolInc, err := desk.Open(ctx, incident.Draft{
 		Title: "Cannot reach the finance share from home", Caller: carol, Channel: incident.ChannelPortal,
 		Impact: itil.ImpactLow, Urgency: itil.UrgencyMedium, CIs: []string{"vpn-gw-1"},
@@ -60,22 +40,26 @@ func (d *day) outage(ctx context.Context) error {
 	if carolInc, err = desk.LinkParent(ctx, carolInc.ID, vpn.ID, dan); err != nil {
 		return err
 	}
+	d.carol = carolInc.ID
 	d.say("%s from %s (%s) linked as a child of %s", carolInc.Number, carol.ID, carolInc.Priority, vpn.Number)
 
-	if vpn, err = desk.ProposeMajor(ctx, vpn.ID, "sales cannot work", bob); err != nil {
+	if vpn, err = desk.ProposeMajor(ctx, vpn.ID, "the whole company works remotely today", bob); err != nil {
 		return err
 	}
 	d.clock.advance(3 * time.Minute)
 	if vpn, err = desk.AcceptMajor(ctx, vpn.ID, "accepted: bridge call opened", manager); err != nil {
 		return err
 	}
-	d.say("%s is a major incident (%s)", vpn.Number, vpn.Major)
+	if vpn, err = desk.EscalateHierarchical(ctx, vpn.ID, incident.Hierarchical{Notify: "head of IT operations", Reason: "major incident", By: manager}); err != nil {
+		return err
+	}
+	d.say("%s is a major incident (%s); management told (escalation level %d)", vpn.Number, vpn.Major, vpn.EscalationLevel)
 	if err := d.deliver(ctx); err != nil {
 		return err
 	}
 
-	// Three hours pass; the ticker's sweep sees the resolution clock past 75%.
-	now := d.clock.advance(3 * time.Hour)
+	// Hours pass; the ticker's sweep sees the resolution clock past 75%.
+	now := d.clock.advance(2*time.Hour + 40*time.Minute)
 	rep, err := desk.Sweep(ctx, now)
 	if err != nil {
 		return err
@@ -89,28 +73,22 @@ func (d *day) outage(ctx context.Context) error {
 	}
 	d.say("sweep again: %d warning(s) — each is raised once", rep.Warnings)
 
-	d.clock.advance(20 * time.Minute)
-	_, err = desk.Resolve(ctx, vpn.ID, incident.Resolution{Code: "reboot", Notes: "rebooted the gateway"}, bob)
-	var ve *itil.ValidationError
-	if errors.As(err, &ve) {
-		d.say("resolve refused: %s", ve)
-	}
-	if vpn, err = desk.Resolve(ctx, vpn.ID, incident.Resolution{Code: "solved_permanently", Notes: "replaced the failing line card on vpn-gw-1"}, bob); err != nil {
+	d.clock.advance(25 * time.Minute)
+	if err := d.recover(ctx); err != nil {
 		return err
 	}
-	carolInc, err = desk.Get(ctx, carolInc.ID)
+	child, err := desk.Get(ctx, d.carol)
 	if err != nil {
 		return err
 	}
-	d.say("%s resolved (%s); its child %s is %s with it", vpn.Number, vpn.Resolution.Code, carolInc.Number, carolInc.State)
+	d.say("its child %s is %s with it", child.Number, child.State)
 
 	d.clock.advance(time.Hour)
-	_, err = desk.Close(ctx, carolInc.ID, carol)
-	if err != nil {
+	if _, err = desk.Close(ctx, child.ID, carol); err != nil {
 		return err
 	}
-	if _, err := desk.Reopen(ctx, carolInc.ID, "still broken", carol); errors.Is(err, lifecycle.ErrTransition) {
-		d.say("%s closed by %s; reopening a closed incident is refused: %v", carolInc.Number, carol.ID, err)
+	if _, err := desk.Reopen(ctx, child.ID, "still broken", carol); errors.Is(err, lifecycle.ErrTransition) {
+		d.say("%s closed by %s; reopening a closed incident is refused: %v", child.Number, carol.ID, err)
 	}
 	return nil
 }

@@ -46,7 +46,7 @@ func (d *day) printers(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		d.problem = p.ID
+		d.problem, d.problemNumber = p.ID, p.Number
 		d.say("%s opened from %d recurring incidents on %s: %q", p.Number, len(pr.Incidents), pr.Key, p.Title)
 	}
 	if _, err := d.problems.Assess(ctx, d.problem, "recurs daily, worth a root cause", carla); err != nil {
@@ -85,11 +85,11 @@ func (d *day) printers(ctx context.Context) error {
 // fixPrinters delivers the fix: the problem resolves and, by the manager's
 // policy, so do its incidents.
 func (d *day) fixPrinters(ctx context.Context) error {
-	d.clock.advance(30 * time.Minute)
-	if _, err := d.problems.StartFix(ctx, d.problem, problem.Fix{Description: "replace the feeder rollers"}, carla); err != nil {
+	d.clock.advance(10 * time.Minute)
+	if _, err := d.problems.StartFix(ctx, d.problem, problem.Fix{Description: "replace the feeder rollers", Change: d.fixChange}, carla); err != nil {
 		return err
 	}
-	p, err := d.problems.Resolve(ctx, d.problem, problem.Fix{Change: d.fixChange}, carla)
+	p, err := d.problems.Resolve(ctx, d.problem, problem.Fix{}, carla)
 	if err != nil {
 		return err
 	}
@@ -103,6 +103,6 @@ func (d *day) fixPrinters(ctx context.Context) error {
 			closed++
 		}
 	}
-	d.say("%s resolved by the fix; %d of its %d incidents resolved with it", p.Number, closed, len(d.printerIncidents))
+	d.say("%s resolved by %s; %d of its %d incidents resolved with it", p.Number, d.fixChange.Number, closed, len(d.printerIncidents))
 	return nil
 }

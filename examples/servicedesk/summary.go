@@ -17,7 +17,7 @@ func (d *day) summary(ctx context.Context) error {
 		return err
 	}
 	fmt.Fprintln(d.w)
-	fmt.Fprintln(d.w, "End of day")
+	fmt.Fprintln(d.w, "End of the run")
 	fmt.Fprintf(d.w, "  incidents            %d\n", m.Incidents)
 	fmt.Fprintf(d.w, "  MTTA                 mean %s, median %s, p90 %s\n", minutes(m.MTTA.Mean), minutes(m.MTTA.Median), minutes(m.MTTA.P90))
 	fmt.Fprintf(d.w, "  MTTR                 mean %s, median %s, p90 %s\n", minutes(m.MTTR.Mean), minutes(m.MTTR.Median), minutes(m.MTTR.P90))
