@@ -27,9 +27,8 @@ const (
 	// SQLite is SQLite 3.35 or newer (for RETURNING), such as
 	// modernc.org/sqlite.
 	SQLite
-	// Postgres is PostgreSQL 13 or newer through a driver that sends
-	// parameters as text or binary values of the column types, such as
-	// github.com/jackc/pgx/v5/stdlib.
+	// Postgres is PostgreSQL 9.5 or newer (tested on 15), through a driver
+	// such as github.com/jackc/pgx/v5/stdlib.
 	Postgres
 )
 
@@ -104,7 +103,7 @@ func New(db *sql.DB, cfg Config) (*Store, error) {
 	s := &Store{db: db, now: cfg.Now, log: cfg.Logger}
 	switch cfg.Dialect {
 	case SQLite:
-		s.d = sqliteDialect{}
+		s.d = sqliteDialect{stmts: newStmtCache(db)}
 		s.writer = make(chan struct{}, 1)
 	case Postgres:
 		s.d = postgresDialect{}
@@ -128,6 +127,15 @@ func detect(db *sql.DB) (Dialect, error) {
 		return Postgres, nil
 	}
 	return 0, fmt.Errorf("sqlstore: cannot tell the dialect of driver %s.%s: set Config.Dialect", t.PkgPath(), t.Name())
+}
+
+// Close releases the statements the store prepared. It does not close the
+// database, which belongs to the caller.
+func (s *Store) Close() error {
+	if d, ok := s.d.(sqliteDialect); ok {
+		return d.stmts.close()
+	}
+	return nil
 }
 
 // Dialect returns the store's dialect.

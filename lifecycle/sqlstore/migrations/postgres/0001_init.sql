@@ -9,6 +9,7 @@ CREATE TABLE itil_records (
     version        bigint NOT NULL,
     created_at     timestamptz NOT NULL,
     updated_at     timestamptz NOT NULL,
+    attrs          text NOT NULL, -- the entity's attributes: a sorted JSON array of [key, value]
     body           jsonb NOT NULL
 );
 CREATE INDEX itil_records_kind ON itil_records (kind, id);
@@ -16,7 +17,8 @@ CREATE INDEX itil_records_state ON itil_records (kind, state, id);
 CREATE INDEX itil_records_category ON itil_records (kind, state_category, id);
 CREATE INDEX itil_records_number ON itil_records (kind, number);
 
--- The entity's own indexed attributes (Entity.Attrs), one row per value.
+-- The entity's own indexed attributes (Entity.Attrs), one row per value:
+-- itil_records.attrs as rows, for Find.
 CREATE TABLE itil_record_attrs (
     record_id uuid NOT NULL,
     kind      text NOT NULL,
