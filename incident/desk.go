@@ -39,7 +39,7 @@ type Config struct {
 	// ResolutionCodes are the codes Resolve accepts. Default
 	// DefaultResolutionCodes.
 	ResolutionCodes []string
-	// ReopenWindow is how long after resolution a caller or agent may
+	// ReopenWindow is how long after resolution a caller or an analyst may
 	// reopen an incident. Default 7 days.
 	ReopenWindow time.Duration
 	// AutoCloseAfter is how long a resolved incident waits before Sweep

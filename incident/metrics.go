@@ -2,6 +2,7 @@ package incident
 
 import (
 	"context"
+	"math"
 	"time"
 
 	"github.com/google/uuid"
@@ -25,11 +26,12 @@ func summarize(ds []float64) Durations {
 		return Durations{}
 	}
 	q := stats.Quantiles(ds, 0.5, 0.9)
+	// Round: interpolation in float64 may land a nanosecond short.
 	return Durations{
 		N:      len(ds),
-		Mean:   time.Duration(stats.Mean(ds)),
-		Median: time.Duration(q[0]),
-		P90:    time.Duration(q[1]),
+		Mean:   time.Duration(math.Round(stats.Mean(ds))),
+		Median: time.Duration(math.Round(q[0])),
+		P90:    time.Duration(math.Round(q[1])),
 	}
 }
 
@@ -42,7 +44,8 @@ type Metrics struct {
 	MTTA, MTTR Durations
 	// ResponseAttainment and ResolutionAttainment are the shares, 0 to 100,
 	// of incidents whose response or resolution clock finished without a
-	// breach, among those whose clock finished. -1 when none did.
+	// breach, among those whose clock finished; incidents cancelled before
+	// a response, or without a resolution, do not count. -1 when none did.
 	ResponseAttainment, ResolutionAttainment float64
 	// Backlog counts the incidents that still need work, by priority and by
 	// assignment group ("" for unassigned).
@@ -72,7 +75,9 @@ func (d *Desk) Metrics(ctx context.Context, q Query) (Metrics, error) {
 			m.BacklogByPriority[inc.Priority]++
 			m.BacklogByGroup[inc.Group]++
 		}
-		if r := inc.SLA.Response; r.Status == sla.Stopped {
+		// An incident cancelled before anyone responded had no response
+		// to measure: its clock stopped, but not because it was met.
+		if r := inc.SLA.Response; r.Status == sla.Stopped && (inc.StateCategory != lifecycle.Cancelled || !inc.RespondedAt.IsZero()) {
 			respDone++
 			if r.BreachedAt.IsZero() {
 				respMet++

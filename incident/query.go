@@ -34,22 +34,11 @@ type Query struct {
 	Limit int
 }
 
+// where returns q's conditions. A store may check them in order on each
+// candidate record, so the narrow, single-valued ones come first and the
+// state conditions, which usually hold for a large share of records, last.
 func (q Query) where() []lifecycle.Cond {
 	var w []lifecycle.Cond
-	cats := q.Categories
-	if q.Open {
-		cats = append(cats[:len(cats):len(cats)], lifecycle.Open, lifecycle.Paused)
-	}
-	if len(cats) > 0 {
-		names := make([]string, len(cats))
-		for i, c := range cats {
-			names[i] = c.String()
-		}
-		w = append(w, lifecycle.Eq("state_category", names...))
-	}
-	if len(q.States) > 0 {
-		w = append(w, lifecycle.Eq("state", q.States...))
-	}
 	if q.Priority != 0 {
 		w = append(w, lifecycle.Eq("priority", q.Priority.String()))
 	}
@@ -66,6 +55,19 @@ func (q Query) where() []lifecycle.Cond {
 	}
 	if q.Problem != uuid.Nil {
 		w = append(w, lifecycle.Eq("problem", q.Problem.String()))
+	}
+	if len(q.States) > 0 {
+		w = append(w, lifecycle.Eq("state", q.States...))
+	}
+	if len(q.Categories) > 0 {
+		names := make([]string, len(q.Categories))
+		for i, c := range q.Categories {
+			names[i] = c.String()
+		}
+		w = append(w, lifecycle.Eq("state_category", names...))
+	}
+	if q.Open { // a condition of its own: with Categories, both must hold
+		w = append(w, lifecycle.Eq("state_category", lifecycle.Open.String(), lifecycle.Paused.String()))
 	}
 	return w
 }

@@ -82,7 +82,7 @@ func (d *Desk) Sweep(ctx context.Context, now time.Time) (SweepReport, error) {
 		if err != nil {
 			return rep, err
 		}
-		rep.Children += d.resolveChildren(ctx, inc)
+		rep.Children += d.resolveChildren(ctx, inc, true)
 		if d.cfg.AutoCloseAfter < 0 || now.Sub(inc.ResolvedAt) < d.cfg.AutoCloseAfter {
 			continue
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"iter"
 	"log/slog"
 	"strings"
 	"time"
@@ -38,6 +39,7 @@ var (
 type day struct {
 	w        io.Writer
 	clock    *clock
+	store    lifecycle.Store
 	desk     *incident.Desk
 	policy   *sla.Policy
 	problems *problem.Manager
@@ -95,7 +97,7 @@ func newDay(ctx context.Context, w io.Writer, st lifecycle.Store) (*day, error) 
 	if err != nil {
 		return nil, err
 	}
-	d := &day{w: w, clock: c, desk: desk, policy: policy, problems: problems, requests: requests,
+	d := &day{w: w, clock: c, store: st, desk: desk, policy: policy, problems: problems, requests: requests,
 		changes: changes, events: events, disp: disp, bus: bus}
 	// The major incident team is paged on major incident events, and
 	// everyone hears of SLA warnings and breaches.
@@ -131,6 +133,9 @@ func (d *day) deliver(ctx context.Context) error { return d.disp.Drain(ctx) }
 func (d *day) play(ctx context.Context) error {
 	fmt.Fprintln(d.w, "A day at the service desk, Monday 23 November 2026, and the month-end after (simulated clock)")
 	fmt.Fprintln(d.w)
+	if err := d.earlier(ctx); err != nil {
+		return err
+	}
 	for _, step := range []func(context.Context) error{
 		d.burst, d.outage, d.printers, d.newJoiner, d.printerChange, d.fixPrinters, d.summary,
 	} {
@@ -140,6 +145,43 @@ func (d *day) play(ctx context.Context) error {
 		if err := d.deliver(ctx); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// earlier tells what the store holds from earlier runs, when it is kept in
+// a file or a database.
+func (d *day) earlier(ctx context.Context) error {
+	count := func(seq iter.Seq2[lifecycle.Entity, error]) (int, error) {
+		n := 0
+		for _, err := range seq {
+			if err != nil {
+				return 0, err
+			}
+			n++
+		}
+		return n, nil
+	}
+	var parts []string
+	for _, k := range []struct {
+		kind string
+		new  func() lifecycle.Entity
+	}{
+		{"incident", func() lifecycle.Entity { return new(incident.Incident) }},
+		{"problem", func() lifecycle.Entity { return new(problem.Problem) }},
+		{"change", func() lifecycle.Entity { return new(change.Change) }},
+		{"request", func() lifecycle.Entity { return new(request.Request) }},
+	} {
+		n, err := count(d.store.Find(ctx, lifecycle.Query{Kind: k.kind, New: k.new}))
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s(s)", n, k.kind))
+		}
+	}
+	if len(parts) > 0 {
+		fmt.Fprintf(d.w, "The store holds %s from earlier runs; today's records follow them.\n\n", strings.Join(parts, ", "))
 	}
 	return nil
 }

@@ -19,7 +19,7 @@ import (
 )
 
 func main() {
-	storeFlag := flag.String("store", "memory", "where records live: memory")
+	storeFlag := flag.String("store", "memory", "where records live: memory, sqlite:FILE or postgres://…")
 	flag.Parse()
 	if err := run(context.Background(), os.Stdout, *storeFlag); err != nil {
 		fmt.Fprintln(os.Stderr, "servicedesk:", err)
@@ -29,10 +29,11 @@ func main() {
 
 // run plays the scenario and writes its timeline to w.
 func run(ctx context.Context, w io.Writer, store string) error {
-	st, err := openStore(store)
+	st, closer, err := openStore(ctx, store)
 	if err != nil {
 		return err
 	}
+	defer closer.Close()
 	d, err := newDay(ctx, w, st)
 	if err != nil {
 		return err

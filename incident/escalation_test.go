@@ -1,0 +1,157 @@
+package incident_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/itil-go/itil/incident"
+)
+
+func TestEscalateFunctional(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, incident.Config{})
+	ctx := t.Context()
+	inc := f.toState(t, incident.StateInProgress)
+	require.Equal(t, 1, inc.Tier)
+	require.Equal(t, "bob", inc.Assignee)
+
+	inc, err := f.desk.EscalateFunctional(ctx, inc.ID, incident.Functional{ToGroup: "network-l2", Reason: "routing table corrupt", By: bob})
+	require.NoError(t, err)
+	assert.Equal(t, "network-l2", inc.Group)
+	assert.Equal(t, 2, inc.Tier)
+	assert.Equal(t, 1, inc.Escalations)
+	assert.Equal(t, 1, inc.Reassignments)
+	assert.Empty(t, inc.Assignee, "the new group picks its own assignee")
+	assert.Equal(t, incident.StateInProgress, inc.State)
+
+	c := changesNamed(t, f.desk, inc.ID, "escalate")
+	require.Len(t, c, 1)
+	assert.Equal(t, bob.ID, c[0].Actor.ID, "who")
+	assert.Equal(t, "routing table corrupt", c[0].Note, "why")
+	assert.ElementsMatch(t, []string{"tier", "escalations", "reassignments", "group", "assignee"}, fieldNames(c[0]))
+	g, _ := field(c[0], "group")
+	assert.Equal(t, "network", g.Old)
+	assert.Equal(t, "network-l2", g.New)
+
+	inc, err = f.desk.EscalateFunctional(ctx, inc.ID, incident.Functional{ToGroup: "network-l3", Reason: "needs the architects", By: bob})
+	require.NoError(t, err)
+	assert.Equal(t, 3, inc.Tier)
+	assert.Equal(t, 2, inc.Escalations)
+	assert.Equal(t, 2, inc.Reassignments)
+
+	n := len(journal(t, f.desk, inc.ID))
+	_, err = f.desk.EscalateFunctional(ctx, inc.ID, incident.Functional{ToGroup: "vendor", Reason: "beyond us", By: bob})
+	requireValidation(t, err, "tier")
+	after, err := f.desk.Get(ctx, inc.ID)
+	require.NoError(t, err)
+	assert.Equal(t, inc, after, "nothing changed beyond the highest tier")
+	assert.Len(t, journal(t, f.desk, inc.ID), n)
+}
+
+func TestEscalateFunctionalConfiguredMaxTier(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, incident.Config{MaxTier: 2})
+	ctx := t.Context()
+	inc := f.toState(t, incident.StateAssigned)
+	_, err := f.desk.EscalateFunctional(ctx, inc.ID, incident.Functional{ToGroup: "l2", Reason: "r", By: bob})
+	require.NoError(t, err)
+	_, err = f.desk.EscalateFunctional(ctx, inc.ID, incident.Functional{ToGroup: "l3", Reason: "r", By: bob})
+	requireValidation(t, err, "tier")
+	_, err = f.desk.EscalateFunctional(ctx, inc.ID, incident.Functional{ToGroup: "l3", Tier: 3, Reason: "r", By: bob})
+	requireValidation(t, err, "tier")
+}
+
+func TestEscalateFunctionalRejects(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, incident.Config{})
+	ctx := t.Context()
+	inc := f.toState(t, incident.StateAssigned)
+	for _, tt := range []struct {
+		f     incident.Functional
+		field string
+	}{
+		{incident.Functional{Reason: "r", By: bob}, "to_group"},
+		{incident.Functional{ToGroup: "l2", By: bob}, "reason"},
+		{incident.Functional{ToGroup: "l2", Reason: "r"}, "by"},
+		{incident.Functional{ToGroup: "l2", Tier: 4, Reason: "r", By: bob}, "tier"},
+		{incident.Functional{ToGroup: "l2", Tier: -1, Reason: "r", By: bob}, "tier"},
+		{incident.Functional{ToGroup: "network", Reason: "r", By: bob}, "to_group"},
+	} {
+		_, err := f.desk.EscalateFunctional(ctx, inc.ID, tt.f)
+		requireValidation(t, err, tt.field)
+	}
+	closed := f.toState(t, incident.StateClosed)
+	_, err := f.desk.EscalateFunctional(ctx, closed.ID, incident.Functional{ToGroup: "l2", Reason: "r", By: bob})
+	requireTransition(t, err)
+}
+
+func TestEscalateHierarchical(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, incident.Config{})
+	ctx := t.Context()
+	inc := f.toState(t, incident.StateInProgress)
+
+	inc, err := f.desk.EscalateHierarchical(ctx, inc.ID, incident.Hierarchical{Notify: "team-lead", Reason: "VIP caller", By: bob})
+	require.NoError(t, err)
+	assert.Equal(t, 1, inc.EscalationLevel)
+	c := changesNamed(t, f.desk, inc.ID, "escalate_hierarchical")
+	require.Len(t, c, 1)
+	assert.Equal(t, bob.ID, c[0].Actor.ID)
+	assert.Contains(t, c[0].Note, "VIP caller", "why")
+	assert.Contains(t, c[0].Note, "team-lead", "who is told")
+	lvl, ok := field(c[0], "escalation_level")
+	require.True(t, ok)
+	assert.Equal(t, "0", lvl.Old)
+	assert.Equal(t, "1", lvl.New)
+
+	inc, err = f.desk.EscalateHierarchical(ctx, inc.ID, incident.Hierarchical{Level: 3, Notify: "head-of-it", Reason: "outage over a day", By: carol})
+	require.NoError(t, err)
+	assert.Equal(t, 3, inc.EscalationLevel)
+	assert.Equal(t, 0, inc.Escalations, "hierarchical escalation leaves the group alone")
+	assert.Equal(t, "network", inc.Group)
+
+	for _, h := range []incident.Hierarchical{
+		{Level: 2, Notify: "service-manager", Reason: "r", By: carol}, // lower
+		{Level: 3, Notify: "head-of-it", Reason: "r", By: carol},      // the same
+		{Notify: "board", Reason: "r", By: carol},                     // one beyond the highest
+		{Level: 4, Notify: "board", Reason: "r", By: carol},           // beyond the highest
+		{Notify: "", Reason: "r", By: carol},
+		{Notify: "x", By: carol},
+		{Notify: "x", Reason: "r"},
+	} {
+		_, err := f.desk.EscalateHierarchical(ctx, inc.ID, h)
+		var field string
+		switch {
+		case h.Notify == "":
+			field = "notify"
+		case h.Reason == "":
+			field = "reason"
+		case h.By.ID == "":
+			field = "by"
+		default:
+			field = "level"
+		}
+		requireValidation(t, err, field)
+	}
+	after, err := f.desk.Get(ctx, inc.ID)
+	require.NoError(t, err)
+	assert.Equal(t, inc, after)
+}
+
+func TestEscalateHierarchicalConfiguredLevels(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, incident.Config{EscalationLevels: 1})
+	ctx := t.Context()
+	inc := f.open(t)
+	_, err := f.desk.EscalateHierarchical(ctx, inc.ID, incident.Hierarchical{Notify: "lead", Reason: "r", By: bob})
+	require.NoError(t, err)
+	_, err = f.desk.EscalateHierarchical(ctx, inc.ID, incident.Hierarchical{Notify: "manager", Reason: "r", By: bob})
+	requireValidation(t, err, "level")
+	closed := f.toState(t, incident.StateCancelled)
+	_, err = f.desk.EscalateHierarchical(ctx, closed.ID, incident.Hierarchical{Notify: "lead", Reason: "r", By: bob})
+	requireTransition(t, err)
+	_, err = f.desk.EscalateHierarchical(ctx, inc.ID, incident.Hierarchical{Level: 2, Notify: "lead", Reason: "r", By: bob})
+	requireValidation(t, err, "level")
+}

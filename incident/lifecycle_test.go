@@ -1,0 +1,418 @@
+package incident_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/itil-go/itil"
+	"github.com/itil-go/itil/incident"
+	"github.com/itil-go/itil/lifecycle"
+)
+
+var allStates = []string{
+	incident.StateNew, incident.StateAssigned, incident.StateInProgress, incident.StateOnHold,
+	incident.StateResolved, incident.StateClosed, incident.StateCancelled,
+}
+
+// deskActions fire each event of the default lifecycle through the desk's
+// own method for it.
+var deskActions = []struct {
+	event string
+	do    func(ctx context.Context, d *incident.Desk, id uuid.UUID) (*incident.Incident, error)
+}{
+	{incident.EventAssign, func(ctx context.Context, d *incident.Desk, id uuid.UUID) (*incident.Incident, error) {
+		return d.Assign(ctx, id, "network", "bob", carol)
+	}},
+	{incident.EventStart, func(ctx context.Context, d *incident.Desk, id uuid.UUID) (*incident.Incident, error) {
+		return d.Start(ctx, id, bob)
+	}},
+	{incident.EventHold, func(ctx context.Context, d *incident.Desk, id uuid.UUID) (*incident.Incident, error) {
+		return d.Hold(ctx, id, incident.AwaitingVendor, "vendor ticket 4711", bob)
+	}},
+	{incident.EventResume, func(ctx context.Context, d *incident.Desk, id uuid.UUID) (*incident.Incident, error) {
+		return d.Resume(ctx, id, "vendor answered", bob)
+	}},
+	{incident.EventResolve, func(ctx context.Context, d *incident.Desk, id uuid.UUID) (*incident.Incident, error) {
+		return d.Resolve(ctx, id, resolution, bob)
+	}},
+	{incident.EventReopen, func(ctx context.Context, d *incident.Desk, id uuid.UUID) (*incident.Incident, error) {
+		return d.Reopen(ctx, id, "still broken", alice)
+	}},
+	{incident.EventClose, func(ctx context.Context, d *incident.Desk, id uuid.UUID) (*incident.Incident, error) {
+		return d.Close(ctx, id, bob)
+	}},
+	{incident.EventCancel, func(ctx context.Context, d *incident.Desk, id uuid.UUID) (*incident.Incident, error) {
+		return d.Cancel(ctx, id, "logged twice", carol)
+	}},
+}
+
+// defaultAllowed is the default lifecycle: the events allowed in each
+// state and where each event leads.
+var (
+	defaultAllowed = map[string][]string{
+		incident.StateNew:        {incident.EventAssign, incident.EventStart, incident.EventResolve, incident.EventCancel},
+		incident.StateAssigned:   {incident.EventStart, incident.EventResolve, incident.EventCancel},
+		incident.StateInProgress: {incident.EventHold, incident.EventResolve},
+		incident.StateOnHold:     {incident.EventResume, incident.EventResolve},
+		incident.StateResolved:   {incident.EventReopen, incident.EventClose},
+		incident.StateClosed:     nil,
+		incident.StateCancelled:  nil,
+	}
+	defaultTargets = map[string]string{
+		incident.EventAssign:  incident.StateAssigned,
+		incident.EventStart:   incident.StateInProgress,
+		incident.EventHold:    incident.StateOnHold,
+		incident.EventResume:  incident.StateInProgress,
+		incident.EventResolve: incident.StateResolved,
+		incident.EventReopen:  incident.StateInProgress,
+		incident.EventClose:   incident.StateClosed,
+		incident.EventCancel:  incident.StateCancelled,
+	}
+)
+
+func TestDefaultLifecycleDefinition(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, incident.Config{})
+	for _, def := range []*lifecycle.Definition{incident.DefaultLifecycle(), f.desk.Lifecycle()} {
+		assert.Equal(t, incident.Kind, def.Name())
+		assert.Equal(t, incident.StateNew, def.Initial().Name)
+		var names []string
+		for _, s := range def.States() {
+			names = append(names, s.Name)
+		}
+		assert.ElementsMatch(t, allStates, names)
+		assert.Equal(t, lifecycle.Paused, def.Category(incident.StateOnHold))
+		assert.Equal(t, lifecycle.Resolved, def.Category(incident.StateResolved))
+		for _, st := range allStates {
+			for _, a := range deskActions {
+				to, ok := def.Target(a.event, st)
+				want := slices.Contains(defaultAllowed[st], a.event)
+				assert.Equal(t, want, ok, "%s from %s", a.event, st)
+				if want {
+					assert.Equal(t, defaultTargets[a.event], to, "%s from %s", a.event, st)
+				}
+			}
+		}
+	}
+}
+
+// TestDeskTransitions fires every event of the default lifecycle in every
+// state through the desk: the allowed ones move the incident, the others fail
+// with a *lifecycle.TransitionError and change nothing. Assign in a state
+// that is being worked is a reassignment, which keeps the state.
+func TestDeskTransitions(t *testing.T) {
+	t.Parallel()
+	for _, st := range allStates {
+		for _, a := range deskActions {
+			t.Run(st+"/"+a.event, func(t *testing.T) {
+				t.Parallel()
+				f := newFixture(t, incident.Config{})
+				ctx := t.Context()
+				before := f.toState(t, st)
+				n := len(journal(t, f.desk, before.ID))
+				f.clock.Advance(time.Minute)
+
+				got, err := a.do(ctx, f.desk, before.ID)
+
+				switch {
+				case slices.Contains(defaultAllowed[st], a.event):
+					require.NoError(t, err)
+					assert.Equal(t, defaultTargets[a.event], got.State)
+					j := journal(t, f.desk, before.ID)
+					require.Len(t, j, n+1)
+					assert.Equal(t, a.event, j[n].Event)
+					assert.Equal(t, st, j[n].From)
+					assert.Equal(t, got.State, j[n].To)
+				case a.event == incident.EventAssign && before.Open():
+					require.NoError(t, err, "a reassignment")
+					assert.Equal(t, st, got.State)
+				default:
+					te := requireTransition(t, err)
+					assert.Equal(t, a.event, te.Event)
+					assert.Equal(t, st, te.State)
+					assert.ElementsMatch(t, defaultAllowed[st], te.Allowed)
+					after, err := f.desk.Get(ctx, before.ID)
+					require.NoError(t, err)
+					assert.Equal(t, before, after, "nothing changed")
+					assert.Len(t, journal(t, f.desk, before.ID), n, "nothing journaled")
+				}
+			})
+		}
+	}
+}
+
+func TestReopenWithinWindow(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, incident.Config{ReopenWindow: 48 * time.Hour})
+	ctx := t.Context()
+	inc := f.toState(t, incident.StateResolved)
+
+	f.clock.Advance(48 * time.Hour)
+	inc, err := f.desk.Reopen(ctx, inc.ID, "it dropped again", alice)
+	require.NoError(t, err)
+	assert.Equal(t, incident.StateInProgress, inc.State)
+	assert.Equal(t, 1, inc.Reopens)
+	assert.Empty(t, inc.Resolution, "the resolution is cleared")
+	assert.False(t, inc.FirstContact)
+	j := journal(t, f.desk, inc.ID)
+	assert.Equal(t, incident.EventReopen, j[len(j)-1].Event)
+	assert.True(t, j[len(j)-1].Public, "the caller sees why it was reopened")
+}
+
+func TestReopenAfterWindow(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, incident.Config{ReopenWindow: 48 * time.Hour})
+	ctx := t.Context()
+	inc := f.toState(t, incident.StateResolved)
+	n := len(journal(t, f.desk, inc.ID))
+
+	f.clock.Advance(48*time.Hour + time.Minute)
+	_, err := f.desk.Reopen(ctx, inc.ID, "it dropped again", alice)
+	require.ErrorIs(t, err, incident.ErrWindowPassed)
+	var we *incident.WindowError
+	require.ErrorAs(t, err, &we)
+	assert.Equal(t, "reopen", we.Rule)
+	assert.Equal(t, 48*time.Hour, we.Window)
+	assert.Equal(t, 48*time.Hour+time.Minute, we.Since)
+	assert.Equal(t, "incident: reopen window of 48h0m0s has passed (48h1m0s ago)", err.Error())
+
+	after, err := f.desk.Get(ctx, inc.ID)
+	require.NoError(t, err)
+	assert.Equal(t, inc, after)
+	assert.Len(t, journal(t, f.desk, inc.ID), n)
+}
+
+func TestReopenWindowDefaultsToSevenDays(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, incident.Config{})
+	ctx := t.Context()
+	early := f.toState(t, incident.StateResolved)
+	late := f.toState(t, incident.StateResolved)
+	f.clock.Advance(7*24*time.Hour - time.Minute)
+	_, err := f.desk.Reopen(ctx, early.ID, "again", alice)
+	require.NoError(t, err)
+	f.clock.Advance(2 * time.Minute)
+	_, err = f.desk.Reopen(ctx, late.ID, "again", alice)
+	require.ErrorIs(t, err, incident.ErrWindowPassed)
+}
+
+func TestHoldReasons(t *testing.T) {
+	t.Parallel()
+	for _, reason := range []incident.HoldReason{incident.AwaitingCaller, incident.AwaitingVendor, incident.AwaitingChange} {
+		t.Run(string(reason), func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t, incident.Config{})
+			ctx := t.Context()
+			inc := f.toState(t, incident.StateInProgress)
+			inc, err := f.desk.Hold(ctx, inc.ID, reason, "waiting", bob)
+			require.NoError(t, err)
+			assert.Equal(t, incident.StateOnHold, inc.State)
+			assert.Equal(t, reason, inc.HoldReason)
+
+			inc, err = f.desk.Resume(ctx, inc.ID, "back to work", bob)
+			require.NoError(t, err)
+			assert.Equal(t, incident.StateInProgress, inc.State)
+			assert.Empty(t, inc.HoldReason, "leaving hold clears the reason")
+		})
+	}
+}
+
+func TestCallerCommentResumesIncidentAwaitingCaller(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, incident.Config{})
+	ctx := t.Context()
+	inc := f.toState(t, incident.StateOnHold) // awaiting the caller
+
+	inc, err := f.desk.Comment(ctx, inc.ID, "any news?", dave)
+	require.NoError(t, err)
+	assert.Equal(t, incident.StateOnHold, inc.State, "someone else's comment")
+	inc, err = f.desk.Comment(ctx, inc.ID, "we asked the caller", bob)
+	require.NoError(t, err)
+	assert.Equal(t, incident.StateOnHold, inc.State, "the technician's comment")
+
+	inc, err = f.desk.Comment(ctx, inc.ID, "client version 5.2", alice)
+	require.NoError(t, err)
+	assert.Equal(t, incident.StateInProgress, inc.State, "the caller's comment")
+	assert.Empty(t, inc.HoldReason)
+	j := journal(t, f.desk, inc.ID)
+	last := j[len(j)-1]
+	assert.Equal(t, incident.EventResume, last.Event)
+	assert.Equal(t, "client version 5.2", last.Note)
+	assert.True(t, last.Public)
+	assert.Equal(t, alice.ID, last.Actor.ID)
+}
+
+func TestCallerCommentKeepsIncidentAwaitingVendor(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, incident.Config{})
+	ctx := t.Context()
+	inc := f.toState(t, incident.StateInProgress)
+	inc, err := f.desk.Hold(ctx, inc.ID, incident.AwaitingVendor, "vendor ticket 4711", bob)
+	require.NoError(t, err)
+
+	inc, err = f.desk.Comment(ctx, inc.ID, "any news?", alice)
+	require.NoError(t, err)
+	assert.Equal(t, incident.StateOnHold, inc.State)
+	assert.Equal(t, incident.AwaitingVendor, inc.HoldReason)
+	j := journal(t, f.desk, inc.ID)
+	assert.Equal(t, "comment", j[len(j)-1].Event)
+}
+
+func TestCancel(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, incident.Config{})
+	ctx := t.Context()
+	for _, st := range []string{incident.StateNew, incident.StateAssigned} {
+		inc := f.toState(t, st)
+		inc, err := f.desk.Cancel(ctx, inc.ID, "logged twice", carol)
+		require.NoError(t, err, st)
+		assert.Equal(t, incident.StateCancelled, inc.State)
+		assert.Equal(t, lifecycle.Cancelled, inc.StateCategory)
+		assert.Equal(t, f.clock.Now(), inc.ClosedAt)
+		assert.False(t, inc.Open())
+	}
+	inc := f.open(t)
+	_, err := f.desk.Cancel(ctx, inc.ID, "", carol)
+	requireValidation(t, err, "reason")
+}
+
+func TestFirstContactResolution(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	tests := []struct {
+		name  string
+		cfg   incident.Config
+		setup func(t *testing.T, f *fixture) *incident.Incident
+		want  bool
+	}{
+		{"from new", incident.Config{}, func(t *testing.T, f *fixture) *incident.Incident { return f.open(t) }, true},
+		{"from assigned", incident.Config{}, func(t *testing.T, f *fixture) *incident.Incident {
+			return f.toState(t, incident.StateAssigned)
+		}, true},
+		{"from in progress", incident.Config{}, func(t *testing.T, f *fixture) *incident.Incident {
+			return f.toState(t, incident.StateInProgress)
+		}, false},
+		{"after reassignment", incident.Config{}, func(t *testing.T, f *fixture) *incident.Incident {
+			inc := f.toState(t, incident.StateAssigned)
+			inc, err := f.desk.Assign(ctx, inc.ID, "desktop", "", carol)
+			require.NoError(t, err)
+			require.Equal(t, 1, inc.Reassignments)
+			return inc
+		}, false},
+		{"after escalation", incident.Config{}, func(t *testing.T, f *fixture) *incident.Incident {
+			inc := f.toState(t, incident.StateAssigned)
+			inc, err := f.desk.EscalateFunctional(ctx, inc.ID, incident.Functional{ToGroup: "network-l2", Reason: "needs a specialist", By: bob})
+			require.NoError(t, err)
+			return inc
+		}, false},
+		{"after hierarchical escalation", incident.Config{}, func(t *testing.T, f *fixture) *incident.Incident {
+			inc := f.open(t)
+			inc, err := f.desk.EscalateHierarchical(ctx, inc.ID, incident.Hierarchical{Notify: "carol", Reason: "VIP", By: bob})
+			require.NoError(t, err)
+			return inc
+		}, false},
+		{"within the default window", incident.Config{}, func(t *testing.T, f *fixture) *incident.Incident {
+			inc := f.toState(t, incident.StateAssigned)
+			f.clock.Advance(30 * time.Minute)
+			return inc
+		}, true},
+		{"after the default window", incident.Config{}, func(t *testing.T, f *fixture) *incident.Incident {
+			inc := f.toState(t, incident.StateAssigned)
+			f.clock.Advance(30*time.Minute + time.Second)
+			return inc
+		}, false},
+		{"within a configured window", incident.Config{FirstContactWindow: 2 * time.Hour}, func(t *testing.T, f *fixture) *incident.Incident {
+			inc := f.open(t)
+			f.clock.Advance(2 * time.Hour)
+			return inc
+		}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t, tt.cfg)
+			inc := tt.setup(t, f)
+			inc, err := f.desk.Resolve(t.Context(), inc.ID, resolution, bob)
+			require.NoError(t, err)
+			assert.Equal(t, incident.StateResolved, inc.State)
+			assert.Equal(t, tt.want, inc.FirstContact)
+			assert.Equal(t, bob.ID, inc.Resolution.By)
+			assert.Equal(t, f.clock.Now(), inc.ResolvedAt)
+		})
+	}
+}
+
+func TestResolveRequiresCodeAndNotes(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		cfg   incident.Config
+		res   incident.Resolution
+		field string
+	}{
+		{"no code", incident.Config{}, incident.Resolution{Notes: "fixed"}, "resolution.code"},
+		{"no notes", incident.Config{}, incident.Resolution{Code: "solved_permanently"}, "resolution.notes"},
+		{"nothing", incident.Config{}, incident.Resolution{}, "resolution.code"},
+		{"unknown code", incident.Config{}, incident.Resolution{Code: "magic", Notes: "fixed"}, "resolution.code"},
+		{"code not in the desk's set", incident.Config{ResolutionCodes: []string{"fixed", "workaround"}},
+			incident.Resolution{Code: "solved_permanently", Notes: "fixed"}, "resolution.code"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t, tt.cfg)
+			inc := f.toState(t, incident.StateInProgress)
+			n := len(journal(t, f.desk, inc.ID))
+			_, err := f.desk.Resolve(t.Context(), inc.ID, tt.res, bob)
+			requireValidation(t, err, tt.field)
+			after, err := f.desk.Get(t.Context(), inc.ID)
+			require.NoError(t, err)
+			assert.Equal(t, inc, after)
+			assert.Len(t, journal(t, f.desk, inc.ID), n)
+		})
+	}
+}
+
+func TestResolveWithConfiguredCodes(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, incident.Config{ResolutionCodes: []string{"fixed", "workaround"}})
+	inc := f.toState(t, incident.StateInProgress)
+	inc, err := f.desk.Resolve(t.Context(), inc.ID, incident.Resolution{Code: "workaround", Notes: "use the web VPN"}, bob)
+	require.NoError(t, err)
+	assert.Equal(t, "workaround", inc.Resolution.Code)
+}
+
+func TestNewDeskRejectsBadConfig(t *testing.T) {
+	t.Parallel()
+	other, err := lifecycle.NewDefinition("ticket", []lifecycle.State{{Name: "open", Category: lifecycle.Open, Initial: true}}, nil)
+	require.NoError(t, err)
+	tests := []struct {
+		name  string
+		cfg   incident.Config
+		field string
+	}{
+		{"empty codes", incident.Config{ResolutionCodes: []string{}}, "ResolutionCodes"},
+		{"empty code", incident.Config{ResolutionCodes: []string{"fixed", ""}}, "ResolutionCodes[1]"},
+		{"negative window", incident.Config{ReopenWindow: -time.Hour}, "ReopenWindow"},
+		{"negative first contact window", incident.Config{FirstContactWindow: -time.Minute}, "FirstContactWindow"},
+		{"other lifecycle", incident.Config{Lifecycle: other}, "Lifecycle"},
+		{"negative tier", incident.Config{MaxTier: -1}, "MaxTier"},
+		{"negative level", incident.Config{EscalationLevels: -1}, "EscalationLevels"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t, incident.Config{})
+			_, err := incident.NewDesk(f.store, tt.cfg)
+			requireValidation(t, err, tt.field)
+		})
+	}
+	_, err = incident.NewDesk(nil, incident.Config{})
+	require.ErrorIs(t, err, itil.ErrInvalid)
+}
