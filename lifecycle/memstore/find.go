@@ -51,7 +51,10 @@ func (s *Store) Find(ctx context.Context, q lifecycle.Query) iter.Seq2[lifecycle
 	}
 }
 
-// findBatch returns clones of up to want records matching q after the cursor.
+// findBatch returns clones of up to want records matching q after the
+// cursor. Every condition is a union of index sets; the sets are walked
+// together in ID order, each jumping ahead to the others' next candidate
+// (a leapfrog join), so only matching records are read.
 func (s *Store) findBatch(q lifecycle.Query, after uuid.UUID, want int) []lifecycle.Entity {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
@@ -59,76 +62,68 @@ func (s *Store) findBatch(q lifecycle.Query, after uuid.UUID, want int) []lifecy
 	if kindSet == nil {
 		return nil
 	}
-	// Pick the condition whose index sets are smallest as the driver.
-	driver := -1
-	var driverSets []*idSet
-	best := kindSet.n + 1
-	for i, c := range q.Where {
-		var sets []*idSet
+	conds := make([]union, 0, len(q.Where)+1)
+	sizes := make([]int, 0, len(q.Where)+1)
+	for _, c := range q.Where {
+		var u union
 		n := 0
+		seen := make([]*idSet, 0, len(c.Values))
 		for _, v := range c.Values {
-			if set := s.index[indexKey{q.Kind, c.Key, v}]; set != nil && !slices.Contains(sets, set) {
-				sets = append(sets, set)
+			if set := s.index[indexKey{q.Kind, c.Key, v}]; set != nil && set.n > 0 && !slices.Contains(seen, set) {
+				seen = append(seen, set)
+				u = append(u, set.seek(after))
 				n += set.n
 			}
 		}
-		if n < best {
-			best, driver, driverSets = n, i, sets
+		if n == 0 {
+			return nil // no record has any of the values
+		}
+		conds = append(conds, u)
+		sizes = append(sizes, n)
+	}
+	if len(conds) == 0 {
+		conds = append(conds, union{kindSet.seek(after)})
+		sizes = append(sizes, kindSet.n)
+	}
+	// The smallest condition leads.
+	lead := 0
+	for i := range sizes {
+		if sizes[i] < sizes[lead] {
+			lead = i
 		}
 	}
-	if driver < 0 {
-		driverSets = []*idSet{kindSet}
-	}
-	its := make([]*iterator, 0, len(driverSets))
-	for _, set := range driverSets {
-		if it := set.seek(after); it.exists {
-			its = append(its, it)
-		}
-	}
-	var out []lifecycle.Entity
-	for len(out) < want && len(its) > 0 {
-		// The smallest current ID among the driver's iterators.
-		min := 0
-		for i := 1; i < len(its); i++ {
-			if cmpID(its[i].cur, its[min].cur) < 0 {
-				min = i
-			}
-		}
-		id := its[min].cur
-		for i := 0; i < len(its); {
-			if its[i].cur == id {
-				its[i].next()
-				if !its[i].exists {
-					its = slices.Delete(its, i, i+1)
-					continue
-				}
-			}
-			i++
-		}
-		en := s.records[id]
-		if matches(en.attrs, q.Where, driver) {
-			out = append(out, en.e.Clone())
-		}
-	}
-	return out
-}
+	conds[0], conds[lead] = conds[lead], conds[0]
 
-// matches reports whether attrs satisfy every condition but the one at skip.
-func matches(attrs []lifecycle.Attr, where []lifecycle.Cond, skip int) bool {
-	for i, c := range where {
-		if i == skip {
-			continue
+	var out []lifecycle.Entity
+	for len(out) < want {
+		cand, ok := conds[0].head()
+		if !ok {
+			break
 		}
-		ok := false
-		for _, a := range attrs {
-			if a.Key == c.Key && slices.Contains(c.Values, a.Value) {
-				ok = true
+		match := true
+		for _, c := range conds[1:] {
+			c.seekGE(cand)
+			h, ok := c.head()
+			if !ok {
+				return out
+			}
+			if h != cand {
+				conds[0].seekGE(h)
+				match = false
 				break
 			}
 		}
-		if !ok {
-			return false
+		if !match {
+			continue
+		}
+		out = append(out, s.records[cand].e.Clone())
+		for _, c := range conds {
+			for _, it := range c {
+				if it.exists && it.cur == cand {
+					it.next()
+				}
+			}
 		}
 	}
-	return true
+	return out
 }

@@ -155,3 +155,55 @@ func (it *iterator) next() {
 	it.j++
 	it.load()
 }
+
+// seekGE moves the iterator forward to the first ID not below id; it never
+// moves back. It costs two binary searches from the current position.
+func (it *iterator) seekGE(id uuid.UUID) {
+	if !it.exists || cmpID(it.cur, id) >= 0 {
+		return
+	}
+	blocks := it.s.blocks
+	lo, hi := it.bi, len(blocks)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if b := blocks[m]; len(b) == 0 || cmpID(b[len(b)-1], id) < 0 {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo == len(blocks) {
+		it.bi, it.exists = lo, false
+		return
+	}
+	start := 0
+	if lo == it.bi {
+		start = it.j
+	}
+	j, _ := search(blocks[lo][start:], id)
+	it.bi, it.j = lo, start+j
+	it.load()
+}
+
+// union walks the union of several sets in order: the IDs of a condition
+// with several values.
+type union []*iterator
+
+// head returns the smallest current ID, and false when all are done.
+func (u union) head() (uuid.UUID, bool) {
+	var min uuid.UUID
+	found := false
+	for _, it := range u {
+		if it.exists && (!found || cmpID(it.cur, min) < 0) {
+			min, found = it.cur, true
+		}
+	}
+	return min, found
+}
+
+// seekGE moves every iterator to its first ID not below id.
+func (u union) seekGE(id uuid.UUID) {
+	for _, it := range u {
+		it.seekGE(id)
+	}
+}
