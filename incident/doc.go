@@ -23,5 +23,7 @@
 // notes and caller-visible comments are journal entries too (see Notes), so a
 // record stays small however long its history. SLA warnings and breaches are
 // raised once each, by the transition or the Sweep that first sees them, as
-// fields "sla.response" or "sla.resolution" of that journal entry.
+// fields "sla.response" or "sla.resolution" of that journal entry, valued
+// "warning", "breach", or "warning+breach" when a sweep finds both due at
+// once (it is then named "sla_breach": subscribe to both events).
 package incident

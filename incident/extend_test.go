@@ -34,16 +34,22 @@ func vendorLifecycle(t *testing.T, resolvable bool) *lifecycle.Definition {
 	return def
 }
 
-// waitVendor fires the host's own event. The desk has no method for it, so
-// the host runs the desk's lifecycle (with its guards and hooks) through a
-// lifecycle.Process over the desk's store.
+// waitVendor fires the host's own event through Desk.Fire.
 func waitVendor(t *testing.T, f *fixture, id uuid.UUID) *incident.Incident {
 	t.Helper()
-	p, err := lifecycle.NewProcess[incident.Incident](f.store, f.desk.Lifecycle(), lifecycle.ProcessConfig{Prefix: "INC", Now: f.clock.Now})
-	require.NoError(t, err)
-	inc, err := p.Fire(t.Context(), id, lifecycle.Action[*incident.Incident]{Event: "wait_vendor", Actor: bob, Note: "vendor case 4711"})
+	inc, err := f.desk.Fire(t.Context(), id, "wait_vendor", "vendor case 4711", bob)
 	require.NoError(t, err)
 	return inc
+}
+
+func TestFireRejects(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, incident.Config{Lifecycle: vendorLifecycle(t, true)})
+	inc := f.open(t, withPriority(itil.P3))
+	_, err := f.desk.Fire(t.Context(), inc.ID, "", "", bob)
+	assert.ErrorIs(t, err, itil.ErrInvalid)
+	_, err = f.desk.Fire(t.Context(), inc.ID, "wait_vendor", "", bob)
+	assert.ErrorIs(t, err, lifecycle.ErrTransition, "not from new")
 }
 
 func TestHostStateAwaitingVendor(t *testing.T) {

@@ -47,14 +47,26 @@ func (d *Desk) enter(_ context.Context, f *lifecycle.Firing) error {
 
 // applySLA brings the incident's SLA clocks up to date for category cat at
 // now, journaling each warning or breach it observes, once, as a field
-// change "sla.<clock>" → "warning" or "breach".
+// change "sla.<clock>" → "warning" or "breach" ("warning+breach" when both
+// fall due at once).
 func (d *Desk) applySLA(inc *Incident, ed *lifecycle.Edit, cat lifecycle.Category, now time.Time) error {
 	crossings, err := inc.SLA.Apply(d.cfg.SLA, facts(inc, cat), now)
 	if err != nil {
 		return err
 	}
+	kinds := map[string]string{}
 	for _, c := range crossings {
-		ed.Field("sla."+c.Clock, "", c.Kind.String())
+		if k := kinds[c.Clock]; k != "" {
+			kinds[c.Clock] = k + "+" + c.Kind.String()
+		} else {
+			kinds[c.Clock] = c.Kind.String()
+		}
+	}
+	for _, c := range crossings {
+		if k, ok := kinds[c.Clock]; ok {
+			ed.Field("sla."+c.Clock, "", k)
+			delete(kinds, c.Clock)
+		}
 	}
 	return nil
 }

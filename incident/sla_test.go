@@ -351,3 +351,25 @@ func TestSweepAutoCloseDefaultAndNever(t *testing.T) {
 		}
 	}
 }
+
+// TestSLAWarningAndBreachInOneSweep: a sweep that finds both due journals
+// both, in one "sla_breach" entry.
+func TestSLAWarningAndBreachInOneSweep(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, incident.Config{})
+	ctx := t.Context()
+	target := sla.DefaultPolicy().Targets[itil.P1].Resolution.Within
+	inc := f.open(t, withPriority(itil.P1))
+	f.clock.Set(monday9.Add(target + time.Hour))
+	rep, err := f.desk.Sweep(ctx, f.clock.Now())
+	require.NoError(t, err)
+	assert.Equal(t, incident.SweepReport{Warnings: 2, Breaches: 2}, rep, "both clocks, both thresholds")
+	b := changesNamed(t, f.desk, inc.ID, incident.EventSLABreach)
+	require.Len(t, b, 1)
+	for _, clock := range []string{"sla.response", "sla.resolution"} {
+		fc, ok := field(b[0], clock)
+		require.True(t, ok, clock)
+		assert.Equal(t, "warning+breach", fc.New, clock)
+	}
+	assert.Empty(t, changesNamed(t, f.desk, inc.ID, incident.EventSLAWarning))
+}

@@ -123,3 +123,17 @@ func (d *Desk) WorkNote(ctx context.Context, id uuid.UUID, text string, by itil.
 	}
 	return d.proc.Fire(ctx, id, lifecycle.Action[*Incident]{Name: "work_note", Actor: by, Note: text})
 }
+
+// Fire fires a lifecycle event by name, with the desk's guards, hooks and
+// SLA clocks and its Authorizer: the way to the events a host added to the
+// lifecycle, such as "wait_vendor" into an "awaiting_vendor" state. The
+// desk's own methods remain the way to the events they name.
+func (d *Desk) Fire(ctx context.Context, id uuid.UUID, event, note string, by itil.Actor) (*Incident, error) {
+	if event == "" {
+		return nil, &itil.ValidationError{Field: "event", Reason: "required"}
+	}
+	if err := requireActor(by); err != nil {
+		return nil, err
+	}
+	return d.proc.Fire(ctx, id, lifecycle.Action[*Incident]{Event: event, Actor: by, Note: note})
+}

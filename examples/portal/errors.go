@@ -1,0 +1,103 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/itil-go/itil"
+	"github.com/itil-go/itil/lifecycle"
+	"github.com/itil-go/itil/lifecycle/approval"
+	"github.com/itil-go/itil/request"
+)
+
+// statusOf maps an error of the portal or the library to an HTTP status.
+func statusOf(err error) int {
+	switch {
+	case errors.Is(err, lifecycle.ErrForbidden):
+		return http.StatusForbidden
+	case errors.Is(err, lifecycle.ErrNotFound):
+		return http.StatusNotFound
+	case errors.Is(err, itil.ErrInvalid):
+		return http.StatusBadRequest
+	case errors.Is(err, lifecycle.ErrTransition), errors.Is(err, lifecycle.ErrConflict),
+		errors.Is(err, approval.ErrAlreadyDecided), errors.Is(err, approval.ErrClosed),
+		errors.Is(err, request.ErrRetired):
+		return http.StatusConflict
+	}
+	return http.StatusInternalServerError
+}
+
+// apiError is the body of every JSON error answer.
+type apiError struct {
+	// Error says what is wrong.
+	Error string `json:"error"`
+	// Field names the bad field of a 400.
+	Field string `json:"field,omitempty"`
+}
+
+// describe returns the status and the answer for err, logging refusals and
+// hiding the details of internal errors.
+func (s *server) describe(r *http.Request, u *User, err error) (int, apiError) {
+	status := statusOf(err)
+	body := apiError{Error: err.Error()}
+	var ve *itil.ValidationError
+	if errors.As(err, &ve) {
+		body.Field = ve.Field
+	}
+	switch status {
+	case http.StatusForbidden:
+		s.log.InfoContext(r.Context(), "refused", slog.String("user", u.ID), slog.String("method", r.Method),
+			slog.String("path", r.URL.Path), slog.String("reason", err.Error()))
+	case http.StatusInternalServerError:
+		s.log.ErrorContext(r.Context(), "internal error", slog.String("path", r.URL.Path), slog.Any("err", err))
+		body = apiError{Error: "internal error"}
+	}
+	return status, body
+}
+
+// apiError answers a JSON route's error.
+func (s *server) apiError(w http.ResponseWriter, r *http.Request, u *User, err error) {
+	status, body := s.describe(r, u, err)
+	writeJSON(w, status, body)
+}
+
+// pageError answers an HTML route's error with the error page.
+func (s *server) pageError(w http.ResponseWriter, r *http.Request, u *User, err error) {
+	status, body := s.describe(r, u, err)
+	s.render(w, r, status, "error.html", &errorView{
+		view:   view{Title: http.StatusText(status), User: u},
+		Status: status, Message: body.Error,
+	})
+}
+
+// errorView is the error page.
+type errorView struct {
+	view
+	Status  int
+	Message string
+}
+
+// writeJSON writes v as the JSON answer with the given status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v) // the status is sent; a failed write has nowhere to go
+}
+
+// fieldErrors are the problems of a form, by field name as the library
+// names fields ("title", "variables[ram]").
+type fieldErrors map[string]string
+
+// formErrors returns err as field errors when it names a field, or nil
+// for other errors, which the caller returns as they are.
+func formErrors(err error) fieldErrors {
+	var ve *itil.ValidationError
+	if !errors.As(err, &ve) {
+		return nil
+	}
+	return fieldErrors{ve.Field: ve.Reason}
+}
