@@ -8,20 +8,26 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/itil-go/itil/change"
+	"github.com/itil-go/itil/event"
 	"github.com/itil-go/itil/incident"
+	"github.com/itil-go/itil/lifecycle"
 	"github.com/itil-go/itil/problem"
 	"github.com/itil-go/itil/request"
-	"github.com/itil-go/itil/lifecycle"
 )
 
 // readmeDiagrams are the lifecycles whose diagrams the README shows, by the
 // name of their marker.
 var readmeDiagrams = map[string]func() *lifecycle.Definition{
-	"incident": incident.DefaultLifecycle,
-	"problem":  problem.DefaultLifecycle,
-	"request":  request.DefaultLifecycle,
-	"task":     request.TaskLifecycle,
-	"grant":    request.GrantLifecycle,
+	"incident":         incident.DefaultLifecycle,
+	"problem":          problem.DefaultLifecycle,
+	"request":          request.DefaultLifecycle,
+	"task":             request.TaskLifecycle,
+	"grant":            request.GrantLifecycle,
+	"change-normal":    change.NormalLifecycle,
+	"change-standard":  change.StandardLifecycle,
+	"change-emergency": change.EmergencyLifecycle,
+	"alert":            event.Lifecycle,
 }
 
 // TestReadmeDiagrams keeps the README's Mermaid diagrams equal to what the
