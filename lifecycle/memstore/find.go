@@ -116,7 +116,8 @@ func (s *Store) findBatch(q lifecycle.Query, after uuid.UUID, want int) []lifecy
 		if !match {
 			continue
 		}
-		out = append(out, s.records[cand].e.Clone())
+		en, _ := s.entry(cand)
+		out = append(out, en.e.Clone())
 		for _, c := range conds {
 			for _, it := range c {
 				if it.exists && it.cur == cand {

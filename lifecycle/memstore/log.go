@@ -23,19 +23,16 @@ type changeLog struct {
 	pos    []uint64 // seq-1 → chunk<<32 | offset
 }
 
-// append adds c with the next sequence number, which it returns.
-func (l *changeLog) append(c *lifecycle.Change) int64 {
-	seq := int64(len(l.pos)) + 1
-	c.Seq = seq
-	var scratch [512]byte
-	rec := encodeChange(scratch[:0], c)
+// append adds an encoded change (see encodeChange) with the next sequence
+// number, which it returns.
+func (l *changeLog) append(rec []byte) int64 {
 	if len(l.chunks) == 0 || len(l.chunks[len(l.chunks)-1])+len(rec) > cap(l.chunks[len(l.chunks)-1]) {
 		l.chunks = append(l.chunks, make([]byte, 0, max(chunkBytes, len(rec))))
 	}
 	last := len(l.chunks) - 1
 	l.pos = append(l.pos, uint64(last)<<32|uint64(len(l.chunks[last])))
 	l.chunks[last] = append(l.chunks[last], rec...)
-	return seq
+	return int64(len(l.pos))
 }
 
 // at decodes the change with sequence number seq, 1 ≤ seq ≤ len.
@@ -54,6 +51,8 @@ func appendString(b []byte, s string) []byte {
 	return append(b, s...)
 }
 
+// encodeChange appends c, all but its Seq (which is its position in the log),
+// to b. Stores encode before they take their lock.
 func encodeChange(b []byte, c *lifecycle.Change) []byte {
 	b = append(b, c.ID[:]...)
 	b = append(b, c.RecordID[:]...)

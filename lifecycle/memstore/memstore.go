@@ -34,8 +34,12 @@ type Config struct {
 type Store struct {
 	now func() time.Time
 
+	// mu guards everything but reading a record: every write holds it, and
+	// so do queries. A write that replaces a record's entity also holds the
+	// record's shard lock, which is all Get takes, so reads of one record do
+	// not wait for writes of others. Lock order: mu, then a shard.
 	mu      sync.RWMutex
-	records map[uuid.UUID]*entry
+	shards  [recordShards]recordShard
 	index   map[indexKey]*idSet // (kind, key, value) → IDs
 	kinds   map[string]*idSet   // kind → IDs
 	log     changeLog
@@ -43,6 +47,26 @@ type Store struct {
 	cursors map[string]*cursor
 	changed chan struct{}    // closed on the next write; nil when nobody waits
 	scratch []lifecycle.Attr // reused by Update under mu
+}
+
+// recordShards is the number of shards of the record map.
+const recordShards = 64
+
+// recordShard holds some of the records. Its map and its entries' e fields
+// change only under both Store.mu and the shard's lock.
+type recordShard struct {
+	mu sync.RWMutex
+	m  map[uuid.UUID]*entry
+}
+
+// shard returns the shard of the record with the given ID.
+func (s *Store) shard(id uuid.UUID) *recordShard { return &s.shards[id[15]%recordShards] }
+
+// entry returns the record with the given ID; s.mu or its shard's lock must
+// be held.
+func (s *Store) entry(id uuid.UUID) (*entry, bool) {
+	en, ok := s.shard(id).m[id]
+	return en, ok
 }
 
 type entry struct {
@@ -70,14 +94,17 @@ func New(cfg Config) *Store {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Store{
+	st := &Store{
 		now:     cfg.Now,
-		records: make(map[uuid.UUID]*entry),
 		index:   make(map[indexKey]*idSet),
 		kinds:   make(map[string]*idSet),
 		numbers: make(map[string]int64),
 		cursors: make(map[string]*cursor),
 	}
+	for i := range st.shards {
+		st.shards[i].m = make(map[uuid.UUID]*entry)
+	}
+	return st
 }
 
 // NextNumber implements lifecycle.Store.
@@ -112,19 +139,23 @@ func (s *Store) Create(ctx context.Context, e lifecycle.Entity, ch *lifecycle.Ch
 	}
 	c := e.Clone()
 	attrs := attrsOf(c, nil)
+	rec := encodeChange(nil, ch)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.records[r.ID]; ok {
+	if _, ok := s.entry(r.ID); ok {
 		return fmt.Errorf("%s %s: %w", r.Kind, r.ID, lifecycle.ErrExists)
 	}
 	en := &entry{e: c, attrs: attrs, sets: make([]*idSet, len(attrs))}
-	s.records[r.ID] = en
+	sh := s.shard(r.ID)
+	sh.mu.Lock()
+	sh.m[r.ID] = en
+	sh.mu.Unlock()
 	s.kindSet(r.Kind).add(r.ID)
 	for i, a := range attrs {
 		en.sets[i] = s.indexSet(r.Kind, a)
 		en.sets[i].add(r.ID)
 	}
-	s.appendLocked(en, ch)
+	s.appendLocked(en, ch, rec)
 	return nil
 }
 
@@ -147,9 +178,10 @@ func (s *Store) indexSet(kind string, a lifecycle.Attr) *idSet {
 	return set
 }
 
-// appendLocked appends ch to the log and to the entry's journal.
-func (s *Store) appendLocked(en *entry, ch *lifecycle.Change) {
-	s.log.append(ch)
+// appendLocked appends ch, encoded as rec, to the log and to the entry's
+// journal, and sets its Seq.
+func (s *Store) appendLocked(en *entry, ch *lifecycle.Change, rec []byte) {
+	ch.Seq = s.log.append(rec)
 	en.seqs = append(en.seqs, ch.Seq)
 	if s.changed != nil {
 		close(s.changed)
@@ -162,13 +194,14 @@ func (s *Store) Get(ctx context.Context, id uuid.UUID, _ func() lifecycle.Entity
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	s.mu.RLock()
-	en, ok := s.records[id]
+	sh := s.shard(id)
+	sh.mu.RLock()
+	en, ok := sh.m[id]
 	var c lifecycle.Entity
 	if ok {
 		c = en.e.Clone()
 	}
-	s.mu.RUnlock()
+	sh.mu.RUnlock()
 	if !ok {
 		return nil, fmt.Errorf("record %s: %w", id, lifecycle.ErrNotFound)
 	}
@@ -182,9 +215,11 @@ func (s *Store) Update(ctx context.Context, e lifecycle.Entity, expect int64, ch
 	}
 	r := e.Base()
 	c := e.Clone()
+	var buf [512]byte
+	rec := encodeChange(buf[:0], ch)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	en, ok := s.records[r.ID]
+	en, ok := s.entry(r.ID)
 	if !ok {
 		return fmt.Errorf("%s %s: %w", r.Kind, r.ID, lifecycle.ErrNotFound)
 	}
@@ -196,8 +231,11 @@ func (s *Store) Update(ctx context.Context, e lifecycle.Entity, expect int64, ch
 		s.reindex(en, attrs)
 	}
 	s.scratch = attrs[:0]
+	sh := s.shard(r.ID)
+	sh.mu.Lock()
 	en.e = c
-	s.appendLocked(en, ch)
+	sh.mu.Unlock()
+	s.appendLocked(en, ch, rec)
 	return nil
 }
 
@@ -249,7 +287,7 @@ func (s *Store) Journal(ctx context.Context, id uuid.UUID) iter.Seq2[lifecycle.C
 			return
 		}
 		s.mu.RLock()
-		en, ok := s.records[id]
+		en, ok := s.entry(id)
 		var out []lifecycle.Change
 		var err error
 		if ok {
@@ -290,5 +328,9 @@ func (s *Store) Changed() <-chan struct{} {
 func (s *Store) Len() int {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return len(s.records)
+	n := 0
+	for i := range s.shards {
+		n += len(s.shards[i].m)
+	}
+	return n
 }
