@@ -211,25 +211,6 @@ func (d *Desk) Notes(ctx context.Context, id uuid.UUID, public bool) iter.Seq2[N
 // now returns the desk's current time.
 func (d *Desk) now() time.Time { return d.cfg.Now() }
 
-// eventTo returns the event that leads from state toward category cat:
-// preferred when the state allows it and it leads there, else the first
-// event the definition has for the way. ok is false when there is none.
-func (d *Desk) eventTo(state string, cat lifecycle.Category, preferred string) (string, bool) {
-	if to, ok := d.def.Target(preferred, state); ok && d.def.Category(to) == cat {
-		return preferred, true
-	}
-	if evs := d.def.EventsTo(state, cat); len(evs) > 0 {
-		return evs[0], true
-	}
-	return "", false
-}
-
-// transitionError reports that no event leads from the incident's state
-// toward what the caller asked.
-func (d *Desk) transitionError(event, state string) error {
-	return &lifecycle.TransitionError{Kind: Kind, Event: event, State: state, Allowed: d.def.Allowed(state)}
-}
-
 // by returns an action's actor, validated.
 func requireActor(by itil.Actor) error {
 	if by.ID == "" {

@@ -40,7 +40,7 @@ func (d *Desk) EscalateFunctional(ctx context.Context, id uuid.UUID, f Functiona
 	return d.proc.Fire(ctx, id, lifecycle.Action[*Incident]{Name: "escalate", Actor: f.By, Note: f.Reason,
 		Apply: func(inc *Incident, ed *lifecycle.Edit) error {
 			if !inc.Open() {
-				return d.transitionError("escalate", inc.State)
+				return d.def.TransitionError("escalate", inc.State)
 			}
 			tier := f.Tier
 			if tier == 0 {
@@ -96,7 +96,7 @@ func (d *Desk) EscalateHierarchical(ctx context.Context, id uuid.UUID, h Hierarc
 		Note: fmt.Sprintf("%s (told: %s)", h.Reason, h.Notify),
 		Apply: func(inc *Incident, ed *lifecycle.Edit) error {
 			if !inc.Open() {
-				return d.transitionError("escalate_hierarchical", inc.State)
+				return d.def.TransitionError("escalate_hierarchical", inc.State)
 			}
 			level := h.Level
 			if level == 0 {

@@ -47,7 +47,7 @@ func (d *Desk) LinkParent(ctx context.Context, child, parent uuid.UUID, by itil.
 	return d.proc.Fire(ctx, child, lifecycle.Action[*Incident]{Name: "link_parent", Actor: by, Note: "child of " + p.Number,
 		Apply: func(inc *Incident, ed *lifecycle.Edit) error {
 			if !inc.Open() {
-				return d.transitionError("link_parent", inc.State)
+				return d.def.TransitionError("link_parent", inc.State)
 			}
 			lifecycle.Set(ed, "parent", &inc.Parent, p.ID)
 			return nil

@@ -23,7 +23,7 @@ func (d *Desk) Reprioritize(ctx context.Context, id uuid.UUID, impact itil.Impac
 	return d.proc.Fire(ctx, id, lifecycle.Action[*Incident]{Name: "reprioritize", Actor: by, Note: reason,
 		Apply: func(inc *Incident, ed *lifecycle.Edit) error {
 			if !inc.Open() {
-				return d.transitionError("reprioritize", inc.State)
+				return d.def.TransitionError("reprioritize", inc.State)
 			}
 			lifecycle.Set(ed, "impact", &inc.Impact, impact)
 			lifecycle.Set(ed, "urgency", &inc.Urgency, urgency)

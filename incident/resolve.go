@@ -36,7 +36,7 @@ func (d *Desk) Resolve(ctx context.Context, id uuid.UUID, res Resolution, by iti
 func (d *Desk) resolve(ctx context.Context, id uuid.UUID, res Resolution, by itil.Actor, note string, contact bool) (*Incident, error) {
 	return d.proc.Fire(ctx, id, lifecycle.Action[*Incident]{
 		EventFor: func(inc *Incident) string {
-			if ev, ok := d.eventTo(inc.State, lifecycle.Resolved, EventResolve); ok {
+			if ev, ok := d.def.EventToward(inc.State, lifecycle.Resolved, EventResolve); ok {
 				return ev
 			}
 			return EventResolve
@@ -103,7 +103,7 @@ func (d *Desk) Reopen(ctx context.Context, id uuid.UUID, reason string, by itil.
 			if inc.StateCategory != lifecycle.Resolved {
 				return EventReopen
 			}
-			ev, _ := d.eventTo(inc.State, lifecycle.Open, EventReopen)
+			ev, _ := d.def.EventToward(inc.State, lifecycle.Open, EventReopen)
 			return ev
 		},
 		Actor: by, Note: reason, Public: true,
@@ -139,7 +139,7 @@ func (d *Desk) toCategory(ctx context.Context, id uuid.UUID, cat lifecycle.Categ
 	}
 	return d.proc.Fire(ctx, id, lifecycle.Action[*Incident]{
 		EventFor: func(inc *Incident) string {
-			if ev, ok := d.eventTo(inc.State, cat, preferred); ok {
+			if ev, ok := d.def.EventToward(inc.State, cat, preferred); ok {
 				return ev
 			}
 			return preferred

@@ -86,7 +86,7 @@ func (d *Desk) Sweep(ctx context.Context, now time.Time) (SweepReport, error) {
 		if d.cfg.AutoCloseAfter < 0 || now.Sub(inc.ResolvedAt) < d.cfg.AutoCloseAfter {
 			continue
 		}
-		ev, ok := d.eventTo(inc.State, lifecycle.Closed, EventClose)
+		ev, ok := d.def.EventToward(inc.State, lifecycle.Closed, EventClose)
 		if !ok {
 			continue
 		}

@@ -32,7 +32,7 @@ func (d *Desk) Assign(ctx context.Context, id uuid.UUID, group, assignee string,
 		Actor: by,
 		Apply: func(inc *Incident, ed *lifecycle.Edit) error {
 			if !inc.Open() {
-				return d.transitionError(EventAssign, inc.State)
+				return d.def.TransitionError(EventAssign, inc.State)
 			}
 			if inc.Group != "" && inc.Group != group {
 				lifecycle.Set(ed, "reassignments", &inc.Reassignments, inc.Reassignments+1)
@@ -85,7 +85,7 @@ func (d *Desk) Resume(ctx context.Context, id uuid.UUID, note string, by itil.Ac
 			if inc.StateCategory != lifecycle.Paused {
 				return EventResume // not allowed: reported as a transition error
 			}
-			ev, _ := d.eventTo(inc.State, lifecycle.Open, EventResume)
+			ev, _ := d.def.EventToward(inc.State, lifecycle.Open, EventResume)
 			return ev
 		},
 		Actor: by, Note: note,
@@ -104,7 +104,7 @@ func (d *Desk) Comment(ctx context.Context, id uuid.UUID, text string, by itil.A
 	return d.proc.Fire(ctx, id, lifecycle.Action[*Incident]{
 		EventFor: func(inc *Incident) string {
 			if by.ID == inc.Caller.ID && inc.StateCategory == lifecycle.Paused && inc.HoldReason == AwaitingCaller {
-				ev, _ := d.eventTo(inc.State, lifecycle.Open, EventResume)
+				ev, _ := d.def.EventToward(inc.State, lifecycle.Open, EventResume)
 				return ev
 			}
 			return ""

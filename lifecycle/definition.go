@@ -351,6 +351,25 @@ func (d *Definition) EventsTo(from string, cat Category) []string {
 	return out
 }
 
+// EventToward returns the event that leads from state to a state of
+// category cat: preferred when the state allows it and it leads there, else
+// the first such event in declaration order. ok is false when there is none.
+func (d *Definition) EventToward(state string, cat Category, preferred string) (event string, ok bool) {
+	if tr, ok := d.next[[2]string{preferred, state}]; ok && tr.toCat == cat {
+		return preferred, true
+	}
+	if evs := d.EventsTo(state, cat); len(evs) > 0 {
+		return evs[0], true
+	}
+	return "", false
+}
+
+// TransitionError returns the *TransitionError for event in state, with the
+// events the state allows.
+func (d *Definition) TransitionError(event, state string) error {
+	return &TransitionError{Kind: d.name, Event: event, State: state, Allowed: d.Allowed(state)}
+}
+
 // With returns a new Definition with the same states and events and the
 // given guards and hooks added to the existing ones. Processes use it to
 // attach their code to a definition a host loaded from JSON.

@@ -86,6 +86,17 @@ func TestDefinitionQueries(t *testing.T) {
 	assert.Equal(t, []string{"assign", "resolve", "cancel"}, d.Allowed("new"))
 	assert.Equal(t, []string{"resolve"}, d.EventsTo("in_progress", lifecycle.Resolved))
 	assert.Equal(t, []string{"closed", "cancelled"}, d.StatesIn(lifecycle.Closed, lifecycle.Cancelled))
+	ev, ok := d.EventToward("in_progress", lifecycle.Resolved, "fix")
+	assert.True(t, ok)
+	assert.Equal(t, "resolve", ev, "the preferred event is not there: the definition's way is taken")
+	ev, ok = d.EventToward("resolved", lifecycle.Open, "reopen")
+	assert.True(t, ok)
+	assert.Equal(t, "reopen", ev)
+	_, ok = d.EventToward("closed", lifecycle.Open, "reopen")
+	assert.False(t, ok)
+	var te *lifecycle.TransitionError
+	require.ErrorAs(t, d.TransitionError("close", "new"), &te)
+	assert.Equal(t, []string{"assign", "resolve", "cancel"}, te.Allowed)
 
 	// Accessors hand out copies.
 	states := d.States()

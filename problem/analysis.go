@@ -42,7 +42,7 @@ func (m *Manager) Assign(ctx context.Context, id uuid.UUID, group, assignee stri
 	return m.fire(ctx, id, lifecycle.Action[*Problem]{Name: "assign", Actor: by,
 		Apply: func(p *Problem, ed *lifecycle.Edit) error {
 			if p.StateCategory.Terminal() {
-				return m.transitionError("assign", p.State)
+				return m.def.TransitionError("assign", p.State)
 			}
 			lifecycle.Set(ed, "group", &p.Group, group)
 			lifecycle.Set(ed, "assignee", &p.Assignee, assignee)
@@ -72,7 +72,7 @@ func (m *Manager) RecordCause(ctx context.Context, id uuid.UUID, c Cause, by iti
 	return m.fire(ctx, id, lifecycle.Action[*Problem]{Name: "record_cause", Actor: by, Note: c.Note,
 		Apply: func(p *Problem, ed *lifecycle.Edit) error {
 			if !p.Open() {
-				return m.transitionError("record_cause", p.State)
+				return m.def.TransitionError("record_cause", p.State)
 			}
 			lifecycle.Set(ed, "root_cause", &p.RootCause, c.RootCause)
 			lifecycle.Set(ed, "cause_code", &p.CauseCode, c.Code)
@@ -97,7 +97,7 @@ func (m *Manager) PublishWorkaround(ctx context.Context, id uuid.UUID, workaroun
 	p, err := m.fire(ctx, id, lifecycle.Action[*Problem]{Name: name, Actor: by, Always: true,
 		Apply: func(p *Problem, ed *lifecycle.Edit) error {
 			if !p.Open() {
-				return m.transitionError(name, p.State)
+				return m.def.TransitionError(name, p.State)
 			}
 			lifecycle.Set(ed, "workaround", &p.Workaround, workaround)
 			markKnown(p, ed, m.cfg.Now())

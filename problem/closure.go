@@ -89,7 +89,7 @@ func (m *Manager) closeBy(ctx context.Context, id uuid.UUID, c closing, by itil.
 	if c.from != 0 {
 		a.EventFor = func(p *Problem) string {
 			if p.StateCategory == c.from {
-				if ev, ok := m.eventTo(p.State, lifecycle.Closed, c.event); ok {
+				if ev, ok := m.def.EventToward(p.State, lifecycle.Closed, c.event); ok {
 					return ev
 				}
 			}
@@ -116,7 +116,7 @@ func (m *Manager) Reanalyze(ctx context.Context, id uuid.UUID, reason string, by
 				if to, ok := m.def.Target(EventReanalyze, p.State); ok && m.def.Category(to).Active() {
 					return EventReanalyze
 				}
-				if ev, ok := m.eventTo(p.State, lifecycle.Open, EventReanalyze); ok {
+				if ev, ok := m.def.EventToward(p.State, lifecycle.Open, EventReanalyze); ok {
 					return ev
 				}
 			}

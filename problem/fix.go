@@ -77,7 +77,7 @@ func (m *Manager) Resolve(ctx context.Context, id uuid.UUID, fix Fix, by itil.Ac
 	}
 	p, err := m.fire(ctx, id, lifecycle.Action[*Problem]{
 		EventFor: func(p *Problem) string {
-			if ev, ok := m.eventTo(p.State, lifecycle.Resolved, EventResolve); ok {
+			if ev, ok := m.def.EventToward(p.State, lifecycle.Resolved, EventResolve); ok {
 				return ev
 			}
 			return EventResolve

@@ -52,7 +52,7 @@ func (m *Manager) LinkIncident(ctx context.Context, problemID, incidentID uuid.U
 		return nil, err
 	}
 	if p.StateCategory.Terminal() {
-		return nil, m.transitionError(eventLinkIncident, p.State)
+		return nil, m.def.TransitionError(eventLinkIncident, p.State)
 	}
 	inc, err := m.desk.Get(ctx, incidentID)
 	if err != nil {
@@ -77,7 +77,7 @@ func (m *Manager) LinkIncident(ctx context.Context, problemID, incidentID uuid.U
 	p, err = m.fire(ctx, problemID, lifecycle.Action[*Problem]{Name: eventLinkIncident, Actor: by, Note: iref.String(),
 		Apply: func(p *Problem, ed *lifecycle.Edit) error {
 			if p.StateCategory.Terminal() {
-				return m.transitionError(eventLinkIncident, p.State)
+				return m.def.TransitionError(eventLinkIncident, p.State)
 			}
 			if p.HasIncident(iref.ID) {
 				return &itil.ValidationError{Field: "incident", Reason: fmt.Sprintf("%s is already linked to %s", iref.Number, p.Number)}

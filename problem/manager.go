@@ -199,24 +199,6 @@ func (m *Manager) fire(ctx context.Context, id uuid.UUID, a lifecycle.Action[*Pr
 	return p, nil
 }
 
-// eventTo returns the event that leads from state toward category cat:
-// preferred when the state allows it and it leads there, else the first
-// event the definition has for the way. ok is false when there is none.
-func (m *Manager) eventTo(state string, cat lifecycle.Category, preferred string) (string, bool) {
-	if to, ok := m.def.Target(preferred, state); ok && m.def.Category(to) == cat {
-		return preferred, true
-	}
-	if evs := m.def.EventsTo(state, cat); len(evs) > 0 {
-		return evs[0], true
-	}
-	return "", false
-}
-
-// transitionError reports that the problem's state does not allow event.
-func (m *Manager) transitionError(event, state string) error {
-	return &lifecycle.TransitionError{Kind: Kind, Event: event, State: state, Allowed: m.def.Allowed(state)}
-}
-
 // ref returns a link to the problem.
 func ref(p *Problem) itil.Ref { return itil.Ref{Kind: Kind, ID: p.ID, Number: p.Number} }
 
