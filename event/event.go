@@ -132,9 +132,18 @@ func (ev *Event) Validate(field string) error {
 			}
 		}
 	}
+	high = 0
 	for k, v := range ev.Labels {
-		if k == "" || len(k) > MaxKeyLen || len(v) > MaxKeyLen || !validText(k) || !validText(v) {
+		if k == "" || len(k) > MaxKeyLen || len(v) > MaxKeyLen {
 			return badLabel(f, k, v)
+		}
+		high |= orBytes(k) | orBytes(v)
+	}
+	if high&utf8.RuneSelf != 0 {
+		for k, v := range ev.Labels {
+			if !utf8.ValidString(k) || !utf8.ValidString(v) {
+				return badLabel(f, k, v)
+			}
 		}
 	}
 	return nil
@@ -152,11 +161,6 @@ func orBytes(s string) byte {
 		b |= s[i]
 	}
 	return b
-}
-
-// validText reports whether s is valid UTF-8, with a fast path for ASCII.
-func validText(s string) bool {
-	return orBytes(s) < utf8.RuneSelf || utf8.ValidString(s)
 }
 
 // badLabel explains why a label failed validation.
