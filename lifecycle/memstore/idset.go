@@ -163,7 +163,23 @@ func (it *iterator) seekGE(id uuid.UUID) {
 		return
 	}
 	blocks := it.s.blocks
-	lo, hi := it.bi, len(blocks)
+	// Most hops are short: look a few IDs ahead in the current block, then
+	// search the rest of it, before searching the blocks.
+	if b := blocks[it.bi]; cmpID(b[len(b)-1], id) >= 0 {
+		j := it.j + 1
+		for end := min(j+8, len(b)); j < end; j++ {
+			if cmpID(b[j], id) >= 0 {
+				it.j = j
+				it.cur = b[j]
+				return
+			}
+		}
+		k, _ := search(b[j:], id)
+		it.j = j + k
+		it.cur = b[it.j]
+		return
+	}
+	lo, hi := it.bi+1, len(blocks)
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
 		if b := blocks[m]; len(b) == 0 || cmpID(b[len(b)-1], id) < 0 {
