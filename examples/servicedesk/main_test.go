@@ -48,3 +48,17 @@ func TestRunRejectsUnknownStore(t *testing.T) {
 	err := run(context.Background(), &bytes.Buffer{}, "floppy:disk")
 	assert.ErrorContains(t, err, "unknown store")
 }
+
+// TestRunTwiceOnSQLite runs the scenario twice on one SQLite file: the
+// second run sees the first run's records and numbers after them.
+func TestRunTwiceOnSQLite(t *testing.T) {
+	file := "sqlite:" + t.TempDir() + "/desk.db"
+	var first, second bytes.Buffer
+	require.NoError(t, run(context.Background(), &first, file))
+	assert.NotContains(t, first.String(), "from earlier runs")
+	assert.Contains(t, first.String(), "INC0000001 raised by the event engine")
+	require.NoError(t, run(context.Background(), &second, file))
+	assert.Contains(t, second.String(), "The store holds 5 incident(s), 1 problem(s), 1 change(s), 2 request(s) from earlier runs")
+	assert.Contains(t, second.String(), "INC0000006 raised by the event engine")
+	assert.Contains(t, second.String(), "incidents            10")
+}
