@@ -82,6 +82,23 @@ func TestDecodeCloudEvents(t *testing.T) {
 	assert.Equal(t, event.SeverityInfo, batch[1].Severity)
 }
 
+// TestAlertmanagerFreeSeverity: severity is a free label in Prometheus
+// rules; a value the scale does not know makes a warning, not a refusal
+// that would make Alertmanager resend the group forever.
+func TestAlertmanagerFreeSeverity(t *testing.T) {
+	t.Parallel()
+	for label, want := range map[string]event.Severity{
+		"none": event.SeverityWarning, "ticket": event.SeverityWarning, "": event.SeverityWarning,
+		"critical": event.SeverityCritical, "page": event.SeverityMajor, "info": event.SeverityInfo,
+	} {
+		body := `{"version":"4","status":"firing","alerts":[{"status":"firing","labels":{"alertname":"A","severity":"` + label + `"},"fingerprint":"f"}]}`
+		evs, err := amDecode(strings.NewReader(body))
+		require.NoError(t, err, label)
+		require.Len(t, evs, 1)
+		assert.Equal(t, want, evs[0].Severity, label)
+	}
+}
+
 func TestDecodersNameTheField(t *testing.T) {
 	t.Parallel()
 	am := `{"version":"4","status":"firing","alerts":[{"status":"firing","labels":{"alertname":"A","severity":"bad"},"fingerprint":"f"}]}`
@@ -92,7 +109,7 @@ func TestDecodersNameTheField(t *testing.T) {
 		field  string
 	}{
 		{"am version", amDecode, `{"version":"3","status":"firing","alerts":[]}`, "version"},
-		{"am severity", amDecode, am, "alerts[0].labels.severity"},
+		{"am status", amDecode, strings.Replace(am, `"status":"firing","labels"`, `"status":"pending","labels"`, 1), "alerts[0].status"},
 		{"am fingerprint", amDecode, `{"version":"4","status":"firing","alerts":[{"status":"firing","labels":{"alertname":"A"}}]}`, "alerts[0].fingerprint"},
 		{"am type", amDecode, `{"version":"4","status":"firing","alerts":[{"status":"firing","labels":{"alertname":7},"fingerprint":"f"}]}`, "alerts[0].labels"},
 		{"am time", amDecode, `{"version":"4","status":"firing","alerts":[{"status":"firing","labels":{"alertname":"A"},"fingerprint":"f","startsAt":"yesterday"}]}`, "alerts[0].startsAt"},

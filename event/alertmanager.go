@@ -38,19 +38,23 @@ type alertmanagerAlert struct {
 // amSeverity maps labels.severity; absent means warning.
 func amSeverity(s string) (Severity, bool) {
 	switch strings.ToLower(s) {
-	case "":
-		return SeverityWarning, true
 	case "error", "page":
 		return SeverityMajor, true
 	}
 	sev, err := ParseSeverity(s)
-	return sev, err == nil && sev != SeverityOK
+	if err != nil || sev == SeverityOK {
+		// severity is a free label in Prometheus rules ("none", "ticket",
+		// "p3"): a firing alert is at least a warning, and the label itself
+		// stays in the event's labels.
+		return SeverityWarning, true
+	}
+	return sev, true
 }
 
 // DecodeAlertmanager decodes a Prometheus Alertmanager webhook (payload
 // version "4") into one event per alert: status firing takes its severity
-// from labels.severity (ok is not allowed; error and page mean major; none
-// means warning), resolved is SeverityOK. The check is labels.alertname,
+// from labels.severity (error and page mean major; a missing, ok or unknown
+// label such as "none" means warning), resolved is SeverityOK. The check is labels.alertname,
 // the node labels.instance, the message annotations.summary (else
 // description), the dedup key the fingerprint, the occurrence startsAt (endsAt
 // when resolved), and each event's Raw its alert's JSON. Every error is a
