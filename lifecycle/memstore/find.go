@@ -117,7 +117,7 @@ func (s *Store) findBatch(q lifecycle.Query, after uuid.UUID, want int) []lifecy
 			continue
 		}
 		en, _ := s.entry(cand)
-		out = append(out, en.e.Clone())
+		out = append(out, en.entity().Clone())
 		for _, c := range conds {
 			for _, it := range c {
 				if it.exists && it.cur == cand {

@@ -17,6 +17,7 @@ import (
 	"iter"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -35,9 +36,9 @@ type Store struct {
 	now func() time.Time
 
 	// mu guards everything but reading a record: every write holds it, and
-	// so do queries. A write that replaces a record's entity also holds the
-	// record's shard lock, which is all Get takes, so reads of one record do
-	// not wait for writes of others. Lock order: mu, then a shard.
+	// so do queries. Get takes only the record's shard lock, to find the
+	// entry, and loads its entity atomically, so reads do not wait for
+	// writes. Lock order: mu, then a shard.
 	mu      sync.RWMutex
 	shards  [recordShards]recordShard
 	index   map[indexKey]*idSet // (kind, key, value) → IDs
@@ -52,8 +53,8 @@ type Store struct {
 // recordShards is the number of shards of the record map.
 const recordShards = 64
 
-// recordShard holds some of the records. Its map and its entries' e fields
-// change only under both Store.mu and the shard's lock.
+// recordShard holds some of the records. Its map changes only under both
+// Store.mu and the shard's lock.
 type recordShard struct {
 	mu sync.RWMutex
 	m  map[uuid.UUID]*entry
@@ -69,8 +70,13 @@ func (s *Store) entry(id uuid.UUID) (*entry, bool) {
 	return en, ok
 }
 
+// entity returns the stored entity. Callers clone it before handing it out.
+func (en *entry) entity() lifecycle.Entity { return en.v.Load().(lifecycle.Entity) }
+
 type entry struct {
-	e     lifecycle.Entity
+	// v holds the stored lifecycle.Entity. A stored entity is never changed,
+	// only replaced, so a reader that loads it may clone it without a lock.
+	v     atomic.Value
 	attrs []lifecycle.Attr // indexed attributes, record-level ones included
 	sets  []*idSet         // sets[i] is the index set of attrs[i]
 	seqs  []int64          // the record's journal: positions in log
@@ -145,7 +151,8 @@ func (s *Store) Create(ctx context.Context, e lifecycle.Entity, ch *lifecycle.Ch
 	if _, ok := s.entry(r.ID); ok {
 		return fmt.Errorf("%s %s: %w", r.Kind, r.ID, lifecycle.ErrExists)
 	}
-	en := &entry{e: c, attrs: attrs, sets: make([]*idSet, len(attrs))}
+	en := &entry{attrs: attrs, sets: make([]*idSet, len(attrs))}
+	en.v.Store(c)
 	sh := s.shard(r.ID)
 	sh.mu.Lock()
 	sh.m[r.ID] = en
@@ -197,15 +204,11 @@ func (s *Store) Get(ctx context.Context, id uuid.UUID, _ func() lifecycle.Entity
 	sh := s.shard(id)
 	sh.mu.RLock()
 	en, ok := sh.m[id]
-	var c lifecycle.Entity
-	if ok {
-		c = en.e.Clone()
-	}
 	sh.mu.RUnlock()
 	if !ok {
 		return nil, fmt.Errorf("record %s: %w", id, lifecycle.ErrNotFound)
 	}
-	return c, nil
+	return en.entity().Clone(), nil
 }
 
 // Update implements lifecycle.Store.
@@ -223,7 +226,7 @@ func (s *Store) Update(ctx context.Context, e lifecycle.Entity, expect int64, ch
 	if !ok {
 		return fmt.Errorf("%s %s: %w", r.Kind, r.ID, lifecycle.ErrNotFound)
 	}
-	if v := en.e.Base().Version; v != expect {
+	if v := en.entity().Base().Version; v != expect {
 		return fmt.Errorf("%s %s: stored version %d, expected %d: %w", r.Kind, r.Number, v, expect, lifecycle.ErrConflict)
 	}
 	attrs := attrsOf(c, s.scratch[:0])
@@ -231,10 +234,7 @@ func (s *Store) Update(ctx context.Context, e lifecycle.Entity, expect int64, ch
 		s.reindex(en, attrs)
 	}
 	s.scratch = attrs[:0]
-	sh := s.shard(r.ID)
-	sh.mu.Lock()
-	en.e = c
-	sh.mu.Unlock()
+	en.v.Store(c)
 	s.appendLocked(en, ch, rec)
 	return nil
 }
@@ -245,7 +245,7 @@ func (s *Store) Update(ctx context.Context, e lifecycle.Entity, expect int64, ch
 // looked up; a list that changes length is rebuilt.
 func (s *Store) reindex(en *entry, attrs []lifecycle.Attr) {
 	if len(attrs) == len(en.attrs) {
-		id, kind := en.e.Base().ID, en.e.Base().Kind
+		id, kind := en.entity().Base().ID, en.entity().Base().Kind
 		moved := false
 		for i, a := range attrs {
 			if old := en.attrs[i]; a != old {
@@ -265,7 +265,7 @@ func (s *Store) reindex(en *entry, attrs []lifecycle.Attr) {
 		}
 		return
 	}
-	id, kind := en.e.Base().ID, en.e.Base().Kind
+	id, kind := en.entity().Base().ID, en.entity().Base().Kind
 	for j, a := range en.attrs {
 		if !slices.Contains(attrs, a) {
 			en.sets[j].remove(id)
