@@ -164,7 +164,7 @@ func (q Query) conds() ([]lifecycle.Cond, error) {
 		where = append(where, lifecycle.Eq("state", q.States...))
 	}
 	if q.Open {
-		where = append(where, lifecycle.Eq("state_category", lifecycle.Open.String(), lifecycle.Paused.String()))
+		where = append(where, lifecycle.Active())
 	}
 	eq("ci", q.CI)
 	eq("requester", q.Requester)
@@ -238,7 +238,7 @@ func (m *Manager) Rebuild(ctx context.Context) error {
 	defer m.rebuildMu.Unlock()
 	x := newIndex()
 	m.index.rebuilding()
-	q := lifecycle.Query{Where: []lifecycle.Cond{lifecycle.Eq("state_category", lifecycle.Open.String(), lifecycle.Paused.String())}}
+	q := lifecycle.Query{Where: []lifecycle.Cond{lifecycle.Active()}}
 	for c, err := range m.procs[Normal].Find(ctx, q) {
 		if err != nil {
 			m.index.replace(nil)

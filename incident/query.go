@@ -60,14 +60,10 @@ func (q Query) where() []lifecycle.Cond {
 		w = append(w, lifecycle.Eq("state", q.States...))
 	}
 	if len(q.Categories) > 0 {
-		names := make([]string, len(q.Categories))
-		for i, c := range q.Categories {
-			names[i] = c.String()
-		}
-		w = append(w, lifecycle.Eq("state_category", names...))
+		w = append(w, lifecycle.InCategories(q.Categories...))
 	}
 	if q.Open { // a condition of its own: with Categories, both must hold
-		w = append(w, lifecycle.Eq("state_category", lifecycle.Open.String(), lifecycle.Paused.String()))
+		w = append(w, lifecycle.Active())
 	}
 	return w
 }

@@ -63,7 +63,7 @@ func (d *Desk) resolveChildren(ctx context.Context, parent *Incident, retry bool
 	var ids []uuid.UUID
 	for child, err := range d.proc.Find(ctx, lifecycle.Query{Where: []lifecycle.Cond{
 		lifecycle.Eq("parent", parent.ID.String()),
-		lifecycle.Eq("state_category", lifecycle.Open.String(), lifecycle.Paused.String()),
+		lifecycle.Active(),
 	}}) {
 		if err != nil {
 			d.cfg.Logger.WarnContext(ctx, "finding children of a resolved incident", slog.String("incident", parent.Number), slog.Any("error", err))

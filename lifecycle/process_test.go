@@ -527,3 +527,19 @@ func TestNewProcessRejects(t *testing.T) {
 	_, err = lifecycle.NewProcess[ticket](memstore.New(memstore.Config{}), ticketDefinition(), lifecycle.ProcessConfig{Digits: 40})
 	assert.ErrorIs(t, err, itil.ErrInvalid)
 }
+
+func TestCategoryConds(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, lifecycle.Eq("state_category", "open", "paused"), lifecycle.Active())
+	assert.Equal(t, lifecycle.Eq("state_category", "resolved", "closed"), lifecycle.InCategories(lifecycle.Resolved, lifecycle.Closed))
+	ctx := context.Background()
+	p := newTickets(t, nil, lifecycle.ProcessConfig{})
+	open := toState(t, p, "on_hold")
+	toState(t, p, "closed")
+	var got []uuid.UUID
+	for tk, err := range p.Find(ctx, lifecycle.Query{Where: []lifecycle.Cond{lifecycle.Active()}}) {
+		require.NoError(t, err)
+		got = append(got, tk.ID)
+	}
+	assert.Equal(t, []uuid.UUID{open.ID}, got)
+}

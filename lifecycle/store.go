@@ -78,6 +78,19 @@ type Cond struct {
 // Eq is the condition "attribute key equals one of values".
 func Eq(key string, values ...string) Cond { return Cond{Key: key, Values: values} }
 
+// InCategories is the condition "the record's state is in one of cats".
+func InCategories(cats ...Category) Cond {
+	names := make([]string, len(cats))
+	for i, c := range cats {
+		names[i] = c.String()
+	}
+	return Eq("state_category", names...)
+}
+
+// Active is the condition "the record still needs work": its state is open
+// or paused.
+func Active() Cond { return InCategories(Open, Paused) }
+
 // Outbox is the store's log read as a queue of notifications. Each consumer
 // (a notifier subscription) has a cursor into the log; one holder at a time
 // leases a consumer, so that several host processes sharing a store deliver

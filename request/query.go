@@ -42,11 +42,7 @@ func (q Query) where() []lifecycle.Cond {
 		cats = append(cats[:len(cats):len(cats)], lifecycle.Open, lifecycle.Paused)
 	}
 	if len(cats) > 0 {
-		names := make([]string, len(cats))
-		for i, c := range cats {
-			names[i] = c.String()
-		}
-		w = append(w, lifecycle.Eq("state_category", names...))
+		w = append(w, lifecycle.InCategories(cats...))
 	}
 	if len(q.States) > 0 {
 		w = append(w, lifecycle.Eq("state", q.States...))
