@@ -35,36 +35,43 @@ type Config struct {
 type Store struct {
 	now func() time.Time
 
-	// mu guards everything but reading a record: every write holds it, and
-	// so do queries. Get takes only the record's shard lock, to find the
-	// entry, and loads its entity atomically, so reads do not wait for
-	// writes. Lock order: mu, then a shard.
-	mu      sync.RWMutex
-	shards  [recordShards]recordShard
-	index   map[indexKey]*idSet // (kind, key, value) → IDs
-	kinds   map[string]*idSet   // kind → IDs
+	// A write holds its record's shard lock throughout, so that writes of
+	// one record happen in version order; it takes mu to move the record
+	// in the indexes and publish its entity, then logMu to append its
+	// change. Writes of different records overlap but for those two short
+	// sections. Get takes only the shard lock, to find the entry, and loads
+	// the entity atomically; Find takes mu. Lock order: shard, mu, logMu.
+	shards [recordShards]recordShard
+
+	mu    sync.RWMutex        // the indexes, entries' attrs and sets, the shard maps' writes
+	index map[indexKey]*idSet // (kind, key, value) → IDs
+	kinds map[string]*idSet   // kind → IDs
+
+	logMu   sync.Mutex // the log, entries' seqs, cursors and changed
 	log     changeLog
-	numbers map[string]int64
 	cursors map[string]*cursor
-	changed chan struct{}    // closed on the next write; nil when nobody waits
-	scratch []lifecycle.Attr // reused by Update under mu
+	changed chan struct{} // closed on the next write; nil when nobody waits
+
+	numMu   sync.Mutex
+	numbers map[string]int64
 }
 
 // recordShards is the number of shards of the record map.
 const recordShards = 64
 
 // recordShard holds some of the records. Its map changes only under both
-// Store.mu and the shard's lock.
+// its lock and Store.mu.
 type recordShard struct {
-	mu sync.RWMutex
-	m  map[uuid.UUID]*entry
+	mu      sync.RWMutex
+	m       map[uuid.UUID]*entry
+	scratch []lifecycle.Attr // reused by writes under mu
 }
 
 // shard returns the shard of the record with the given ID.
 func (s *Store) shard(id uuid.UUID) *recordShard { return &s.shards[id[15]%recordShards] }
 
-// entry returns the record with the given ID; s.mu or its shard's lock must
-// be held.
+// entry returns the record with the given ID; s.mu or the record's shard
+// lock must be held.
 func (s *Store) entry(id uuid.UUID) (*entry, bool) {
 	en, ok := s.shard(id).m[id]
 	return en, ok
@@ -118,8 +125,8 @@ func (s *Store) NextNumber(ctx context.Context, prefix string) (int64, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.numMu.Lock()
+	defer s.numMu.Unlock()
 	s.numbers[prefix]++
 	return s.numbers[prefix], nil
 }
@@ -146,23 +153,23 @@ func (s *Store) Create(ctx context.Context, e lifecycle.Entity, ch *lifecycle.Ch
 	c := e.Clone()
 	attrs := attrsOf(c, nil)
 	rec := encodeChange(nil, ch)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.entry(r.ID); ok {
+	sh := s.shard(r.ID)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if _, ok := sh.m[r.ID]; ok {
 		return fmt.Errorf("%s %s: %w", r.Kind, r.ID, lifecycle.ErrExists)
 	}
 	en := &entry{attrs: attrs, sets: make([]*idSet, len(attrs))}
 	en.v.Store(c)
-	sh := s.shard(r.ID)
-	sh.mu.Lock()
+	s.mu.Lock()
 	sh.m[r.ID] = en
-	sh.mu.Unlock()
 	s.kindSet(r.Kind).add(r.ID)
 	for i, a := range attrs {
 		en.sets[i] = s.indexSet(r.Kind, a)
 		en.sets[i].add(r.ID)
 	}
-	s.appendLocked(en, ch, rec)
+	s.mu.Unlock()
+	s.appendChange(en, ch, rec)
 	return nil
 }
 
@@ -185,9 +192,11 @@ func (s *Store) indexSet(kind string, a lifecycle.Attr) *idSet {
 	return set
 }
 
-// appendLocked appends ch, encoded as rec, to the log and to the entry's
+// appendChange appends ch, encoded as rec, to the log and to the entry's
 // journal, and sets its Seq.
-func (s *Store) appendLocked(en *entry, ch *lifecycle.Change, rec []byte) {
+func (s *Store) appendChange(en *entry, ch *lifecycle.Change, rec []byte) {
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
 	ch.Seq = s.log.append(rec)
 	en.seqs = append(en.seqs, ch.Seq)
 	if s.changed != nil {
@@ -220,22 +229,25 @@ func (s *Store) Update(ctx context.Context, e lifecycle.Entity, expect int64, ch
 	c := e.Clone()
 	var buf [512]byte
 	rec := encodeChange(buf[:0], ch)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	en, ok := s.entry(r.ID)
+	sh := s.shard(r.ID)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	en, ok := sh.m[r.ID]
 	if !ok {
 		return fmt.Errorf("%s %s: %w", r.Kind, r.ID, lifecycle.ErrNotFound)
 	}
 	if v := en.entity().Base().Version; v != expect {
 		return fmt.Errorf("%s %s: stored version %d, expected %d: %w", r.Kind, r.Number, v, expect, lifecycle.ErrConflict)
 	}
-	attrs := attrsOf(c, s.scratch[:0])
+	attrs := attrsOf(c, sh.scratch[:0])
+	sh.scratch = attrs[:0]
+	s.mu.Lock()
 	if !slices.Equal(en.attrs, attrs) {
 		s.reindex(en, attrs)
 	}
-	s.scratch = attrs[:0]
 	en.v.Store(c)
-	s.appendLocked(en, ch, rec)
+	s.mu.Unlock()
+	s.appendChange(en, ch, rec)
 	return nil
 }
 
@@ -286,19 +298,22 @@ func (s *Store) Journal(ctx context.Context, id uuid.UUID) iter.Seq2[lifecycle.C
 			yield(lifecycle.Change{}, err)
 			return
 		}
-		s.mu.RLock()
-		en, ok := s.entry(id)
+		sh := s.shard(id)
+		sh.mu.RLock()
+		en, ok := sh.m[id]
+		sh.mu.RUnlock()
 		var out []lifecycle.Change
 		var err error
 		if ok {
+			s.logMu.Lock()
 			out = make([]lifecycle.Change, len(en.seqs))
 			for i, seq := range en.seqs {
 				if out[i], err = s.log.at(seq); err != nil {
 					break
 				}
 			}
+			s.logMu.Unlock()
 		}
-		s.mu.RUnlock()
 		if !ok {
 			err = fmt.Errorf("record %s: %w", id, lifecycle.ErrNotFound)
 		}
@@ -316,8 +331,8 @@ func (s *Store) Journal(ctx context.Context, id uuid.UUID) iter.Seq2[lifecycle.C
 
 // Changed implements lifecycle.Waker.
 func (s *Store) Changed() <-chan struct{} {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
 	if s.changed == nil {
 		s.changed = make(chan struct{})
 	}

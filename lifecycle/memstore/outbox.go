@@ -20,8 +20,8 @@ func (s *Store) Claim(ctx context.Context, consumer, holder string, limit int, l
 		limit = 100
 	}
 	now := s.now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
 	c := s.cursors[consumer]
 	if c == nil {
 		c = &cursor{}
@@ -49,8 +49,8 @@ func (s *Store) Ack(ctx context.Context, consumer, holder string, seq int64) err
 		return err
 	}
 	now := s.now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
 	c := s.cursors[consumer]
 	if c == nil || c.holder != holder || !now.Before(c.until) {
 		return fmt.Errorf("consumer %q not held by %q: %w", consumer, holder, lifecycle.ErrLeased)
@@ -69,8 +69,8 @@ func (s *Store) Release(ctx context.Context, consumer, holder string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
 	if c := s.cursors[consumer]; c != nil && c.holder == holder {
 		c.holder, c.until = "", time.Time{}
 	}
