@@ -165,6 +165,9 @@ func NewDesk(st lifecycle.Store, cfg Config) (*Desk, error) {
 	return d, nil
 }
 
+// ResolutionCodes returns the codes Resolve accepts.
+func (d *Desk) ResolutionCodes() []string { return slices.Clone(d.cfg.ResolutionCodes) }
+
 // Lifecycle returns the definition the desk runs, with its guards and hooks.
 func (d *Desk) Lifecycle() *lifecycle.Definition { return d.def }
 

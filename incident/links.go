@@ -77,8 +77,9 @@ func (d *Desk) Children(ctx context.Context, parent uuid.UUID) iter.Seq2[*Incide
 }
 
 // Link records a link from the incident to a problem or change record, or
-// removes it with remove set. Linking twice, or removing a link that is not
-// there, is a *itil.ValidationError.
+// removes it with remove set. Linking a closed or cancelled incident,
+// linking twice, or removing a link that is not there, is a
+// *itil.ValidationError.
 func (d *Desk) Link(ctx context.Context, id uuid.UUID, ref itil.Ref, remove bool, by itil.Actor) (*Incident, error) {
 	if err := ref.Validate("ref"); err != nil {
 		return nil, err
@@ -101,6 +102,8 @@ func (d *Desk) Link(ctx context.Context, id uuid.UUID, ref itil.Ref, remove bool
 			}
 			i := slices.IndexFunc(*list, func(r itil.Ref) bool { return r.ID == ref.ID })
 			switch {
+			case !remove && inc.StateCategory.Terminal():
+				return &itil.ValidationError{Field: "incident", Reason: fmt.Sprintf("%s is %s", inc.Number, inc.State)}
 			case !remove && i >= 0:
 				return &itil.ValidationError{Field: "ref", Reason: fmt.Sprintf("%s is already linked", ref)}
 			case remove && i < 0:

@@ -78,3 +78,22 @@ func TestLinkRejectsBadRefs(t *testing.T) {
 		requireValidation(t, err, tt.field)
 	}
 }
+
+// TestLinkRefusesFinishedIncidents: a closed or cancelled incident takes no
+// new links; its existing ones can still be removed.
+func TestLinkRefusesFinishedIncidents(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, incident.Config{})
+	ctx := t.Context()
+	inc := f.open(t)
+	prb := itil.Ref{Kind: "problem", ID: uuid.New(), Number: "PRB0000001"}
+	_, err := f.desk.Link(ctx, inc.ID, prb, false, bob)
+	require.NoError(t, err)
+	_, err = f.desk.Cancel(ctx, inc.ID, "logged twice", bob)
+	require.NoError(t, err)
+	_, err = f.desk.Link(ctx, inc.ID, itil.Ref{Kind: "change", ID: uuid.New()}, false, bob)
+	requireValidation(t, err, "incident")
+	_, err = f.desk.Link(ctx, inc.ID, prb, true, bob)
+	require.NoError(t, err)
+	assert.Equal(t, incident.DefaultResolutionCodes, f.desk.ResolutionCodes())
+}
