@@ -27,6 +27,7 @@ const (
 	EventAcknowledge = "acknowledge"
 	EventSuppress    = "suppress"
 	EventUnsuppress  = "unsuppress"
+	EventRestore     = "restore"
 	EventClear       = "clear"
 )
 
@@ -42,6 +43,8 @@ const (
 //
 //	open → acknowledged
 //	open, acknowledged → suppressed → open (unsuppress)
+//	suppressed → acknowledged (restore: an alert acknowledged before it was
+//	suppressed comes back acknowledged)
 //	open, acknowledged, suppressed → closed (clear)
 //
 // Closed is final: an event for the key of a closed alert opens a new alert.
@@ -55,6 +58,7 @@ func Lifecycle() *lifecycle.Definition {
 		{Name: EventAcknowledge, From: []string{StateOpen}, To: StateAcknowledged},
 		{Name: EventSuppress, From: []string{StateOpen, StateAcknowledged}, To: StateSuppressed},
 		{Name: EventUnsuppress, From: []string{StateSuppressed}, To: StateOpen},
+		{Name: EventRestore, From: []string{StateSuppressed}, To: StateAcknowledged},
 		{Name: EventClear, From: []string{StateOpen, StateAcknowledged, StateSuppressed}, To: StateClosed},
 	})
 	if err != nil { // the definition above is fixed and valid; tests build it
@@ -90,13 +94,15 @@ type Suppression struct {
 type Alert struct {
 	lifecycle.Record
 
-	DedupKey string            `json:"dedup_key"`
-	Source   string            `json:"source"`
-	Node     string            `json:"node,omitempty"`
-	CI       string            `json:"ci,omitempty"`
-	Check    string            `json:"check,omitempty"`
-	Labels   map[string]string `json:"labels,omitempty"`
-	Message  string            `json:"message,omitempty"`
+	DedupKey string `json:"dedup_key"`
+	// Acknowledged says someone took the alert on; it survives suppression.
+	Acknowledged bool              `json:"acknowledged,omitempty"`
+	Source       string            `json:"source"`
+	Node         string            `json:"node,omitempty"`
+	CI           string            `json:"ci,omitempty"`
+	Check        string            `json:"check,omitempty"`
+	Labels       map[string]string `json:"labels,omitempty"`
+	Message      string            `json:"message,omitempty"`
 
 	// Severity is the current severity, Highest the highest seen.
 	Severity Severity `json:"severity"`

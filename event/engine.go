@@ -230,7 +230,7 @@ func (e *Engine) Acknowledge(ctx context.Context, key string, by itil.Actor, not
 			a.mu.Unlock()
 			continue
 		}
-		err := e.persist(ctx, a, EventAcknowledge, "", note, by)
+		err := e.acknowledge(ctx, a, note, by)
 		var s *Alert
 		if err == nil {
 			s = a.snapshot()
@@ -254,6 +254,16 @@ func (a *alert) snapshot() *Alert {
 // persist fires event (or, when event is empty, journals an edit named
 // name) on the stored alert, copying the live fields into it and recording
 // the ones that matter. a.mu must be held.
+// acknowledge marks the alert acknowledged and persists it. a.mu is held.
+func (e *Engine) acknowledge(ctx context.Context, a *alert, note string, by itil.Actor) error {
+	a.rec.Acknowledged = true
+	if err := e.persist(ctx, a, EventAcknowledge, "", note, by); err != nil {
+		a.rec.Acknowledged = false
+		return err
+	}
+	return nil
+}
+
 func (e *Engine) persist(ctx context.Context, a *alert, event, name, note string, by itil.Actor) error {
 	t, err := e.proc.Fire(ctx, a.rec.ID, lifecycle.Action[*Alert]{
 		Event: event, Name: name, Actor: by, Note: note, Always: true,

@@ -167,7 +167,7 @@ func (e *Engine) fold(ctx context.Context, a *alert, ev *Event, at time.Time) er
 		if a.rec.State != StateOpen {
 			return nil // already acknowledged, or suppressed: nothing to do
 		}
-		return e.persist(ctx, a, EventAcknowledge, "", "acknowledged by "+ev.Source, e.cfg.Actor)
+		return e.acknowledge(ctx, a, "acknowledged by "+ev.Source, e.cfg.Actor)
 	}
 	if ev.Severity == SeverityOK {
 		return e.clear(ctx, a, ev, at, "cleared by an ok event from "+ev.Source)
@@ -220,7 +220,11 @@ func (e *Engine) fold(ctx context.Context, a *alert, ev *Event, at time.Time) er
 		return nil
 	}
 	if a.rec.State == StateSuppressed {
-		if err := e.persist(ctx, a, EventUnsuppress, "", "no longer suppressed", e.cfg.Actor); err != nil {
+		back := EventUnsuppress
+		if a.rec.Acknowledged {
+			back = EventRestore
+		}
+		if err := e.persist(ctx, a, back, "", "no longer suppressed", e.cfg.Actor); err != nil {
 			return err
 		}
 		e.automate(ctx, a, at)

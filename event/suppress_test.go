@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/event"
 	"github.com/itil-go/itil/lifecycle"
 )
@@ -121,4 +122,26 @@ func TestHeartbeatMissedRaisesAndClears(t *testing.T) {
 	require.ErrorIs(t, err, event.ErrNoAlert)
 	require.Error(t, f.engine.Heartbeat("", time.Minute))
 	assert.True(t, f.engine.StopHeartbeat("backup"))
+}
+
+// TestAcknowledgedAlertComesBackAcknowledged: an alert acknowledged before a
+// maintenance window suppressed it is acknowledged again after the window,
+// not open as if nobody had taken it on.
+func TestAcknowledgedAlertComesBackAcknowledged(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, nil)
+	f.ingest(t, web(event.SeverityMajor))
+	_, err := f.engine.Acknowledge(f.ctx, "nagios/web-1/http", itil.Actor{ID: "bob"}, "on it")
+	require.NoError(t, err)
+	now := f.clock.Now()
+	require.NoError(t, f.engine.AddMaintenance(event.MaintenanceWindow{Name: "patching", Start: now, End: now.Add(time.Hour),
+		Labels: map[string]string{"service": "shop"}}))
+	f.ingest(t, web(event.SeverityMajor))
+	assert.Equal(t, event.StateSuppressed, f.alert(t, "nagios/web-1/http").State)
+	f.clock.Add(2 * time.Hour)
+	f.ingest(t, web(event.SeverityMajor))
+	a := f.alert(t, "nagios/web-1/http")
+	assert.Equal(t, event.StateAcknowledged, a.State)
+	assert.True(t, a.Acknowledged)
+	assert.Equal(t, []string{lifecycle.EventCreate, event.EventAcknowledge, event.EventSuppress, event.EventRestore}, events(f.journal(t, a)))
 }
