@@ -115,29 +115,22 @@ func (c *Change) Clone() lifecycle.Entity {
 // for ("group:cab"), which is how Query.Awaiting finds the changes waiting
 // for an approver.
 func (c *Change) Attrs(dst []lifecycle.Attr) []lifecycle.Attr {
-	add := func(k, v string) {
-		if v != "" {
-			dst = append(dst, lifecycle.Attr{Key: k, Value: v})
-		}
-	}
 	if c.Type.Valid() {
-		add("type", c.Type.String())
+		dst = lifecycle.AppendAttr(dst, "type", c.Type.String())
 	}
-	add("template", c.Template)
+	dst = lifecycle.AppendAttr(dst, "template", c.Template)
 	if c.Risk.Valid() {
-		add("risk", c.Risk.String())
+		dst = lifecycle.AppendAttr(dst, "risk", c.Risk.String())
 	}
-	add("category", c.Category)
-	add("requester", c.Requester)
-	add("implementer", c.Implementer)
-	for _, ci := range c.CIs {
-		add("ci", ci)
-	}
+	dst = lifecycle.AppendAttr(dst, "category", c.Category)
+	dst = lifecycle.AppendAttr(dst, "requester", c.Requester)
+	dst = lifecycle.AppendAttr(dst, "implementer", c.Implementer)
+	dst = lifecycle.AppendAttr(dst, "ci", c.CIs...)
 	for _, l := range c.Links {
-		add("link", l.Kind+":"+l.ID.String())
+		dst = lifecycle.AppendAttr(dst, "link", l.Kind+":"+l.ID.String())
 	}
 	for _, s := range c.Approval().Pending() {
-		add("awaiting", s.String())
+		dst = lifecycle.AppendAttr(dst, "awaiting", s.String())
 	}
 	return dst
 }

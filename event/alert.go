@@ -166,17 +166,11 @@ func cloneEvent(ev Event) Event {
 // Attrs implements lifecycle.Entity: the indexed attributes are dedup_key,
 // source, node, ci, check, severity, group and incident.
 func (a *Alert) Attrs(dst []lifecycle.Attr) []lifecycle.Attr {
-	for _, at := range [...]lifecycle.Attr{
-		{Key: "dedup_key", Value: a.DedupKey},
-		{Key: "source", Value: a.Source},
-		{Key: "node", Value: a.Node},
-		{Key: "ci", Value: a.CI},
-		{Key: "check", Value: a.Check},
-	} {
-		if at.Value != "" {
-			dst = append(dst, at)
-		}
-	}
+	dst = lifecycle.AppendAttr(dst, "dedup_key", a.DedupKey)
+	dst = lifecycle.AppendAttr(dst, "source", a.Source)
+	dst = lifecycle.AppendAttr(dst, "node", a.Node)
+	dst = lifecycle.AppendAttr(dst, "ci", a.CI)
+	dst = lifecycle.AppendAttr(dst, "check", a.Check)
 	if a.Severity.Valid() {
 		dst = append(dst, lifecycle.Attr{Key: "severity", Value: a.Severity.String()})
 	}

@@ -146,30 +146,17 @@ func (inc *Incident) Attrs(dst []lifecycle.Attr) []lifecycle.Attr {
 	if inc.Priority.Valid() {
 		dst = append(dst, lifecycle.Attr{Key: "priority", Value: inc.Priority.String()})
 	}
-	for _, a := range [...]lifecycle.Attr{
-		{Key: "group", Value: inc.Group},
-		{Key: "assignee", Value: inc.Assignee},
-		{Key: "caller", Value: inc.Caller.ID},
-		{Key: "category", Value: inc.Category},
-		{Key: "major", Value: string(inc.Major)},
-	} {
-		if a.Value != "" {
-			dst = append(dst, a)
-		}
-	}
+	dst = lifecycle.AppendAttr(dst, "group", inc.Group)
+	dst = lifecycle.AppendAttr(dst, "assignee", inc.Assignee)
+	dst = lifecycle.AppendAttr(dst, "caller", inc.Caller.ID)
+	dst = lifecycle.AppendAttr(dst, "category", inc.Category)
+	dst = lifecycle.AppendAttr(dst, "major", string(inc.Major))
 	if inc.Parent != uuid.Nil {
 		dst = append(dst, lifecycle.Attr{Key: "parent", Value: inc.Parent.String()})
 	}
-	for _, ci := range inc.CIs {
-		dst = append(dst, lifecycle.Attr{Key: "ci", Value: ci})
-	}
-	for _, r := range inc.Problems {
-		dst = append(dst, lifecycle.Attr{Key: "problem", Value: r.ID.String()})
-	}
-	for _, r := range inc.Changes {
-		dst = append(dst, lifecycle.Attr{Key: "change", Value: r.ID.String()})
-	}
-	return dst
+	dst = lifecycle.AppendAttr(dst, "ci", inc.CIs...)
+	dst = lifecycle.AppendRefAttrs(dst, "problem", inc.Problems)
+	return lifecycle.AppendRefAttrs(dst, "change", inc.Changes)
 }
 
 // FieldSet implements lifecycle.FieldChecker, for the fields that states of

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -199,4 +200,16 @@ func FuzzParseDefinition(f *testing.F) {
 		require.Equal(t, d.Events(), back.Events())
 		_ = d.Mermaid()
 	})
+}
+
+func TestAppendAttrs(t *testing.T) {
+	t.Parallel()
+	id := uuid.MustParse("01890000-0000-7000-8000-000000000001")
+	got := lifecycle.AppendAttr(nil, "ci", "db-1", "", "web-1")
+	got = lifecycle.AppendAttr(got, "group", "")
+	got = lifecycle.AppendRefAttrs(got, "problem", []lifecycle.Ref{{Kind: "problem", ID: id}})
+	assert.Equal(t, []lifecycle.Attr{
+		{Key: "ci", Value: "db-1"}, {Key: "ci", Value: "web-1"},
+		{Key: "problem", Value: id.String()},
+	}, got)
 }

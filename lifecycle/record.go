@@ -70,6 +70,28 @@ type Attr struct {
 	Value string
 }
 
+// AppendAttr appends an attribute key=v to dst for each non-empty v: the
+// usual way to write Entity.Attrs.
+//
+//	dst = lifecycle.AppendAttr(dst, "group", inc.Group)
+//	dst = lifecycle.AppendAttr(dst, "ci", inc.CIs...)
+func AppendAttr(dst []Attr, key string, values ...string) []Attr {
+	for _, v := range values {
+		if v != "" {
+			dst = append(dst, Attr{Key: key, Value: v})
+		}
+	}
+	return dst
+}
+
+// AppendRefAttrs appends an attribute key=<ID> for each linked record.
+func AppendRefAttrs(dst []Attr, key string, refs []Ref) []Attr {
+	for _, r := range refs {
+		dst = append(dst, Attr{Key: key, Value: r.ID.String()})
+	}
+	return dst
+}
+
 // Entity is a process record as a Store keeps it. Implementations embed
 // Record (which provides Base).
 type Entity interface {

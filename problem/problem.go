@@ -107,29 +107,16 @@ func (p *Problem) Attrs(dst []lifecycle.Attr) []lifecycle.Attr {
 	if p.Priority.Valid() {
 		dst = append(dst, lifecycle.Attr{Key: "priority", Value: p.Priority.String()})
 	}
-	for _, a := range [...]lifecycle.Attr{
-		{Key: "category", Value: p.Category},
-		{Key: "group", Value: p.Group},
-		{Key: "assignee", Value: p.Assignee},
-		{Key: "cause_code", Value: p.CauseCode},
-	} {
-		if a.Value != "" {
-			dst = append(dst, a)
-		}
-	}
+	dst = lifecycle.AppendAttr(dst, "category", p.Category)
+	dst = lifecycle.AppendAttr(dst, "group", p.Group)
+	dst = lifecycle.AppendAttr(dst, "assignee", p.Assignee)
+	dst = lifecycle.AppendAttr(dst, "cause_code", p.CauseCode)
 	if p.KnownError {
 		dst = append(dst, lifecycle.Attr{Key: "known_error", Value: strconv.FormatBool(true)})
 	}
-	for _, ci := range p.CIs {
-		dst = append(dst, lifecycle.Attr{Key: "ci", Value: ci})
-	}
-	for _, r := range p.Incidents {
-		dst = append(dst, lifecycle.Attr{Key: "incident", Value: r.ID.String()})
-	}
-	for _, r := range p.Changes {
-		dst = append(dst, lifecycle.Attr{Key: "change", Value: r.ID.String()})
-	}
-	return dst
+	dst = lifecycle.AppendAttr(dst, "ci", p.CIs...)
+	dst = lifecycle.AppendRefAttrs(dst, "incident", p.Incidents)
+	return lifecycle.AppendRefAttrs(dst, "change", p.Changes)
 }
 
 // FieldSet implements lifecycle.FieldChecker, for the fields that states of
