@@ -2,6 +2,7 @@ package lifecycle_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/google/uuid"
@@ -29,10 +30,33 @@ func BenchmarkBareFSM(b *testing.B) {
 	}
 }
 
-// benchTicket returns a process with one in-progress ticket whose fields let
-// it move between in_progress and on_hold.
-func benchTicket(b *testing.B, cfg lifecycle.ProcessConfig) (*lifecycle.Process[*ticket], uuid.UUID) {
-	p := newTickets(b, nil, cfg)
+// BenchmarkBareFSMParallel is the floor for BenchmarkTransitionParallel:
+// every goroutine runs BenchmarkBareFSM's loop on a machine of its own, so
+// it shows how far this machine lets work that shares nothing scale.
+func BenchmarkBareFSMParallel(b *testing.B) {
+	ctx := context.Background()
+	events := [2]string{"hold", "resume"}
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		m := fsm.NewFSM("in_progress", fsm.Events{
+			{Name: "hold", Src: []string{"in_progress"}, Dst: "on_hold"},
+			{Name: "resume", Src: []string{"on_hold"}, Dst: "in_progress"},
+		}, fsm.Callbacks{})
+		i := 0
+		for pb.Next() {
+			if err := m.Event(ctx, events[i&1]); err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+	})
+}
+
+// benchTicket returns a process on def (the ticket lifecycle when nil) with
+// one in-progress ticket whose fields let it move between in_progress and
+// on_hold.
+func benchTicket(b *testing.B, def *lifecycle.Definition, cfg lifecycle.ProcessConfig) (*lifecycle.Process[*ticket], uuid.UUID) {
+	p := newTickets(b, def, cfg)
 	ctx := context.Background()
 	tk, err := p.Create(ctx, &ticket{Title: "bench", Group: "desk", HoldReason: "awaiting caller"}, alice, "")
 	if err != nil {
@@ -50,7 +74,29 @@ func benchTicket(b *testing.B, cfg lifecycle.ProcessConfig) (*lifecycle.Process[
 // memstore: load (a clone), authorize, required-field guard, the pooled
 // looplab/fsm machine, journal entry, compare-and-set save and outbox append.
 func BenchmarkTransition(b *testing.B) {
-	p, id := benchTicket(b, lifecycle.ProcessConfig{})
+	benchTransition(b, nil)
+}
+
+// BenchmarkTransitionHooked is BenchmarkTransition on a lifecycle with a
+// guard and a hook, so looplab/fsm runs its callbacks on every event.
+func BenchmarkTransitionHooked(b *testing.B) {
+	def := ticketDefinition(
+		lifecycle.WithGuard(func(_ context.Context, f *lifecycle.Firing) error {
+			if f.Actor.ID == "" {
+				return errors.New("anonymous")
+			}
+			return nil
+		}),
+		lifecycle.WithHook(func(_ context.Context, f *lifecycle.Firing) error {
+			f.Entity.(*ticket).Entered++
+			return nil
+		}),
+	)
+	benchTransition(b, def)
+}
+
+func benchTransition(b *testing.B, def *lifecycle.Definition) {
+	p, id := benchTicket(b, def, lifecycle.ProcessConfig{})
 	ctx := context.Background()
 	events := [2]string{"hold", "resume"}
 	b.ReportAllocs()

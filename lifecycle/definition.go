@@ -85,8 +85,7 @@ type Definition struct {
 	allowed map[string][]string       // from → events, in definition order
 	guards  []Guard
 	hooks   []Hook
-	pool    sync.Pool // of *machine
-	firings sync.Pool // of *firingTx
+	firings sync.Pool // of *firingTx, each with its fsm machine
 	fsmDesc fsm.Events
 }
 
@@ -271,15 +270,7 @@ func (d *Definition) build() {
 	for _, e := range d.events {
 		d.fsmDesc = append(d.fsmDesc, fsm.EventDesc{Name: e.Name, Src: slices.Clone(e.From), Dst: e.To})
 	}
-	d.pool.New = func() any {
-		mc := &machine{}
-		mc.fsm = fsm.NewFSM(d.initial, d.fsmDesc, fsm.Callbacks{
-			"before_event": func(ctx context.Context, e *fsm.Event) { d.beforeEvent(ctx, mc.firing, e) },
-			"enter_state":  func(ctx context.Context, _ *fsm.Event) { d.enterState(ctx, mc.firing) },
-		})
-		return mc
-	}
-	d.firings.New = func() any { return new(firingTx) }
+	d.firings.New = d.newFiringTx
 }
 
 // Name returns the lifecycle's name, which is the kind of its records.

@@ -36,11 +36,30 @@ type Firing struct {
 
 // firingTx holds what one action needs besides the record, allocated once
 // and pooled per definition: the firing that guards and hooks see, the edit
-// and the change handed to the store (which keeps neither).
+// and the change handed to the store (which keeps neither), and a looplab/fsm
+// machine of the definition whose callbacks read the firing in hand, so no
+// argument is boxed per event.
 type firingTx struct {
 	firing Firing
 	edit   Edit
 	change Change
+	fsm    *fsm.FSM
+}
+
+// newFiringTx builds a firingTx and its machine. Only the callbacks the
+// definition needs are registered: looplab looks up eight callback keys per
+// event once any is, and none while there are none.
+func (d *Definition) newFiringTx() any {
+	tx := &firingTx{}
+	cbs := fsm.Callbacks{}
+	if len(d.guards) > 0 {
+		cbs["before_event"] = func(ctx context.Context, e *fsm.Event) { d.beforeEvent(ctx, &tx.firing, e) }
+	}
+	if len(d.hooks) > 0 {
+		cbs["enter_state"] = func(ctx context.Context, _ *fsm.Event) { d.enterState(ctx, &tx.firing) }
+	}
+	tx.fsm = fsm.NewFSM(d.initial, d.fsmDesc, cbs)
+	return tx
 }
 
 // release returns tx to d's pool. Everything in it is overwritten at its
@@ -59,15 +78,16 @@ type entering string
 
 func (s entering) String() string { return "state " + string(s) }
 
-// fire runs f.Event through a pooled looplab/fsm machine: guards in the
-// before-event callback, hooks in the enter-state callback.
-func (d *Definition) fire(ctx context.Context, f *Firing) error {
-	mc := d.pool.Get().(*machine)
-	mc.firing = f
-	mc.fsm.SetState(f.From)
-	err := mc.fsm.Event(ctx, f.Event)
-	mc.firing = nil
-	d.pool.Put(mc)
+// fire checks the fields the firing in tx requires, then runs its event
+// through tx's looplab/fsm machine: guards in the before-event callback,
+// hooks in the enter-state callback.
+func (d *Definition) fire(ctx context.Context, tx *firingTx) error {
+	f := &tx.firing
+	if err := f.checkRequired(); err != nil {
+		return err
+	}
+	tx.fsm.SetState(f.From)
+	err := tx.fsm.Event(ctx, f.Event)
 	if err != nil {
 		var noTransition fsm.NoTransitionError
 		var canceled fsm.CanceledError
@@ -87,18 +107,7 @@ func (d *Definition) fire(ctx context.Context, f *Firing) error {
 	return err
 }
 
-// machine is one pooled looplab/fsm machine of a definition. Its callbacks
-// read the firing in hand from it, so no argument is boxed per event.
-type machine struct {
-	fsm    *fsm.FSM
-	firing *Firing
-}
-
 func (d *Definition) beforeEvent(ctx context.Context, f *Firing, e *fsm.Event) {
-	if err := f.checkRequired(); err != nil {
-		e.Cancel(err)
-		return
-	}
 	for _, g := range d.guards {
 		if err := g(ctx, f); err != nil {
 			e.Cancel(err)

@@ -153,15 +153,18 @@ func (p *Process[T]) Create(ctx context.Context, t T, by itil.Actor, note string
 			return zero, err
 		}
 	}
-	if err := p.authorize(ctx, AuthRequest{Actor: by, Entity: t, Event: EventCreate, To: init.Name}); err != nil {
-		return zero, err
+	if p.cfg.Authorizer != nil {
+		if err := p.cfg.Authorizer.Authorize(ctx, AuthRequest{Actor: by, Entity: t, Event: EventCreate, To: init.Name}); err != nil {
+			return zero, err
+		}
 	}
 	n, err := p.store.NextNumber(ctx, p.cfg.Prefix)
 	if err != nil {
 		return zero, err
 	}
 	rec.Number = fmt.Sprintf("%s%0*d", p.cfg.Prefix, p.cfg.Digits, n)
-	ch := p.change(rec, EventCreate, "", by, note, now, nil)
+	var ch Change
+	setChange(&ch, rec, EventCreate, "", by, note, now, nil)
 	if err := p.store.Create(ctx, t, &ch); err != nil {
 		return zero, err
 	}
@@ -288,8 +291,10 @@ func (p *Process[T]) apply(ctx context.Context, t T, a Action[T]) (T, error) {
 	} else if name = a.Name; name == "" {
 		name = EventUpdate
 	}
-	if err := p.authorize(ctx, AuthRequest{Actor: a.Actor, Entity: t, Event: name, From: from, To: to}); err != nil {
-		return zero, err
+	if p.cfg.Authorizer != nil {
+		if err := p.cfg.Authorizer.Authorize(ctx, AuthRequest{Actor: a.Actor, Entity: t, Event: name, From: from, To: to}); err != nil {
+			return zero, err
+		}
 	}
 	tx := p.def.firings.Get().(*firingTx)
 	defer tx.release(p.def)
@@ -309,7 +314,7 @@ func (p *Process[T]) apply(ctx context.Context, t T, a Action[T]) (T, error) {
 			Actor: a.Actor, Note: a.Note, At: now, Edit: ed,
 			def: p.def, tr: tr,
 		}
-		if err := p.def.fire(ctx, f); err != nil {
+		if err := p.def.fire(ctx, tx); err != nil {
 			return zero, err
 		}
 	} else if !ed.Changed() && a.Note == "" && !a.Always {
@@ -320,7 +325,7 @@ func (p *Process[T]) apply(ctx context.Context, t T, a Action[T]) (T, error) {
 	rec.StateCategory = toCat
 	rec.Version++
 	rec.UpdatedAt = now
-	tx.change = p.change(rec, name, from, a.Actor, a.Note, now, ed.fields)
+	setChange(&tx.change, rec, name, from, a.Actor, a.Note, now, ed.fields)
 	tx.change.Public = a.Public
 	if err := p.store.Update(ctx, t, prev, &tx.change); err != nil {
 		return zero, err
@@ -328,15 +333,11 @@ func (p *Process[T]) apply(ctx context.Context, t T, a Action[T]) (T, error) {
 	return t, nil
 }
 
-func (p *Process[T]) authorize(ctx context.Context, req AuthRequest) error {
-	if p.cfg.Authorizer == nil {
-		return nil
-	}
-	return p.cfg.Authorizer.Authorize(ctx, req)
-}
-
-func (p *Process[T]) change(rec *Record, event, from string, by itil.Actor, note string, at time.Time, fields []FieldChange) Change {
-	return Change{
+// setChange sets c to the change that brought rec to its current state and
+// version. It is written in place: a Change is large, and this runs on
+// every transition.
+func setChange(c *Change, rec *Record, event, from string, by itil.Actor, note string, at time.Time, fields []FieldChange) {
+	*c = Change{
 		ID: newChangeID(at), Kind: rec.Kind, RecordID: rec.ID, Number: rec.Number, Version: rec.Version,
 		Event: event, From: from, To: rec.State, Actor: by, At: at, Note: note, Fields: fields,
 	}

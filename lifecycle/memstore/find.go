@@ -52,14 +52,64 @@ func (s *Store) Find(ctx context.Context, q lifecycle.Query) iter.Seq2[lifecycle
 }
 
 // findBatch returns clones of up to want records matching q after the
-// cursor. Every condition is a union of index sets; the sets are walked
-// together in ID order, each jumping ahead to the others' next candidate
-// (a leapfrog join), so only matching records are read.
+// cursor. Each index shard joins its own sets (see matcher), under the read
+// locks of all shards so that the page is one consistent view, and the
+// shards' matches are merged in ID order.
 func (s *Store) findBatch(q lifecycle.Query, after uuid.UUID, want int) []lifecycle.Entity {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	kindSet := s.kinds[q.Kind]
-	if kindSet == nil {
+	for i := range s.ix {
+		s.ix[i].mu.RLock()
+	}
+	defer func() {
+		for i := range s.ix {
+			s.ix[i].mu.RUnlock()
+		}
+	}()
+	var ms []*matcher
+	var heads []uuid.UUID
+	for i := range s.ix {
+		m := s.ix[i].matcher(q, after)
+		if m == nil {
+			continue
+		}
+		if id, ok := m.next(); ok {
+			ms = append(ms, m)
+			heads = append(heads, id)
+		}
+	}
+	var out []lifecycle.Entity
+	for len(out) < want && len(ms) > 0 {
+		k := 0
+		for i := 1; i < len(heads); i++ {
+			if cmpID(heads[i], heads[k]) < 0 {
+				k = i
+			}
+		}
+		en, _ := s.entry(heads[k])
+		out = append(out, en.entity().Clone())
+		if id, ok := ms[k].next(); ok {
+			heads[k] = id
+		} else {
+			ms = slices.Delete(ms, k, k+1)
+			heads = slices.Delete(heads, k, k+1)
+		}
+	}
+	return out
+}
+
+// matcher yields, in ID order, the IDs of one index shard that meet every
+// condition of a query. Every condition is a union of index sets; the sets
+// are walked together, each jumping ahead to the others' next candidate (a
+// leapfrog join), so only matching records are read.
+type matcher struct {
+	conds []union // the smallest condition first
+	done  bool
+}
+
+// matcher returns the shard's matcher for q after the cursor, or nil when
+// no record of the shard can match; x.mu must be held.
+func (x *indexShard) matcher(q lifecycle.Query, after uuid.UUID) *matcher {
+	kindSet := x.kinds[q.Kind]
+	if kindSet == nil || kindSet.n == 0 {
 		return nil
 	}
 	conds := make([]union, 0, len(q.Where)+1)
@@ -69,7 +119,7 @@ func (s *Store) findBatch(q lifecycle.Query, after uuid.UUID, want int) []lifecy
 		n := 0
 		seen := make([]*idSet, 0, len(c.Values))
 		for _, v := range c.Values {
-			if set := s.index[indexKey{q.Kind, c.Key, v}]; set != nil && set.n > 0 && !slices.Contains(seen, set) {
+			if set := x.lookup(q.Kind, c.Key, v); set != nil && set.n > 0 && !slices.Contains(seen, set) {
 				seen = append(seen, set)
 				u = append(u, set.seek(after))
 				n += set.n
@@ -93,22 +143,26 @@ func (s *Store) findBatch(q lifecycle.Query, after uuid.UUID, want int) []lifecy
 		}
 	}
 	conds[0], conds[lead] = conds[lead], conds[0]
+	return &matcher{conds: conds}
+}
 
-	var out []lifecycle.Entity
-	for len(out) < want {
-		cand, ok := conds[0].head()
+// next returns the next matching ID, and false when there is none.
+func (m *matcher) next() (uuid.UUID, bool) {
+	for !m.done {
+		cand, ok := m.conds[0].head()
 		if !ok {
 			break
 		}
 		match := true
-		for _, c := range conds[1:] {
+		for _, c := range m.conds[1:] {
 			c.seekGE(cand)
 			h, ok := c.head()
 			if !ok {
-				return out
+				m.done = true
+				return uuid.Nil, false
 			}
 			if h != cand {
-				conds[0].seekGE(h)
+				m.conds[0].seekGE(h)
 				match = false
 				break
 			}
@@ -116,15 +170,15 @@ func (s *Store) findBatch(q lifecycle.Query, after uuid.UUID, want int) []lifecy
 		if !match {
 			continue
 		}
-		en, _ := s.entry(cand)
-		out = append(out, en.entity().Clone())
-		for _, c := range conds {
+		for _, c := range m.conds {
 			for _, it := range c {
 				if it.exists && it.cur == cand {
 					it.next()
 				}
 			}
 		}
+		return cand, true
 	}
-	return out
+	m.done = true
+	return uuid.Nil, false
 }

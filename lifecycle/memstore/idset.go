@@ -56,6 +56,9 @@ func search(b []uuid.UUID, id uuid.UUID) (int, bool) {
 // block returns the index of the block that holds id or should: the first
 // whose last ID is not below id, or the last block.
 func (s *idSet) block(id uuid.UUID) int {
+	if len(s.blocks) == 1 {
+		return 0
+	}
 	lo, hi := 0, len(s.blocks)
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
@@ -108,7 +111,7 @@ func (s *idSet) remove(id uuid.UUID) {
 	if !found {
 		return
 	}
-	b = slices.Delete(b, j, j+1)
+	b = b[:j+copy(b[j:], b[j+1:])] // IDs hold no pointers: nothing to clear
 	s.n--
 	if len(b) == 0 && len(s.blocks) > 1 {
 		s.blocks = slices.Delete(s.blocks, bi, bi+1)

@@ -47,7 +47,11 @@ func (l *changeLog) at(seq int64) (lifecycle.Change, error) {
 func (l *changeLog) len() int64 { return int64(len(l.pos)) }
 
 func appendString(b []byte, s string) []byte {
-	b = binary.AppendUvarint(b, uint64(len(s)))
+	if len(s) < 0x80 { // the usual case, and one byte as a uvarint
+		b = append(b, byte(len(s)))
+	} else {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+	}
 	return append(b, s...)
 }
 

@@ -36,16 +36,16 @@ type Store struct {
 	now func() time.Time
 
 	// A write holds its record's shard lock throughout, so that writes of
-	// one record happen in version order; it takes mu to move the record
-	// in the indexes and publish its entity, then logMu to append its
-	// change. Writes of different records overlap but for those two short
-	// sections. Get takes only the shard lock, to find the entry, and loads
-	// the entity atomically; Find takes mu. Lock order: shard, mu, logMu.
+	// one record happen in version order; it takes its index shard's lock
+	// to move the record in the indexes and publish its entity, then logMu
+	// to append its change. Writes of different records overlap but for
+	// the append, and share no index lock unless their IDs fall in one
+	// index shard. Get takes only the record shard's read lock, to find the
+	// entry, and loads the entity atomically; Find takes every index
+	// shard's read lock. Lock order: record shard, index shard (only one
+	// at a time, or all in order), logMu.
 	shards [recordShards]recordShard
-
-	mu    sync.RWMutex        // the indexes, entries' attrs and sets, the shard maps' writes
-	index map[indexKey]*idSet // (kind, key, value) → IDs
-	kinds map[string]*idSet   // kind → IDs
+	ix     [indexShards]indexShard
 
 	logMu   sync.Mutex // the log, entries' seqs, cursors and changed
 	log     changeLog
@@ -56,22 +56,28 @@ type Store struct {
 	numbers map[string]int64
 }
 
-// recordShards is the number of shards of the record map.
+// recordShards is the number of shards of the record map, a multiple of
+// indexShards so that a record shard's records share one index shard.
 const recordShards = 64
 
 // recordShard holds some of the records. Its map changes only under both
-// its lock and Store.mu.
+// its lock and its index shard's lock.
 type recordShard struct {
 	mu      sync.RWMutex
 	m       map[uuid.UUID]*entry
 	scratch []lifecycle.Attr // reused by writes under mu
+	enc     []byte           // reused by writes under mu to encode their change
+	_       [64]byte         // keeps neighbouring shards' locks off one cache line
 }
 
-// shard returns the shard of the record with the given ID.
+// shard returns the record shard of the record with the given ID.
 func (s *Store) shard(id uuid.UUID) *recordShard { return &s.shards[id[15]%recordShards] }
 
-// entry returns the record with the given ID; s.mu or the record's shard
-// lock must be held.
+// index returns the index shard of the record with the given ID.
+func (s *Store) index(id uuid.UUID) *indexShard { return &s.ix[id[15]%indexShards] }
+
+// entry returns the record with the given ID; its record shard's lock or
+// its index shard's lock must be held.
 func (s *Store) entry(id uuid.UUID) (*entry, bool) {
 	en, ok := s.shard(id).m[id]
 	return en, ok
@@ -83,13 +89,15 @@ func (en *entry) entity() lifecycle.Entity { return en.v.Load().(lifecycle.Entit
 type entry struct {
 	// v holds the stored lifecycle.Entity. A stored entity is never changed,
 	// only replaced, so a reader that loads it may clone it without a lock.
-	v     atomic.Value
-	attrs []lifecycle.Attr // indexed attributes, record-level ones included
-	sets  []*idSet         // sets[i] is the index set of attrs[i]
-	seqs  []int64          // the record's journal: positions in log
+	v atomic.Value
+	// The record's indexed attributes, record-level ones included, with
+	// the family and the set of each; they change under the record shard's
+	// lock, and the sets under the index shard's too.
+	attrs []lifecycle.Attr
+	fams  []*family
+	sets  []*idSet
+	seqs  []int64 // the record's journal: positions in log, under logMu
 }
-
-type indexKey struct{ kind, key, value string }
 
 type cursor struct {
 	seq    int64
@@ -109,13 +117,15 @@ func New(cfg Config) *Store {
 	}
 	st := &Store{
 		now:     cfg.Now,
-		index:   make(map[indexKey]*idSet),
-		kinds:   make(map[string]*idSet),
 		numbers: make(map[string]int64),
 		cursors: make(map[string]*cursor),
 	}
 	for i := range st.shards {
 		st.shards[i].m = make(map[uuid.UUID]*entry)
+	}
+	for i := range st.ix {
+		st.ix[i].fams = make(map[familyKey]*family)
+		st.ix[i].kinds = make(map[string]*idSet)
 	}
 	return st
 }
@@ -159,37 +169,16 @@ func (s *Store) Create(ctx context.Context, e lifecycle.Entity, ch *lifecycle.Ch
 	if _, ok := sh.m[r.ID]; ok {
 		return fmt.Errorf("%s %s: %w", r.Kind, r.ID, lifecycle.ErrExists)
 	}
-	en := &entry{attrs: attrs, sets: make([]*idSet, len(attrs))}
+	en := &entry{}
 	en.v.Store(c)
-	s.mu.Lock()
+	x := s.index(r.ID)
+	x.mu.Lock()
 	sh.m[r.ID] = en
-	s.kindSet(r.Kind).add(r.ID)
-	for i, a := range attrs {
-		en.sets[i] = s.indexSet(r.Kind, a)
-		en.sets[i].add(r.ID)
-	}
-	s.mu.Unlock()
+	x.kindSet(r.Kind).add(r.ID)
+	x.index(en, r.ID, r.Kind, attrs)
+	x.mu.Unlock()
 	s.appendChange(en, ch, rec)
 	return nil
-}
-
-func (s *Store) kindSet(kind string) *idSet {
-	set := s.kinds[kind]
-	if set == nil {
-		set = &idSet{}
-		s.kinds[kind] = set
-	}
-	return set
-}
-
-func (s *Store) indexSet(kind string, a lifecycle.Attr) *idSet {
-	k := indexKey{kind, a.Key, a.Value}
-	set := s.index[k]
-	if set == nil {
-		set = &idSet{}
-		s.index[k] = set
-	}
-	return set
 }
 
 // appendChange appends ch, encoded as rec, to the log and to the entry's
@@ -227,8 +216,6 @@ func (s *Store) Update(ctx context.Context, e lifecycle.Entity, expect int64, ch
 	}
 	r := e.Base()
 	c := e.Clone()
-	var buf [512]byte
-	rec := encodeChange(buf[:0], ch)
 	sh := s.shard(r.ID)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
@@ -239,56 +226,25 @@ func (s *Store) Update(ctx context.Context, e lifecycle.Entity, expect int64, ch
 	if v := en.entity().Base().Version; v != expect {
 		return fmt.Errorf("%s %s: stored version %d, expected %d: %w", r.Kind, r.Number, v, expect, lifecycle.ErrConflict)
 	}
+	rec := encodeChange(sh.enc[:0], ch)
+	sh.enc = rec
+	// The entry's attributes change only under the shard lock held here,
+	// so they are compared before the index lock is taken.
 	attrs := attrsOf(c, sh.scratch[:0])
 	sh.scratch = attrs[:0]
-	s.mu.Lock()
-	if !slices.Equal(en.attrs, attrs) {
-		s.reindex(en, attrs)
+	if slices.Equal(en.attrs, attrs) {
+		en.v.Store(c)
+	} else {
+		// Find clones what it found under the index lock, so the entity
+		// is published with its new index entries.
+		x := s.index(r.ID)
+		x.mu.Lock()
+		x.reindex(en, r.ID, r.Kind, attrs)
+		en.v.Store(c)
+		x.mu.Unlock()
 	}
-	en.v.Store(c)
-	s.mu.Unlock()
 	s.appendChange(en, ch, rec)
 	return nil
-}
-
-// reindex moves en from the index sets of its attributes to those of attrs.
-// Entities list their attributes in a stable order, so an attribute that
-// keeps its place and value keeps its set, and only changed values are
-// looked up; a list that changes length is rebuilt.
-func (s *Store) reindex(en *entry, attrs []lifecycle.Attr) {
-	if len(attrs) == len(en.attrs) {
-		id, kind := en.entity().Base().ID, en.entity().Base().Kind
-		moved := false
-		for i, a := range attrs {
-			if old := en.attrs[i]; a != old {
-				en.sets[i].remove(id) // an emptied set is kept: its value will likely return
-				moved = moved || slices.Contains(attrs, old)
-				en.sets[i] = s.indexSet(kind, a)
-				en.sets[i].add(id)
-				en.attrs[i] = a
-			}
-		}
-		if moved {
-			// A value that only changed place (two CIs swapped) was removed
-			// from a set that must still hold the record.
-			for _, set := range en.sets {
-				set.add(id)
-			}
-		}
-		return
-	}
-	id, kind := en.entity().Base().ID, en.entity().Base().Kind
-	for j, a := range en.attrs {
-		if !slices.Contains(attrs, a) {
-			en.sets[j].remove(id)
-		}
-	}
-	sets := make([]*idSet, len(attrs))
-	for i, a := range attrs {
-		sets[i] = s.indexSet(kind, a)
-		sets[i].add(id)
-	}
-	en.attrs, en.sets = slices.Clone(attrs), sets
 }
 
 // Journal implements lifecycle.Store.
@@ -341,11 +297,12 @@ func (s *Store) Changed() <-chan struct{} {
 
 // Len returns the number of records stored.
 func (s *Store) Len() int {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
 	n := 0
 	for i := range s.shards {
-		n += len(s.shards[i].m)
+		sh := &s.shards[i]
+		sh.mu.RLock()
+		n += len(sh.m)
+		sh.mu.RUnlock()
 	}
 	return n
 }
