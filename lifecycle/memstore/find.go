@@ -14,10 +14,12 @@ import (
 // releases it and yields them.
 const findBatch = 256
 
-// Find implements lifecycle.Store. It walks the smallest index that a
-// condition of q names, in ID order, and checks the other conditions on each
-// candidate; records are cloned in batches under the read lock and yielded
-// outside it, so the caller may use the store while it iterates.
+// Find implements lifecycle.Store. Each index shard walks the smallest
+// index set that a condition of q names, in ID order, jumping to the next
+// candidate of the other conditions; a batch of matching IDs is gathered
+// under the index locks, and each record is then read under its own shard's
+// lock, checked against q again (it may have moved since) and cloned outside
+// any lock, so the caller may use the store while it iterates.
 func (s *Store) Find(ctx context.Context, q lifecycle.Query) iter.Seq2[lifecycle.Entity, error] {
 	return func(yield func(lifecycle.Entity, error) bool) {
 		after := q.After
@@ -25,37 +27,63 @@ func (s *Store) Find(ctx context.Context, q lifecycle.Query) iter.Seq2[lifecycle
 		if left <= 0 {
 			left = -1
 		}
-		for left != 0 {
+		for {
 			if err := ctx.Err(); err != nil {
 				yield(nil, err)
 				return
 			}
 			want := findBatch
-			if left > 0 && left < want {
-				want = left
+			if left > 0 {
+				want = min(want, left)
 			}
-			batch := s.findBatch(q, after, want)
-			for _, e := range batch {
-				if !yield(e, nil) {
+			ids := s.findIDs(q, after, want)
+			for _, id := range ids {
+				e, ok := s.matching(id, q)
+				if !ok {
+					continue
+				}
+				if !yield(e.Clone(), nil) {
 					return
 				}
+				if left > 0 {
+					if left--; left == 0 {
+						return
+					}
+				}
 			}
-			if len(batch) < want {
+			if len(ids) < want {
 				return
 			}
-			after = batch[len(batch)-1].Base().ID
-			if left > 0 {
-				left -= len(batch)
-			}
+			after = ids[len(ids)-1]
 		}
 	}
 }
 
-// findBatch returns clones of up to want records matching q after the
-// cursor. Each index shard joins its own sets (see matcher), under the read
-// locks of all shards so that the page is one consistent view, and the
-// shards' matches are merged in ID order.
-func (s *Store) findBatch(q lifecycle.Query, after uuid.UUID, want int) []lifecycle.Entity {
+// matching returns the stored entity with the given ID if it still meets
+// every condition of q.
+func (s *Store) matching(id uuid.UUID, q lifecycle.Query) (lifecycle.Entity, bool) {
+	sh := s.shard(id)
+	sh.mu.RLock()
+	defer sh.mu.RUnlock()
+	en, ok := sh.m[id]
+	if !ok || en.e.Base().Kind != q.Kind {
+		return nil, false
+	}
+	for _, c := range q.Where {
+		if !slices.ContainsFunc(en.attrs, func(a lifecycle.Attr) bool {
+			return a.Key == c.Key && slices.Contains(c.Values, a.Value)
+		}) {
+			return nil, false
+		}
+	}
+	return en.e, true
+}
+
+// findIDs returns up to want IDs of records matching q after the cursor.
+// Each index shard joins its own sets (see matcher), under the read locks
+// of all shards so that the batch is one consistent view, and the shards'
+// matches are merged in ID order.
+func (s *Store) findIDs(q lifecycle.Query, after uuid.UUID, want int) []uuid.UUID {
 	for i := range s.ix {
 		s.ix[i].mu.RLock()
 	}
@@ -76,7 +104,7 @@ func (s *Store) findBatch(q lifecycle.Query, after uuid.UUID, want int) []lifecy
 			heads = append(heads, id)
 		}
 	}
-	var out []lifecycle.Entity
+	var out []uuid.UUID
 	for len(out) < want && len(ms) > 0 {
 		k := 0
 		for i := 1; i < len(heads); i++ {
@@ -84,8 +112,7 @@ func (s *Store) findBatch(q lifecycle.Query, after uuid.UUID, want int) []lifecy
 				k = i
 			}
 		}
-		en, _ := s.entry(heads[k])
-		out = append(out, en.entity().Clone())
+		out = append(out, heads[k])
 		if id, ok := ms[k].next(); ok {
 			heads[k] = id
 		} else {

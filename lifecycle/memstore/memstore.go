@@ -17,7 +17,6 @@ import (
 	"iter"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -40,10 +39,10 @@ type Store struct {
 	// to move the record in the indexes and publish its entity, then logMu
 	// to append its change. Writes of different records overlap but for
 	// the append, and share no index lock unless their IDs fall in one
-	// index shard. Get takes only the record shard's read lock, to find the
-	// entry, and loads the entity atomically; Find takes every index
-	// shard's read lock. Lock order: record shard, index shard (only one
-	// at a time, or all in order), logMu.
+	// index shard. Get takes only the record shard's read lock; Find takes
+	// every index shard's read lock to gather IDs, lets them go, and reads
+	// each record under its shard's read lock. Lock order: record shard,
+	// index shard (only one at a time), logMu; or all index shards in order.
 	shards [recordShards]recordShard
 	ix     [indexShards]indexShard
 
@@ -76,20 +75,11 @@ func (s *Store) shard(id uuid.UUID) *recordShard { return &s.shards[id[15]%recor
 // index returns the index shard of the record with the given ID.
 func (s *Store) index(id uuid.UUID) *indexShard { return &s.ix[id[15]%indexShards] }
 
-// entry returns the record with the given ID; its record shard's lock or
-// its index shard's lock must be held.
-func (s *Store) entry(id uuid.UUID) (*entry, bool) {
-	en, ok := s.shard(id).m[id]
-	return en, ok
-}
-
-// entity returns the stored entity. Callers clone it before handing it out.
-func (en *entry) entity() lifecycle.Entity { return en.v.Load().(lifecycle.Entity) }
-
 type entry struct {
-	// v holds the stored lifecycle.Entity. A stored entity is never changed,
-	// only replaced, so a reader that loads it may clone it without a lock.
-	v atomic.Value
+	// e is the stored entity, read and replaced under the record shard's
+	// lock. A stored entity is never changed, only replaced, so a reader
+	// that got it may clone it after letting the lock go.
+	e lifecycle.Entity
 	// The record's indexed attributes, record-level ones included, with
 	// the family and the set of each; they change under the record shard's
 	// lock, and the sets under the index shard's too.
@@ -169,8 +159,7 @@ func (s *Store) Create(ctx context.Context, e lifecycle.Entity, ch *lifecycle.Ch
 	if _, ok := sh.m[r.ID]; ok {
 		return fmt.Errorf("%s %s: %w", r.Kind, r.ID, lifecycle.ErrExists)
 	}
-	en := &entry{}
-	en.v.Store(c)
+	en := &entry{e: c}
 	x := s.index(r.ID)
 	x.mu.Lock()
 	sh.m[r.ID] = en
@@ -201,12 +190,16 @@ func (s *Store) Get(ctx context.Context, id uuid.UUID, _ func() lifecycle.Entity
 	}
 	sh := s.shard(id)
 	sh.mu.RLock()
+	var e lifecycle.Entity
 	en, ok := sh.m[id]
+	if ok {
+		e = en.e
+	}
 	sh.mu.RUnlock()
 	if !ok {
 		return nil, fmt.Errorf("record %s: %w", id, lifecycle.ErrNotFound)
 	}
-	return en.entity().Clone(), nil
+	return e.Clone(), nil
 }
 
 // Update implements lifecycle.Store.
@@ -223,7 +216,7 @@ func (s *Store) Update(ctx context.Context, e lifecycle.Entity, expect int64, ch
 	if !ok {
 		return fmt.Errorf("%s %s: %w", r.Kind, r.ID, lifecycle.ErrNotFound)
 	}
-	if v := en.entity().Base().Version; v != expect {
+	if v := en.e.Base().Version; v != expect {
 		return fmt.Errorf("%s %s: stored version %d, expected %d: %w", r.Kind, r.Number, v, expect, lifecycle.ErrConflict)
 	}
 	rec := encodeChange(sh.enc[:0], ch)
@@ -232,17 +225,13 @@ func (s *Store) Update(ctx context.Context, e lifecycle.Entity, expect int64, ch
 	// so they are compared before the index lock is taken.
 	attrs := attrsOf(c, sh.scratch[:0])
 	sh.scratch = attrs[:0]
-	if slices.Equal(en.attrs, attrs) {
-		en.v.Store(c)
-	} else {
-		// Find clones what it found under the index lock, so the entity
-		// is published with its new index entries.
+	if !slices.Equal(en.attrs, attrs) {
 		x := s.index(r.ID)
 		x.mu.Lock()
 		x.reindex(en, r.ID, r.Kind, attrs)
-		en.v.Store(c)
 		x.mu.Unlock()
 	}
+	en.e = c
 	s.appendChange(en, ch, rec)
 	return nil
 }
