@@ -44,6 +44,7 @@ type firingTx struct {
 	edit   Edit
 	change Change
 	fsm    *fsm.FSM
+	ctx    context.Context // the caller's, for guards and hooks
 }
 
 // newFiringTx builds a firingTx and its machine. Only the callbacks the
@@ -53,10 +54,10 @@ func (d *Definition) newFiringTx() any {
 	tx := &firingTx{}
 	cbs := fsm.Callbacks{}
 	if len(d.guards) > 0 {
-		cbs["before_event"] = func(ctx context.Context, e *fsm.Event) { d.beforeEvent(ctx, &tx.firing, e) }
+		cbs["before_event"] = func(_ context.Context, e *fsm.Event) { d.beforeEvent(tx.ctx, &tx.firing, e) }
 	}
 	if len(d.hooks) > 0 {
-		cbs["enter_state"] = func(ctx context.Context, _ *fsm.Event) { d.enterState(ctx, &tx.firing) }
+		cbs["enter_state"] = func(context.Context, *fsm.Event) { d.enterState(tx.ctx, &tx.firing) }
 	}
 	tx.fsm = fsm.NewFSM(d.initial, d.fsmDesc, cbs)
 	return tx
@@ -86,8 +87,13 @@ func (d *Definition) fire(ctx context.Context, tx *firingTx) error {
 	if err := f.checkRequired(); err != nil {
 		return err
 	}
+	// Guards and hooks get the caller's context from tx. looplab derives a
+	// cancellable context for every event, which under a cancellable parent
+	// costs a registration in the parent; a background one spares it.
+	tx.ctx = ctx
 	tx.fsm.SetState(f.From)
-	err := tx.fsm.Event(ctx, f.Event)
+	err := tx.fsm.Event(context.Background(), f.Event)
+	tx.ctx = nil
 	if err != nil {
 		var noTransition fsm.NoTransitionError
 		var canceled fsm.CanceledError

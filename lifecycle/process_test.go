@@ -292,6 +292,44 @@ func TestGuardAndHook(t *testing.T) {
 	assert.Equal(t, int64(3), got.Version)
 }
 
+// TestGuardsAndHooksSeeCallerContext checks that guards and hooks get the
+// context given to Fire: its values, and its cancellation.
+func TestGuardsAndHooksSeeCallerContext(t *testing.T) {
+	t.Parallel()
+	type key struct{}
+	var guarded, hooked []any
+	def := ticketDefinition(
+		lifecycle.WithGuard(func(ctx context.Context, _ *lifecycle.Firing) error {
+			guarded = append(guarded, ctx.Value(key{}))
+			return ctx.Err()
+		}),
+		lifecycle.WithHook(func(ctx context.Context, _ *lifecycle.Firing) error {
+			hooked = append(hooked, ctx.Value(key{}))
+			return nil
+		}),
+	)
+	p := newTickets(t, def, lifecycle.ProcessConfig{})
+	ctx, cancel := context.WithCancel(context.WithValue(context.Background(), key{}, "request-7"))
+	tk, err := p.Create(ctx, &ticket{Title: "x"}, alice, "")
+	require.NoError(t, err)
+	_, err = p.Fire(ctx, tk.ID, lifecycle.Action[*ticket]{Event: "assign", Actor: alice, Apply: fill})
+	require.NoError(t, err)
+	assert.Equal(t, []any{"request-7"}, guarded)
+	assert.Equal(t, []any{"request-7"}, hooked)
+
+	// A guard that sees the caller's context cancelled refuses; nothing
+	// is saved. The store is asked first here, so cancel between the load
+	// and the guard by cancelling inside Apply.
+	_, err = p.Fire(ctx, tk.ID, lifecycle.Action[*ticket]{Event: "start", Actor: alice, Apply: func(*ticket, *lifecycle.Edit) error {
+		cancel()
+		return nil
+	}})
+	require.ErrorIs(t, err, context.Canceled)
+	got, err := p.Get(context.Background(), tk.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "assigned", got.State)
+}
+
 func TestHookErrorSavesNothing(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()

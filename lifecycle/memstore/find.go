@@ -14,11 +14,11 @@ import (
 // releases it and yields them.
 const findBatch = 256
 
-// Find implements lifecycle.Store. Each index shard walks the smallest
+// Find implements lifecycle.Store. Each shard walks the smallest
 // index set that a condition of q names, in ID order, jumping to the next
 // candidate of the other conditions; a batch of matching IDs is gathered
-// under the index locks, and each record is then read under its own shard's
-// lock, checked against q again (it may have moved since) and cloned outside
+// under every shard's lock, and each record is then read under its own
+// shard's lock alone, checked against q again (it may have moved since) and cloned outside
 // any lock, so the caller may use the store while it iterates.
 func (s *Store) Find(ctx context.Context, q lifecycle.Query) iter.Seq2[lifecycle.Entity, error] {
 	return func(yield func(lifecycle.Entity, error) bool) {
@@ -80,23 +80,23 @@ func (s *Store) matching(id uuid.UUID, q lifecycle.Query) (lifecycle.Entity, boo
 }
 
 // findIDs returns up to want IDs of records matching q after the cursor.
-// Each index shard joins its own sets (see matcher), under the read locks
-// of all shards so that the batch is one consistent view, and the shards'
-// matches are merged in ID order.
+// Each shard joins its own sets (see matcher), under the read locks of all
+// shards so that the batch is one consistent view, and the shards' matches
+// are merged in ID order.
 func (s *Store) findIDs(q lifecycle.Query, after uuid.UUID, want int) []uuid.UUID {
-	for i := range s.ix {
-		s.ix[i].mu.RLock()
+	for i := range s.shards {
+		s.shards[i].mu.RLock()
 	}
 	defer func() {
-		for i := range s.ix {
-			s.ix[i].mu.RUnlock()
+		for i := range s.shards {
+			s.shards[i].mu.RUnlock()
 		}
 	}()
-	var ms []*matcher
-	var heads []uuid.UUID
-	for i := range s.ix {
-		m := s.ix[i].matcher(q, after)
-		if m == nil {
+	ms := make([]matcher, 0, shards)
+	heads := make([]uuid.UUID, 0, shards)
+	for i := range s.shards {
+		m, ok := s.shards[i].matcher(q, after)
+		if !ok {
 			continue
 		}
 		if id, ok := m.next(); ok {
@@ -104,7 +104,7 @@ func (s *Store) findIDs(q lifecycle.Query, after uuid.UUID, want int) []uuid.UUI
 			heads = append(heads, id)
 		}
 	}
-	var out []uuid.UUID
+	out := make([]uuid.UUID, 0, min(want, 64))
 	for len(out) < want && len(ms) > 0 {
 		k := 0
 		for i := 1; i < len(heads); i++ {
@@ -123,7 +123,7 @@ func (s *Store) findIDs(q lifecycle.Query, after uuid.UUID, want int) []uuid.UUI
 	return out
 }
 
-// matcher yields, in ID order, the IDs of one index shard that meet every
+// matcher yields, in ID order, the IDs of one shard that meet every
 // condition of a query. Every condition is a union of index sets; the sets
 // are walked together, each jumping ahead to the others' next candidate (a
 // leapfrog join), so only matching records are read.
@@ -132,28 +132,29 @@ type matcher struct {
 	done  bool
 }
 
-// matcher returns the shard's matcher for q after the cursor, or nil when
-// no record of the shard can match; x.mu must be held.
-func (x *indexShard) matcher(q lifecycle.Query, after uuid.UUID) *matcher {
+// matcher returns the shard's matcher for q after the cursor, and false
+// when no record of the shard can match; x.mu must be held.
+func (x *shard) matcher(q lifecycle.Query, after uuid.UUID) (matcher, bool) {
 	kindSet := x.kinds[q.Kind]
 	if kindSet == nil || kindSet.n == 0 {
-		return nil
+		return matcher{}, false
 	}
 	conds := make([]union, 0, len(q.Where)+1)
-	sizes := make([]int, 0, len(q.Where)+1)
+	var sizesBuf [8]int
+	sizes := sizesBuf[:0]
 	for _, c := range q.Where {
-		var u union
+		u := make(union, 0, len(c.Values))
 		n := 0
-		seen := make([]*idSet, 0, len(c.Values))
 		for _, v := range c.Values {
-			if set := x.lookup(q.Kind, c.Key, v); set != nil && set.n > 0 && !slices.Contains(seen, set) {
-				seen = append(seen, set)
-				u = append(u, set.seek(after))
-				n += set.n
+			set := x.lookup(q.Kind, c.Key, v)
+			if set == nil || set.n == 0 || slices.ContainsFunc(u, func(it iterator) bool { return it.s == set }) {
+				continue
 			}
+			u = append(u, set.seek(after))
+			n += set.n
 		}
 		if n == 0 {
-			return nil // no record has any of the values
+			return matcher{}, false // no record has any of the values
 		}
 		conds = append(conds, u)
 		sizes = append(sizes, n)
@@ -170,7 +171,7 @@ func (x *indexShard) matcher(q lifecycle.Query, after uuid.UUID) *matcher {
 		}
 	}
 	conds[0], conds[lead] = conds[lead], conds[0]
-	return &matcher{conds: conds}
+	return matcher{conds: conds}, true
 }
 
 // next returns the next matching ID, and false when there is none.
@@ -198,8 +199,8 @@ func (m *matcher) next() (uuid.UUID, bool) {
 			continue
 		}
 		for _, c := range m.conds {
-			for _, it := range c {
-				if it.exists && it.cur == cand {
+			for i := range c {
+				if it := &c[i]; it.exists && it.cur == cand {
 					it.next()
 				}
 			}

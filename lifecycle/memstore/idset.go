@@ -129,8 +129,8 @@ type iterator struct {
 }
 
 // seek returns an iterator at the first ID greater than id.
-func (s *idSet) seek(id uuid.UUID) *iterator {
-	it := &iterator{s: s}
+func (s *idSet) seek(id uuid.UUID) iterator {
+	it := iterator{s: s}
 	if s.n == 0 {
 		return it
 	}
@@ -206,14 +206,14 @@ func (it *iterator) seekGE(id uuid.UUID) {
 
 // union walks the union of several sets in order: the IDs of a condition
 // with several values.
-type union []*iterator
+type union []iterator
 
 // head returns the smallest current ID, and false when all are done.
 func (u union) head() (uuid.UUID, bool) {
 	var min uuid.UUID
 	found := false
-	for _, it := range u {
-		if it.exists && (!found || cmpID(it.cur, min) < 0) {
+	for i := range u {
+		if it := &u[i]; it.exists && (!found || cmpID(it.cur, min) < 0) {
 			min, found = it.cur, true
 		}
 	}
@@ -222,7 +222,7 @@ func (u union) head() (uuid.UUID, bool) {
 
 // seekGE moves every iterator to its first ID not below id.
 func (u union) seekGE(id uuid.UUID) {
-	for _, it := range u {
-		it.seekGE(id)
+	for i := range u {
+		u[i].seekGE(id)
 	}
 }

@@ -2,26 +2,11 @@ package memstore
 
 import (
 	"slices"
-	"sync"
 
 	"github.com/google/uuid"
 
 	"github.com/itil-go/itil/lifecycle"
 )
-
-// indexShards is the number of shards of the secondary indexes. A record's
-// index entries live in one shard, picked by its ID like its record shard,
-// so writes of records in different shards share no lock and no set. Find
-// joins within each shard and merges the shards' results in ID order.
-const indexShards = 8
-
-// indexShard holds the index sets of the records whose IDs fall in it.
-type indexShard struct {
-	mu    sync.RWMutex
-	fams  map[familyKey]*family // (kind, attribute key) → its values' sets
-	kinds map[string]*idSet     // kind → IDs
-	_     [64]byte              // keeps neighbouring shards' locks off one cache line
-}
 
 type familyKey struct{ kind, key string }
 
@@ -43,9 +28,9 @@ func (f *family) set(value string) *idSet {
 	return set
 }
 
-// family returns the family of (kind, key), creating it; mu must be held
+// family returns the family of (kind, key), creating it; x.mu must be held
 // for writing.
-func (x *indexShard) family(kind, key string) *family {
+func (x *shard) family(kind, key string) *family {
 	k := familyKey{kind, key}
 	f := x.fams[k]
 	if f == nil {
@@ -55,9 +40,9 @@ func (x *indexShard) family(kind, key string) *family {
 	return f
 }
 
-// kindSet returns the set of kind's IDs, creating it; mu must be held for
+// kindSet returns the set of kind's IDs, creating it; x.mu must be held for
 // writing.
-func (x *indexShard) kindSet(kind string) *idSet {
+func (x *shard) kindSet(kind string) *idSet {
 	set := x.kinds[kind]
 	if set == nil {
 		set = &idSet{}
@@ -66,17 +51,17 @@ func (x *indexShard) kindSet(kind string) *idSet {
 	return set
 }
 
-// lookup returns the set of (kind, key, value), or nil; mu must be held.
-func (x *indexShard) lookup(kind, key, value string) *idSet {
+// lookup returns the set of (kind, key, value), or nil; x.mu must be held.
+func (x *shard) lookup(kind, key, value string) *idSet {
 	if f := x.fams[familyKey{kind, key}]; f != nil {
 		return f.sets[value]
 	}
 	return nil
 }
 
-// index adds the record en to the sets of attrs, which it keeps; mu must be
-// held for writing.
-func (x *indexShard) index(en *entry, id uuid.UUID, kind string, attrs []lifecycle.Attr) {
+// index adds the record en to the sets of attrs, which it keeps; x.mu must
+// be held for writing.
+func (x *shard) index(en *entry, id uuid.UUID, kind string, attrs []lifecycle.Attr) {
 	en.attrs = attrs
 	en.fams = make([]*family, len(attrs))
 	en.sets = make([]*idSet, len(attrs))
@@ -88,11 +73,11 @@ func (x *indexShard) index(en *entry, id uuid.UUID, kind string, attrs []lifecyc
 }
 
 // reindex moves en from the index sets of its attributes to those of attrs,
-// which differ; mu must be held for writing. Entities list their attributes
+// which differ; x.mu must be held for writing. Entities list their attributes
 // in a stable order, so an attribute that keeps its place and value keeps
 // its set and only changed values are looked up; a list that changes length
 // is rebuilt.
-func (x *indexShard) reindex(en *entry, id uuid.UUID, kind string, attrs []lifecycle.Attr) {
+func (x *shard) reindex(en *entry, id uuid.UUID, kind string, attrs []lifecycle.Attr) {
 	if len(attrs) == len(en.attrs) {
 		moved := false
 		for i, a := range attrs {

@@ -34,17 +34,14 @@ type Config struct {
 type Store struct {
 	now func() time.Time
 
-	// A write holds its record's shard lock throughout, so that writes of
-	// one record happen in version order; it takes its index shard's lock
-	// to move the record in the indexes and publish its entity, then logMu
-	// to append its change. Writes of different records overlap but for
-	// the append, and share no index lock unless their IDs fall in one
-	// index shard. Get takes only the record shard's read lock; Find takes
-	// every index shard's read lock to gather IDs, lets them go, and reads
-	// each record under its shard's read lock. Lock order: record shard,
-	// index shard (only one at a time), logMu; or all index shards in order.
-	shards [recordShards]recordShard
-	ix     [indexShards]indexShard
+	// Records are sharded by ID, and each shard holds its records and
+	// their index sets. A write holds its shard's lock throughout, so that
+	// writes of one record happen in version order, and takes logMu last
+	// to append its change: writes of records in different shards share
+	// nothing but that append. Get takes its shard's read lock. Find takes
+	// every shard's read lock, in order, to gather a batch of IDs, lets
+	// them go, and reads each record under its shard's read lock.
+	shards [shards]shard
 
 	logMu   sync.Mutex // the log, entries' seqs, cursors and changed
 	log     changeLog
@@ -55,34 +52,31 @@ type Store struct {
 	numbers map[string]int64
 }
 
-// recordShards is the number of shards of the record map, a multiple of
-// indexShards so that a record shard's records share one index shard.
-const recordShards = 64
+// shards is the number of shards. More would spread concurrent writes
+// wider; fewer make a Find cheaper, since it joins every shard's sets.
+const shards = 16
 
-// recordShard holds some of the records. Its map changes only under both
-// its lock and its index shard's lock.
-type recordShard struct {
+// shard holds the records whose IDs fall in it and their index sets, under
+// its lock.
+type shard struct {
 	mu      sync.RWMutex
 	m       map[uuid.UUID]*entry
-	scratch []lifecycle.Attr // reused by writes under mu
-	enc     []byte           // reused by writes under mu to encode their change
-	_       [64]byte         // keeps neighbouring shards' locks off one cache line
+	fams    map[familyKey]*family // (kind, attribute key) → its values' sets
+	kinds   map[string]*idSet     // kind → IDs
+	scratch []lifecycle.Attr      // reused by writes to list attributes
+	enc     []byte                // reused by writes to encode their change
+	_       [64]byte              // keeps neighbouring shards' locks off one cache line
 }
 
-// shard returns the record shard of the record with the given ID.
-func (s *Store) shard(id uuid.UUID) *recordShard { return &s.shards[id[15]%recordShards] }
-
-// index returns the index shard of the record with the given ID.
-func (s *Store) index(id uuid.UUID) *indexShard { return &s.ix[id[15]%indexShards] }
+// shard returns the shard of the record with the given ID.
+func (s *Store) shard(id uuid.UUID) *shard { return &s.shards[id[15]%shards] }
 
 type entry struct {
-	// e is the stored entity, read and replaced under the record shard's
-	// lock. A stored entity is never changed, only replaced, so a reader
+	// e is the stored entity, read and replaced under its shard's lock. A stored entity is never changed, only replaced, so a reader
 	// that got it may clone it after letting the lock go.
 	e lifecycle.Entity
 	// The record's indexed attributes, record-level ones included, with
-	// the family and the set of each; they change under the record shard's
-	// lock, and the sets under the index shard's too.
+	// the family and the set of each.
 	attrs []lifecycle.Attr
 	fams  []*family
 	sets  []*idSet
@@ -112,10 +106,8 @@ func New(cfg Config) *Store {
 	}
 	for i := range st.shards {
 		st.shards[i].m = make(map[uuid.UUID]*entry)
-	}
-	for i := range st.ix {
-		st.ix[i].fams = make(map[familyKey]*family)
-		st.ix[i].kinds = make(map[string]*idSet)
+		st.shards[i].fams = make(map[familyKey]*family)
+		st.shards[i].kinds = make(map[string]*idSet)
 	}
 	return st
 }
@@ -160,12 +152,9 @@ func (s *Store) Create(ctx context.Context, e lifecycle.Entity, ch *lifecycle.Ch
 		return fmt.Errorf("%s %s: %w", r.Kind, r.ID, lifecycle.ErrExists)
 	}
 	en := &entry{e: c}
-	x := s.index(r.ID)
-	x.mu.Lock()
 	sh.m[r.ID] = en
-	x.kindSet(r.Kind).add(r.ID)
-	x.index(en, r.ID, r.Kind, attrs)
-	x.mu.Unlock()
+	sh.kindSet(r.Kind).add(r.ID)
+	sh.index(en, r.ID, r.Kind, attrs)
 	s.appendChange(en, ch, rec)
 	return nil
 }
@@ -221,15 +210,10 @@ func (s *Store) Update(ctx context.Context, e lifecycle.Entity, expect int64, ch
 	}
 	rec := encodeChange(sh.enc[:0], ch)
 	sh.enc = rec
-	// The entry's attributes change only under the shard lock held here,
-	// so they are compared before the index lock is taken.
 	attrs := attrsOf(c, sh.scratch[:0])
 	sh.scratch = attrs[:0]
 	if !slices.Equal(en.attrs, attrs) {
-		x := s.index(r.ID)
-		x.mu.Lock()
-		x.reindex(en, r.ID, r.Kind, attrs)
-		x.mu.Unlock()
+		sh.reindex(en, r.ID, r.Kind, attrs)
 	}
 	en.e = c
 	s.appendChange(en, ch, rec)
