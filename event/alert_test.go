@@ -2,6 +2,7 @@ package event_test
 
 import (
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -169,4 +170,99 @@ func TestConcurrentIngest(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, event.StateOpen, a.State)
 	}
+}
+
+// TestValidateText checks every text field at the lengths where the check
+// switches between whole words and their tails, in ASCII, in other UTF-8,
+// and broken.
+func TestValidateText(t *testing.T) {
+	t.Parallel()
+	set := map[string]func(*event.Event, string){
+		"source":    func(ev *event.Event, s string) { ev.Source = s },
+		"node":      func(ev *event.Event, s string) { ev.Node = s },
+		"ci":        func(ev *event.Event, s string) { ev.CI = s },
+		"check":     func(ev *event.Event, s string) { ev.Check = s },
+		"dedup_key": func(ev *event.Event, s string) { ev.DedupKey = s },
+		"message":   func(ev *event.Event, s string) { ev.Message = s },
+		"labels":    func(ev *event.Event, s string) { ev.Labels = map[string]string{"k": "v", "name": s} },
+		"labels[k]": func(ev *event.Event, s string) { ev.Labels = map[string]string{s: "v", "k": "v"} },
+	}
+	for field, setField := range set {
+		for n := 1; n <= 17; n++ {
+			for pos := range n {
+				ascii := strings.Repeat("a", n)
+				ev := event.Event{Source: "s", Severity: event.SeverityInfo}
+				setField(&ev, ascii)
+				require.NoError(t, ev.Validate(""), "%s %d", field, n)
+
+				ev = event.Event{Source: "s", Severity: event.SeverityInfo}
+				setField(&ev, ascii[:pos]+"é"+ascii[pos:])
+				require.NoError(t, ev.Validate(""), "%s %d é at %d", field, n, pos)
+
+				ev = event.Event{Source: "s", Severity: event.SeverityInfo}
+				setField(&ev, ascii[:pos]+"\xff"+ascii[pos+1:])
+				var ve *itil.ValidationError
+				require.ErrorAs(t, ev.Validate("ev"), &ve, "%s %d broken at %d", field, n, pos)
+				want := "ev." + field
+				if strings.HasPrefix(field, "labels") {
+					want = "ev.labels"
+				}
+				assert.Equal(t, want, ve.Field)
+				assert.Equal(t, "not valid UTF-8", ve.Reason)
+			}
+		}
+	}
+
+	long := strings.Repeat("x", event.MaxKeyLen)
+	ev := event.Event{Source: long, Node: long, CI: long, Check: long, DedupKey: long, Severity: event.SeverityInfo,
+		Labels: map[string]string{long: long}}
+	require.NoError(t, ev.Validate(""), "at the limits")
+	for field, setField := range set {
+		ev := event.Event{Source: "s", Severity: event.SeverityInfo}
+		setField(&ev, long+"x")
+		var ve *itil.ValidationError
+		if field == "message" {
+			require.NoError(t, ev.Validate(""))
+			continue
+		}
+		require.ErrorAs(t, ev.Validate(""), &ve, field)
+		if field == "labels" {
+			field = "labels[name]"
+		}
+		if field == "labels[k]" {
+			field = "labels[" + long + "x]"
+		}
+		assert.Equal(t, field, ve.Field)
+	}
+}
+
+// TestAlertKeepsLiveValues: the live alert shows every event's effect, and
+// a persisted change carries the live counters.
+func TestAlertKeepsLiveValues(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, nil)
+	first := web(event.SeverityMajor)
+	f.ingest(t, first)
+	f.clock.Add(time.Minute)
+	quiet := web(event.SeverityMajor)
+	quiet.Message, quiet.Raw = "", []byte(`{"n":2}`)
+	f.ingest(t, quiet)
+
+	a := f.alert(t, "nagios/web-1/http")
+	assert.Equal(t, int64(2), a.Count)
+	assert.Equal(t, f.clock.Now(), a.LastSeen)
+	assert.Equal(t, first.Message, a.Message, "an event without a message keeps the last one")
+	assert.Equal(t, quiet.Raw, a.Last.Raw)
+	assert.Empty(t, a.Last.Message)
+
+	stored, err := f.engine.Get(f.ctx, a.ID)
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), stored.Count, "a duplicate is not persisted")
+
+	f.ingest(t, web(event.SeverityCritical))
+	stored, err = f.engine.Get(f.ctx, a.ID)
+	require.NoError(t, err)
+	assert.Equal(t, int64(3), stored.Count, "a severity change persists the live counters")
+	assert.Equal(t, event.SeverityCritical, stored.Severity)
+	assert.Equal(t, "HTTP critical", stored.Message)
 }

@@ -38,37 +38,70 @@ type Engine struct {
 }
 
 // shard is one part of the in-memory alert map, with its own lock and
-// counters, padded so that shards do not share cache lines.
+// counters. What every event touches shares the first cache line; shards
+// are a multiple of the line apart, so they share none.
 type shard struct {
-	mu sync.RWMutex
-	m  map[string]*alert
-	stats
-	_ [64]byte
-}
-
-type stats struct {
-	events, duplicates, opened, cleared, suppressed, orphans atomic.Int64
+	mu                 sync.RWMutex
+	m                  map[string]*alert
+	events, duplicates atomic.Int64
+	_                  [64 - (24+8+16)%64]byte
+	opened, cleared    atomic.Int64
+	suppressed         atomic.Int64
+	orphans            atomic.Int64
+	_                  [64 - 32]byte
 }
 
 // alert is an open alert as the engine holds it. mu guards everything; the
 // engine persists rec on lifecycle changes.
+//
+// A duplicate event reads and writes only the head of the alert, up to and
+// including last: five cache lines. count, lastSeen, message and last are
+// the live values of rec's fields of those names, and the flap ring holds
+// its FlapPercent; sync copies them into rec. severity, flapping and
+// suppressed mirror rec's Severity, Flapping and State, and are written
+// with them.
 type alert struct {
-	// Hot fields first: a duplicate event touches these.
-	mu        sync.Mutex
-	gone      bool // cleared and removed from its shard
+	mu         sync.Mutex
+	gone       bool // cleared and removed from its shard
+	suppressed bool // rec.State is StateSuppressed
+	flapping   bool
+	severity   Severity
+	inChange   bool
+	flap       flapRing
+	count      int64
+	lastSeen   time.Time
+	message    string
+	target     *inhibitKey // the first of targets, or nil
+	last       Event
+
+	rec       Alert
+	shard     *shard
+	changeAt  time.Time // when ChangeWindows was last asked
 	isDown    bool
 	heartbeat bool
-	inChange  bool
-	flap      flapRing
-	shard     *shard
-	targets   []inhibitTarget
-	changeAt  time.Time // when ChangeWindows was last asked
+	group     *group
+	targets   []*inhibitKey // keys of the inhibition rules the alert is a target of
+	sources   []*inhibitKey // keys of the rules the alert counts as an open source for
+	suppLast  Event
+	hist      historyRing
+}
 
-	rec      Alert
-	group    *group
-	sources  []inhibitTarget // rules the alert counts as an open source for
-	suppLast Event
-	hist     historyRing
+// sync copies the live fields into rec. a.mu is held.
+func (a *alert) sync() {
+	a.rec.Count, a.rec.LastSeen, a.rec.Message, a.rec.Last = a.count, a.lastSeen, a.message, a.last
+	a.rec.FlapPercent = a.flap.percent()
+}
+
+// setSeverity sets the current severity. a.mu is held.
+func (a *alert) setSeverity(s Severity) { a.rec.Severity, a.severity = s, s }
+
+// setFlapping sets whether the alert flaps. a.mu is held.
+func (a *alert) setFlapping(f bool) { a.rec.Flapping, a.flapping = f, f }
+
+// setRecord takes the stored record's fields after a write. a.mu is held.
+func (a *alert) setRecord(r lifecycle.Record) {
+	a.rec.Record = r
+	a.suppressed = r.State == StateSuppressed
 }
 
 // NewEngine returns an engine that persists alerts in st.
@@ -94,7 +127,7 @@ func NewEngine(st lifecycle.Store, cfg Config) (*Engine, error) {
 		e.shards[i].m = make(map[string]*alert)
 	}
 	for i := range cfg.Inhibit {
-		e.inhibit = append(e.inhibit, &inhibitRule{InhibitRule: cfg.Inhibit[i], idx: i, open: map[string]int{}})
+		e.inhibit = append(e.inhibit, newInhibitRule(cfg.Inhibit[i]))
 	}
 	ms := make([]*maintenance, 0, len(cfg.Maintenance))
 	for _, w := range cfg.Maintenance {
@@ -242,6 +275,7 @@ func (e *Engine) Acknowledge(ctx context.Context, key string, by itil.Actor, not
 
 // snapshot returns a deep copy of the live alert. a.mu must be held.
 func (a *alert) snapshot() *Alert {
+	a.sync()
 	s := a.rec
 	s.History = a.hist.list()
 	if a.rec.Suppressed.Last != nil {
@@ -251,9 +285,6 @@ func (a *alert) snapshot() *Alert {
 	return s.Clone().(*Alert)
 }
 
-// persist fires event (or, when event is empty, journals an edit named
-// name) on the stored alert, copying the live fields into it and recording
-// the ones that matter. a.mu must be held.
 // acknowledge marks the alert acknowledged and persists it. a.mu is held.
 func (e *Engine) acknowledge(ctx context.Context, a *alert, note string, by itil.Actor) error {
 	a.rec.Acknowledged = true
@@ -264,6 +295,9 @@ func (e *Engine) acknowledge(ctx context.Context, a *alert, note string, by itil
 	return nil
 }
 
+// persist fires event (or, when event is empty, journals an edit named
+// name) on the stored alert, copying the live fields into it and recording
+// the ones that matter. a.mu must be held.
 func (e *Engine) persist(ctx context.Context, a *alert, event, name, note string, by itil.Actor) error {
 	t, err := e.proc.Fire(ctx, a.rec.ID, lifecycle.Action[*Alert]{
 		Event: event, Name: name, Actor: by, Note: note, Always: true,
@@ -282,6 +316,6 @@ func (e *Engine) persist(ctx context.Context, a *alert, event, name, note string
 	if err != nil {
 		return err
 	}
-	a.rec.Record = t.Record
+	a.setRecord(t.Record)
 	return nil
 }

@@ -87,6 +87,62 @@ func (ev *Event) ci() string {
 // event that is no acknowledgement, an acknowledgement without a dedup key,
 // text that is too long or not UTF-8, or too many labels.
 func (ev *Event) Validate(field string) error {
+	if ev.validScalars() && validLabels(ev.Labels) {
+		return nil
+	}
+	return ev.explain(field)
+}
+
+// validScalars reports whether everything but the labels is valid. Text
+// is checked for UTF-8 only where a byte outside ASCII shows up: one pass
+// over the event, a word at a time, for the common, all-ASCII case.
+func (ev *Event) validScalars() bool {
+	if ev.Source == "" || len(ev.Labels) > MaxLabels || len(ev.Message) > MaxMessageLen ||
+		max(len(ev.Source), len(ev.Node), len(ev.CI), len(ev.Check), len(ev.DedupKey)) > MaxKeyLen {
+		return false
+	}
+	if ev.Ack {
+		if ev.DedupKey == "" || (ev.Severity != 0 && !ev.Severity.Valid()) {
+			return false
+		}
+	} else if !ev.Severity.Valid() {
+		return false
+	}
+	w := orWords(ev.Source) | orWords(ev.Node) | orWords(ev.CI) | orWords(ev.Check) | orWords(ev.DedupKey) | orWords(ev.Message)
+	if w&highBits == 0 {
+		return true
+	}
+	return utf8.ValidString(ev.Source) && utf8.ValidString(ev.Node) && utf8.ValidString(ev.CI) &&
+		utf8.ValidString(ev.Check) && utf8.ValidString(ev.DedupKey) && utf8.ValidString(ev.Message)
+}
+
+// validLabels reports whether every label has a name, both name and value
+// are at most MaxKeyLen bytes of UTF-8, and there are at most MaxLabels.
+func validLabels(labels map[string]string) bool {
+	if len(labels) > MaxLabels {
+		return false
+	}
+	var w uint64
+	for k, v := range labels {
+		if k == "" || len(k) > MaxKeyLen || len(v) > MaxKeyLen {
+			return false
+		}
+		w |= orWords(k) | orWords(v)
+	}
+	if w&highBits == 0 {
+		return true
+	}
+	for k, v := range labels {
+		if !utf8.ValidString(k) || !utf8.ValidString(v) {
+			return false
+		}
+	}
+	return true
+}
+
+// explain returns the error Validate reports for an event that failed the
+// fast checks, naming the first bad field.
+func (ev *Event) explain(field string) error {
 	f := func(name string) string {
 		if field == "" {
 			return name
@@ -110,57 +166,69 @@ func (ev *Event) Validate(field string) error {
 	case len(ev.Message) > MaxMessageLen:
 		return bad("message", "longer than %d bytes", MaxMessageLen)
 	}
-	// Text is checked for UTF-8 only where a byte outside ASCII shows up:
-	// one pass over the whole event for the common, all-ASCII case.
 	fields := [...]struct{ name, v string }{
 		{"source", ev.Source}, {"node", ev.Node}, {"ci", ev.CI}, {"check", ev.Check}, {"dedup_key", ev.DedupKey},
 	}
-	var high byte
 	for _, s := range fields {
 		if len(s.v) > MaxKeyLen {
 			return bad(s.name, "longer than %d bytes", MaxKeyLen)
 		}
-		high |= orBytes(s.v)
 	}
-	if (high|orBytes(ev.Message))&utf8.RuneSelf != 0 {
-		if !utf8.ValidString(ev.Message) {
-			return bad("message", "not valid UTF-8")
-		}
-		for _, s := range fields {
-			if !utf8.ValidString(s.v) {
-				return bad(s.name, "not valid UTF-8")
-			}
+	if !utf8.ValidString(ev.Message) {
+		return bad("message", "not valid UTF-8")
+	}
+	for _, s := range fields {
+		if !utf8.ValidString(s.v) {
+			return bad(s.name, "not valid UTF-8")
 		}
 	}
-	high = 0
 	for k, v := range ev.Labels {
 		if k == "" || len(k) > MaxKeyLen || len(v) > MaxKeyLen {
 			return badLabel(f, k, v)
 		}
-		high |= orBytes(k) | orBytes(v)
 	}
-	if high&utf8.RuneSelf != 0 {
-		for k, v := range ev.Labels {
-			if !utf8.ValidString(k) || !utf8.ValidString(v) {
-				return badLabel(f, k, v)
-			}
+	for k, v := range ev.Labels {
+		if !utf8.ValidString(k) || !utf8.ValidString(v) {
+			return badLabel(f, k, v)
 		}
 	}
 	return nil
 }
 
-// orBytes returns the bitwise or of the bytes of s: below utf8.RuneSelf
-// when s is all ASCII.
-func orBytes(s string) byte {
-	var b byte
-	for len(s) >= 8 {
-		b |= s[0] | s[1] | s[2] | s[3] | s[4] | s[5] | s[6] | s[7]
-		s = s[8:]
+// highBits has the top bit of every byte of a word set: a word of text
+// and'ed with it is zero when the text is all ASCII.
+const highBits = 0x8080808080808080
+
+// orWords returns the bitwise or of the bytes of s, eight at a time, into
+// a word that and'ed with highBits is zero when s is all ASCII.
+func orWords(s string) uint64 {
+	n := len(s)
+	switch {
+	case n >= 8:
+		w := word(s[n-8:])
+		for ; len(s) >= 8; s = s[8:] {
+			w |= word(s)
+		}
+		return w
+	case n >= 4:
+		return uint64(word32(s) | word32(s[n-4:]))
+	case n > 0:
+		return uint64(s[0] | s[n/2] | s[n-1])
 	}
-	for i := 0; i < len(s); i++ {
-		b |= s[i]
-	}
-	return b
+	return 0
+}
+
+// word32 loads the first four bytes of s, which the compiler makes one load.
+func word32(s string) uint32 {
+	_ = s[3]
+	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
+}
+
+// word loads the first eight bytes of s, which the compiler makes one load.
+func word(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 // badLabel explains why a label failed validation.

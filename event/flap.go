@@ -91,8 +91,8 @@ func (c *FlapConfig) defaults() error {
 // changes inside the window so that a steady alert costs no summing.
 type flapRing struct {
 	w       [FlapStates]Severity
-	next    int // index of the oldest state, where the next one goes
-	changes int
+	next    int8 // index of the oldest state, where the next one goes
+	changes int8
 }
 
 func (r *flapRing) init(s Severity) {
@@ -120,8 +120,13 @@ func (r *flapRing) push(s Severity) float64 {
 	}
 	r.w[oldest] = s
 	r.next = second
+	return r.percent()
+}
+
+// percent returns the percent state change of the states in the ring.
+func (r *flapRing) percent() float64 {
 	if r.changes == 0 {
 		return 0
 	}
-	return flapPercent(&r.w, r.next)
+	return flapPercent(&r.w, int(r.next))
 }

@@ -124,7 +124,7 @@ func (e *Engine) Sweep(ctx context.Context, now time.Time) (SweepReport, error) 
 				return rep, errors.Join(append(errs, err)...)
 			}
 			a.mu.Lock()
-			if !a.gone && !a.heartbeat && now.Sub(a.rec.LastSeen) >= e.cfg.ClearAfter {
+			if !a.gone && !a.heartbeat && now.Sub(a.lastSeen) >= e.cfg.ClearAfter {
 				err := e.clear(ctx, a, nil, now, fmt.Sprintf("no event for %s", e.cfg.ClearAfter))
 				if err != nil {
 					errs = append(errs, fmt.Errorf("alert %s: %w", a.rec.Number, err))

@@ -149,9 +149,10 @@ func (e *Engine) incidentRule(a *alert) *IncidentRule {
 // are suppressed or flapping do neither. a.mu is held.
 func (e *Engine) automate(ctx context.Context, a *alert, at time.Time) {
 	ic := &e.cfg.Incidents
-	if ic.Desk == nil || a.group == nil || a.rec.State == StateSuppressed || a.rec.Flapping {
+	if ic.Desk == nil || a.group == nil || a.suppressed || a.flapping {
 		return
 	}
+	a.sync()
 	g := a.group
 	g.mu.Lock()
 	defer g.mu.Unlock()

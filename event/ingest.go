@@ -41,6 +41,29 @@ func (e *Engine) Ingest(ctx context.Context, events ...Event) error {
 	return errors.Join(errs...)
 }
 
+// find returns the shard of ev's dedup key and the open alert under it, if
+// any, without building the key.
+func (e *Engine) find(ev *Event) (*shard, *alert) {
+	var (
+		buf [128]byte
+		a   *alert
+	)
+	if key := ev.DedupKey; key != "" {
+		sh := &e.shards[maphash.String(e.seed, key)&e.mask]
+		sh.mu.RLock()
+		a = sh.m[key]
+		sh.mu.RUnlock()
+		return sh, a
+	}
+	kb := ev.appendKey(buf[:0])
+	sh := &e.shards[maphash.Bytes(e.seed, kb)&e.mask]
+	sh.mu.RLock()
+	a = sh.m[string(kb)]
+	sh.mu.RUnlock()
+	return sh, a
+}
+
+// ingest folds a valid event into its alert.
 func (e *Engine) ingest(ctx context.Context, ev *Event, now time.Time) error {
 	at := ev.ReceivedAt
 	if at.IsZero() {
@@ -49,39 +72,16 @@ func (e *Engine) ingest(ctx context.Context, ev *Event, now time.Time) error {
 	if m := e.beats.Load(); m != nil && len(*m) > 0 {
 		e.beat(ctx, *m, ev.Source, at)
 	}
-	var (
-		buf [128]byte
-		kb  []byte
-		h   uint64
-	)
-	key := ev.DedupKey
-	if key == "" {
-		kb = ev.appendKey(buf[:0])
-		h = maphash.Bytes(e.seed, kb)
-	} else {
-		h = maphash.String(e.seed, key)
-	}
-	sh := &e.shards[h&e.mask]
+	sh, a := e.find(ev)
 	sh.events.Add(1)
 	for {
-		var a *alert
-		sh.mu.RLock()
-		if kb != nil {
-			a = sh.m[string(kb)]
-		} else {
-			a = sh.m[key]
-		}
-		sh.mu.RUnlock()
 		if a == nil {
 			if ev.Severity == SeverityOK || ev.Ack {
 				sh.orphans.Add(1)
 				return nil
 			}
-			if kb != nil {
-				key, kb = string(kb), nil
-			}
 			var fresh bool
-			if a, fresh = e.insert(sh, key); fresh {
+			if a, fresh = e.insert(sh, ev); fresh {
 				err := e.open(ctx, a, ev, at)
 				a.mu.Unlock()
 				return err
@@ -90,17 +90,19 @@ func (e *Engine) ingest(ctx context.Context, ev *Event, now time.Time) error {
 		a.mu.Lock()
 		if a.gone {
 			a.mu.Unlock()
+			_, a = e.find(ev)
 			continue
 		}
-		err := e.fold(ctx, a, ev, at)
+		err := e.fold(ctx, sh, a, ev, at)
 		a.mu.Unlock()
 		return err
 	}
 }
 
-// insert puts a new, locked alert under key unless one is there already,
-// which it then returns with fresh false.
-func (e *Engine) insert(sh *shard, key string) (a *alert, fresh bool) {
+// insert puts a new, locked alert for ev under its key unless one is there
+// already, which it then returns with fresh false.
+func (e *Engine) insert(sh *shard, ev *Event) (a *alert, fresh bool) {
+	key := ev.Key()
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	if a := sh.m[key]; a != nil {
@@ -121,6 +123,7 @@ func (e *Engine) remove(a *alert) {
 		delete(a.shard.m, a.rec.DedupKey)
 	}
 	a.shard.mu.Unlock()
+	e.releaseInhibit(a)
 }
 
 // open fills a new alert from its first event, correlates it, persists it
@@ -128,24 +131,24 @@ func (e *Engine) remove(a *alert) {
 func (e *Engine) open(ctx context.Context, a *alert, ev *Event, at time.Time) error {
 	a.rec.Source, a.rec.Node, a.rec.CI, a.rec.Check = ev.Source, ev.Node, ev.ci(), ev.Check
 	a.rec.Labels = ev.Labels
-	a.rec.Message = ev.Message
-	a.rec.Severity, a.rec.Highest = ev.Severity, ev.Severity
-	a.rec.Count = 1
-	a.rec.FirstSeen, a.rec.LastSeen = at, at
-	a.rec.Last = *ev
+	a.setSeverity(ev.Severity)
+	a.rec.Highest = ev.Severity
+	a.rec.FirstSeen = at
+	a.count, a.lastSeen, a.message, a.last = 1, at, ev.Message, *ev
 	a.heartbeat = ev.Source == HeartbeatSource && a.rec.DedupKey == heartbeatKey(ev.Node)
 	a.flap.init(ev.Severity)
 	a.hist.push(SeverityChange{At: at, From: SeverityOK, To: ev.Severity})
 	e.prepareInhibit(a)
 	reason := e.suppression(ctx, a, ev, at)
 	e.correlate(ctx, a, at)
+	a.sync()
 	created, err := e.proc.Create(ctx, &a.rec, e.cfg.Actor, "opened: "+ev.Message)
 	if err != nil {
 		e.leaveGroup(a)
 		e.remove(a)
 		return err
 	}
-	a.rec.Record = created.Record
+	a.setRecord(created.Record)
 	a.shard.opened.Add(1)
 	e.markDown(a)
 	e.markSource(a)
@@ -160,9 +163,10 @@ func (e *Engine) open(ctx context.Context, a *alert, ev *Event, at time.Time) er
 	return nil
 }
 
-// fold adds a further event to an open alert: the hot path. It persists
-// nothing unless the lifecycle changes. a.mu is held.
-func (e *Engine) fold(ctx context.Context, a *alert, ev *Event, at time.Time) error {
+// fold adds a further event to an open alert of shard sh: the hot path. It
+// persists nothing unless the lifecycle changes, and keeps to the head of
+// the alert unless something changes. a.mu is held.
+func (e *Engine) fold(ctx context.Context, sh *shard, a *alert, ev *Event, at time.Time) error {
 	if ev.Ack {
 		if a.rec.State != StateOpen {
 			return nil // already acknowledged, or suppressed: nothing to do
@@ -172,41 +176,40 @@ func (e *Engine) fold(ctx context.Context, a *alert, ev *Event, at time.Time) er
 	if ev.Severity == SeverityOK {
 		return e.clear(ctx, a, ev, at, "cleared by an ok event from "+ev.Source)
 	}
-	a.shard.duplicates.Add(1)
-	a.rec.Count++
-	if at.After(a.rec.LastSeen) {
-		a.rec.LastSeen = at
+	sh.duplicates.Add(1)
+	a.count++
+	if at.After(a.lastSeen) {
+		a.lastSeen = at
 	}
 	if ev.Message != "" {
-		a.rec.Message = ev.Message
+		a.message = ev.Message
 	}
-	a.rec.Last = *ev
-	prev := a.rec.Severity
-	wasFlapping := a.rec.Flapping
+	a.last = *ev
+	prev := a.severity
+	wasFlapping := a.flapping
 	if !e.cfg.Flap.Disabled {
 		pct := a.flap.push(ev.Severity)
-		a.rec.FlapPercent = pct
 		switch {
 		case !wasFlapping && pct >= e.cfg.Flap.High:
-			a.rec.Flapping = true
+			a.setFlapping(true)
 		case wasFlapping && pct < e.cfg.Flap.Low:
-			a.rec.Flapping = false
+			a.setFlapping(false)
 		}
 	}
 	if ev.Severity != prev {
 		a.hist.push(SeverityChange{At: at, From: prev, To: ev.Severity})
-		a.rec.Severity = ev.Severity
+		a.setSeverity(ev.Severity)
 		a.rec.Highest = max(a.rec.Highest, ev.Severity)
 		e.markDown(a)
 		e.markSource(a)
 	}
 	var err error
 	switch {
-	case a.rec.Flapping && !wasFlapping:
-		err = e.persist(ctx, a, "", EditFlapping, fmt.Sprintf("flapping: %.1f%% state change; raises no incident while flapping", a.rec.FlapPercent), e.cfg.Actor)
-	case !a.rec.Flapping && wasFlapping:
-		err = e.persist(ctx, a, "", EditFlapping, fmt.Sprintf("stopped flapping: %.1f%% state change", a.rec.FlapPercent), e.cfg.Actor)
-	case ev.Severity != prev && !a.rec.Flapping:
+	case a.flapping && !wasFlapping:
+		err = e.persist(ctx, a, "", EditFlapping, fmt.Sprintf("flapping: %.1f%% state change; raises no incident while flapping", a.flap.percent()), e.cfg.Actor)
+	case !a.flapping && wasFlapping:
+		err = e.persist(ctx, a, "", EditFlapping, fmt.Sprintf("stopped flapping: %.1f%% state change", a.flap.percent()), e.cfg.Actor)
+	case ev.Severity != prev && !a.flapping:
 		err = e.persist(ctx, a, "", EditSeverity, prev.String()+" → "+ev.Severity.String(), e.cfg.Actor)
 	}
 	if err != nil {
@@ -214,12 +217,12 @@ func (e *Engine) fold(ctx context.Context, a *alert, ev *Event, at time.Time) er
 	}
 	if reason := e.suppression(ctx, a, ev, at); reason != "" {
 		e.recordSuppressed(a, ev, reason)
-		if a.rec.State != StateSuppressed {
+		if !a.suppressed {
 			return e.persist(ctx, a, EventSuppress, "", "suppressed: "+reason, e.cfg.Actor)
 		}
 		return nil
 	}
-	if a.rec.State == StateSuppressed {
+	if a.suppressed {
 		back := EventUnsuppress
 		if a.rec.Acknowledged {
 			back = EventRestore
@@ -230,7 +233,7 @@ func (e *Engine) fold(ctx context.Context, a *alert, ev *Event, at time.Time) er
 		e.automate(ctx, a, at)
 		return nil
 	}
-	if ev.Severity > prev || (wasFlapping && !a.rec.Flapping) {
+	if ev.Severity > prev || (wasFlapping && !a.flapping) {
 		e.automate(ctx, a, at)
 	}
 	return nil
@@ -248,20 +251,22 @@ func (e *Engine) recordSuppressed(a *alert, ev *Event, reason string) {
 // clear closes an alert, persists it, takes it out of memory and tells its
 // group. ev is the ok event, or nil for a timeout. a.mu is held.
 func (e *Engine) clear(ctx context.Context, a *alert, ev *Event, at time.Time, reason string) error {
-	saved := a.rec
-	savedHist := a.hist
+	saved, savedHist := a.rec, a.hist
+	count, lastSeen, last := a.count, a.lastSeen, a.last
 	if ev != nil {
-		a.rec.Count++
-		a.rec.Last = *ev
-		if at.After(a.rec.LastSeen) {
-			a.rec.LastSeen = at
+		a.count++
+		a.last = *ev
+		if at.After(a.lastSeen) {
+			a.lastSeen = at
 		}
 	}
-	a.hist.push(SeverityChange{At: at, From: a.rec.Severity, To: SeverityOK})
-	a.rec.Severity = SeverityOK
+	a.hist.push(SeverityChange{At: at, From: a.severity, To: SeverityOK})
+	a.setSeverity(SeverityOK)
 	a.rec.ClearedAt, a.rec.ClearReason = at, reason
 	if err := e.persist(ctx, a, EventClear, "", reason, e.cfg.Actor); err != nil {
 		a.rec, a.hist = saved, savedHist
+		a.count, a.lastSeen, a.last = count, lastSeen, last
+		a.severity = saved.Severity
 		return err
 	}
 	a.shard.cleared.Add(1)

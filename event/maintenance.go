@@ -110,12 +110,18 @@ func (m *maintenance) active(t time.Time) bool {
 	return (m.days[day] && clock >= wk.From) || (m.days[(day+6)%7] && clock < wk.To)
 }
 
-func (m *maintenance) matches(ev *Event) bool {
+// matchLabels reports whether labels hold the window's labels.
+func (m *maintenance) matchLabels(labels map[string]string) bool {
 	for _, l := range m.labels {
-		if got, ok := ev.Labels[l.name]; !ok || got != l.value {
+		if got, ok := labels[l.name]; !ok || got != l.value {
 			return false
 		}
 	}
+	return true
+}
+
+// matchCI reports whether the window has no CIs or ev's CI is one of them.
+func (m *maintenance) matchCI(ev *Event) bool {
 	return len(m.w.CIs) == 0 || slices.Contains(m.w.CIs, ev.ci())
 }
 

@@ -3,17 +3,19 @@ package event
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
 // suppression returns why ev is suppressed, or "" when it is not: a
-// maintenance window, a change window of its CI, or an inhibition rule. a.mu
-// is held.
+// maintenance window, a change window of its CI, or an inhibition rule.
+// a.mu is held.
 func (e *Engine) suppression(ctx context.Context, a *alert, ev *Event, at time.Time) string {
 	for _, m := range *e.maint.Load() {
-		if m.active(at) && m.matches(ev) {
+		if m.active(at) && m.matchLabels(ev.Labels) && m.matchCI(ev) {
 			m.suppressed.Add(1)
 			return m.reason
 		}
@@ -31,12 +33,14 @@ func (e *Engine) suppression(ctx context.Context, a *alert, ev *Event, at time.T
 			return "change window of " + a.rec.CI
 		}
 	}
-	if len(e.inhibit) == 0 {
-		return ""
-	}
-	for _, t := range a.targets {
-		if e.inhibit[t.rule].inhibits(a, t.key) {
-			return t.reason
+	if k := a.target; k != nil {
+		if k.inhibits(a) {
+			return k.rule.reason
+		}
+		for _, k := range a.targets[1:] {
+			if k.inhibits(a) {
+				return k.rule.reason
+			}
 		}
 	}
 	return ""
@@ -78,18 +82,48 @@ func (r *InhibitRule) validate(field string, names map[string]bool) error {
 	return nil
 }
 
-// inhibitRule counts the open source alerts of a rule by Equal values.
+// inhibitRule is an inhibition rule as the engine holds it: its open
+// source alerts counted by their values of the Equal labels.
 type inhibitRule struct {
 	InhibitRule
-	idx  int
-	mu   sync.RWMutex
-	open map[string]int
+	reason string
+	mu     sync.Mutex // guards keys and their refs
+	keys   map[string]*inhibitKey
 }
 
-type inhibitTarget struct {
-	rule   int
-	key    string
-	reason string
+func newInhibitRule(r InhibitRule) *inhibitRule {
+	return &inhibitRule{InhibitRule: r, reason: "inhibited by rule " + r.Name, keys: map[string]*inhibitKey{}}
+}
+
+// inhibitKey counts a rule's open source alerts that share one set of
+// Equal values. The alerts that are sources or targets of the rule with
+// those values hold it, so that checking a target is one atomic load.
+type inhibitKey struct {
+	rule *inhibitRule
+	open atomic.Int64
+	refs int // alerts holding it; guarded by rule.mu
+	key  string
+}
+
+// acquire returns the rule's key for labels, counting one more holder.
+// r.mu is held.
+func (r *inhibitRule) acquire(labels map[string]string) *inhibitKey {
+	key := r.equalKey(labels)
+	k := r.keys[key]
+	if k == nil {
+		k = &inhibitKey{rule: r, key: key}
+		r.keys[key] = k
+	}
+	k.refs++
+	return k
+}
+
+// release counts a holder of k out, forgetting k with its last. r.mu is
+// held.
+func (r *inhibitRule) release(k *inhibitKey) {
+	if k.refs--; k.refs == 0 {
+		delete(r.keys, k.key)
+	}
 }
 
 func labelsMatch(want, have map[string]string) bool {
@@ -117,18 +151,33 @@ func (r *inhibitRule) equalKey(labels map[string]string) string {
 func (e *Engine) prepareInhibit(a *alert) {
 	for _, r := range e.inhibit {
 		if labelsMatch(r.Target, a.rec.Labels) {
-			a.targets = append(a.targets, inhibitTarget{rule: r.idx, key: r.equalKey(a.rec.Labels), reason: "inhibited by rule " + r.Name})
+			r.mu.Lock()
+			a.targets = append(a.targets, r.acquire(a.rec.Labels))
+			r.mu.Unlock()
 		}
+	}
+	if len(a.targets) > 0 {
+		a.target = a.targets[0]
 	}
 }
 
-func (r *inhibitRule) inhibits(a *alert, key string) bool {
-	r.mu.RLock()
-	n := r.open[key]
-	r.mu.RUnlock()
+// releaseInhibit lets go of the alert's target keys once it is gone.
+func (e *Engine) releaseInhibit(a *alert) {
+	for _, k := range a.targets {
+		k.rule.mu.Lock()
+		k.rule.release(k)
+		k.rule.mu.Unlock()
+	}
+	a.target, a.targets = nil, nil
+}
+
+// inhibits reports whether k's rule mutes the target alert a: a source
+// alert with the same Equal values is open, other than a itself.
+func (k *inhibitKey) inhibits(a *alert) bool {
+	n := k.open.Load()
 	if n > 0 {
 		for _, s := range a.sources {
-			if s.rule == r.idx {
+			if s == k {
 				n-- // not muted by itself
 			}
 		}
@@ -141,26 +190,20 @@ func (r *inhibitRule) inhibits(a *alert, key string) bool {
 func (e *Engine) markSource(a *alert) {
 	for _, r := range e.inhibit {
 		want := !a.gone && a.rec.Severity >= r.SourceSeverity && labelsMatch(r.Source, a.rec.Labels)
-		i := -1
-		for j, s := range a.sources {
-			if s.rule == r.idx {
-				i = j
-			}
-		}
+		i := slices.IndexFunc(a.sources, func(k *inhibitKey) bool { return k.rule == r })
 		if want == (i >= 0) {
 			continue
 		}
 		r.mu.Lock()
 		if want {
-			key := r.equalKey(a.rec.Labels)
-			r.open[key]++
-			a.sources = append(a.sources, inhibitTarget{rule: r.idx, key: key})
+			k := r.acquire(a.rec.Labels)
+			k.open.Add(1)
+			a.sources = append(a.sources, k)
 		} else {
-			key := a.sources[i].key
-			if r.open[key]--; r.open[key] <= 0 {
-				delete(r.open, key)
-			}
-			a.sources = append(a.sources[:i], a.sources[i+1:]...)
+			k := a.sources[i]
+			k.open.Add(-1)
+			r.release(k)
+			a.sources = slices.Delete(a.sources, i, i+1)
 		}
 		r.mu.Unlock()
 	}

@@ -145,3 +145,48 @@ func TestAcknowledgedAlertComesBackAcknowledged(t *testing.T) {
 	assert.True(t, a.Acknowledged)
 	assert.Equal(t, []string{lifecycle.EventCreate, event.EventAcknowledge, event.EventSuppress, event.EventRestore}, events(f.journal(t, a)))
 }
+
+// TestInhibitionFollowsSources: a target is muted exactly while a source
+// with its Equal values is open at the source severity, across sources
+// that clear and come back, and an alert that is both is not muted by
+// itself.
+func TestInhibitionFollowsSources(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, func(_ *fixture, c *event.Config) {
+		c.Inhibit = []event.InhibitRule{{Name: "node-down", Source: map[string]string{"kind": "node"},
+			SourceSeverity: event.SeverityMajor, Target: map[string]string{"team": "web"}, Equal: []string{"dc"}}}
+	})
+	ev := func(key string, sev event.Severity, labels ...string) event.Event {
+		m := map[string]string{}
+		for i := 0; i < len(labels); i += 2 {
+			m[labels[i]] = labels[i+1]
+		}
+		return event.Event{Source: "am", DedupKey: key, Severity: sev, Labels: m}
+	}
+	state := func(key string) string { return f.alert(t, key).State }
+	src := func(sev event.Severity) event.Event { return ev("src", sev, "kind", "node", "dc", "a") }
+	tgt := func() event.Event { return ev("tgt", event.SeverityWarning, "team", "web", "dc", "a") }
+
+	f.ingest(t, src(event.SeverityMajor), tgt())
+	assert.Equal(t, event.StateSuppressed, state("tgt"))
+
+	f.ingest(t, src(event.SeverityMinor), tgt())
+	assert.Equal(t, event.StateOpen, state("tgt"), "a source below the source severity does not mute")
+
+	f.ingest(t, src(event.SeverityCritical), tgt())
+	assert.Equal(t, event.StateSuppressed, state("tgt"))
+
+	f.ingest(t, src(event.SeverityOK), tgt(), ev("tgt", event.SeverityOK))
+	f.ingest(t, tgt())
+	assert.Equal(t, event.StateOpen, state("tgt"), "nothing left of the cleared source")
+	f.ingest(t, src(event.SeverityMajor), tgt())
+	assert.Equal(t, event.StateSuppressed, state("tgt"), "a source that opens again mutes again")
+
+	both := func() event.Event { return ev("both", event.SeverityMajor, "kind", "node", "team", "web", "dc", "b") }
+	f.ingest(t, both(), both())
+	assert.Equal(t, event.StateOpen, state("both"), "not muted by itself")
+	f.ingest(t, ev("src-b", event.SeverityMajor, "kind", "node", "dc", "b"), both())
+	assert.Equal(t, event.StateSuppressed, state("both"), "muted by another source")
+	f.ingest(t, ev("src-b", event.SeverityOK), both())
+	assert.Equal(t, event.StateOpen, state("both"))
+}
