@@ -14,13 +14,20 @@ import (
 // chunkBytes is the size of one chunk of the log's encoded changes.
 const chunkBytes = 1 << 20
 
+// posPage is how many positions one page of the log's index holds.
+const posPage = 1 << 13
+
 // changeLog is the store's append-only log of changes. Changes are kept
 // encoded in large byte chunks, which hold no pointers: the garbage
 // collector never scans them, so a long history costs memory but not time,
-// and appending never copies what is already there.
+// and appending never copies what is already there. The index of positions
+// grows by pages for the same reason. A chunk's bytes never move and are
+// never rewritten, so a reader may decode what it sliced under the lock
+// after letting the lock go.
 type changeLog struct {
 	chunks [][]byte
-	pos    []uint64 // seq-1 → chunk<<32 | offset
+	pages  []*[posPage]uint64 // seq-1 → chunk<<32 | offset
+	n      int64
 }
 
 // append adds an encoded change (see encodeChange) with the next sequence
@@ -30,21 +37,30 @@ func (l *changeLog) append(rec []byte) int64 {
 		l.chunks = append(l.chunks, make([]byte, 0, max(chunkBytes, len(rec))))
 	}
 	last := len(l.chunks) - 1
-	l.pos = append(l.pos, uint64(last)<<32|uint64(len(l.chunks[last])))
+	if l.n%posPage == 0 {
+		l.pages = append(l.pages, new([posPage]uint64))
+	}
+	l.pages[l.n/posPage][l.n%posPage] = uint64(last)<<32 | uint64(len(l.chunks[last]))
 	l.chunks[last] = append(l.chunks[last], rec...)
-	return int64(len(l.pos))
+	l.n++
+	return l.n
 }
 
-// at decodes the change with sequence number seq, 1 ≤ seq ≤ len.
-func (l *changeLog) at(seq int64) (lifecycle.Change, error) {
-	p := l.pos[seq-1]
-	c, err := decodeChange(l.chunks[p>>32][uint32(p):])
+// raw returns the encoded change with sequence number seq, 1 ≤ seq ≤ len.
+func (l *changeLog) raw(seq int64) []byte {
+	p := l.pages[(seq-1)/posPage][(seq-1)%posPage]
+	return l.chunks[p>>32][uint32(p):]
+}
+
+// decodeAt decodes the change that raw returned for seq.
+func decodeAt(b []byte, seq int64) (lifecycle.Change, error) {
+	c, err := decodeChange(b)
 	c.Seq = seq
 	return c, err
 }
 
 // len returns the number of changes, which is also the last sequence number.
-func (l *changeLog) len() int64 { return int64(len(l.pos)) }
+func (l *changeLog) len() int64 { return l.n }
 
 func appendString(b []byte, s string) []byte {
 	if len(s) < 0x80 { // the usual case, and one byte as a uvarint

@@ -43,7 +43,7 @@ type Store struct {
 	// them go, and reads each record under its shard's read lock.
 	shards [shards]shard
 
-	logMu   sync.Mutex // the log, entries' seqs, cursors and changed
+	logMu   sync.Mutex // the log, cursors and changed
 	log     changeLog
 	cursors map[string]*cursor
 	changed chan struct{} // closed on the next write; nil when nobody waits
@@ -80,7 +80,7 @@ type entry struct {
 	attrs []lifecycle.Attr
 	fams  []*family
 	sets  []*idSet
-	seqs  []int64 // the record's journal: positions in log, under logMu
+	seqs  []int64 // the record's journal: positions in log
 }
 
 type cursor struct {
@@ -161,15 +161,16 @@ func (s *Store) Create(ctx context.Context, e lifecycle.Entity, ch *lifecycle.Ch
 
 // appendChange appends ch, encoded as rec, to the log and to the entry's
 // journal, and sets its Seq.
+// The entry's shard lock must be held, and guards its journal.
 func (s *Store) appendChange(en *entry, ch *lifecycle.Change, rec []byte) {
 	s.logMu.Lock()
-	defer s.logMu.Unlock()
 	ch.Seq = s.log.append(rec)
-	en.seqs = append(en.seqs, ch.Seq)
 	if s.changed != nil {
 		close(s.changed)
 		s.changed = nil
 	}
+	s.logMu.Unlock()
+	en.seqs = append(en.seqs, ch.Seq)
 }
 
 // Get implements lifecycle.Store; zero is not used.
@@ -230,25 +231,28 @@ func (s *Store) Journal(ctx context.Context, id uuid.UUID) iter.Seq2[lifecycle.C
 		sh := s.shard(id)
 		sh.mu.RLock()
 		en, ok := sh.m[id]
-		sh.mu.RUnlock()
-		var out []lifecycle.Change
-		var err error
+		var seqs []int64
 		if ok {
-			s.logMu.Lock()
-			out = make([]lifecycle.Change, len(en.seqs))
-			for i, seq := range en.seqs {
-				if out[i], err = s.log.at(seq); err != nil {
-					break
-				}
-			}
-			s.logMu.Unlock()
+			seqs = slices.Clone(en.seqs)
 		}
+		sh.mu.RUnlock()
 		if !ok {
-			err = fmt.Errorf("record %s: %w", id, lifecycle.ErrNotFound)
-		}
-		if err != nil {
-			yield(lifecycle.Change{}, err)
+			yield(lifecycle.Change{}, fmt.Errorf("record %s: %w", id, lifecycle.ErrNotFound))
 			return
+		}
+		raws := make([][]byte, len(seqs))
+		s.logMu.Lock()
+		for i, seq := range seqs {
+			raws[i] = s.log.raw(seq)
+		}
+		s.logMu.Unlock()
+		out := make([]lifecycle.Change, len(seqs))
+		for i, seq := range seqs {
+			var err error
+			if out[i], err = decodeAt(raws[i], seq); err != nil {
+				yield(lifecycle.Change{}, err)
+				return
+			}
 		}
 		for _, c := range out {
 			if !yield(c, nil) {

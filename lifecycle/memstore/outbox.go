@@ -21,24 +21,29 @@ func (s *Store) Claim(ctx context.Context, consumer, holder string, limit int, l
 	}
 	now := s.now()
 	s.logMu.Lock()
-	defer s.logMu.Unlock()
 	c := s.cursors[consumer]
 	if c == nil {
 		c = &cursor{}
 		s.cursors[consumer] = c
 	}
-	if c.holder != "" && c.holder != holder && now.Before(c.until) {
-		return nil, fmt.Errorf("consumer %q held by %q: %w", consumer, c.holder, lifecycle.ErrLeased)
+	if other := c.holder; other != "" && other != holder && now.Before(c.until) {
+		s.logMu.Unlock()
+		return nil, fmt.Errorf("consumer %q held by %q: %w", consumer, other, lifecycle.ErrLeased)
 	}
 	c.holder, c.until = holder, now.Add(lease)
-	end := min(c.seq+int64(limit), s.log.len())
-	out := make([]lifecycle.Change, 0, end-c.seq)
-	for seq := c.seq + 1; seq <= end; seq++ {
-		ch, err := s.log.at(seq)
-		if err != nil {
+	first, end := c.seq+1, min(c.seq+int64(limit), s.log.len())
+	raws := make([][]byte, 0, end-c.seq)
+	for seq := first; seq <= end; seq++ {
+		raws = append(raws, s.log.raw(seq))
+	}
+	s.logMu.Unlock()
+	// Writers go on while the claimed changes are decoded.
+	out := make([]lifecycle.Change, len(raws))
+	for i, raw := range raws {
+		var err error
+		if out[i], err = decodeAt(raw, first+int64(i)); err != nil {
 			return nil, err
 		}
-		out = append(out, ch)
 	}
 	return out, nil
 }
