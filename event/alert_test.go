@@ -2,6 +2,8 @@ package event_test
 
 import (
 	"errors"
+	"math/rand/v2"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -265,4 +267,51 @@ func TestAlertKeepsLiveValues(t *testing.T) {
 	assert.Equal(t, int64(3), stored.Count, "a severity change persists the live counters")
 	assert.Equal(t, event.SeverityCritical, stored.Severity)
 	assert.Equal(t, "HTTP critical", stored.Message)
+}
+
+// TestManyAlertsOpenAndClear opens and clears alerts in one shard kept
+// about half full, in an order that mixes them up, and finds exactly the
+// open ones by key, on engines of different hash seeds.
+func TestManyAlertsOpenAndClear(t *testing.T) {
+	t.Parallel()
+	const n, closed = 40, 9
+	key := func(i int) string { return "k" + strconv.Itoa(i) }
+	ev := func(i int, sev event.Severity) event.Event {
+		return event.Event{Source: "s", DedupKey: key(i), Severity: sev}
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 12 {
+		f := newFixture(t, func(_ *fixture, c *event.Config) { c.Shards = 1 })
+		open := map[int]bool{}
+		for i := range n - closed {
+			f.ingest(t, ev(i, event.SeverityMinor))
+			open[i] = true
+		}
+		pick := func(want bool) int {
+			for {
+				if i := r.IntN(n); open[i] == want {
+					return i
+				}
+			}
+		}
+		for range 20 * n {
+			i, j := pick(true), pick(false)
+			f.ingest(t, ev(i, event.SeverityOK), ev(j, event.SeverityMajor))
+			open[i], open[j] = false, true
+			for _, k := range []int{i, j, r.IntN(n), r.IntN(n)} {
+				if _, err := f.engine.Alert(f.ctx, key(k)); open[k] != (err == nil) {
+					require.Fail(t, "alert open or not as it should", key(k))
+				}
+			}
+		}
+		seen := 0
+		for a, err := range f.engine.Alerts(f.ctx) {
+			require.NoError(t, err)
+			i, err := strconv.Atoi(strings.TrimPrefix(a.DedupKey, "k"))
+			require.NoError(t, err)
+			assert.True(t, open[i], a.DedupKey)
+			seen++
+		}
+		assert.Equal(t, n-closed, seen)
+	}
 }

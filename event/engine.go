@@ -38,17 +38,16 @@ type Engine struct {
 }
 
 // shard is one part of the in-memory alert map, with its own lock and
-// counters. What every event touches shares the first cache line; shards
+// counters. What every event writes shares the first cache line; shards
 // are a multiple of the line apart, so they share none.
 type shard struct {
 	mu                 sync.RWMutex
-	m                  map[string]*alert
 	events, duplicates atomic.Int64
-	_                  [64 - (24+8+16)%64]byte
+	_                  [64 - 24 - 16]byte
+	t                  alertTable
 	opened, cleared    atomic.Int64
 	suppressed         atomic.Int64
 	orphans            atomic.Int64
-	_                  [64 - 32]byte
 }
 
 // alert is an open alert as the engine holds it. mu guards everything; the
@@ -67,15 +66,18 @@ type alert struct {
 	flapping   bool
 	severity   Severity
 	inChange   bool
+	moreTarget bool // targets has more than target
 	flap       flapRing
 	count      int64
 	lastSeen   time.Time
 	message    string
 	target     *inhibitKey // the first of targets, or nil
+	key        string      // rec.DedupKey
 	last       Event
 
 	rec       Alert
 	shard     *shard
+	hash      uint64    // of key, which chose the shard
 	changeAt  time.Time // when ChangeWindows was last asked
 	isDown    bool
 	heartbeat bool
@@ -123,9 +125,6 @@ func NewEngine(st lifecycle.Store, cfg Config) (*Engine, error) {
 		byID:   make(map[uuid.UUID]*group),
 		down:   make(map[string]map[*alert]struct{}),
 	}
-	for i := range e.shards {
-		e.shards[i].m = make(map[string]*alert)
-	}
 	for i := range cfg.Inhibit {
 		e.inhibit = append(e.inhibit, newInhibitRule(cfg.Inhibit[i]))
 	}
@@ -165,15 +164,12 @@ func (e *Engine) Stats() Stats {
 	return s
 }
 
-func (e *Engine) shardFor(key string) *shard {
-	return &e.shards[maphash.String(e.seed, key)&e.mask]
-}
-
 // lookup returns the open alert with key, or nil.
 func (e *Engine) lookup(key string) *alert {
-	sh := e.shardFor(key)
+	h := maphash.String(e.seed, key)
+	sh := &e.shards[h&e.mask]
 	sh.mu.RLock()
-	a := sh.m[key]
+	a := get(&sh.t, h, key)
 	sh.mu.RUnlock()
 	return a
 }
@@ -225,9 +221,7 @@ func (e *Engine) all() []*alert {
 	for i := range e.shards {
 		sh := &e.shards[i]
 		sh.mu.RLock()
-		for _, a := range sh.m {
-			out = append(out, a)
-		}
+		out = sh.t.all(out)
 		sh.mu.RUnlock()
 	}
 	return out

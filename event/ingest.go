@@ -49,16 +49,18 @@ func (e *Engine) find(ev *Event) (*shard, *alert) {
 		a   *alert
 	)
 	if key := ev.DedupKey; key != "" {
-		sh := &e.shards[maphash.String(e.seed, key)&e.mask]
+		h := maphash.String(e.seed, key)
+		sh := &e.shards[h&e.mask]
 		sh.mu.RLock()
-		a = sh.m[key]
+		a = get(&sh.t, h, key)
 		sh.mu.RUnlock()
 		return sh, a
 	}
 	kb := ev.appendKey(buf[:0])
-	sh := &e.shards[maphash.Bytes(e.seed, kb)&e.mask]
+	h := maphash.Bytes(e.seed, kb)
+	sh := &e.shards[h&e.mask]
 	sh.mu.RLock()
-	a = sh.m[string(kb)]
+	a = get(&sh.t, h, kb)
 	sh.mu.RUnlock()
 	return sh, a
 }
@@ -103,15 +105,16 @@ func (e *Engine) ingest(ctx context.Context, ev *Event, now time.Time) error {
 // already, which it then returns with fresh false.
 func (e *Engine) insert(sh *shard, ev *Event) (a *alert, fresh bool) {
 	key := ev.Key()
+	h := maphash.String(e.seed, key)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	if a := sh.m[key]; a != nil {
+	if a := get(&sh.t, h, key); a != nil {
 		return a, false
 	}
-	a = &alert{shard: sh}
+	a = &alert{shard: sh, key: key, hash: h}
 	a.rec.DedupKey = key
 	a.mu.Lock()
-	sh.m[key] = a
+	sh.t.put(a)
 	return a, true
 }
 
@@ -119,9 +122,7 @@ func (e *Engine) insert(sh *shard, ev *Event) (a *alert, fresh bool) {
 func (e *Engine) remove(a *alert) {
 	a.gone = true
 	a.shard.mu.Lock()
-	if a.shard.m[a.rec.DedupKey] == a {
-		delete(a.shard.m, a.rec.DedupKey)
-	}
+	a.shard.t.delete(a)
 	a.shard.mu.Unlock()
 	e.releaseInhibit(a)
 }

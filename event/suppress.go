@@ -33,10 +33,10 @@ func (e *Engine) suppression(ctx context.Context, a *alert, ev *Event, at time.T
 			return "change window of " + a.rec.CI
 		}
 	}
-	if k := a.target; k != nil {
-		if k.inhibits(a) {
-			return k.rule.reason
-		}
+	if k := a.target; k != nil && k.inhibits(a) {
+		return k.rule.reason
+	}
+	if a.moreTarget {
 		for _, k := range a.targets[1:] {
 			if k.inhibits(a) {
 				return k.rule.reason
@@ -157,7 +157,7 @@ func (e *Engine) prepareInhibit(a *alert) {
 		}
 	}
 	if len(a.targets) > 0 {
-		a.target = a.targets[0]
+		a.target, a.moreTarget = a.targets[0], len(a.targets) > 1
 	}
 }
 
@@ -168,7 +168,7 @@ func (e *Engine) releaseInhibit(a *alert) {
 		k.rule.release(k)
 		k.rule.mu.Unlock()
 	}
-	a.target, a.targets = nil, nil
+	a.target, a.moreTarget, a.targets = nil, false, nil
 }
 
 // inhibits reports whether k's rule mutes the target alert a: a source
