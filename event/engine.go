@@ -53,10 +53,11 @@ type shard struct {
 // alert is an open alert as the engine holds it. mu guards everything; the
 // engine persists rec on lifecycle changes.
 //
-// A duplicate event reads and writes only the head of the alert, up to and
-// including last: five cache lines. count, lastSeen, message and last are
-// the live values of rec's fields of those names, and the flap ring holds
-// its FlapPercent; sync copies them into rec. severity, flapping and
+// A duplicate event reads and writes only the alert itself, five cache
+// lines, and not the rest, alertCold, which is allocated apart so that the
+// hot parts of many alerts pack densely. count, lastSeen, message and last
+// are the live values of rec's fields of those names, and the flap ring
+// holds its FlapPercent; sync copies them into rec. severity, flapping and
 // suppressed mirror rec's Severity, Flapping and State, and are written
 // with them.
 type alert struct {
@@ -74,7 +75,11 @@ type alert struct {
 	target     *inhibitKey // the first of targets, or nil
 	key        string      // rec.DedupKey
 	last       Event
+	*alertCold
+}
 
+// alertCold is the part of an alert that lifecycle changes read and write.
+type alertCold struct {
 	rec       Alert
 	shard     *shard
 	hash      uint64    // of key, which chose the shard

@@ -111,7 +111,7 @@ func (e *Engine) insert(sh *shard, ev *Event) (a *alert, fresh bool) {
 	if a := get(&sh.t, h, key); a != nil {
 		return a, false
 	}
-	a = &alert{shard: sh, key: key, hash: h}
+	a = &alert{key: key, alertCold: &alertCold{shard: sh, hash: h}}
 	a.rec.DedupKey = key
 	a.mu.Lock()
 	sh.t.put(a)
