@@ -77,6 +77,12 @@ type maintenance struct {
 	days       [7]bool
 	loc        *time.Location
 	suppressed atomic.Int64
+
+	// wall says that a one-off window's Start and End carry no monotonic
+	// clock reading, so that Time.Before compares wall clocks with them,
+	// which start and end hold as Unix seconds and nanoseconds.
+	wall       bool
+	start, end [2]int64
 }
 
 func newMaintenance(w MaintenanceWindow) *maintenance {
@@ -92,14 +98,30 @@ func newMaintenance(w MaintenanceWindow) *maintenance {
 			m.loc = wk.Location
 		}
 	}
+	m.wall = w.Start == w.Start.Round(0) && w.End == w.End.Round(0)
+	m.start = [2]int64{w.Start.Unix(), int64(w.Start.Nanosecond())}
+	m.end = [2]int64{w.End.Unix(), int64(w.End.Nanosecond())}
 	return m
 }
 
+// active reports whether the window is in force at t.
 func (m *maintenance) active(t time.Time) bool {
-	wk := m.w.Weekly
-	if wk == nil {
-		return !t.Before(m.w.Start) && t.Before(m.w.End)
+	if m.w.Weekly != nil {
+		return m.activeWeekly(t)
 	}
+	if m.wall {
+		at := [2]int64{t.Unix(), int64(t.Nanosecond())}
+		return !wallBefore(at, m.start) && wallBefore(at, m.end)
+	}
+	return !t.Before(m.w.Start) && t.Before(m.w.End)
+}
+
+// wallBefore reports whether the Unix time (seconds, nanoseconds) a is
+// before b.
+func wallBefore(a, b [2]int64) bool { return a[0] < b[0] || a[0] == b[0] && a[1] < b[1] }
+
+func (m *maintenance) activeWeekly(t time.Time) bool {
+	wk := m.w.Weekly
 	lt := t.In(m.loc)
 	y, mo, d := lt.Date()
 	clock := lt.Sub(time.Date(y, mo, d, 0, 0, 0, 0, m.loc))

@@ -2,6 +2,7 @@ package event_test
 
 import (
 	"context"
+	"strconv"
 	"testing"
 	"time"
 
@@ -37,6 +38,42 @@ func TestMaintenanceWindowRecordsSuppressedEvents(t *testing.T) {
 	assert.Equal(t, event.StateOpen, a.State)
 	assert.Len(t, openIncidents(t, f), 1)
 	assert.True(t, f.engine.RemoveMaintenance("patching"))
+}
+
+// TestMaintenanceWindowBounds: a one-off window holds from its start up to,
+// not including, its end, whether its times carry a monotonic clock
+// reading or not.
+func TestMaintenanceWindowBounds(t *testing.T) {
+	t.Parallel()
+	for _, start := range []time.Time{
+		time.Date(2026, 3, 2, 10, 0, 0, 500, time.UTC),
+		time.Now(), // with a monotonic reading
+	} {
+		f := newFixture(t, nil)
+		end := start.Add(time.Hour)
+		require.NoError(t, f.engine.AddMaintenance(event.MaintenanceWindow{Name: "m", Start: start, End: end,
+			Labels: map[string]string{"service": "shop"}}))
+		for i, tc := range []struct {
+			at   time.Time
+			want bool
+		}{
+			{start.Add(-time.Nanosecond), false},
+			{start, true},
+			{start.Add(time.Nanosecond), true},
+			{end.Add(-time.Nanosecond), true},
+			{end, false},
+			{start.Add(-time.Second), false},
+			{end.Add(time.Second), false},
+			{start.Add(-time.Second).Round(0), false},
+			{start.Round(0), true},
+			{end.Round(0), false},
+		} {
+			ev := web(event.SeverityMajor)
+			ev.DedupKey, ev.ReceivedAt = strconv.Itoa(i), tc.at
+			f.ingest(t, ev)
+			assert.Equal(t, tc.want, f.alert(t, ev.DedupKey).State == event.StateSuppressed, "%d: %s in [%s, %s)", i, tc.at, start, end)
+		}
+	}
 }
 
 func TestWeeklyMaintenanceAcrossMidnight(t *testing.T) {
