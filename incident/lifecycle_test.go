@@ -165,6 +165,46 @@ func TestReopenWithinWindow(t *testing.T) {
 	assert.True(t, j[len(j)-1].Public, "the caller sees why it was reopened")
 }
 
+// TestReopenUnassigned covers incidents resolved before anyone was
+// assigned: the resolver's group owns them, and one resolved by someone in
+// no group goes to the reopener's group, or fails naming the field.
+func TestReopenUnassigned(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, incident.Config{})
+	ctx := t.Context()
+
+	// A technician fixes it on first contact: the incident becomes theirs.
+	inc := f.open(t)
+	require.Empty(t, inc.Group)
+	inc, err := f.desk.Resolve(ctx, inc.ID, resolution, bob)
+	require.NoError(t, err)
+	assert.Equal(t, "network", inc.Group)
+	assert.Equal(t, "bob", inc.Assignee)
+	inc, err = f.desk.Reopen(ctx, inc.ID, "it dropped again", alice)
+	require.NoError(t, err)
+	assert.Equal(t, incident.StateInProgress, inc.State)
+	assert.Equal(t, "network", inc.Group)
+
+	// A resolver in no group leaves it unassigned; a reopener in no group
+	// cannot take it back, and nothing changes.
+	inc = f.open(t)
+	inc, err = f.desk.Resolve(ctx, inc.ID, resolution, carol)
+	require.NoError(t, err)
+	require.Empty(t, inc.Group)
+	n := len(journal(t, f.desk, inc.ID))
+	_, err = f.desk.Reopen(ctx, inc.ID, "it dropped again", alice)
+	var ve *itil.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "group", ve.Field)
+	assert.Len(t, journal(t, f.desk, inc.ID), n)
+
+	// A reopener in a group takes it into that group's work.
+	inc, err = f.desk.Reopen(ctx, inc.ID, "still down", bob)
+	require.NoError(t, err)
+	assert.Equal(t, incident.StateInProgress, inc.State)
+	assert.Equal(t, "network", inc.Group)
+}
+
 func TestReopenAfterWindow(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, incident.Config{ReopenWindow: 48 * time.Hour})

@@ -14,9 +14,10 @@ import (
 // notes are required. An incident resolved straight from the initial or an
 // assigned state, never reassigned nor escalated, within
 // Config.FirstContactWindow of its opening, counts as resolved at first
-// contact. Resolving a parent then resolves its open children with the
-// parent's resolution; a child that cannot be resolved then is logged and
-// left for Sweep, which retries.
+// contact. An incident resolved before anyone was assigned becomes the
+// resolver's: their first group and them. Resolving a parent then resolves
+// its open children with the parent's resolution; a child that cannot be
+// resolved then is logged and left for Sweep, which retries.
 func (d *Desk) Resolve(ctx context.Context, id uuid.UUID, res Resolution, by itil.Actor) (*Incident, error) {
 	if err := requireActor(by); err != nil {
 		return nil, err
@@ -50,6 +51,12 @@ func (d *Desk) resolve(ctx context.Context, id uuid.UUID, res Resolution, by iti
 				inc.Reassignments == 0 && inc.Escalations == 0 && inc.EscalationLevel == 0 && inc.Reopens == 0 &&
 				d.now().Sub(inc.CreatedAt) <= d.cfg.FirstContactWindow
 			lifecycle.Set(ed, "first_contact", &inc.FirstContact, first)
+			if contact && inc.Group == "" && len(by.Groups) > 0 {
+				// Resolved before anyone was assigned: the resolver's
+				// group owns it, so that a reopen has a group to go to.
+				lifecycle.Set(ed, "group", &inc.Group, by.Groups[0])
+				lifecycle.Set(ed, "assignee", &inc.Assignee, by.ID)
+			}
 			return nil
 		},
 	})
@@ -90,7 +97,11 @@ func (d *Desk) resolveChildren(ctx context.Context, parent *Incident, retry bool
 
 // Reopen takes a resolved incident back into work, within the reopen
 // window; after it the error is a *WindowError. Its resolution is cleared
-// and the SLA resolution clock runs on from the time it had accrued.
+// and the SLA resolution clock runs on from the time it had accrued. An
+// incident that was resolved with no assignment group goes to the first
+// group of the actor who reopens it; when there is none either, the error
+// is a *itil.ValidationError naming "group". (Resolve gives an unassigned
+// incident the resolver's group, so this is rare.)
 func (d *Desk) Reopen(ctx context.Context, id uuid.UUID, reason string, by itil.Actor) (*Incident, error) {
 	if reason == "" {
 		return nil, &itil.ValidationError{Field: "reason", Reason: "say why the incident is reopened"}
@@ -108,6 +119,14 @@ func (d *Desk) Reopen(ctx context.Context, id uuid.UUID, reason string, by itil.
 		},
 		Actor: by, Note: reason, Public: true,
 		Apply: func(inc *Incident, ed *lifecycle.Edit) error {
+			if inc.Group == "" {
+				// Resolved by someone in no group before anyone was
+				// assigned: the reopener's group takes it back into work.
+				if len(by.Groups) == 0 {
+					return &itil.ValidationError{Field: "group", Reason: "the incident has no assignment group and " + by.ID + " belongs to none; assign it a group"}
+				}
+				lifecycle.Set(ed, "group", &inc.Group, by.Groups[0])
+			}
 			lifecycle.Set(ed, "reopens", &inc.Reopens, inc.Reopens+1)
 			lifecycle.Set(ed, "resolution.code", &inc.Resolution.Code, "")
 			lifecycle.Set(ed, "resolution.notes", &inc.Resolution.Notes, "")

@@ -10,16 +10,16 @@ import (
 	"github.com/itil-go/itil/lifecycle"
 )
 
-// findBatch is how many records Find gathers under the read lock before it
-// releases it and yields them.
+// findBatch is how many IDs Find gathers under the shards' read locks
+// before it lets them go and yields the records.
 const findBatch = 256
 
-// Find implements lifecycle.Store. Each shard walks the smallest
-// index set that a condition of q names, in ID order, jumping to the next
-// candidate of the other conditions; a batch of matching IDs is gathered
-// under every shard's lock, and each record is then read under its own
-// shard's lock alone, checked against q again (it may have moved since) and cloned outside
-// any lock, so the caller may use the store while it iterates.
+// Find implements lifecycle.Store. Each shard walks the smallest index set
+// that a condition of q names, in ID order, jumping to the next candidate of
+// the other conditions; a batch of matching IDs is gathered under every
+// shard's lock, and each record is then read under its own shard's lock
+// alone, checked against q again (it may have moved since) and cloned
+// outside any lock, so the caller may use the store while it iterates.
 func (s *Store) Find(ctx context.Context, q lifecycle.Query) iter.Seq2[lifecycle.Entity, error] {
 	return func(yield func(lifecycle.Entity, error) bool) {
 		after := q.After
