@@ -80,11 +80,7 @@ const slaPriority = itil.P4
 // applySLA brings the request's clocks up to date for category cat at now,
 // journaling each warning or breach once, as field "sla.<clock>".
 func (d *Desk) applySLA(r *Request, ed *lifecycle.Edit, cat lifecycle.Category, responded bool, now time.Time) error {
-	p := &sla.Policy{Calendars: d.cfg.Calendars, WarnPercent: d.cfg.WarnPercent, Targets: map[itil.Priority]sla.Targets{}}
-	for pr := itil.P1; pr <= itil.P5; pr++ {
-		p.Targets[pr] = r.SLATargets
-	}
-	crossings, err := r.SLA.Apply(p, sla.Facts{Priority: slaPriority, Category: cat, Responded: responded}, now)
+	crossings, err := r.SLA.Apply(d.slaPolicy(r), sla.Facts{Priority: slaPriority, Category: cat, Responded: responded}, now)
 	if err != nil {
 		return prefixed("sla.", err)
 	}
@@ -92,6 +88,16 @@ func (d *Desk) applySLA(r *Request, ed *lifecycle.Edit, cat lifecycle.Category, 
 		ed.Field("sla."+c.Clock, "", c.Kind.String())
 	}
 	return nil
+}
+
+// slaPolicy is the policy of r's clocks: its items' targets, at every
+// priority, on the desk's calendars.
+func (d *Desk) slaPolicy(r *Request) *sla.Policy {
+	p := &sla.Policy{Calendars: d.cfg.Calendars, WarnPercent: d.cfg.WarnPercent, Targets: map[itil.Priority]sla.Targets{}}
+	for pr := itil.P1; pr <= itil.P5; pr++ {
+		p.Targets[pr] = r.SLATargets
+	}
+	return p
 }
 
 // enterTask keeps a task's timestamps in step with its state.

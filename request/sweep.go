@@ -3,15 +3,24 @@ package request
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/lifecycle"
 	"github.com/itil-go/itil/lifecycle/approval"
+	"github.com/itil-go/itil/lifecycle/sla"
 )
 
 // zeroRound is "no approval needed".
 var zeroRound approval.Approval
+
+// The journal names of the changes Sweep makes when an SLA clock crosses
+// its warning or its deadline.
+const (
+	EventSLAWarning = "sla_warning"
+	EventSLABreach  = "sla_breach"
+)
 
 // SweepReport counts what a sweep did.
 type SweepReport struct {
@@ -24,19 +33,27 @@ type SweepReport struct {
 	Resumed int
 	// Closed counts fulfilled requests closed after Config.AutoCloseAfter.
 	Closed int
+	// Warnings and Breaches count the SLA warnings and breaches raised.
+	Warnings, Breaches int
 }
 
 // Sweep is for the host to call on a ticker (every few minutes, say). It
+// raises the SLA warnings and breaches that are due, each exactly once,
+// journaled as "sla_warning" or "sla_breach" with fields "sla.<clock>"; it
 // opens a revocation request for every grant expired by now, exactly once
 // each (the request's ID is fixed on the grant, with compare-and-set, before
 // the request is created); resumes requests that a failure between two
 // steps left behind; and closes requests fulfilled longer ago than
-// Config.AutoCloseAfter. It reads every active grant and every request that
-// is submitted, approved, in fulfilment or fulfilled.
+// Config.AutoCloseAfter. It reads every open request, every active grant
+// and every request that is submitted, approved, in fulfilment or
+// fulfilled.
 func (d *Desk) Sweep(ctx context.Context, now time.Time) (SweepReport, error) {
 	var rep SweepReport
 	var errs []error
 	sys := itil.System("request-sweep")
+	if err := d.sweepSLA(ctx, now, sys, &rep, &errs); err != nil {
+		return rep, err
+	}
 	for g, err := range d.grants.Find(ctx, lifecycle.Query{Where: []lifecycle.Cond{lifecycle.Eq("state", GrantActive, GrantRevoking)}}) {
 		if err != nil {
 			return rep, err
@@ -118,4 +135,52 @@ func (d *Desk) Sweep(ctx context.Context, now time.Time) (SweepReport, error) {
 		}
 	}
 	return rep, errors.Join(errs...)
+}
+
+// sweepSLA raises the SLA warnings and breaches due by now on open
+// requests. A request changed meanwhile is left: its change brought its
+// clocks up to date, or the next sweep will.
+func (d *Desk) sweepSLA(ctx context.Context, now time.Time, sys itil.Actor, rep *SweepReport, errs *[]error) error {
+	for r, err := range d.Find(ctx, Query{Open: true}) {
+		if err != nil {
+			return err
+		}
+		if due := r.SLA.Next(); due.IsZero() || due.After(now) {
+			continue
+		}
+		responded := r.State != d.def.Initial().Name
+		// Find what is due on a copy, to name the journal entry.
+		probe := r.Clone().(*Request)
+		crossings, err := probe.SLA.Apply(d.slaPolicy(probe), sla.Facts{Priority: slaPriority, Category: probe.StateCategory, Responded: responded}, now)
+		if err != nil {
+			*errs = append(*errs, prefixed("sla.", err))
+			continue
+		}
+		if len(crossings) == 0 {
+			continue
+		}
+		name := EventSLAWarning
+		if slices.ContainsFunc(crossings, func(c sla.Crossing) bool { return c.Kind == sla.Breach }) {
+			name = EventSLABreach
+		}
+		_, err = d.proc.Fire(ctx, r.ID, lifecycle.Action[*Request]{Name: name, Actor: sys, Version: r.Version,
+			Apply: func(r *Request, ed *lifecycle.Edit) error {
+				return d.applySLA(r, ed, r.StateCategory, responded, now)
+			}})
+		switch {
+		case errors.Is(err, lifecycle.ErrConflict):
+			continue
+		case err != nil:
+			*errs = append(*errs, err)
+			continue
+		}
+		for _, c := range crossings {
+			if c.Kind == sla.Breach {
+				rep.Breaches++
+			} else {
+				rep.Warnings++
+			}
+		}
+	}
+	return nil
 }
