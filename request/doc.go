@@ -60,5 +60,7 @@
 // An item may name SLA targets (sla.Targets) on the desk's calendars. The
 // request's clocks follow the targets of its line with the longest
 // fulfilment target; they are applied in the lifecycle's enter hook, pause
-// while the request awaits approval and stop when it is fulfilled.
+// while the request awaits approval and stop when it is fulfilled. Sweep
+// journals a warning or breach that falls due while nobody touches the
+// request, as "sla_warning" or "sla_breach".
 package request
