@@ -315,3 +315,50 @@ func TestManyAlertsOpenAndClear(t *testing.T) {
 		assert.Equal(t, n-closed, seen)
 	}
 }
+
+// TestLookupsDuringChurn: while other alerts of the same shard open and
+// clear, an alert that stays open is always found.
+func TestLookupsDuringChurn(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, func(_ *fixture, c *event.Config) { c.Shards = 1 })
+	ev := func(key string, sev event.Severity) event.Event {
+		return event.Event{Source: "s", DedupKey: key, Severity: sev}
+	}
+	const stable = 20
+	for i := range stable {
+		f.ingest(t, ev("stable-"+strconv.Itoa(i), event.SeverityMinor))
+	}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	for g := range 2 {
+		wg.Go(func() {
+			for i := range 300 {
+				key := "churn-" + strconv.Itoa(g) + "-" + strconv.Itoa(i%40)
+				assert.NoError(t, f.engine.Ingest(f.ctx, ev(key, event.SeverityMajor)))
+				if i%3 == 2 {
+					assert.NoError(t, f.engine.Ingest(f.ctx, ev(key, event.SeverityOK)))
+				}
+			}
+		})
+	}
+	wg.Go(func() {
+		defer close(done)
+		for i := range 3000 {
+			key := "stable-" + strconv.Itoa(i%stable)
+			_, err := f.engine.Alert(f.ctx, key)
+			assert.NoError(t, err, key)
+		}
+	})
+	wg.Wait()
+	<-done
+	assert.Equal(t, int64(stable), func() int64 {
+		n := int64(0)
+		for a, err := range f.engine.Alerts(f.ctx) {
+			require.NoError(t, err)
+			if strings.HasPrefix(a.DedupKey, "stable-") {
+				n++
+			}
+		}
+		return n
+	}())
+}
