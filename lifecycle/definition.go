@@ -82,6 +82,7 @@ type Definition struct {
 	initial string
 	byState map[string]int            // state name → index in states
 	next    map[[2]string]*transition // (event, from) → where and what it needs
+	out     map[string][]outgoing     // from → its events, for firing
 	allowed map[string][]string       // from → events, in definition order
 	guards  []Guard
 	hooks   []Hook
@@ -188,6 +189,7 @@ func (d *Definition) validate() error {
 	}
 	d.next = make(map[[2]string]*transition)
 	d.allowed = make(map[string][]string)
+	d.out = make(map[string][]outgoing)
 	for i, e := range d.events {
 		field := fmt.Sprintf("events[%d]", i)
 		if !validName(e.Name) {
@@ -220,8 +222,10 @@ func (d *Definition) validate() error {
 			if _, dup := d.next[key]; dup {
 				return invalid(fmt.Sprintf("%s.from[%d]", field, j), "event %q is declared twice from state %q", e.Name, from)
 			}
-			d.next[key] = &transition{to: e.To, requires: e.Requires}
+			tr := &transition{to: e.To, requires: e.Requires}
+			d.next[key] = tr
 			d.allowed[from] = append(d.allowed[from], e.Name)
+			d.out[from] = append(d.out[from], outgoing{e.Name, tr})
 		}
 	}
 	// Every state must be reachable from the initial one.
@@ -302,6 +306,24 @@ func (d *Definition) Category(name string) Category {
 		return d.states[i].Category
 	}
 	return 0
+}
+
+// outgoing is an event that may fire in some state, and its transition.
+type outgoing struct {
+	event string
+	tr    *transition
+}
+
+// transition returns the transition of event from state from. A state has
+// few events, so one lookup of the state and a scan of its events cost
+// less than hashing both names.
+func (d *Definition) transition(event, from string) (*transition, bool) {
+	for _, o := range d.out[from] {
+		if o.event == event {
+			return o.tr, true
+		}
+	}
+	return nil, false
 }
 
 // Target returns the state that event leads to from state from, and whether

@@ -63,6 +63,10 @@ func (d *Definition) newFiringTx() any {
 	return tx
 }
 
+// coded reports whether the definition has guards or hooks, which see the
+// whole firing.
+func (d *Definition) coded() bool { return len(d.guards) > 0 || len(d.hooks) > 0 }
+
 // release returns tx to d's pool. Everything in it is overwritten at its
 // next use; only the entity is let go now, so the pool does not keep it.
 func (tx *firingTx) release(d *Definition) {

@@ -261,7 +261,7 @@ func (p *Process[T]) Fire(ctx context.Context, id uuid.UUID, a Action[T]) (T, er
 		if err != nil {
 			return t, err
 		}
-		t, err = p.apply(ctx, t, a)
+		t, err = p.apply(ctx, t, &a)
 		if errors.Is(err, ErrConflict) && a.Version == 0 && attempt < p.cfg.Retries {
 			continue
 		}
@@ -269,7 +269,7 @@ func (p *Process[T]) Fire(ctx context.Context, id uuid.UUID, a Action[T]) (T, er
 	}
 }
 
-func (p *Process[T]) apply(ctx context.Context, t T, a Action[T]) (T, error) {
+func (p *Process[T]) apply(ctx context.Context, t T, a *Action[T]) (T, error) {
 	var zero T
 	rec := t.Base()
 	if a.Version != 0 && rec.Version != a.Version {
@@ -284,7 +284,7 @@ func (p *Process[T]) apply(ctx context.Context, t T, a Action[T]) (T, error) {
 	var tr *transition
 	if event != "" {
 		var ok bool
-		if tr, ok = p.def.next[[2]string{event, from}]; !ok {
+		if tr, ok = p.def.transition(event, from); !ok {
 			return zero, &TransitionError{Kind: p.def.name, Event: event, State: from, Allowed: p.def.Allowed(from)}
 		}
 		to, toCat = tr.to, tr.toCat
@@ -307,12 +307,18 @@ func (p *Process[T]) apply(ctx context.Context, t T, a Action[T]) (T, error) {
 	now := p.cfg.Now()
 	if event != "" {
 		f := &tx.firing
-		*f = Firing{
-			Entity: t, Event: event,
-			From: from, To: to,
-			FromCategory: tr.fromCat, ToCategory: toCat,
-			Actor: a.Actor, Note: a.Note, At: now, Edit: ed,
-			def: p.def, tr: tr,
+		if p.def.coded() {
+			*f = Firing{
+				Entity: t, Event: event,
+				From: from, To: to,
+				FromCategory: tr.fromCat, ToCategory: toCat,
+				Actor: a.Actor, Note: a.Note, At: now, Edit: ed,
+				def: p.def, tr: tr,
+			}
+		} else {
+			// No guard or hook will see it: only what the required
+			// fields' check and the machine read.
+			f.Entity, f.Event, f.From, f.To, f.tr = t, event, from, to, tr
 		}
 		if err := p.def.fire(ctx, tx); err != nil {
 			return zero, err

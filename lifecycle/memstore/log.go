@@ -3,6 +3,7 @@ package memstore
 import (
 	"encoding/binary"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -72,8 +73,19 @@ func appendString(b []byte, s string) []byte {
 }
 
 // encodeChange appends c, all but its Seq (which is its position in the log),
-// to b. Stores encode before they take their lock.
+// to b. Stores encode before they append to the log.
 func encodeChange(b []byte, c *lifecycle.Change) []byte {
+	// One growth for the whole change: the appends below then only copy.
+	n := 2*16 + 4*binary.MaxVarintLen64 + 12 + 2 +
+		len(c.Kind) + len(c.Number) + len(c.Event) + len(c.From) + len(c.To) +
+		len(c.Actor.ID) + len(c.Actor.Name) + len(c.Note) + 8*binary.MaxVarintLen32
+	for _, g := range c.Actor.Groups {
+		n += binary.MaxVarintLen32 + len(g)
+	}
+	for _, f := range c.Fields {
+		n += 3*binary.MaxVarintLen32 + len(f.Field) + len(f.Old) + len(f.New)
+	}
+	b = slices.Grow(b, n)
 	b = append(b, c.ID[:]...)
 	b = append(b, c.RecordID[:]...)
 	b = appendString(b, c.Kind)
@@ -88,21 +100,15 @@ func encodeChange(b []byte, c *lifecycle.Change) []byte {
 	for _, g := range c.Actor.Groups {
 		b = appendString(b, g)
 	}
-	if c.Actor.System {
-		b = append(b, 1)
-	} else {
-		b = append(b, 0)
-	}
+	b = append(b, flag(c.Actor.System))
+	// The instant as seconds and nanoseconds, fixed-width, and the zone's
+	// offset.
 	_, offset := c.At.Zone()
-	b = binary.AppendVarint(b, c.At.Unix())
-	b = binary.AppendUvarint(b, uint64(c.At.Nanosecond()))
+	b = binary.BigEndian.AppendUint64(b, uint64(c.At.Unix()))
+	b = binary.BigEndian.AppendUint32(b, uint32(c.At.Nanosecond()))
 	b = binary.AppendVarint(b, int64(offset))
 	b = appendString(b, c.Note)
-	if c.Public {
-		b = append(b, 1)
-	} else {
-		b = append(b, 0)
-	}
+	b = append(b, flag(c.Public))
 	b = binary.AppendUvarint(b, uint64(len(c.Fields)))
 	for _, f := range c.Fields {
 		b = appendString(b, f.Field)
@@ -110,6 +116,13 @@ func encodeChange(b []byte, c *lifecycle.Change) []byte {
 		b = appendString(b, f.New)
 	}
 	return b
+}
+
+func flag(v bool) byte {
+	if v {
+		return 1
+	}
+	return 0
 }
 
 var errCorrupt = errors.New("memstore: corrupt log entry")
@@ -155,6 +168,20 @@ func (r *reader) varint() int64 {
 	return v
 }
 
+func (r *reader) uint64() uint64 {
+	if b := r.bytes(8); len(b) == 8 {
+		return binary.BigEndian.Uint64(b)
+	}
+	return 0
+}
+
+func (r *reader) uint32() uint32 {
+	if b := r.bytes(4); len(b) == 4 {
+		return binary.BigEndian.Uint32(b)
+	}
+	return 0
+}
+
 func (r *reader) string() string { return string(r.bytes(int(r.uvarint()))) }
 
 func (r *reader) id() uuid.UUID {
@@ -182,11 +209,11 @@ func decodeChange(b []byte) (lifecycle.Change, error) {
 	if sys := r.bytes(1); len(sys) == 1 {
 		c.Actor.System = sys[0] == 1
 	}
-	sec, nsec, offset := r.varint(), r.uvarint(), r.varint()
+	sec, nsec, offset := r.uint64(), r.uint32(), r.varint()
 	if r.err == nil {
 		// The instant and its offset survive; a named zone reads back as a
 		// fixed one, UTC as UTC.
-		c.At = time.Unix(sec, int64(nsec)).UTC()
+		c.At = time.Unix(int64(sec), int64(nsec)).UTC()
 		if offset != 0 {
 			c.At = c.At.In(time.FixedZone("", int(offset)))
 		}

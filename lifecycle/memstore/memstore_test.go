@@ -1,6 +1,7 @@
 package memstore_test
 
 import (
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/lifecycle"
 	"github.com/itil-go/itil/lifecycle/memstore"
 	"github.com/itil-go/itil/lifecycle/storetest"
@@ -145,5 +147,40 @@ func TestLen(t *testing.T) {
 		it, ch := newItem(t, "alice")
 		require.NoError(t, st.Create(t.Context(), it, &ch))
 		assert.Equal(t, i+1, st.Len())
+	}
+}
+
+// TestJournalKeepsEveryInstant checks that the journal gives back the
+// instant, the offset and every other field of a change, for times far
+// from today and in zones other than UTC.
+func TestJournalKeepsEveryInstant(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	east := time.FixedZone("", 5*3600+30*60)
+	for _, at := range []time.Time{
+		time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(1600, 2, 29, 23, 59, 59, 999999999, east),
+		time.Date(2026, 11, 21, 9, 30, 0, 123, time.UTC),
+		time.Date(9999, 12, 31, 23, 59, 59, 1, east),
+	} {
+		st := memstore.New(memstore.Config{})
+		it, ch := newItem(t, "ops")
+		ch.At = at
+		ch.Number, ch.From, ch.Note, ch.Public = "ITM1", "", "a note with ünïcode", true
+		ch.Actor = itil.Actor{ID: "sys", Name: "System", Groups: []string{"a", "b"}, System: true}
+		ch.Fields = []lifecycle.FieldChange{{Field: "owner", Old: "", New: "ops"}, {Field: strings.Repeat("x", 300), Old: "1", New: "2"}}
+		require.NoError(t, st.Create(ctx, it, &ch))
+		var got []lifecycle.Change
+		for c, err := range st.Journal(ctx, it.ID) {
+			require.NoError(t, err)
+			got = append(got, c)
+		}
+		require.Len(t, got, 1)
+		assert.True(t, at.Equal(got[0].At), "%s read back as %s", at, got[0].At)
+		_, want := at.Zone()
+		_, off := got[0].At.Zone()
+		assert.Equal(t, want, off)
+		got[0].At = ch.At
+		assert.Equal(t, ch, got[0])
 	}
 }
