@@ -61,7 +61,11 @@ type shard struct {
 // suppressed mirror rec's Severity, Flapping and State, and are written
 // with them.
 type alert struct {
+	// The first cache line holds what a lookup and the lock need and what
+	// every event reads and writes, so that one miss brings them all.
 	mu         sync.Mutex
+	key        string // rec.DedupKey
+	count      int64
 	gone       bool // cleared and removed from its shard
 	suppressed bool // rec.State is StateSuppressed
 	flapping   bool
@@ -69,12 +73,11 @@ type alert struct {
 	inChange   bool
 	moreTarget bool // targets has more than target
 	flap       flapRing
-	count      int64
-	lastSeen   time.Time
-	message    string
-	target     *inhibitKey // the first of targets, or nil
-	key        string      // rec.DedupKey
-	last       Event
+
+	lastSeen time.Time
+	message  string
+	target   *inhibitKey // the first of targets, or nil
+	last     Event
 	*alertCold
 }
 
