@@ -79,7 +79,7 @@ func (e *Engine) beat(ctx context.Context, m map[string]*heartbeat, source strin
 	if hb.missed.Load() && hb.missed.CompareAndSwap(true, false) {
 		ev := Event{Source: HeartbeatSource, Node: source, Check: "heartbeat", Severity: SeverityOK,
 			DedupKey: heartbeatKey(source), Message: "events from " + source + " again", ReceivedAt: at}
-		if err := e.ingest(ctx, &ev, at); err != nil {
+		if err := e.ingest(ctx, &ev, at, nil); err != nil {
 			e.cfg.Logger.WarnContext(ctx, "clearing a heartbeat alert", "source", source, "error", err)
 		}
 	}
@@ -110,7 +110,7 @@ func (e *Engine) Sweep(ctx context.Context, now time.Time) (SweepReport, error) 
 				DedupKey: heartbeatKey(hb.source), ReceivedAt: now,
 				Message: fmt.Sprintf("no event from %s since %s (promised every %s)", hb.source, last.UTC().Format(time.RFC3339), hb.every),
 				Labels:  map[string]string{"heartbeat": hb.source}}
-			if err := e.ingest(ctx, &ev, now); err != nil {
+			if err := e.ingest(ctx, &ev, now, nil); err != nil {
 				hb.missed.Store(false)
 				errs = append(errs, fmt.Errorf("heartbeat %s: %w", hb.source, err))
 				continue

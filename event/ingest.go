@@ -22,7 +22,13 @@ import (
 // Failures of incident automation are logged, not returned: the event was
 // ingested.
 func (e *Engine) Ingest(ctx context.Context, events ...Event) error {
+	// The alerts of the first events are looked up before they are
+	// validated, so that their memory arrives while the labels are checked.
+	var found [4]target
 	for i := range events {
+		if i < len(found) {
+			found[i].sh, found[i].a = e.find(&events[i])
+		}
 		if err := events[i].Validate(""); err != nil {
 			var ve *itil.ValidationError
 			if errors.As(err, &ve) {
@@ -34,11 +40,22 @@ func (e *Engine) Ingest(ctx context.Context, events ...Event) error {
 	now := e.cfg.Now()
 	var errs []error
 	for i := range events {
-		if err := e.ingest(ctx, &events[i], now); err != nil {
+		var t *target
+		if i < len(found) {
+			t = &found[i]
+		}
+		if err := e.ingest(ctx, &events[i], now, t); err != nil {
 			errs = append(errs, fmt.Errorf("events[%d]: %w", i, err))
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// target is an event's shard and the open alert of its dedup key, if there
+// was one when it was looked up.
+type target struct {
+	sh *shard
+	a  *alert
 }
 
 // find returns the shard of ev's dedup key and the open alert under it, if
@@ -65,8 +82,9 @@ func (e *Engine) find(ev *Event) (*shard, *alert) {
 	return sh, a
 }
 
-// ingest folds a valid event into its alert.
-func (e *Engine) ingest(ctx context.Context, ev *Event, now time.Time) error {
+// ingest folds a valid event into its alert; t, when not nil, is where it
+// was found to go.
+func (e *Engine) ingest(ctx context.Context, ev *Event, now time.Time, t *target) error {
 	at := ev.ReceivedAt
 	if at.IsZero() {
 		at = now
@@ -74,7 +92,15 @@ func (e *Engine) ingest(ctx context.Context, ev *Event, now time.Time) error {
 	if m := e.beats.Load(); m != nil && len(*m) > 0 {
 		e.beat(ctx, *m, ev.Source, at)
 	}
-	sh, a := e.find(ev)
+	var (
+		sh *shard
+		a  *alert
+	)
+	if t != nil {
+		sh, a = t.sh, t.a
+	} else {
+		sh, a = e.find(ev)
+	}
 	sh.events.Add(1)
 	for {
 		if a == nil {
