@@ -362,3 +362,25 @@ func TestLookupsDuringChurn(t *testing.T) {
 		return n
 	}())
 }
+
+// TestOneBatchClearsAndReopens: events of one Ingest call apply in order,
+// each to the alert its key has at that point.
+func TestOneBatchClearsAndReopens(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, nil)
+	f.ingest(t, web(event.SeverityMajor))
+	first := f.alert(t, "nagios/web-1/http")
+	f.ingest(t, web(event.SeverityMinor), web(event.SeverityOK), web(event.SeverityCritical), web(event.SeverityCritical),
+		event.Event{Source: "pd", DedupKey: "k", Severity: event.SeverityOK}, event.Event{Source: "pd", DedupKey: "k", Severity: event.SeverityMajor})
+
+	stored, err := f.engine.Get(f.ctx, first.ID)
+	require.NoError(t, err)
+	assert.Equal(t, event.StateClosed, stored.State)
+	assert.Equal(t, int64(3), stored.Count)
+	again := f.alert(t, "nagios/web-1/http")
+	assert.NotEqual(t, first.ID, again.ID)
+	assert.Equal(t, int64(2), again.Count)
+	assert.Equal(t, event.SeverityCritical, again.Severity)
+	assert.Equal(t, int64(1), f.alert(t, "k").Count)
+	assert.Equal(t, event.Stats{Events: 7, Duplicates: 2, Opened: 3, Cleared: 1, Orphans: 1}, f.engine.Stats())
+}
