@@ -76,6 +76,72 @@ func TestMaintenanceWindowBounds(t *testing.T) {
 	}
 }
 
+// TestMaintenanceWindowsMatchLabels: an event is suppressed exactly when
+// some active window's labels are all among its own, with windows on one,
+// two and more label names, and events early and late in a batch.
+func TestMaintenanceWindowsMatchLabels(t *testing.T) {
+	t.Parallel()
+	windows := [][]map[string]string{
+		{{"env": "staging"}},
+		{{"env": "staging", "team": "web"}},
+		{{"env": "staging"}, {"team": "db"}},
+		{{"env": "staging"}, {"team": "db"}, {"dc": "b"}},
+		{{"env": "staging", "team": "web", "dc": "a"}},
+		{{"team": ""}},
+	}
+	labelSets := []map[string]string{
+		nil,
+		{"env": "staging"},
+		{"env": "prod"},
+		{"env": "staging", "team": "web"},
+		{"env": "staging", "team": "db"},
+		{"team": "db", "x": "y"},
+		{"env": "staging", "team": "web", "dc": "a", "x": "y"},
+		{"dc": "b"},
+		{"envx": "staging", "team": "webx"},
+		{"team": "", "env": "staging"},
+	}
+	holds := func(want, have map[string]string) bool {
+		for k, v := range want {
+			if got, ok := have[k]; !ok || got != v {
+				return false
+			}
+		}
+		return true
+	}
+	for wi, ws := range windows {
+		f := newFixture(t, nil)
+		now := f.clock.Now()
+		for i, l := range ws {
+			require.NoError(t, f.engine.AddMaintenance(event.MaintenanceWindow{Name: strconv.Itoa(i), Start: now, End: now.Add(time.Hour), Labels: l}))
+		}
+		var batch []event.Event
+		for li, l := range labelSets {
+			batch = append(batch, event.Event{Source: "s", DedupKey: strconv.Itoa(li), Severity: event.SeverityMajor, Labels: l})
+		}
+		f.ingest(t, batch...) // the first events of a batch, then the others
+		f.ingest(t, batch...)
+		for li, l := range labelSets {
+			want := false
+			for _, w := range ws {
+				want = want || holds(w, l)
+			}
+			a := f.alert(t, strconv.Itoa(li))
+			assert.Equal(t, want, a.State == event.StateSuppressed, "windows %d, labels %v", wi, l)
+			if want {
+				assert.Equal(t, int64(2), a.Suppressed.Count, "windows %d, labels %v", wi, l)
+			}
+		}
+		for _, ev := range batch {
+			f.ingest(t, ev) // one at a time
+		}
+		for li := range labelSets {
+			a := f.alert(t, strconv.Itoa(li))
+			assert.Equal(t, a.State == event.StateSuppressed, a.Suppressed.Count == 3, "windows %d, labels %d", wi, li)
+		}
+	}
+}
+
 func TestWeeklyMaintenanceAcrossMidnight(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, func(_ *fixture, c *event.Config) {
