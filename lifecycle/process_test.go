@@ -1,6 +1,7 @@
 package lifecycle_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -102,6 +103,35 @@ func TestCreate(t *testing.T) {
 	assert.Equal(t, "new", j[0].To)
 	assert.Equal(t, "called in", j[0].Note)
 	assert.Equal(t, alice.ID, j[0].Actor.ID)
+}
+
+// TestChangeIDsSortByTime checks that the IDs of a record's changes sort in
+// the order of their times, also within one millisecond.
+func TestChangeIDsSortByTime(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	now := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
+	clock := func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		now = now.Add(130 * time.Microsecond)
+		return now
+	}
+	p := newTickets(t, nil, lifecycle.ProcessConfig{Now: clock})
+	ctx := t.Context()
+	tk, err := p.Create(ctx, &ticket{Title: "x", Group: "desk", HoldReason: "waiting"}, alice, "")
+	require.NoError(t, err)
+	for _, ev := range []string{"assign", "start", "hold", "resume", "hold", "resume", "hold", "resume"} {
+		_, err := p.Fire(ctx, tk.ID, lifecycle.Action[*ticket]{Event: ev, Actor: alice})
+		require.NoError(t, err)
+	}
+	j := journal(t, p, tk.ID)
+	require.Len(t, j, 9)
+	for i := 1; i < len(j); i++ {
+		assert.Negative(t, bytes.Compare(j[i-1].ID[:], j[i].ID[:]), "change %d sorts before change %d", i-1, i)
+		assert.Equal(t, uuid.Version(7), j[i].ID.Version())
+		assert.Equal(t, uuid.RFC4122, j[i].ID.Variant())
+	}
 }
 
 func TestCreateRequiresInitialFields(t *testing.T) {

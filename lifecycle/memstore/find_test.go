@@ -27,7 +27,7 @@ func TestFindMatchesScan(t *testing.T) {
 	const n = 6000
 	var all []*storetest.Item
 	for i := range n {
-		it := &storetest.Item{Title: fmt.Sprint(i), Owner: fmt.Sprintf("o%d", rng.IntN(7))}
+		it := &storetest.Item{Title: fmt.Sprint(i), Owner: fmt.Sprintf("o%d", rng.IntN(12))} // more values than a family lists: a map
 		it.ID = uuid.Must(uuid.NewV7())
 		it.Kind, it.State, it.Version = "item", []string{"open", "done"}[rng.IntN(2)], 1
 		for _, tag := range []string{"red", "green", "blue"} {
@@ -53,6 +53,7 @@ func TestFindMatchesScan(t *testing.T) {
 		{lifecycle.Eq("owner", "o3"), lifecycle.Eq("state", "open")},
 		{lifecycle.Eq("tag", "red", "blue"), lifecycle.Eq("owner", "o1", "o2"), lifecycle.Eq("state", "done")},
 		{lifecycle.Eq("tag", "green"), lifecycle.Eq("tag", "red")},
+		{lifecycle.Eq("owner", "o11", "o9"), lifecycle.Eq("state", "open", "done")},
 	} {
 		var want []uuid.UUID
 		for _, it := range all {

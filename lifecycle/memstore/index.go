@@ -12,18 +12,55 @@ type familyKey struct{ kind, key string }
 
 // family is the index of one attribute key of one kind: a set of IDs per
 // value. An entry remembers the family of each of its attributes, so moving
-// a record to another value hashes only the value.
+// a record to another value looks up only the value. Most keys have few
+// values (states, categories, priorities), and those are found by a scan
+// of a short list, which costs less than hashing the value; a family with
+// more values keeps a map.
 type family struct {
-	sets map[string]*idSet
+	few  []valueSet        // up to fewValues, while many is nil
+	many map[string]*idSet // every value, once there are more
+}
+
+type valueSet struct {
+	value string
+	set   *idSet
+}
+
+// fewValues is how many values a family keeps in its list.
+const fewValues = 8
+
+// get returns the set of value, or nil.
+func (f *family) get(value string) *idSet {
+	if f.many != nil {
+		return f.many[value]
+	}
+	for i := range f.few {
+		if f.few[i].value == value {
+			return f.few[i].set
+		}
+	}
+	return nil
 }
 
 // set returns the set of value, creating it; the shard's write lock must be
 // held.
 func (f *family) set(value string) *idSet {
-	set := f.sets[value]
-	if set == nil {
-		set = &idSet{}
-		f.sets[value] = set
+	if set := f.get(value); set != nil {
+		return set
+	}
+	set := &idSet{}
+	switch {
+	case f.many != nil:
+		f.many[value] = set
+	case len(f.few) < fewValues:
+		f.few = append(f.few, valueSet{value, set})
+	default:
+		f.many = make(map[string]*idSet, 2*fewValues)
+		for _, vs := range f.few {
+			f.many[vs.value] = vs.set
+		}
+		f.many[value] = set
+		f.few = nil
 	}
 	return set
 }
@@ -34,7 +71,7 @@ func (x *shard) family(kind, key string) *family {
 	k := familyKey{kind, key}
 	f := x.fams[k]
 	if f == nil {
-		f = &family{sets: make(map[string]*idSet)}
+		f = &family{}
 		x.fams[k] = f
 	}
 	return f
@@ -54,7 +91,7 @@ func (x *shard) kindSet(kind string) *idSet {
 // lookup returns the set of (kind, key, value), or nil; x.mu must be held.
 func (x *shard) lookup(kind, key, value string) *idSet {
 	if f := x.fams[familyKey{kind, key}]; f != nil {
-		return f.sets[value]
+		return f.get(value)
 	}
 	return nil
 }
