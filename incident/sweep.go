@@ -53,11 +53,10 @@ func (d *Desk) Sweep(ctx context.Context, now time.Time) (SweepReport, error) {
 		if len(crossings) == 0 {
 			continue
 		}
+		warnings, breaches := sla.Count(crossings)
 		name := EventSLAWarning
-		for _, c := range crossings {
-			if c.Kind == sla.Breach {
-				name = EventSLABreach
-			}
+		if breaches > 0 {
+			name = EventSLABreach
 		}
 		_, err = d.proc.Fire(ctx, inc.ID, lifecycle.Action[*Incident]{Name: name, Actor: sys, Version: inc.Version,
 			Apply: func(inc *Incident, ed *lifecycle.Edit) error {
@@ -70,13 +69,8 @@ func (d *Desk) Sweep(ctx context.Context, now time.Time) (SweepReport, error) {
 			errs = append(errs, err)
 			continue
 		}
-		for _, c := range crossings {
-			if c.Kind == sla.Breach {
-				rep.Breaches++
-			} else {
-				rep.Warnings++
-			}
-		}
+		rep.Warnings += warnings
+		rep.Breaches += breaches
 	}
 	for inc, err := range d.Find(ctx, Query{Categories: []lifecycle.Category{lifecycle.Resolved}}) {
 		if err != nil {

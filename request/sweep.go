@@ -3,7 +3,6 @@ package request
 import (
 	"context"
 	"errors"
-	"slices"
 	"time"
 
 	"github.com/itil-go/itil"
@@ -159,8 +158,9 @@ func (d *Desk) sweepSLA(ctx context.Context, now time.Time, sys itil.Actor, rep 
 		if len(crossings) == 0 {
 			continue
 		}
+		warnings, breaches := sla.Count(crossings)
 		name := EventSLAWarning
-		if slices.ContainsFunc(crossings, func(c sla.Crossing) bool { return c.Kind == sla.Breach }) {
+		if breaches > 0 {
 			name = EventSLABreach
 		}
 		_, err = d.proc.Fire(ctx, r.ID, lifecycle.Action[*Request]{Name: name, Actor: sys, Version: r.Version,
@@ -174,13 +174,8 @@ func (d *Desk) sweepSLA(ctx context.Context, now time.Time, sys itil.Actor, rep 
 			*errs = append(*errs, err)
 			continue
 		}
-		for _, c := range crossings {
-			if c.Kind == sla.Breach {
-				rep.Breaches++
-			} else {
-				rep.Warnings++
-			}
-		}
+		rep.Warnings += warnings
+		rep.Breaches += breaches
 	}
 	return nil
 }

@@ -228,3 +228,16 @@ func TestClockJSON(t *testing.T) {
 		assert.Equal(t, before, c, "a bad clock leaves the value unchanged")
 	}
 }
+
+func TestCount(t *testing.T) {
+	t.Parallel()
+	w, b := sla.Count(nil)
+	assert.Zero(t, w+b)
+	w, b = sla.Count([]sla.Crossing{
+		{Clock: "response", Kind: sla.Warning},
+		{Clock: "response", Kind: sla.Breach},
+		{Clock: "resolution", Kind: sla.Warning},
+	})
+	assert.Equal(t, 2, w)
+	assert.Equal(t, 1, b)
+}

@@ -21,6 +21,19 @@ type Crossing struct {
 	Target time.Duration
 }
 
+// Count returns how many of cs are warnings and how many are breaches.
+// Sweeps use it to name and count what they journal.
+func Count(cs []Crossing) (warnings, breaches int) {
+	for _, c := range cs {
+		if c.Kind == Breach {
+			breaches++
+		} else {
+			warnings++
+		}
+	}
+	return warnings, breaches
+}
+
 // Kind is the kind of a Crossing: a warning or a breach.
 type Kind int8
 
