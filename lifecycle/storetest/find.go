@@ -243,4 +243,33 @@ func testFind(t *testing.T, s *suite) {
 		require.Len(t, got, 1)
 		sameItem(t, it, got[0])
 	})
+
+	s.run(t, "IndexFollowsMovedValues", func(t *testing.T, f *fixture) {
+		// Values that change place, repeat, or change in one of the places
+		// they repeat in: after each update a tag finds the record exactly
+		// when the record has it.
+		it := f.item(itemKind)
+		f.create(it)
+		for _, tags := range [][]string{
+			{"red", "green"},
+			{"green", "red"},   // swapped
+			{"green", "green"}, // a value twice
+			{"blue", "green"},  // changed in one of its places
+			{"blue", "blue"},   // and in the other
+			{"green", "amber"}, // a repeated value changed in both places
+			{"blue", "blue"},
+			{"red", "red", "blue"},    // longer
+			{"amber", "red", "amber"}, // changed in two places at once
+			{"red"},                   // shorter
+		} {
+			f.update(it, "edit", func(it *Item) { it.Tags = tags })
+			for _, tag := range []string{"red", "green", "blue", "amber"} {
+				want := []uuid.UUID{}
+				if slices.Contains(tags, tag) {
+					want = []uuid.UUID{it.ID}
+				}
+				assert.Equal(t, want, idsOf(f.find(lifecycle.Query{Where: []lifecycle.Cond{lifecycle.Eq("tag", tag)}})), "tags %v, tag %q", tags, tag)
+			}
+		}
+	})
 }
