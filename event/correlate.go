@@ -138,15 +138,7 @@ func (e *Engine) correlate(ctx context.Context, a *alert, at time.Time) {
 	}
 	key, rule, window := "", "", time.Duration(0)
 	if parentGroup == nil {
-		for _, r := range e.cfg.Correlation {
-			if k, ok := r.groupKey(a.rec.Labels, a.rec.CI); ok {
-				key, rule, window = k, r.Name, r.Window
-				break
-			}
-		}
-		if key == "" {
-			key, window = "\x00alert\x00"+a.rec.DedupKey, e.cfg.Incidents.ReopenWindow
-		}
+		key, rule, window = e.groupOf(a)
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -158,10 +150,7 @@ func (e *Engine) correlate(ctx context.Context, a *alert, at time.Time) {
 			g = nil
 		}
 		if g == nil {
-			id, err := uuid.NewV7()
-			if err != nil {
-				id = uuid.New()
-			}
+			id := newGroupID()
 			g = &group{id: id, key: key, rule: rule, window: window, created: at}
 			e.groups[key] = g
 			e.byID[id] = g
@@ -174,6 +163,18 @@ func (e *Engine) correlate(ctx context.Context, a *alert, at time.Time) {
 	}
 	a.group = g
 	a.rec.Group = g.id
+}
+
+// groupOf returns the key, rule and window of the group the correlation
+// rules put the alert in: the first rule's that applies, else the alert's
+// own.
+func (e *Engine) groupOf(a *alert) (key, rule string, window time.Duration) {
+	for _, r := range e.cfg.Correlation {
+		if k, ok := r.groupKey(a.rec.Labels, a.rec.CI); ok {
+			return k, r.Name, r.Window
+		}
+	}
+	return "\x00alert\x00" + a.rec.DedupKey, "", e.cfg.Incidents.ReopenWindow
 }
 
 // leaveGroup counts a cleared (or failed) alert out of its group.
@@ -262,10 +263,12 @@ func (e *Engine) Group(id uuid.UUID) (Group, bool) {
 func (e *Engine) expireGroups(now time.Time) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	for key, g := range e.groups {
+	for id, g := range e.byID {
 		if g.open == 0 && now.Sub(g.lastJoin) > max(g.window, e.cfg.Incidents.ReopenWindow) {
-			delete(e.groups, key)
-			delete(e.byID, g.id)
+			delete(e.byID, id)
+			if e.groups[g.key] == g {
+				delete(e.groups, g.key)
+			}
 		}
 	}
 }

@@ -40,8 +40,36 @@
 //   - it cleared (event clear), with its final counters.
 //
 // Engine.Alert and Engine.Alerts return the live view; Engine.Get and Find
-// the persisted one. The in-memory state is not rebuilt from the store on
-// start: a restarted engine opens new alerts for keys that still fire.
+// the persisted one.
+//
+// # Restarts
+//
+// NewEngine takes over the open alerts (open, acknowledged, suppressed)
+// that its store holds, so that a restarted host resumes them without a
+// call of its own: an event for one folds into it, an ok event or the
+// timeout clears it, and it keeps its state, acknowledgement, suppression,
+// severity history, flapping flag, correlation group and incident. Groups
+// are rebuilt from the group and incident each alert recorded, so that
+// further alerts of a group link to the incident raised before the
+// restart, and the group's last alert to clear resolves it. Open alerts
+// mark their CIs down for Topology and count for the inhibition rules
+// again; a heartbeat alert clears at its source's next event once the host
+// registers the heartbeat again. Stats.Restored counts them. NewEngine
+// reads with context.Background(), as change.NewManager does, and writes
+// nothing.
+//
+// What is not persisted is not resumed: counts, last seen and last event
+// are those of the alert's last persisted change, so the duplicates folded
+// after it are lost; the flap ring is rebuilt to the persisted FlapPercent,
+// its changes the newest; groups whose alerts have all cleared are gone,
+// so an alert of such a group after the restart raises a new incident
+// rather than reopening the resolved one. Sweep's ClearAfter counts from
+// the engine's start at the earliest, since events that arrived while the
+// host was down went unheard. Records that cannot be open alerts (no dedup
+// key, no severity) are skipped with a warning, as is the older of two
+// open alerts with one dedup key. The engine expects to be the only one
+// holding its store's open alerts: engines that share a store each resume
+// all of them.
 //
 // # Suppression
 //

@@ -31,6 +31,9 @@ type Engine struct {
 	beats   atomic.Pointer[map[string]*heartbeat]
 	inhibit []*inhibitRule
 
+	started  time.Time // when NewEngine ran, by cfg.Now
+	restored int64     // open alerts taken over from the store
+
 	mu     sync.Mutex // guards groups, byID and down
 	groups map[string]*group
 	byID   map[uuid.UUID]*group
@@ -114,7 +117,12 @@ func (a *alert) setRecord(r lifecycle.Record) {
 	a.suppressed = r.State == StateSuppressed
 }
 
-// NewEngine returns an engine that persists alerts in st.
+// NewEngine returns an engine that persists alerts in st. It checks cfg
+// and takes over the open alerts st holds, so that a restarted host
+// resumes them (see the package documentation, Restarts).
+//
+// Errors: a *itil.ValidationError naming the bad Config field, or "store"
+// when st is nil; the store's errors from reading the open alerts.
 func NewEngine(st lifecycle.Store, cfg Config) (*Engine, error) {
 	if err := cfg.defaults(); err != nil {
 		return nil, err
@@ -141,6 +149,10 @@ func NewEngine(st lifecycle.Store, cfg Config) (*Engine, error) {
 		ms = append(ms, newMaintenance(w))
 	}
 	e.maint.Store(&ms)
+	e.started = cfg.Now()
+	if err := e.restore(context.Background()); err != nil {
+		return nil, err
+	}
 	return e, nil
 }
 
@@ -155,11 +167,14 @@ type Stats struct {
 	// Orphans are ok events and acknowledgements for which no alert was
 	// open.
 	Orphans int64
+	// Restored is how many open alerts NewEngine took over from the
+	// store; Opened does not count them.
+	Restored int64
 }
 
 // Stats returns the engine's counters.
 func (e *Engine) Stats() Stats {
-	var s Stats
+	s := Stats{Restored: e.restored}
 	for i := range e.shards {
 		sh := &e.shards[i]
 		s.Events += sh.events.Load()

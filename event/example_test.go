@@ -64,6 +64,35 @@ func ExampleEngine_AddMaintenance() {
 	// Output: suppressed 2 maintenance window db patching
 }
 
+// A restarted host builds its engine over the same store: the engine
+// resumes the open alerts, so that their events fold into them and clear
+// them as before.
+func ExampleNewEngine_restart() {
+	ctx := context.Background()
+	st := memstore.New(memstore.Config{})
+	engine, _ := event.NewEngine(st, event.Config{})
+	disk := event.Event{Source: "zabbix", Node: "db-1", Check: "disk", Severity: event.SeverityMajor, Message: "disk 91%"}
+	_ = engine.Ingest(ctx, disk)
+
+	// The host restarts.
+	engine, err := event.NewEngine(st, event.Config{})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("resumed", engine.Stats().Restored)
+	_ = engine.Ingest(ctx, disk)
+	a, _ := engine.Alert(ctx, "zabbix/db-1/disk")
+	fmt.Println(a.Number, a.State, "count", a.Count)
+	disk.Severity = event.SeverityOK
+	_ = engine.Ingest(ctx, disk)
+	a, _ = engine.Get(ctx, a.ID)
+	fmt.Println(a.Number, a.State)
+	// Output:
+	// resumed 1
+	// ALR0000001 open count 2
+	// ALR0000001 closed
+}
+
 // Decoders turn webhook payloads into events; errors name the field.
 func ExampleDecodePagerDuty() {
 	evs, err := event.DecodePagerDuty(strings.NewReader(`{"routing_key":"R1","event_action":"trigger","dedup_key":"srv01/disk",

@@ -130,3 +130,45 @@ func (r *flapRing) percent() float64 {
 	}
 	return flapPercent(&r.w, int(r.next))
 }
+
+// approximate refills the ring, whose states are not persisted, so that its
+// percent state change comes as close to pct as it can without passing it:
+// the newest state is cur, and the changes, to and from alt, are the newest
+// ones, so that they age out as a steady alert's events arrive. Without an
+// alt other than cur, or a positive pct, the ring holds cur alone.
+func (r *flapRing) approximate(cur, alt Severity, pct float64) {
+	r.init(cur)
+	r.next, r.changes = 0, 0
+	if alt == cur || !(pct > 0) {
+		return
+	}
+	target := pct*(FlapStates-1)/100 + 1e-9
+	var sum float64
+	s := cur
+	for i := FlapStates - 2; i >= 0; i-- { // the change between states i and i+1
+		if sum+flapWeights[i] <= target {
+			sum += flapWeights[i]
+			r.changes++
+			if s == cur {
+				s = alt
+			} else {
+				s = cur
+			}
+		}
+		r.w[i] = s
+	}
+}
+
+// flapAlternate returns the severity a flapping alert at cur most recently
+// changed from or to, per its persisted history (oldest first), or cur when
+// the history names none.
+func flapAlternate(cur Severity, hist []SeverityChange) Severity {
+	for i := len(hist) - 1; i >= 0; i-- {
+		for _, s := range [2]Severity{hist[i].From, hist[i].To} {
+			if s != cur && s != SeverityOK && s.Valid() {
+				return s
+			}
+		}
+	}
+	return cur
+}

@@ -46,6 +46,9 @@ func (e *Engine) Heartbeat(source string, every time.Duration) error {
 		hb.missed.Store(old.missed.Load())
 	} else {
 		hb.last.Store(e.cfg.Now().UnixNano())
+		// A heartbeat alert still open, resumed after a restart or left
+		// by StopHeartbeat, is the source's to clear.
+		hb.missed.Store(e.lookup(heartbeatKey(source)) != nil)
 	}
 	next[source] = hb
 	e.beats.Store(&next)
@@ -94,8 +97,9 @@ type SweepReport struct {
 }
 
 // Sweep raises alerts for heartbeats missed at now and clears alerts that
-// had no event for Config.ClearAfter. Call it on a ticker, with the time of
-// the tick. Errors of the store are returned joined; the sweep goes on past
+// had no event for Config.ClearAfter, counted from the engine's start at
+// the earliest: events that arrived while the host was down went unheard.
+// Call it on a ticker, with the time of the tick. Errors of the store are returned joined; the sweep goes on past
 // them.
 func (e *Engine) Sweep(ctx context.Context, now time.Time) (SweepReport, error) {
 	var rep SweepReport
@@ -124,7 +128,11 @@ func (e *Engine) Sweep(ctx context.Context, now time.Time) (SweepReport, error) 
 				return rep, errors.Join(append(errs, err)...)
 			}
 			a.mu.Lock()
-			if !a.gone && !a.heartbeat && now.Sub(a.lastSeen) >= e.cfg.ClearAfter {
+			since := a.lastSeen
+			if since.Before(e.started) {
+				since = e.started
+			}
+			if !a.gone && !a.heartbeat && now.Sub(since) >= e.cfg.ClearAfter {
 				err := e.clear(ctx, a, nil, now, fmt.Sprintf("no event for %s", e.cfg.ClearAfter))
 				if err != nil {
 					errs = append(errs, fmt.Errorf("alert %s: %w", a.rec.Number, err))

@@ -181,7 +181,11 @@ func (d *day) earlier(ctx context.Context) error {
 		}
 	}
 	if len(parts) > 0 {
-		fmt.Fprintf(d.w, "The store holds %s from earlier runs; today's records follow them.\n\n", strings.Join(parts, ", "))
+		resumed := ""
+		if n := d.events.Stats().Restored; n > 0 {
+			resumed = fmt.Sprintf(", and the event engine resumed %d open alert(s)", n)
+		}
+		fmt.Fprintf(d.w, "The store holds %s from earlier runs%s; today's records follow them.\n\n", strings.Join(parts, ", "), resumed)
 	}
 	return nil
 }

@@ -50,7 +50,8 @@ func TestRunRejectsUnknownStore(t *testing.T) {
 }
 
 // TestRunTwiceOnSQLite runs the scenario twice on one SQLite file: the
-// second run sees the first run's records and numbers after them.
+// second run sees the first run's records and numbers after them, and its
+// event engine resumes the alert the first run left open.
 func TestRunTwiceOnSQLite(t *testing.T) {
 	file := "sqlite:" + t.TempDir() + "/desk.db"
 	var first, second bytes.Buffer
@@ -59,6 +60,9 @@ func TestRunTwiceOnSQLite(t *testing.T) {
 	assert.Contains(t, first.String(), "INC0000001 raised by the event engine")
 	require.NoError(t, run(context.Background(), &second, file))
 	assert.Contains(t, second.String(), "The store holds 5 incident(s), 1 problem(s), 1 change(s), 2 request(s) from earlier runs")
+	assert.Contains(t, second.String(), "and the event engine resumed 1 open alert(s)", "the printer's alarm was still open")
+	assert.Contains(t, second.String(), "monitoring burst: 40 events → 4 alerts (36 duplicates folded) → 1 correlation group")
 	assert.Contains(t, second.String(), "INC0000006 raised by the event engine")
+	assert.Contains(t, second.String(), "printer-3f alarms during its change: 3 suppressed (change window of printer-3f), folded into ALR0000005 from an earlier run")
 	assert.Contains(t, second.String(), "incidents            10")
 }
