@@ -12,37 +12,43 @@ import (
 	"github.com/itil-go/itil/lifecycle"
 )
 
-// chunkBytes is the size of one chunk of the log's encoded changes.
-const chunkBytes = 1 << 20
+// chunkBytes is the size of one chunk of the log's encoded changes. Each
+// shard appends to a chunk of its own.
+const chunkBytes = 64 << 10
 
 // posPage is how many positions one page of the log's index holds.
 const posPage = 1 << 13
 
 // changeLog is the store's append-only log of changes. Changes are kept
-// encoded in large byte chunks, which hold no pointers: the garbage
-// collector never scans them, so a long history costs memory but not time,
-// and appending never copies what is already there. The index of positions
-// grows by pages for the same reason. A chunk's bytes never move and are
-// never rewritten, so a reader may decode what it sliced under the lock
-// after letting the lock go.
+// encoded in byte chunks, which hold no pointers: the garbage collector
+// never scans them, so a long history costs memory but not time, and
+// appending never copies what is already there. The index of positions
+// grows by pages for the same reason. Each shard writes its changes into
+// chunks of its own under its lock, so that writes of different shards do
+// not pass bytes between cores; the log's lock only numbers them. A
+// chunk's bytes never move and are never rewritten, so a reader may decode
+// what it sliced under the lock after letting the lock go.
 type changeLog struct {
-	chunks [][]byte
+	chunks [][]byte           // every chunk, at its full capacity
 	pages  []*[posPage]uint64 // seq-1 → chunk<<32 | offset
 	n      int64
 }
 
-// append adds an encoded change (see encodeChange) with the next sequence
-// number, which it returns.
-func (l *changeLog) append(rec []byte) int64 {
-	if len(l.chunks) == 0 || len(l.chunks[len(l.chunks)-1])+len(rec) > cap(l.chunks[len(l.chunks)-1]) {
-		l.chunks = append(l.chunks, make([]byte, 0, max(chunkBytes, len(rec))))
-	}
-	last := len(l.chunks) - 1
+// newChunk registers a new chunk of at least size bytes and returns its
+// number and the chunk, empty, to append to.
+func (l *changeLog) newChunk(size int) (int, []byte) {
+	b := make([]byte, max(chunkBytes, size))
+	l.chunks = append(l.chunks, b)
+	return len(l.chunks) - 1, b[:0]
+}
+
+// publish gives the change written at pos (chunk<<32 | offset) the next
+// sequence number, which it returns.
+func (l *changeLog) publish(pos uint64) int64 {
 	if l.n%posPage == 0 {
 		l.pages = append(l.pages, new([posPage]uint64))
 	}
-	l.pages[l.n/posPage][l.n%posPage] = uint64(last)<<32 | uint64(len(l.chunks[last]))
-	l.chunks[last] = append(l.chunks[last], rec...)
+	l.pages[l.n/posPage][l.n%posPage] = pos
 	l.n++
 	return l.n
 }

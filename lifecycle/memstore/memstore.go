@@ -65,6 +65,8 @@ type shard struct {
 	kinds   map[string]*idSet     // kind → IDs
 	scratch []lifecycle.Attr      // reused by writes to list attributes
 	enc     []byte                // reused by writes to encode their change
+	chunk   []byte                // the log chunk the shard's changes go to
+	chunkID int                   // its number in the log
 	_       [64]byte              // keeps neighbouring shards' locks off one cache line
 }
 
@@ -155,16 +157,23 @@ func (s *Store) Create(ctx context.Context, e lifecycle.Entity, ch *lifecycle.Ch
 	sh.m[r.ID] = en
 	sh.kindSet(r.Kind).add(r.ID)
 	sh.index(en, r.ID, r.Kind, attrs)
-	s.appendChange(en, ch, rec)
+	s.appendChange(sh, en, ch, rec)
 	return nil
 }
 
 // appendChange appends ch, encoded as rec, to the log and to the entry's
-// journal, and sets its Seq.
-// The entry's shard lock must be held, and guards its journal.
-func (s *Store) appendChange(en *entry, ch *lifecycle.Change, rec []byte) {
+// journal, and sets its Seq. The shard's lock must be held: it guards the
+// shard's chunk and the entry's journal.
+func (s *Store) appendChange(sh *shard, en *entry, ch *lifecycle.Change, rec []byte) {
+	if len(sh.chunk)+len(rec) > cap(sh.chunk) {
+		s.logMu.Lock()
+		sh.chunkID, sh.chunk = s.log.newChunk(len(rec))
+		s.logMu.Unlock()
+	}
+	pos := uint64(sh.chunkID)<<32 | uint64(len(sh.chunk))
+	sh.chunk = append(sh.chunk, rec...)
 	s.logMu.Lock()
-	ch.Seq = s.log.append(rec)
+	ch.Seq = s.log.publish(pos)
 	if s.changed != nil {
 		close(s.changed)
 		s.changed = nil
@@ -217,7 +226,7 @@ func (s *Store) Update(ctx context.Context, e lifecycle.Entity, expect int64, ch
 		sh.reindex(en, r.ID, r.Kind, attrs)
 	}
 	en.e = c
-	s.appendChange(en, ch, rec)
+	s.appendChange(sh, en, ch, rec)
 	return nil
 }
 
