@@ -78,10 +78,8 @@ func appendString(b []byte, s string) []byte {
 	return append(b, s...)
 }
 
-// encodeChange appends c, all but its Seq (which is its position in the log),
-// to b. Stores encode before they append to the log.
-func encodeChange(b []byte, c *lifecycle.Change) []byte {
-	// One growth for the whole change: the appends below then only copy.
+// encodedSize bounds the length of c encoded.
+func encodedSize(c *lifecycle.Change) int {
 	n := 2*16 + 4*binary.MaxVarintLen64 + 12 + 2 +
 		len(c.Kind) + len(c.Number) + len(c.Event) + len(c.From) + len(c.To) +
 		len(c.Actor.ID) + len(c.Actor.Name) + len(c.Note) + 8*binary.MaxVarintLen32
@@ -91,7 +89,14 @@ func encodeChange(b []byte, c *lifecycle.Change) []byte {
 	for _, f := range c.Fields {
 		n += 3*binary.MaxVarintLen32 + len(f.Field) + len(f.Old) + len(f.New)
 	}
-	b = slices.Grow(b, n)
+	return n
+}
+
+// encodeChange appends c, all but its Seq (which is its position in the log),
+// to b. With encodedSize(c) bytes of room, b is not reallocated.
+func encodeChange(b []byte, c *lifecycle.Change) []byte {
+	// One growth for the whole change: the appends below then only copy.
+	b = slices.Grow(b, encodedSize(c))
 	b = append(b, c.ID[:]...)
 	b = append(b, c.RecordID[:]...)
 	b = appendString(b, c.Kind)

@@ -64,7 +64,6 @@ type shard struct {
 	fams    map[familyKey]*family // (kind, attribute key) → its values' sets
 	kinds   map[string]*idSet     // kind → IDs
 	scratch []lifecycle.Attr      // reused by writes to list attributes
-	enc     []byte                // reused by writes to encode their change
 	chunk   []byte                // the log chunk the shard's changes go to
 	chunkID int                   // its number in the log
 	_       [64]byte              // keeps neighbouring shards' locks off one cache line
@@ -146,7 +145,6 @@ func (s *Store) Create(ctx context.Context, e lifecycle.Entity, ch *lifecycle.Ch
 	}
 	c := e.Clone()
 	attrs := attrsOf(c, nil)
-	rec := encodeChange(nil, ch)
 	sh := s.shard(r.ID)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
@@ -157,21 +155,21 @@ func (s *Store) Create(ctx context.Context, e lifecycle.Entity, ch *lifecycle.Ch
 	sh.m[r.ID] = en
 	sh.kindSet(r.Kind).add(r.ID)
 	sh.index(en, r.ID, r.Kind, attrs)
-	s.appendChange(sh, en, ch, rec)
+	s.appendChange(sh, en, ch)
 	return nil
 }
 
-// appendChange appends ch, encoded as rec, to the log and to the entry's
-// journal, and sets its Seq. The shard's lock must be held: it guards the
-// shard's chunk and the entry's journal.
-func (s *Store) appendChange(sh *shard, en *entry, ch *lifecycle.Change, rec []byte) {
-	if len(sh.chunk)+len(rec) > cap(sh.chunk) {
+// appendChange encodes ch into the shard's log chunk, appends it to the log
+// and to the entry's journal, and sets its Seq. The shard's lock must be
+// held: it guards the shard's chunk and the entry's journal.
+func (s *Store) appendChange(sh *shard, en *entry, ch *lifecycle.Change) {
+	if need := encodedSize(ch); len(sh.chunk)+need > cap(sh.chunk) {
 		s.logMu.Lock()
-		sh.chunkID, sh.chunk = s.log.newChunk(len(rec))
+		sh.chunkID, sh.chunk = s.log.newChunk(need)
 		s.logMu.Unlock()
 	}
 	pos := uint64(sh.chunkID)<<32 | uint64(len(sh.chunk))
-	sh.chunk = append(sh.chunk, rec...)
+	sh.chunk = encodeChange(sh.chunk, ch) // in place: the chunk has room
 	s.logMu.Lock()
 	ch.Seq = s.log.publish(pos)
 	if s.changed != nil {
@@ -218,15 +216,13 @@ func (s *Store) Update(ctx context.Context, e lifecycle.Entity, expect int64, ch
 	if v := en.e.Base().Version; v != expect {
 		return fmt.Errorf("%s %s: stored version %d, expected %d: %w", r.Kind, r.Number, v, expect, lifecycle.ErrConflict)
 	}
-	rec := encodeChange(sh.enc[:0], ch)
-	sh.enc = rec
 	attrs := attrsOf(c, sh.scratch[:0])
 	sh.scratch = attrs[:0]
 	if !slices.Equal(en.attrs, attrs) {
 		sh.reindex(en, r.ID, r.Kind, attrs)
 	}
 	en.e = c
-	s.appendChange(sh, en, ch, rec)
+	s.appendChange(sh, en, ch)
 	return nil
 }
 
