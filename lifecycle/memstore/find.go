@@ -10,16 +10,17 @@ import (
 	"github.com/itil-go/itil/lifecycle"
 )
 
-// findBatch is how many IDs Find gathers under the shards' read locks
-// before it lets them go and yields the records.
+// findBatch is how many records Find gathers under the shards' read locks
+// before it lets them go and yields them.
 const findBatch = 256
 
 // Find implements lifecycle.Store. Each shard walks the smallest index set
 // that a condition of q names, in ID order, jumping to the next candidate of
-// the other conditions; a batch of matching IDs is gathered under every
-// shard's lock, and each record is then read under its own shard's lock
-// alone, checked against q again (it may have moved since) and cloned
-// outside any lock, so the caller may use the store while it iterates.
+// the other conditions, and the shards' matches are merged in ID order. A
+// batch of records is gathered under every shard's read lock, one
+// consistent view, and cloned and yielded outside the locks (a stored
+// entity is replaced, never changed), so the caller may use the store while
+// it iterates.
 func (s *Store) Find(ctx context.Context, q lifecycle.Query) iter.Seq2[lifecycle.Entity, error] {
 	return func(yield func(lifecycle.Entity, error) bool) {
 		after := q.After
@@ -27,7 +28,7 @@ func (s *Store) Find(ctx context.Context, q lifecycle.Query) iter.Seq2[lifecycle
 		if left <= 0 {
 			left = -1
 		}
-		for {
+		for left != 0 {
 			if err := ctx.Err(); err != nil {
 				yield(nil, err)
 				return
@@ -36,54 +37,27 @@ func (s *Store) Find(ctx context.Context, q lifecycle.Query) iter.Seq2[lifecycle
 			if left > 0 {
 				want = min(want, left)
 			}
-			ids := s.findIDs(q, after, want)
-			for _, id := range ids {
-				e, ok := s.matching(id, q)
-				if !ok {
-					continue
-				}
+			batch := s.findBatch(q, after, want)
+			for _, e := range batch {
 				if !yield(e.Clone(), nil) {
 					return
 				}
-				if left > 0 {
-					if left--; left == 0 {
-						return
-					}
-				}
 			}
-			if len(ids) < want {
+			if len(batch) < want {
 				return
 			}
-			after = ids[len(ids)-1]
+			after = batch[len(batch)-1].Base().ID
+			if left > 0 {
+				left -= len(batch)
+			}
 		}
 	}
 }
 
-// matching returns the stored entity with the given ID if it still meets
-// every condition of q.
-func (s *Store) matching(id uuid.UUID, q lifecycle.Query) (lifecycle.Entity, bool) {
-	sh := s.shard(id)
-	sh.mu.RLock()
-	defer sh.mu.RUnlock()
-	en, ok := sh.m[id]
-	if !ok || en.e.Base().Kind != q.Kind {
-		return nil, false
-	}
-	for _, c := range q.Where {
-		if !slices.ContainsFunc(en.attrs, func(a lifecycle.Attr) bool {
-			return a.Key == c.Key && slices.Contains(c.Values, a.Value)
-		}) {
-			return nil, false
-		}
-	}
-	return en.e, true
-}
-
-// findIDs returns up to want IDs of records matching q after the cursor.
-// Each shard joins its own sets (see matcher), under the read locks of all
-// shards so that the batch is one consistent view, and the shards' matches
-// are merged in ID order.
-func (s *Store) findIDs(q lifecycle.Query, after uuid.UUID, want int) []uuid.UUID {
+// findBatch returns the stored entities of up to want records matching q
+// after the cursor. Each shard joins its own sets (see matcher), under the
+// read locks of all shards, and the shards' matches are merged in ID order.
+func (s *Store) findBatch(q lifecycle.Query, after uuid.UUID, want int) []lifecycle.Entity {
 	for i := range s.shards {
 		s.shards[i].mu.RLock()
 	}
@@ -92,10 +66,19 @@ func (s *Store) findIDs(q lifecycle.Query, after uuid.UUID, want int) []uuid.UUI
 			s.shards[i].mu.RUnlock()
 		}
 	}()
+	// The shards' matchers share two allocations.
+	values := 1
+	for _, c := range q.Where {
+		values += len(c.Values)
+	}
+	mem := &matcherMem{
+		conds: make([]union, 0, shards*(len(q.Where)+1)),
+		its:   make([]iterator, 0, shards*values),
+	}
 	ms := make([]matcher, 0, shards)
 	heads := make([]uuid.UUID, 0, shards)
 	for i := range s.shards {
-		m, ok := s.shards[i].matcher(q, after)
+		m, ok := s.shards[i].matcher(q, after, mem)
 		if !ok {
 			continue
 		}
@@ -104,7 +87,7 @@ func (s *Store) findIDs(q lifecycle.Query, after uuid.UUID, want int) []uuid.UUI
 			heads = append(heads, id)
 		}
 	}
-	out := make([]uuid.UUID, 0, min(want, 64))
+	out := make([]lifecycle.Entity, 0, min(want, 64))
 	for len(out) < want && len(ms) > 0 {
 		k := 0
 		for i := 1; i < len(heads); i++ {
@@ -112,7 +95,7 @@ func (s *Store) findIDs(q lifecycle.Query, after uuid.UUID, want int) []uuid.UUI
 				k = i
 			}
 		}
-		out = append(out, heads[k])
+		out = append(out, s.shard(heads[k]).m[heads[k]].e)
 		if id, ok := ms[k].next(); ok {
 			heads[k] = id
 		} else {
@@ -121,6 +104,13 @@ func (s *Store) findIDs(q lifecycle.Query, after uuid.UUID, want int) []uuid.UUI
 		}
 	}
 	return out
+}
+
+// matcherMem is memory the matchers of one batch carve their conditions
+// and iterators from.
+type matcherMem struct {
+	conds []union
+	its   []iterator
 }
 
 // matcher yields, in ID order, the IDs of one shard that meet every
@@ -134,16 +124,16 @@ type matcher struct {
 
 // matcher returns the shard's matcher for q after the cursor, and false
 // when no record of the shard can match; x.mu must be held.
-func (x *shard) matcher(q lifecycle.Query, after uuid.UUID) (matcher, bool) {
+func (x *shard) matcher(q lifecycle.Query, after uuid.UUID, mem *matcherMem) (matcher, bool) {
 	kindSet := x.kinds[q.Kind]
 	if kindSet == nil || kindSet.n == 0 {
 		return matcher{}, false
 	}
-	conds := make([]union, 0, len(q.Where)+1)
+	conds := mem.conds[len(mem.conds):len(mem.conds)]
 	var sizesBuf [8]int
 	sizes := sizesBuf[:0]
 	for _, c := range q.Where {
-		u := make(union, 0, len(c.Values))
+		u := union(mem.its[len(mem.its):len(mem.its)])
 		n := 0
 		for _, v := range c.Values {
 			set := x.lookup(q.Kind, c.Key, v)
@@ -156,6 +146,7 @@ func (x *shard) matcher(q lifecycle.Query, after uuid.UUID) (matcher, bool) {
 		if n == 0 {
 			return matcher{}, false // no record has any of the values
 		}
+		mem.its = mem.its[:len(mem.its)+len(u)]
 		conds = append(conds, u)
 		sizes = append(sizes, n)
 	}
@@ -171,6 +162,7 @@ func (x *shard) matcher(q lifecycle.Query, after uuid.UUID) (matcher, bool) {
 		}
 	}
 	conds[0], conds[lead] = conds[lead], conds[0]
+	mem.conds = mem.conds[:len(mem.conds)+len(conds)]
 	return matcher{conds: conds}, true
 }
 

@@ -54,7 +54,7 @@ type Store struct {
 
 // shards is the number of shards. More would spread concurrent writes
 // wider; fewer make a Find cheaper, since it joins every shard's sets.
-const shards = 16
+const shards = 8
 
 // shard holds the records whose IDs fall in it and their index sets, under
 // its lock.
