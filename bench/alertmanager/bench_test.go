@@ -286,24 +286,33 @@ func benchAM(b *testing.B, mutes bool) {
 	ctx := context.Background()
 	alerts := benchAlerts(time.Now())
 	a := openAM(b, alerts)
+	cycle(b, alerts, func(al *alert.Alert) error {
+		if mutes {
+			if err := al.Validate(); err != nil {
+				return err
+			}
+		}
+		if err := a.alerts.Put(ctx, al); err != nil {
+			return err
+		}
+		if mutes && !a.inhibitor.Mutes(ctx, al.Labels) {
+			a.silencer.Mutes(ctx, al.Labels)
+		}
+		return nil
+	})
+}
+
+// cycle passes the items to do in turn, one per op, and reports the rate.
+func cycle[T any](b *testing.B, items []T, do func(T) error) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	i := 0
 	for b.Loop() {
-		if i == len(alerts) {
+		if i == len(items) {
 			i = 0
 		}
-		al := alerts[i]
-		if mutes {
-			if err := al.Validate(); err != nil {
-				b.Fatal(err)
-			}
-		}
-		if err := a.alerts.Put(ctx, al); err != nil {
+		if err := do(items[i]); err != nil {
 			b.Fatal(err)
-		}
-		if mutes && !a.inhibitor.Mutes(ctx, al.Labels) {
-			a.silencer.Mutes(ctx, al.Labels)
 		}
 		i++
 	}
@@ -321,19 +330,7 @@ func BenchmarkAlertmanagerStore(b *testing.B) {
 	require.NoError(b, err)
 	b.Cleanup(st.Close)
 	require.NoError(b, st.Put(ctx, alerts...))
-	b.ReportAllocs()
-	b.ResetTimer()
-	i := 0
-	for b.Loop() {
-		if i == len(alerts) {
-			i = 0
-		}
-		if err := st.Put(ctx, alerts[i]); err != nil {
-			b.Fatal(err)
-		}
-		i++
-	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+	cycle(b, alerts, func(al *alert.Alert) error { return st.Put(ctx, al) })
 }
 
 // BenchmarkItil is event's BenchmarkIngest: the stream into an engine with
@@ -346,19 +343,7 @@ func BenchmarkItil(b *testing.B) {
 	for i := range events {
 		require.NoError(b, e.Ingest(ctx, events[i]))
 	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	i := 0
-	for b.Loop() {
-		if i == len(events) {
-			i = 0
-		}
-		if err := e.Ingest(ctx, events[i]); err != nil {
-			b.Fatal(err)
-		}
-		i++
-	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+	cycle(b, events, func(ev event.Event) error { return e.Ingest(ctx, ev) })
 }
 
 // BenchmarkItilParallel is BenchmarkItil from all Ps at once, over one
