@@ -39,8 +39,8 @@ type Store struct {
 	// writes of one record happen in version order, and takes logMu last
 	// to append its change: writes of records in different shards share
 	// nothing but that append. Get takes its shard's read lock. Find takes
-	// every shard's read lock, in order, to gather a batch of IDs, lets
-	// them go, and reads each record under its shard's read lock.
+	// every shard's read lock, in order, to gather a batch of records, and
+	// clones them after letting the locks go.
 	shards [shards]shard
 
 	logMu   sync.Mutex // the log, cursors and changed
@@ -73,8 +73,9 @@ type shard struct {
 func (s *Store) shard(id uuid.UUID) *shard { return &s.shards[id[15]%shards] }
 
 type entry struct {
-	// e is the stored entity, read and replaced under its shard's lock. A stored entity is never changed, only replaced, so a reader
-	// that got it may clone it after letting the lock go.
+	// e is the stored entity, read and replaced under its shard's lock. A
+	// stored entity is never changed, only replaced, so a reader that got
+	// it may clone it after letting the lock go.
 	e lifecycle.Entity
 	// The record's indexed attributes, record-level ones included, with
 	// the family and the set of each.
