@@ -5,7 +5,6 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,6 +13,7 @@ import (
 
 	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/change"
+	"github.com/itil-go/itil/internal/clocktest"
 	"github.com/itil-go/itil/lifecycle"
 	"github.com/itil-go/itil/lifecycle/memstore"
 )
@@ -45,22 +45,7 @@ var restartWeb = change.Template{
 }
 
 // clock is a settable clock for Config.Now.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+type clock = clocktest.Clock
 
 type fixture struct {
 	m     *change.Manager
@@ -72,7 +57,7 @@ type fixture struct {
 // the restart-web template, unless cfg says otherwise.
 func newFixture(t testing.TB, cfg change.Config) *fixture {
 	t.Helper()
-	clk := &clock{now: t0}
+	clk := clocktest.New(t0)
 	if cfg.Now == nil {
 		cfg.Now = clk.Now
 	}

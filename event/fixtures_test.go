@@ -2,7 +2,6 @@ package event_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
@@ -10,30 +9,15 @@ import (
 
 	"github.com/itil-go/itil/event"
 	"github.com/itil-go/itil/incident"
+	"github.com/itil-go/itil/internal/clocktest"
 	"github.com/itil-go/itil/lifecycle"
 	"github.com/itil-go/itil/lifecycle/memstore"
 )
 
 // clock is a settable clock for the engine and the desk.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
+type clock = clocktest.Clock
 
-func newClock() *clock { return &clock{now: time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Add(d time.Duration) time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-	return c.now
-}
+func newClock() *clock { return clocktest.New(time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)) }
 
 type fixture struct {
 	ctx    context.Context

@@ -70,7 +70,7 @@ func TestOneIncidentPerGroupResolvedAndReopened(t *testing.T) {
 	assert.Equal(t, inc.ID, g.Incident.ID)
 
 	// Every alert clears: the incident resolves itself.
-	f.clock.Add(time.Minute)
+	f.clock.Advance(time.Minute)
 	f.ingest(t, shop("web-1", event.SeverityOK), shop("web-2", event.SeverityOK))
 	got, err := f.desk.Get(f.ctx, inc.ID)
 	require.NoError(t, err)
@@ -81,7 +81,7 @@ func TestOneIncidentPerGroupResolvedAndReopened(t *testing.T) {
 	assert.Equal(t, lifecycle.Resolved, got.StateCategory)
 
 	// A new alert within the reopen window reopens it.
-	f.clock.Add(5 * time.Minute)
+	f.clock.Advance(5 * time.Minute)
 	f.ingest(t, shop("web-4", event.SeverityMajor))
 	got, err = f.desk.Get(f.ctx, inc.ID)
 	require.NoError(t, err)

@@ -86,7 +86,7 @@ func TestRestartResumesOpenAlerts(t *testing.T) {
 		persisted[k] = a
 	}
 
-	restartedAt := f.clock.Add(2 * time.Hour) // longer than ClearAfter
+	restartedAt := f.clock.Advance(2 * time.Hour) // longer than ClearAfter
 	f.restart(t, tune)
 	assert.Equal(t, event.Stats{Restored: 4}, f.engine.Stats())
 
@@ -174,10 +174,10 @@ func TestRestartResumesOpenAlerts(t *testing.T) {
 	assert.Zero(t, f.engine.Stats().Orphans)
 
 	// The silent ones time out, ClearAfter after the restart.
-	rep, err = f.engine.Sweep(f.ctx, f.clock.Add(59*time.Minute))
+	rep, err = f.engine.Sweep(f.ctx, f.clock.Advance(59*time.Minute))
 	require.NoError(t, err)
 	assert.Zero(t, rep.Cleared)
-	rep, err = f.engine.Sweep(f.ctx, f.clock.Add(time.Minute))
+	rep, err = f.engine.Sweep(f.ctx, f.clock.Advance(time.Minute))
 	require.NoError(t, err)
 	assert.Equal(t, 2, rep.Cleared)
 	for _, k := range []string{"zabbix/db-1/mysql", "nagios/mail-1/smtp"} {
@@ -291,14 +291,14 @@ func TestRestartResumesHeartbeatAlert(t *testing.T) {
 	tune := func(_ *fixture, c *event.Config) { c.ClearAfter = 30 * time.Minute }
 	f := newFixture(t, tune)
 	require.NoError(t, f.engine.Heartbeat("backup", 10*time.Minute))
-	rep, err := f.engine.Sweep(f.ctx, f.clock.Add(11*time.Minute))
+	rep, err := f.engine.Sweep(f.ctx, f.clock.Advance(11*time.Minute))
 	require.NoError(t, err)
 	require.Equal(t, 1, rep.Heartbeats)
 	id := f.alert(t, "heartbeat/backup").ID
 
 	f.restart(t, tune)
 	require.NoError(t, f.engine.Heartbeat("backup", 10*time.Minute))
-	rep, err = f.engine.Sweep(f.ctx, f.clock.Add(31*time.Minute))
+	rep, err = f.engine.Sweep(f.ctx, f.clock.Advance(31*time.Minute))
 	require.NoError(t, err)
 	assert.Equal(t, event.SweepReport{}, rep)
 	assert.Equal(t, id, f.alert(t, "heartbeat/backup").ID)
@@ -394,7 +394,7 @@ func TestRestartOnSQLite(t *testing.T) {
 	require.NoError(t, err)
 	closeStore()
 
-	c.Add(time.Hour)
+	c.Advance(time.Hour)
 	desk, engine, closeStore := open()
 	defer closeStore()
 	assert.Equal(t, int64(2), engine.Stats().Restored)

@@ -32,7 +32,7 @@ func TestMaintenanceWindowRecordsSuppressedEvents(t *testing.T) {
 	assert.Empty(t, openIncidents(t, f), "suppressed alerts raise no incidents")
 
 	// After the window the alert opens again and raises its incident.
-	f.clock.Add(2 * time.Hour)
+	f.clock.Advance(2 * time.Hour)
 	f.ingest(t, web(event.SeverityCritical))
 	a = f.alert(t, "nagios/web-1/http")
 	assert.Equal(t, event.StateOpen, a.State)
@@ -207,16 +207,16 @@ func TestHeartbeatMissedRaisesAndClears(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, nil)
 	require.NoError(t, f.engine.Heartbeat("backup", 10*time.Minute))
-	rep, err := f.engine.Sweep(f.ctx, f.clock.Add(5*time.Minute))
+	rep, err := f.engine.Sweep(f.ctx, f.clock.Advance(5*time.Minute))
 	require.NoError(t, err)
 	assert.Zero(t, rep.Heartbeats)
 
-	rep, err = f.engine.Sweep(f.ctx, f.clock.Add(6*time.Minute))
+	rep, err = f.engine.Sweep(f.ctx, f.clock.Advance(6*time.Minute))
 	require.NoError(t, err)
 	assert.Equal(t, 1, rep.Heartbeats)
 	a := f.alert(t, "heartbeat/backup")
 	assert.Equal(t, event.SeverityMajor, a.Severity)
-	rep, err = f.engine.Sweep(f.ctx, f.clock.Add(time.Minute))
+	rep, err = f.engine.Sweep(f.ctx, f.clock.Advance(time.Minute))
 	require.NoError(t, err)
 	assert.Zero(t, rep.Heartbeats, "raised once")
 
@@ -241,7 +241,7 @@ func TestAcknowledgedAlertComesBackAcknowledged(t *testing.T) {
 		Labels: map[string]string{"service": "shop"}}))
 	f.ingest(t, web(event.SeverityMajor))
 	assert.Equal(t, event.StateSuppressed, f.alert(t, "nagios/web-1/http").State)
-	f.clock.Add(2 * time.Hour)
+	f.clock.Advance(2 * time.Hour)
 	f.ingest(t, web(event.SeverityMajor))
 	a := f.alert(t, "nagios/web-1/http")
 	assert.Equal(t, event.StateAcknowledged, a.State)

@@ -1,33 +1,16 @@
 package problem_test
 
 import (
-	"sync"
 	"time"
+
+	"github.com/itil-go/itil/internal/clocktest"
 )
 
 // fakeClock is a clock the tests move by hand: it drives the timestamps of
 // the desk, the manager and the store.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
+type fakeClock = clocktest.Clock
 
 // monday9 is a Monday at 09:00 UTC.
 var monday9 = time.Date(2025, time.March, 3, 9, 0, 0, 0, time.UTC)
 
-func newClock(t time.Time) *fakeClock { return &fakeClock{t: t} }
-
-// Now returns the clock's time.
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-// Advance moves the clock forward by d and returns the new time.
-func (c *fakeClock) Advance(d time.Duration) time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-	return c.t
-}
+func newClock(t time.Time) *fakeClock { return clocktest.New(t) }

@@ -2,7 +2,6 @@ package request_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
@@ -10,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/itil-go/itil"
+	"github.com/itil-go/itil/internal/clocktest"
 	"github.com/itil-go/itil/lifecycle"
 	"github.com/itil-go/itil/lifecycle/approval"
 	"github.com/itil-go/itil/lifecycle/memstore"
@@ -31,23 +31,7 @@ var (
 var monday9 = time.Date(2025, time.March, 3, 9, 0, 0, 0, time.UTC)
 
 // fakeClock is a clock the tests move by hand.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Advance(d time.Duration) time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-	return c.t
-}
+type fakeClock = clocktest.Clock
 
 // laptopItem needs a manager's approval and runs two ordered tasks.
 func laptopItem() request.Item {
@@ -128,7 +112,7 @@ type fixture struct {
 
 func newFixture(t testing.TB, cfg request.Config) *fixture {
 	t.Helper()
-	clock := &fakeClock{t: monday9}
+	clock := clocktest.New(monday9)
 	if cfg.Now == nil {
 		cfg.Now = clock.Now
 	}
