@@ -166,7 +166,7 @@ func (e *Engine) open(ctx context.Context, a *alert, ev *Event, at time.Time) er
 	a.flap.init(ev.Severity)
 	a.hist.push(SeverityChange{At: at, From: SeverityOK, To: ev.Severity})
 	e.prepareInhibit(a)
-	reason := e.suppression(ctx, a, ev, at)
+	reason, rule := e.suppression(ctx, a, ev, at)
 	e.correlate(ctx, a, at)
 	a.sync()
 	created, err := e.proc.Create(ctx, &a.rec, e.cfg.Actor, "opened: "+ev.Message)
@@ -180,7 +180,7 @@ func (e *Engine) open(ctx context.Context, a *alert, ev *Event, at time.Time) er
 	e.markDown(a)
 	e.markSource(a)
 	if reason != "" {
-		e.recordSuppressed(a, ev, reason)
+		e.recordSuppressed(a, ev, reason, rule)
 		if err := e.persist(ctx, a, EventSuppress, "", "suppressed: "+reason, e.cfg.Actor); err != nil {
 			return err
 		}
@@ -242,8 +242,8 @@ func (e *Engine) fold(ctx context.Context, sh *shard, a *alert, ev *Event, at ti
 	if err != nil {
 		return err
 	}
-	if reason := e.suppression(ctx, a, ev, at); reason != "" {
-		e.recordSuppressed(a, ev, reason)
+	if reason, rule := e.suppression(ctx, a, ev, at); reason != "" {
+		e.recordSuppressed(a, ev, reason, rule)
 		if !a.suppressed {
 			return e.persist(ctx, a, EventSuppress, "", "suppressed: "+reason, e.cfg.Actor)
 		}
@@ -254,7 +254,10 @@ func (e *Engine) fold(ctx context.Context, sh *shard, a *alert, ev *Event, at ti
 		if a.rec.Acknowledged {
 			back = EventRestore
 		}
+		inhibited := a.rec.Inhibited
+		a.rec.Inhibited = ""
 		if err := e.persist(ctx, a, back, "", "no longer suppressed", e.cfg.Actor); err != nil {
+			a.rec.Inhibited = inhibited
 			return err
 		}
 		e.automate(ctx, a, at)
@@ -266,9 +269,11 @@ func (e *Engine) fold(ctx context.Context, sh *shard, a *alert, ev *Event, at ti
 	return nil
 }
 
-// recordSuppressed counts a suppressed event on its alert and keeps it.
-func (e *Engine) recordSuppressed(a *alert, ev *Event, reason string) {
+// recordSuppressed counts a suppressed event on its alert and keeps it;
+// rule names the inhibition rule that muted it, if one did.
+func (e *Engine) recordSuppressed(a *alert, ev *Event, reason, rule string) {
 	a.shard.suppressed.Add(1)
+	a.rec.Inhibited = rule
 	a.rec.Suppressed.Count++
 	a.rec.Suppressed.Reason = reason
 	a.suppLast = *ev

@@ -11,13 +11,13 @@ import (
 )
 
 // suppression returns why ev is suppressed, or "" when it is not: a
-// maintenance window, a change window of its CI, or an inhibition rule.
-// a.mu is held.
-func (e *Engine) suppression(ctx context.Context, a *alert, ev *Event, at time.Time) string {
+// maintenance window, a change window of its CI, or an inhibition rule,
+// whose name it then returns as rule. a.mu is held.
+func (e *Engine) suppression(ctx context.Context, a *alert, ev *Event, at time.Time) (reason, rule string) {
 	for _, m := range *e.maint.Load() {
 		if m.active(at) && m.matchLabels(ev.Labels) && m.matchCI(ev) {
 			m.suppressed.Add(1)
-			return m.reason
+			return m.reason, ""
 		}
 	}
 	if cw := e.cfg.ChangeWindows; cw != nil && a.rec.CI != "" {
@@ -30,20 +30,20 @@ func (e *Engine) suppression(ctx context.Context, a *alert, ev *Event, at time.T
 			a.changeAt, a.inChange = at, in
 		}
 		if a.inChange {
-			return "change window of " + a.rec.CI
+			return "change window of " + a.rec.CI, ""
 		}
 	}
 	if k := a.target; k != nil && k.inhibits(a) {
-		return k.rule.reason
+		return k.rule.reason, k.rule.Name
 	}
 	if a.moreTarget {
 		for _, k := range a.targets[1:] {
 			if k.inhibits(a) {
-				return k.rule.reason
+				return k.rule.reason, k.rule.Name
 			}
 		}
 	}
-	return ""
+	return "", ""
 }
 
 // InhibitRule mutes target alerts while a source alert is open, when both

@@ -181,11 +181,47 @@ func TestInhibitionMutesTargetsSharingLabels(t *testing.T) {
 	f.ingest(t, ev("t-eu", "Latency", "warning", "eu"), ev("t-us", "Latency", "warning", "us"))
 	assert.Equal(t, event.StateSuppressed, f.alert(t, "t-eu").State)
 	assert.Equal(t, "inhibited by rule cluster-down", f.alert(t, "t-eu").Suppressed.Reason)
+	assert.Equal(t, "cluster-down", f.alert(t, "t-eu").Inhibited)
 	assert.Equal(t, event.StateOpen, f.alert(t, "t-us").State)
+	assert.Empty(t, f.alert(t, "t-us").Inhibited)
 
 	f.ingest(t, event.Event{Source: "am", DedupKey: "src", Severity: event.SeverityOK})
 	f.ingest(t, ev("t-eu", "Latency", "warning", "eu"))
-	assert.Equal(t, event.StateOpen, f.alert(t, "t-eu").State)
+	a := f.alert(t, "t-eu")
+	assert.Equal(t, event.StateOpen, a.State)
+	assert.Empty(t, a.Inhibited, "no longer muted")
+	stored, err := f.engine.Get(f.ctx, a.ID)
+	require.NoError(t, err)
+	assert.Empty(t, stored.Inhibited, "persisted with the state")
+}
+
+// TestInhibitedGivesWayToMaintenance: an inhibited alert that a
+// maintenance window then suppresses names no inhibition rule.
+func TestInhibitedGivesWayToMaintenance(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, func(_ *fixture, c *event.Config) {
+		c.Inhibit = []event.InhibitRule{{Name: "rack-down", Source: map[string]string{"alertname": "RackDown"},
+			Target: map[string]string{"alertname": "HostDown"}, Equal: []string{"rack"}}}
+	})
+	ev := func(key, name string) event.Event {
+		return event.Event{Source: "am", DedupKey: key, Severity: event.SeverityMajor,
+			Labels: map[string]string{"alertname": name, "rack": "r1"}}
+	}
+	f.ingest(t, ev("rack", "RackDown"), ev("host", "HostDown"))
+	a := f.alert(t, "host")
+	require.Equal(t, event.StateSuppressed, a.State)
+	assert.Equal(t, "rack-down", a.Inhibited)
+	stored, err := f.engine.Get(f.ctx, a.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "rack-down", stored.Inhibited, "persisted with the state")
+
+	now := f.clock.Now()
+	require.NoError(t, f.engine.AddMaintenance(event.MaintenanceWindow{Name: "racking", Start: now, End: now.Add(time.Hour),
+		Labels: map[string]string{"rack": "r1"}}))
+	f.ingest(t, ev("host", "HostDown"))
+	a = f.alert(t, "host")
+	assert.Equal(t, "maintenance window racking", a.Suppressed.Reason)
+	assert.Empty(t, a.Inhibited)
 }
 
 type changeWindows struct{ cis map[string]bool }
@@ -272,9 +308,11 @@ func TestInhibitionFollowsSources(t *testing.T) {
 
 	f.ingest(t, src(event.SeverityMajor), tgt())
 	assert.Equal(t, event.StateSuppressed, state("tgt"))
+	assert.Equal(t, "node-down", f.alert(t, "tgt").Inhibited)
 
 	f.ingest(t, src(event.SeverityMinor), tgt())
 	assert.Equal(t, event.StateOpen, state("tgt"), "a source below the source severity does not mute")
+	assert.Empty(t, f.alert(t, "tgt").Inhibited)
 
 	f.ingest(t, src(event.SeverityCritical), tgt())
 	assert.Equal(t, event.StateSuppressed, state("tgt"))
