@@ -37,6 +37,7 @@ const (
 	EditSeverity = "severity"
 	EditFlapping = "flapping"
 	EditIncident = "incident"
+	EditFlush    = "flush"
 )
 
 // Lifecycle returns the alert lifecycle:

@@ -59,8 +59,8 @@
 // nothing.
 //
 // What is not persisted is not resumed: counts, last seen and last event
-// are those of the alert's last persisted change, so the duplicates folded
-// after it are lost; the flap ring is rebuilt to the persisted FlapPercent,
+// are those of the alert's last persisted change, so a host calls Flush
+// before it stops, or the duplicates folded since are lost; the flap ring is rebuilt to the persisted FlapPercent,
 // its changes the newest; groups whose alerts have all cleared are gone,
 // so an alert of such a group after the restart raises a new incident
 // rather than reopening the resolved one. Sweep's ClearAfter counts from

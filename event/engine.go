@@ -97,6 +97,7 @@ type alertCold struct {
 	sources   []*inhibitKey // keys of the rules the alert counts as an open source for
 	suppLast  Event
 	hist      historyRing
+	saved     int64 // count when the alert was last persisted
 }
 
 // sync copies the live fields into rec. a.mu is held.
@@ -111,9 +112,11 @@ func (a *alert) setSeverity(s Severity) { a.rec.Severity, a.severity = s, s }
 // setFlapping sets whether the alert flaps. a.mu is held.
 func (a *alert) setFlapping(f bool) { a.rec.Flapping, a.flapping = f, f }
 
-// setRecord takes the stored record's fields after a write. a.mu is held.
+// setRecord takes the stored record's fields after a write, which
+// persisted count. a.mu is held.
 func (a *alert) setRecord(r lifecycle.Record) {
 	a.rec.Record = r
+	a.saved = a.count
 	a.suppressed = r.State == StateSuppressed
 }
 

@@ -3,6 +3,7 @@ package event
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"hash/maphash"
 	"log/slog"
@@ -92,6 +93,7 @@ func (e *Engine) revive(rec *Alert) *alert {
 	a.severity, a.flapping = rec.Severity, rec.Flapping
 	a.suppressed = rec.State == StateSuppressed
 	a.count, a.lastSeen, a.message, a.last = max(rec.Count, 1), rec.LastSeen, rec.Message, rec.Last
+	a.saved = a.count
 	if a.lastSeen.IsZero() {
 		a.lastSeen = rec.FirstSeen
 	}
@@ -169,4 +171,39 @@ func newGroupID() uuid.UUID {
 		id = uuid.New()
 	}
 	return id
+}
+
+// Flush persists the live counters of every open alert that has folded
+// events since it was last persisted: count, last seen, message, last
+// event, suppressed events and flap percent, journaled as an edit named
+// EditFlush. Call it before the host stops, so that a restarted engine
+// resumes the counts, and whenever else the stored alerts should catch up
+// with the live ones. An alert with nothing new is not written.
+//
+// It returns how many alerts it persisted. Errors of the store are
+// returned joined, each naming its alert's dedup key; the other alerts
+// are persisted. It is safe for concurrent use with Ingest.
+func (e *Engine) Flush(ctx context.Context) (int, error) {
+	var (
+		n    int
+		errs []error
+	)
+	for _, a := range e.all() {
+		if err := ctx.Err(); err != nil {
+			return n, errors.Join(append(errs, err)...)
+		}
+		a.mu.Lock()
+		if a.gone || a.count == a.saved {
+			a.mu.Unlock()
+			continue
+		}
+		err := e.persist(ctx, a, "", EditFlush, fmt.Sprintf("%d events since the last save", a.count-a.saved), e.cfg.Actor)
+		a.mu.Unlock()
+		if err != nil {
+			errs = append(errs, fmt.Errorf("alert %q: %w", a.key, err))
+			continue
+		}
+		n++
+	}
+	return n, errors.Join(errs...)
 }

@@ -411,3 +411,53 @@ func TestRestartOnSQLite(t *testing.T) {
 	assert.Equal(t, incident.StateResolved, inc.State)
 	assert.Len(t, storedAlerts(t, ctx, engine), 2)
 }
+
+// TestFlushKeepsCountsAcrossRestart: Flush persists the duplicates folded
+// since an alert's last save, once, so that a restarted engine resumes
+// them; an alert with nothing new is not written again.
+func TestFlushKeepsCountsAcrossRestart(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, nil)
+	web := shopEvent("web-1", event.SeverityMajor)
+	f.ingest(t, web, shopEvent("web-2", event.SeverityMajor))
+	f.clock.Advance(time.Minute)
+	web.Message = "still down"
+	f.ingest(t, web, web, web)
+	last := f.clock.Now()
+
+	n, err := f.engine.Flush(f.ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n, "web-2 has nothing new")
+	n, err = f.engine.Flush(f.ctx)
+	require.NoError(t, err)
+	assert.Zero(t, n, "nothing new since the last flush")
+
+	a := f.alert(t, "nagios/web-1/http")
+	stored, err := f.engine.Get(f.ctx, a.ID)
+	require.NoError(t, err)
+	assert.Equal(t, int64(4), stored.Count)
+	assert.Equal(t, "still down", stored.Message)
+	assert.True(t, last.Equal(stored.LastSeen))
+	assert.Equal(t, []string{lifecycle.EventCreate, event.EditFlush}, events(f.journal(t, a)))
+
+	f.restart(t, nil)
+	resumed := f.alert(t, "nagios/web-1/http")
+	assert.Equal(t, int64(4), resumed.Count)
+	assert.True(t, last.Equal(resumed.LastSeen))
+	n, err = f.engine.Flush(f.ctx)
+	require.NoError(t, err)
+	assert.Zero(t, n, "a resumed alert starts saved")
+}
+
+// TestFlushStopsAtCancel: a cancelled context stops Flush with its error.
+func TestFlushStopsAtCancel(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, nil)
+	web := shopEvent("web-1", event.SeverityMajor)
+	f.ingest(t, web, web)
+	ctx, cancel := context.WithCancel(f.ctx)
+	cancel()
+	n, err := f.engine.Flush(ctx)
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Zero(t, n)
+}

@@ -146,6 +146,13 @@ func (d *day) play(ctx context.Context) error {
 			return err
 		}
 	}
+	// The host stops: the live counts of the open alerts are saved, so
+	// that the next run resumes them.
+	n, err := d.events.Flush(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(d.w, "\nThe event engine saved the counts of %d open alert(s) before stopping.\n", n)
 	return nil
 }
 

@@ -58,6 +58,7 @@ func TestRunTwiceOnSQLite(t *testing.T) {
 	require.NoError(t, run(context.Background(), &first, file))
 	assert.NotContains(t, first.String(), "from earlier runs")
 	assert.Contains(t, first.String(), "INC0000001 raised by the event engine")
+	assert.Contains(t, first.String(), "saved the counts of 1 open alert(s) before stopping", "the printer's alarm")
 	require.NoError(t, run(context.Background(), &second, file))
 	assert.Contains(t, second.String(), "The store holds 5 incident(s), 1 problem(s), 1 change(s), 2 request(s) from earlier runs")
 	assert.Contains(t, second.String(), "and the event engine resumed 1 open alert(s)", "the printer's alarm was still open")
