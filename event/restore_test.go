@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
 	"log/slog"
 	"path/filepath"
 	"testing"
@@ -460,4 +461,43 @@ func TestFlushStopsAtCancel(t *testing.T) {
 	n, err := f.engine.Flush(ctx)
 	require.ErrorIs(t, err, context.Canceled)
 	assert.Zero(t, n)
+}
+
+// refusingStore fails every Update for the dedup keys in refuse.
+type refusingStore struct {
+	lifecycle.Store
+	refuse map[string]bool
+}
+
+func (s refusingStore) Update(ctx context.Context, e lifecycle.Entity, expect int64, ch *lifecycle.Change) error {
+	if a, ok := e.(*event.Alert); ok && s.refuse[a.DedupKey] {
+		return errDiskFull
+	}
+	return s.Store.Update(ctx, e, expect, ch)
+}
+
+var errDiskFull = errors.New("disk full")
+
+// TestFlushGoesOnPastStoreErrors: an alert the store refuses is named in
+// the error and stays unsaved, so that the next Flush tries it again; the
+// other alerts are saved.
+func TestFlushGoesOnPastStoreErrors(t *testing.T) {
+	t.Parallel()
+	st := refusingStore{Store: memstore.New(memstore.Config{}), refuse: map[string]bool{}}
+	e, err := event.NewEngine(st, event.Config{Now: newClock().Now})
+	require.NoError(t, err)
+	ctx := context.Background()
+	web1, web2 := shopEvent("web-1", event.SeverityMajor), shopEvent("web-2", event.SeverityMajor)
+	require.NoError(t, e.Ingest(ctx, web1, web1, web2, web2))
+
+	st.refuse["nagios/web-1/http"] = true
+	n, err := e.Flush(ctx)
+	require.ErrorIs(t, err, errDiskFull)
+	assert.ErrorContains(t, err, `"nagios/web-1/http"`)
+	assert.Equal(t, 1, n)
+
+	delete(st.refuse, "nagios/web-1/http")
+	n, err = e.Flush(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n, "the refused alert again, and only it")
 }
