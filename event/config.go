@@ -13,7 +13,10 @@ import (
 // Config configures an Engine. The zero value means the defaults; NewEngine
 // validates it and reports a *itil.ValidationError naming the bad field.
 type Config struct {
-	// Now is the clock. Default time.Now.
+	// Now is the clock. Default: the system's, as time.Now reads it,
+	// except that the wall clock is read once a second and counted on
+	// with the monotonic clock in between, which halves the cost of a
+	// reading; a step of the wall clock shows within a second.
 	Now func() time.Time
 	// Logger receives what Ingest cannot return, such as an incident the
 	// desk refused to open. Default slog.Default().
@@ -64,7 +67,7 @@ type Config struct {
 
 func (cfg *Config) defaults() error {
 	if cfg.Now == nil {
-		cfg.Now = time.Now
+		cfg.Now = newSystemClock().Now
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()

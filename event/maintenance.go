@@ -80,10 +80,19 @@ type maintenance struct {
 
 	// wall says that a one-off window's Start and End carry no monotonic
 	// clock reading, so that Time.Before compares wall clocks with them,
-	// which start and end hold as Unix seconds and nanoseconds.
+	// which start and end hold as Unix times.
 	wall       bool
-	start, end [2]int64
+	start, end unixTime
 }
+
+// unixTime is a wall-clock instant as Unix seconds and nanoseconds, which
+// compare without Time's monotonic reading and location.
+type unixTime struct{ sec, nsec int64 }
+
+func unixOf(t time.Time) unixTime { return unixTime{t.Unix(), int64(t.Nanosecond())} }
+
+// before reports whether u is before v.
+func (u unixTime) before(v unixTime) bool { return u.sec < v.sec || u.sec == v.sec && u.nsec < v.nsec }
 
 func newMaintenance(w MaintenanceWindow) *maintenance {
 	m := &maintenance{w: w, reason: "maintenance window " + w.Name, loc: time.UTC}
@@ -99,8 +108,7 @@ func newMaintenance(w MaintenanceWindow) *maintenance {
 		}
 	}
 	m.wall = w.Start == w.Start.Round(0) && w.End == w.End.Round(0)
-	m.start = [2]int64{w.Start.Unix(), int64(w.Start.Nanosecond())}
-	m.end = [2]int64{w.End.Unix(), int64(w.End.Nanosecond())}
+	m.start, m.end = unixOf(w.Start), unixOf(w.End)
 	return m
 }
 
@@ -110,15 +118,11 @@ func (m *maintenance) active(t time.Time) bool {
 		return m.activeWeekly(t)
 	}
 	if m.wall {
-		at := [2]int64{t.Unix(), int64(t.Nanosecond())}
-		return !wallBefore(at, m.start) && wallBefore(at, m.end)
+		at := unixOf(t)
+		return !at.before(m.start) && at.before(m.end)
 	}
 	return !t.Before(m.w.Start) && t.Before(m.w.End)
 }
-
-// wallBefore reports whether the Unix time (seconds, nanoseconds) a is
-// before b.
-func wallBefore(a, b [2]int64) bool { return a[0] < b[0] || a[0] == b[0] && a[1] < b[1] }
 
 func (m *maintenance) activeWeekly(t time.Time) bool {
 	wk := m.w.Weekly
