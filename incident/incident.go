@@ -131,7 +131,7 @@ func (inc *Incident) Open() bool { return inc.StateCategory.Active() }
 // Clone implements lifecycle.Entity.
 func (inc *Incident) Clone() lifecycle.Entity {
 	c := *inc
-	c.Detach()
+	c.Record = inc.CloneRecord()
 	c.Caller.Groups = slices.Clone(inc.Caller.Groups)
 	c.CIs = slices.Clone(inc.CIs)
 	c.Problems = slices.Clone(inc.Problems)

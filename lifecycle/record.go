@@ -45,20 +45,17 @@ type Record struct {
 // is how the kernel reaches the shared fields.
 func (r *Record) Base() *Record { return r }
 
-// CloneRecord returns a deep copy of r.
-func (r *Record) CloneRecord() Record {
-	c := *r
-	c.Detach()
-	return c
-}
-
-// Detach gives a shallow copy of a record its own copy of the record's only
-// shared part, Fields. Entities' Clone methods copy themselves and detach:
+// CloneRecord returns a deep copy of r. Entities' Clone methods copy
+// themselves and take it:
 //
 //	c := *inc
-//	c.Detach()
+//	c.Record = inc.CloneRecord()
 //	c.CIs = slices.Clone(inc.CIs)
-func (r *Record) Detach() { r.Fields = maps.Clone(r.Fields) }
+func (r *Record) CloneRecord() Record {
+	c := *r
+	c.Fields = maps.Clone(r.Fields)
+	return c
+}
 
 // Ref returns a link to the record.
 func (r *Record) Ref() Ref { return Ref{Kind: r.Kind, ID: r.ID, Number: r.Number} }

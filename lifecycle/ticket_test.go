@@ -19,7 +19,7 @@ type ticket struct {
 
 func (t *ticket) Clone() lifecycle.Entity {
 	c := *t
-	c.Detach()
+	c.Record = t.CloneRecord()
 	c.Tags = slices.Clone(t.Tags)
 	return &c
 }
