@@ -3,6 +3,7 @@ package event_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"sync/atomic"
 	"testing"
@@ -21,7 +22,10 @@ const (
 
 // benchEvents returns a decoded stream of benchStream events over
 // benchKeys dedup keys in random order, each key's first event opening its
-// alert and the other nine folding into it.
+// alert and the other nine folding into it. Each event is its own value, as
+// if decoded from its own request: its label map is its own, allocated in
+// stream order (bench/alertmanager gives each Alertmanager alert its own
+// label set the same way); the strings are shared.
 func benchEvents() []event.Event {
 	r := rand.New(rand.NewPCG(1, 2))
 	base := make([]event.Event, benchKeys)
@@ -42,6 +46,9 @@ func benchEvents() []event.Event {
 		out = append(out, base...)
 	}
 	r.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+	for i := range out {
+		out[i].Labels = maps.Clone(out[i].Labels)
+	}
 	return out
 }
 

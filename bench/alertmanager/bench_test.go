@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"math/rand/v2"
 	"sync/atomic"
 	"testing"
@@ -57,7 +58,8 @@ func shuffled() []int {
 }
 
 // benchEvents is event/bench_test.go's stream: 10,000 dedup keys, each
-// sent ten times in random order.
+// sent ten times in random order, each event with its own label map, as
+// each alert of benchAlerts has its own label set.
 func benchEvents() []event.Event {
 	base := make([]event.Event, benchKeys)
 	for i := range base {
@@ -74,7 +76,9 @@ func benchEvents() []event.Event {
 	}
 	out := make([]event.Event, 0, benchStream)
 	for _, i := range shuffled() {
-		out = append(out, base[i])
+		ev := base[i]
+		ev.Labels = maps.Clone(ev.Labels)
+		out = append(out, ev)
 	}
 	return out
 }
