@@ -15,8 +15,8 @@ import (
 type Config struct {
 	// Now is the clock. Default: the system's, as time.Now reads it,
 	// except that the wall clock is read once a second and counted on
-	// with the monotonic clock in between, which halves the cost of a
-	// reading; a step of the wall clock shows within a second.
+	// with the monotonic clock in between, which makes a reading a third
+	// cheaper; a step of the wall clock shows within a second.
 	Now func() time.Time
 	// Logger receives what Ingest cannot return, such as an incident the
 	// desk refused to open. Default slog.Default().

@@ -58,18 +58,18 @@
 // reads with context.Background(), as change.NewManager does, and writes
 // nothing.
 //
-// What is not persisted is not resumed: counts, last seen and last event
-// are those of the alert's last persisted change, so a host calls Flush
-// before it stops, or the duplicates folded since are lost; the flap ring is rebuilt to the persisted FlapPercent,
-// its changes the newest; groups whose alerts have all cleared are gone,
-// so an alert of such a group after the restart raises a new incident
-// rather than reopening the resolved one. Sweep's ClearAfter counts from
-// the engine's start at the earliest, since events that arrived while the
-// host was down went unheard. Records that cannot be open alerts (no dedup
-// key, no severity) are skipped with a warning, as is the older of two
-// open alerts with one dedup key. The engine expects to be the only one
-// holding its store's open alerts: engines that share a store each resume
-// all of them.
+// What is not persisted is not resumed: counts, last seen and last event are
+// those of the alert's last persisted change, so a host calls Flush before
+// it stops, or the duplicates folded since are lost; the flap ring is
+// rebuilt to the persisted FlapPercent, its changes the newest; groups whose
+// alerts have all cleared are gone, so an alert of such a group after the
+// restart raises a new incident rather than reopening the resolved one.
+// Sweep's ClearAfter counts from the engine's start at the earliest, since
+// events that arrived while the host was down went unheard. Records that
+// cannot be open alerts (no dedup key, no severity) are skipped with a
+// warning, as is the older of two open alerts with one dedup key. The engine
+// expects to be the only one holding its store's open alerts: engines that
+// share a store each resume all of them.
 //
 // # Suppression
 //

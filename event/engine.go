@@ -112,8 +112,8 @@ func (a *alert) setSeverity(s Severity) { a.rec.Severity, a.severity = s, s }
 // setFlapping sets whether the alert flaps. a.mu is held.
 func (a *alert) setFlapping(f bool) { a.rec.Flapping, a.flapping = f, f }
 
-// setRecord takes the stored record's fields after a write, which
-// persisted count. a.mu is held.
+// setRecord takes the stored record's fields after a write, which saved
+// the live count. a.mu is held.
 func (a *alert) setRecord(r lifecycle.Record) {
 	a.rec.Record = r
 	a.saved = a.count

@@ -72,7 +72,11 @@ func ExampleNewEngine_restart() {
 	st := memstore.New(memstore.Config{})
 	engine, _ := event.NewEngine(st, event.Config{})
 	disk := event.Event{Source: "zabbix", Node: "db-1", Check: "disk", Severity: event.SeverityMajor, Message: "disk 91%"}
-	_ = engine.Ingest(ctx, disk)
+	_ = engine.Ingest(ctx, disk, disk)
+
+	// The host stops, saving the counts of the duplicates first.
+	n, _ := engine.Flush(ctx)
+	fmt.Println("flushed", n)
 
 	// The host restarts.
 	engine, err := event.NewEngine(st, event.Config{})
@@ -88,8 +92,9 @@ func ExampleNewEngine_restart() {
 	a, _ = engine.Get(ctx, a.ID)
 	fmt.Println(a.Number, a.State)
 	// Output:
+	// flushed 1
 	// resumed 1
-	// ALR0000001 open count 2
+	// ALR0000001 open count 3
 	// ALR0000001 closed
 }
 
