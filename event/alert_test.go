@@ -1,6 +1,7 @@
 package event_test
 
 import (
+	"context"
 	"errors"
 	"math/rand/v2"
 	"strconv"
@@ -9,12 +10,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/event"
 	"github.com/itil-go/itil/lifecycle"
+	"github.com/itil-go/itil/lifecycle/memstore"
 )
 
 func TestDuplicatesFoldIntoOneAlert(t *testing.T) {
@@ -390,4 +393,95 @@ func TestOneBatchClearsAndReopens(t *testing.T) {
 	assert.Equal(t, event.SeverityCritical, again.Severity)
 	assert.Equal(t, int64(1), f.alert(t, "k").Count)
 	assert.Equal(t, event.Stats{Events: 7, Duplicates: 2, Opened: 3, Cleared: 1, Orphans: 1}, f.engine.Stats())
+}
+
+// TestAlertLifecycleTransitions: every transition of the alert lifecycle
+// succeeds from every state that allows it, and every other event fails
+// with a *lifecycle.TransitionError and leaves the record as it was.
+func TestAlertLifecycleTransitions(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	proc, err := lifecycle.NewProcess[event.Alert](memstore.New(memstore.Config{}), event.Lifecycle(), lifecycle.ProcessConfig{Prefix: "ALR"})
+	require.NoError(t, err)
+	by := itil.System("test")
+	allowed := map[string]map[string]string{ // state → event → target
+		event.StateOpen:         {event.EventAcknowledge: event.StateAcknowledged, event.EventSuppress: event.StateSuppressed, event.EventClear: event.StateClosed},
+		event.StateAcknowledged: {event.EventSuppress: event.StateSuppressed, event.EventClear: event.StateClosed},
+		event.StateSuppressed:   {event.EventUnsuppress: event.StateOpen, event.EventRestore: event.StateAcknowledged, event.EventClear: event.StateClosed},
+		event.StateClosed:       {},
+	}
+	reach := map[string][]string{ // the events that take a new alert to the state
+		event.StateOpen:         nil,
+		event.StateAcknowledged: {event.EventAcknowledge},
+		event.StateSuppressed:   {event.EventSuppress},
+		event.StateClosed:       {event.EventClear},
+	}
+	events := []string{event.EventAcknowledge, event.EventSuppress, event.EventUnsuppress, event.EventRestore, event.EventClear}
+	for state, out := range allowed {
+		for _, ev := range events {
+			a, err := proc.Create(ctx, &event.Alert{DedupKey: state + "/" + ev, Source: "s", Severity: event.SeverityMajor}, by, "")
+			require.NoError(t, err)
+			for _, step := range reach[state] {
+				a, err = proc.Fire(ctx, a.ID, lifecycle.Action[*event.Alert]{Event: step, Actor: by})
+				require.NoError(t, err)
+			}
+			require.Equal(t, state, a.State)
+			got, err := proc.Fire(ctx, a.ID, lifecycle.Action[*event.Alert]{Event: ev, Actor: by})
+			if to, ok := out[ev]; ok {
+				require.NoError(t, err, "%s from %s", ev, state)
+				assert.Equal(t, to, got.State, "%s from %s", ev, state)
+				continue
+			}
+			var te *lifecycle.TransitionError
+			require.ErrorAs(t, err, &te, "%s from %s", ev, state)
+			stored, err := proc.Get(ctx, a.ID)
+			require.NoError(t, err)
+			assert.Equal(t, state, stored.State)
+			assert.Equal(t, a.Version, stored.Version, "nothing written")
+		}
+	}
+}
+
+// TestCorrelationGroupsWithinWindow: alerts that share the rule's labels
+// join one group while it has open alerts and for the rule's window after
+// its last alert joined, and a new group after that; an alert the rule
+// does not match, or without a By label, has a group of its own.
+func TestCorrelationGroupsWithinWindow(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, func(_ *fixture, c *event.Config) {
+		c.Correlation = []event.CorrelationRule{{Name: "by-service", Match: map[string]string{"env": "prod"},
+			By: []string{"service"}, Window: 2 * time.Hour}}
+	})
+	ev := func(node string, sev event.Severity, labels ...string) event.Event {
+		m := map[string]string{}
+		for i := 0; i < len(labels); i += 2 {
+			m[labels[i]] = labels[i+1]
+		}
+		return event.Event{Source: "nagios", Node: node, Check: "http", Severity: sev, Labels: m}
+	}
+	shop := func(node string, sev event.Severity) event.Event {
+		return ev(node, sev, "env", "prod", "service", "shop")
+	}
+	group := func(node string) uuid.UUID { return f.alert(t, "nagios/"+node+"/http").Group }
+
+	f.ingest(t, shop("web-1", event.SeverityMajor))
+	f.clock.Advance(time.Minute)
+	f.ingest(t, shop("web-2", event.SeverityMajor), ev("mail-1", event.SeverityMajor, "env", "prod", "service", "mail"),
+		ev("test-1", event.SeverityMajor, "env", "test", "service", "shop"), ev("bare-1", event.SeverityMajor, "env", "prod"))
+	first := group("web-1")
+	assert.Equal(t, first, group("web-2"), "same service")
+	assert.NotEqual(t, first, group("mail-1"), "another service")
+	assert.NotEqual(t, first, group("test-1"), "the rule does not match")
+	assert.NotEqual(t, first, group("bare-1"), "no service label")
+	assert.NotEqual(t, group("test-1"), group("bare-1"))
+
+	f.ingest(t, shop("web-1", event.SeverityOK), shop("web-2", event.SeverityOK))
+	f.clock.Advance(90 * time.Minute)
+	f.ingest(t, shop("web-3", event.SeverityMajor))
+	assert.Equal(t, first, group("web-3"), "within the window after the last join")
+
+	f.ingest(t, shop("web-3", event.SeverityOK))
+	f.clock.Advance(2*time.Hour + time.Minute)
+	f.ingest(t, shop("web-4", event.SeverityMajor))
+	assert.NotEqual(t, first, group("web-4"), "past the window: a new group")
 }
