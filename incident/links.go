@@ -81,6 +81,20 @@ func (d *Desk) Children(ctx context.Context, parent uuid.UUID) iter.Seq2[*Incide
 // linking twice, or removing a link that is not there, is a
 // *itil.ValidationError.
 func (d *Desk) Link(ctx context.Context, id uuid.UUID, ref itil.Ref, remove bool, by itil.Actor) (*Incident, error) {
+	return d.link(ctx, nil, id, ref, remove, by)
+}
+
+// LinkIn is Link staged in tx, for a caller that writes the other side of
+// the link in the same commit (see lifecycle.Tx): the incident's change is
+// saved when tx commits, or not at all.
+func (d *Desk) LinkIn(ctx context.Context, tx *lifecycle.Tx, id uuid.UUID, ref itil.Ref, remove bool, by itil.Actor) (*Incident, error) {
+	if tx == nil {
+		return nil, &itil.ValidationError{Field: "tx", Reason: "required"}
+	}
+	return d.link(ctx, tx, id, ref, remove, by)
+}
+
+func (d *Desk) link(ctx context.Context, tx *lifecycle.Tx, id uuid.UUID, ref itil.Ref, remove bool, by itil.Actor) (*Incident, error) {
 	if err := ref.Validate("ref"); err != nil {
 		return nil, err
 	}
@@ -94,7 +108,7 @@ func (d *Desk) Link(ctx context.Context, id uuid.UUID, ref itil.Ref, remove bool
 	if remove {
 		name = "unlink_" + ref.Kind
 	}
-	return d.proc.Fire(ctx, id, lifecycle.Action[*Incident]{Name: name, Actor: by, Note: ref.String(),
+	a := lifecycle.Action[*Incident]{Name: name, Actor: by, Note: ref.String(),
 		Apply: func(inc *Incident, ed *lifecycle.Edit) error {
 			list := &inc.Problems
 			if ref.Kind == "change" {
@@ -116,5 +130,9 @@ func (d *Desk) Link(ctx context.Context, id uuid.UUID, ref itil.Ref, remove bool
 				ed.Field(ref.Kind+"s", "", ref.String())
 			}
 			return nil
-		}})
+		}}
+	if tx != nil {
+		return d.proc.FireIn(ctx, tx, id, a)
+	}
+	return d.proc.Fire(ctx, id, a)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"reflect"
 	"strings"
 	"time"
 
@@ -131,7 +132,24 @@ func (p *Process[T]) Now() time.Time { return p.cfg.Now() }
 // replaced with a new UUIDv7. t itself is not modified; the stored record is
 // returned. The initial state's required fields are checked first.
 func (p *Process[T]) Create(ctx context.Context, t T, by itil.Actor, note string) (T, error) {
+	return p.create(ctx, nil, t, by, note)
+}
+
+// CreateIn is Create staged in tx: the record is saved when tx commits,
+// with the rest of tx, or not at all. Its number is drawn at once.
+func (p *Process[T]) CreateIn(ctx context.Context, tx *Tx, t T, by itil.Actor, note string) (T, error) {
+	if tx == nil {
+		var zero T
+		return zero, &itil.ValidationError{Field: "tx", Reason: "required"}
+	}
+	return p.create(ctx, tx, t, by, note)
+}
+
+func (p *Process[T]) create(ctx context.Context, tx *Tx, t T, by itil.Actor, note string) (T, error) {
 	var zero T
+	if v := reflect.ValueOf(any(t)); !v.IsValid() || v.Kind() == reflect.Pointer && v.IsNil() {
+		return zero, &itil.ValidationError{Field: "record", Reason: "required"}
+	}
 	t = t.Clone().(T)
 	rec := t.Base()
 	if rec.ID == uuid.Nil {
@@ -165,6 +183,10 @@ func (p *Process[T]) Create(ctx context.Context, t T, by itil.Actor, note string
 	rec.Number = fmt.Sprintf("%s%0*d", p.cfg.Prefix, p.cfg.Digits, n)
 	var ch Change
 	setChange(&ch, rec, EventCreate, "", by, note, now, nil)
+	if tx != nil {
+		tx.Put(t.Clone(), 0, &ch)
+		return t, nil
+	}
 	if err := p.store.Create(ctx, t, &ch); err != nil {
 		return zero, err
 	}
@@ -261,7 +283,7 @@ func (p *Process[T]) Fire(ctx context.Context, id uuid.UUID, a Action[T]) (T, er
 		if err != nil {
 			return t, err
 		}
-		t, err = p.apply(ctx, t, &a)
+		t, err = p.apply(ctx, t, &a, nil)
 		if errors.Is(err, ErrConflict) && a.Version == 0 && attempt < p.cfg.Retries {
 			continue
 		}
@@ -269,7 +291,26 @@ func (p *Process[T]) Fire(ctx context.Context, id uuid.UUID, a Action[T]) (T, er
 	}
 }
 
-func (p *Process[T]) apply(ctx context.Context, t T, a *Action[T]) (T, error) {
+// FireIn is Fire staged in tx: the record is read through tx (as an earlier
+// action of tx left it) and its change is saved when tx commits, with the
+// rest of tx, or not at all. It does not retry: Atomic runs the whole again.
+func (p *Process[T]) FireIn(ctx context.Context, tx *Tx, id uuid.UUID, a Action[T]) (T, error) {
+	var zero T
+	if tx == nil {
+		return zero, &itil.ValidationError{Field: "tx", Reason: "required"}
+	}
+	e, err := tx.Get(ctx, id, p.newE)
+	if err != nil {
+		return zero, err
+	}
+	t, ok := e.(T)
+	if !ok || e.Base().Kind != p.def.name {
+		return zero, fmt.Errorf("%s %s: %w", p.def.name, id, ErrNotFound)
+	}
+	return p.apply(ctx, t, &a, tx)
+}
+
+func (p *Process[T]) apply(ctx context.Context, t T, a *Action[T], stx *Tx) (T, error) {
 	var zero T
 	rec := t.Base()
 	if a.Version != 0 && rec.Version != a.Version {
@@ -333,6 +374,11 @@ func (p *Process[T]) apply(ctx context.Context, t T, a *Action[T]) (T, error) {
 	rec.UpdatedAt = now
 	setChange(&tx.change, rec, name, from, a.Actor, a.Note, now, ed.fields)
 	tx.change.Public = a.Public
+	if stx != nil {
+		ch := tx.change.Clone()
+		stx.Put(t.Clone(), prev, &ch)
+		return t, nil
+	}
 	if err := p.store.Update(ctx, t, prev, &tx.change); err != nil {
 		return zero, err
 	}

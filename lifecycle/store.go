@@ -49,6 +49,10 @@ type Store interface {
 	// Journal yields the record's changes in the order they were made.
 	Journal(ctx context.Context, id uuid.UUID) iter.Seq2[Change, error]
 
+	// Commit writes several records at once, all or nothing: see Batch.
+	// On success it sets the Seq of every change it appended.
+	Commit(ctx context.Context, b Batch) error
+
 	Outbox
 }
 
@@ -111,6 +115,13 @@ type Outbox interface {
 	// Release ends holder's lease on consumer, so that another holder may
 	// claim it at once. Releasing a lease one does not hold does nothing.
 	Release(ctx context.Context, consumer, holder string) error
+	// ReadLog returns up to limit changes after seq, in log order, leasing
+	// nothing (a limit of zero or less means a store-chosen batch, 100 in
+	// memstore): what a Projection follows. Every change it returns was
+	// committed, and a change it has not yet returned has a greater Seq than
+	// every change it has: a reader that resumes after the last Seq it saw
+	// misses nothing.
+	ReadLog(ctx context.Context, after int64, limit int) ([]Change, error)
 }
 
 // Waker is an optional interface of a Store: Changed returns a channel that

@@ -70,7 +70,10 @@ type shard struct {
 }
 
 // shard returns the shard of the record with the given ID.
-func (s *Store) shard(id uuid.UUID) *shard { return &s.shards[id[15]%shards] }
+func (s *Store) shard(id uuid.UUID) *shard { return &s.shards[shardOf(id)] }
+
+// shardOf returns the index of the shard of the record with the given ID.
+func shardOf(id uuid.UUID) int { return int(id[15] % shards) }
 
 type entry struct {
 	// e is the stored entity, read and replaced under its shard's lock. A

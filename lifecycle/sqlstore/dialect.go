@@ -38,6 +38,18 @@ type dialect interface {
 	// attributes, and appends c; updated is false when the record is
 	// missing or has another version, and then nothing was written.
 	update(ctx context.Context, db *sql.DB, r *recordRow, expect int64, c *changeRow) (seq int64, updated bool, err error)
+	// createRow and updateRow are create and update without the change,
+	// inside tx, for Commit; version reads a record's version in tx,
+	// locking its row until tx ends where the database needs it, and ok is
+	// false when the record is missing; appendChange appends c in tx.
+	createRow(ctx context.Context, tx *sql.Tx, r *recordRow) (created bool, err error)
+	updateRow(ctx context.Context, tx *sql.Tx, r *recordRow, expect int64) (updated bool, err error)
+	version(ctx context.Context, tx *sql.Tx, id uuid.UUID) (v int64, ok bool, err error)
+	appendChange(ctx context.Context, tx *sql.Tx, c *changeRow) (seq int64, err error)
+	// lockFirst tells Commit to visit a batch's records in ID order, reads
+	// among writes; otherwise it writes first, in the batch's order, and
+	// reads after.
+	lockFirst() bool
 	// nextNumber increments prefix's sequence.
 	nextNumber(ctx context.Context, db *sql.DB, prefix string) (int64, error)
 	// claim leases consumer to holder until until if it is free, held by

@@ -192,3 +192,81 @@ func mustSub(fsys fs.FS, dir string) fs.FS {
 	}
 	return sub
 }
+
+// The statements of a commit of several records: the record rows first,
+// each locked as it is written or read, then the changes, whose sequence
+// numbers take the log's lock last (see itil_next_change_seq), so that a
+// commit never holds the log's lock while it waits for a row.
+const (
+	pgCreateRow = `
+WITH r AS (
+    INSERT INTO itil_records (id, kind, number, state, state_category, version, created_at, updated_at, body, attrs)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text)
+    ON CONFLICT (id) DO NOTHING
+    RETURNING id, kind
+), a AS (
+    INSERT INTO itil_record_attrs (record_id, kind, key, value)
+    SELECT r.id, r.kind, e->>0, e->>1 FROM r, jsonb_array_elements($10::text::jsonb) AS e
+)
+SELECT count(*) FROM r`
+	pgUpdateRow = `
+WITH o AS (
+    SELECT attrs FROM itil_records WHERE id = $1
+), u AS (
+    UPDATE itil_records
+    SET number = $3, state = $4, state_category = $5, version = $6, updated_at = $7, body = $8, attrs = $9::text
+    WHERE id = $1 AND version = $2
+    RETURNING id, kind, (SELECT attrs FROM o) IS DISTINCT FROM $9::text AS dirty
+), n AS (
+    SELECT e->>0 AS key, e->>1 AS value FROM jsonb_array_elements($9::text::jsonb) AS e
+), d AS (
+    DELETE FROM itil_record_attrs AS a USING u
+    WHERE u.dirty AND a.record_id = u.id AND (a.key, a.value) NOT IN (SELECT key, value FROM n)
+), i AS (
+    INSERT INTO itil_record_attrs (record_id, kind, key, value)
+    SELECT u.id, u.kind, n.key, n.value FROM u, n WHERE u.dirty
+    ON CONFLICT DO NOTHING
+)
+SELECT count(*) FROM u`
+	pgAppend = `
+INSERT INTO itil_changes (id, record_id, kind, number, version, event, at, body)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+RETURNING seq`
+)
+
+func (d postgresDialect) createRow(ctx context.Context, tx *sql.Tx, r *recordRow) (bool, error) {
+	var n int
+	err := tx.QueryRowContext(ctx, pgCreateRow,
+		r.id, r.kind, r.number, r.state, r.category, r.version, d.ts(r.createdAt), d.ts(r.updatedAt), r.body, r.attrs,
+	).Scan(&n)
+	return n == 1, err
+}
+
+func (d postgresDialect) updateRow(ctx context.Context, tx *sql.Tx, r *recordRow, expect int64) (bool, error) {
+	var n int
+	err := tx.QueryRowContext(ctx, pgUpdateRow,
+		r.id, expect, r.number, r.state, r.category, r.version, d.ts(r.updatedAt), r.body, r.attrs,
+	).Scan(&n)
+	return n == 1, err
+}
+
+// version reads and share-locks a record's row, so that it keeps its
+// version until the transaction ends.
+func (postgresDialect) version(ctx context.Context, tx *sql.Tx, id uuid.UUID) (int64, bool, error) {
+	var v int64
+	err := tx.QueryRowContext(ctx, "SELECT version FROM itil_records WHERE id = $1 FOR SHARE", id).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	return v, err == nil, err
+}
+
+func (d postgresDialect) appendChange(ctx context.Context, tx *sql.Tx, c *changeRow) (int64, error) {
+	var seq int64
+	err := tx.QueryRowContext(ctx, pgAppend, c.id, c.recordID, c.kind, c.number, c.version, c.event, d.ts(c.at), c.body).Scan(&seq)
+	return seq, err
+}
+
+// lockFirst is true: a PostgreSQL commit locks its rows in ID order, so
+// that two commits never wait on each other in a circle.
+func (postgresDialect) lockFirst() bool { return true }

@@ -71,21 +71,10 @@ func (d sqliteDialect) create(ctx context.Context, db *sql.DB, r *recordRow, c *
 		return 0, false, err
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit it does nothing
-	id := d.id(r.id)
-	res, err := d.stmts.exec(ctx, tx, sqliteCreate,
-		id, r.kind, r.number, r.state, r.category, r.version, d.ts(r.createdAt), d.ts(r.updatedAt), r.attrs, r.body)
-	if err != nil {
+	if created, err := d.createRow(ctx, tx, r); err != nil || !created {
 		return 0, false, err
 	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		return 0, false, err
-	}
-	if r.hasAttrs {
-		if _, err := d.stmts.exec(ctx, tx, sqliteInsertAttrs, id, r.kind, r.attrs); err != nil {
-			return 0, false, err
-		}
-	}
-	seq, err := d.append(ctx, tx, c)
+	seq, err := d.appendChange(ctx, tx, c)
 	if err != nil {
 		return 0, false, err
 	}
@@ -98,44 +87,83 @@ func (d sqliteDialect) update(ctx context.Context, db *sql.DB, r *recordRow, exp
 		return 0, false, err
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit it does nothing
-	id := d.id(r.id)
-	updated := d.ts(r.updatedAt)
-	res, err := d.stmts.exec(ctx, tx, sqliteUpdateSameAttrs,
-		r.number, r.state, r.category, r.version, updated, r.body, id, expect, r.attrs)
-	if err != nil {
+	if updated, err := d.updateRow(ctx, tx, r, expect); err != nil || !updated {
 		return 0, false, err
 	}
-	if n, err := res.RowsAffected(); err != nil {
-		return 0, false, err
-	} else if n == 0 {
-		// The attributes changed, or the version did, or the record is
-		// missing.
-		res, err := d.stmts.exec(ctx, tx, sqliteUpdate,
-			r.number, r.state, r.category, r.version, updated, r.body, r.attrs, id, expect)
-		if err != nil {
-			return 0, false, err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return 0, false, err
-		}
-		if _, err := d.stmts.exec(ctx, tx, sqliteDeleteAttrs, id, r.attrs); err != nil {
-			return 0, false, err
-		}
-		if r.hasAttrs {
-			if _, err := d.stmts.exec(ctx, tx, sqliteInsertAttrs, id, r.kind, r.attrs); err != nil {
-				return 0, false, err
-			}
-		}
-	}
-	seq, err := d.append(ctx, tx, c)
+	seq, err := d.appendChange(ctx, tx, c)
 	if err != nil {
 		return 0, false, err
 	}
 	return seq, true, tx.Commit()
 }
 
-// append inserts c into the log and returns its seq.
-func (d sqliteDialect) append(ctx context.Context, tx *sql.Tx, c *changeRow) (int64, error) {
+func (d sqliteDialect) createRow(ctx context.Context, tx *sql.Tx, r *recordRow) (bool, error) {
+	id := d.id(r.id)
+	res, err := d.stmts.exec(ctx, tx, sqliteCreate,
+		id, r.kind, r.number, r.state, r.category, r.version, d.ts(r.createdAt), d.ts(r.updatedAt), r.attrs, r.body)
+	if err != nil {
+		return false, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return false, err
+	}
+	if r.hasAttrs {
+		if _, err := d.stmts.exec(ctx, tx, sqliteInsertAttrs, id, r.kind, r.attrs); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+func (d sqliteDialect) updateRow(ctx context.Context, tx *sql.Tx, r *recordRow, expect int64) (bool, error) {
+	id := d.id(r.id)
+	updated := d.ts(r.updatedAt)
+	res, err := d.stmts.exec(ctx, tx, sqliteUpdateSameAttrs,
+		r.number, r.state, r.category, r.version, updated, r.body, id, expect, r.attrs)
+	if err != nil {
+		return false, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 1 {
+		return n == 1, err
+	}
+	// The attributes changed, or the version did, or the record is
+	// missing.
+	res, err = d.stmts.exec(ctx, tx, sqliteUpdate,
+		r.number, r.state, r.category, r.version, updated, r.body, r.attrs, id, expect)
+	if err != nil {
+		return false, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return false, err
+	}
+	if _, err := d.stmts.exec(ctx, tx, sqliteDeleteAttrs, id, r.attrs); err != nil {
+		return false, err
+	}
+	if r.hasAttrs {
+		if _, err := d.stmts.exec(ctx, tx, sqliteInsertAttrs, id, r.kind, r.attrs); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// version reads the stored version of a record in tx; SQLite has one
+// writer, whose transaction this is, so no lock is needed.
+func (d sqliteDialect) version(ctx context.Context, tx *sql.Tx, id uuid.UUID) (int64, bool, error) {
+	var v int64
+	err := tx.QueryRowContext(ctx, "SELECT version FROM itil_records WHERE id = ?", d.id(id)).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	return v, err == nil, err
+}
+
+// lockFirst is false: a SQLite commit writes before it reads, so that its
+// transaction holds the database's write lock from its first statement.
+func (sqliteDialect) lockFirst() bool { return false }
+
+// appendChange inserts c into the log and returns its seq.
+func (d sqliteDialect) appendChange(ctx context.Context, tx *sql.Tx, c *changeRow) (int64, error) {
 	res, err := d.stmts.exec(ctx, tx, sqliteAppend,
 		d.id(c.id), d.id(c.recordID), c.kind, c.number, c.version, c.event, d.ts(c.at), c.body)
 	if err != nil {

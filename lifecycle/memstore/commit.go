@@ -1,0 +1,131 @@
+package memstore
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/google/uuid"
+
+	"github.com/itil-go/itil/lifecycle"
+)
+
+// Commit implements lifecycle.Store. It takes the write locks of the
+// shards the batch touches, in shard order (so two commits never wait on
+// each other in a circle), checks every version, then applies every write.
+func (s *Store) Commit(ctx context.Context, b lifecycle.Batch) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := b.Check(); err != nil {
+		return err
+	}
+	clones := make([]lifecycle.Entity, len(b.Writes))
+	var touched [shards]bool
+	for i, w := range b.Writes {
+		clones[i] = w.Entity.Clone()
+		touched[shardOf(w.Entity.Base().ID)] = true
+	}
+	for _, rd := range b.Reads {
+		touched[shardOf(rd.ID)] = true
+	}
+	for i := range s.shards {
+		if touched[i] {
+			s.shards[i].mu.Lock()
+		}
+	}
+	defer func() {
+		for i := range s.shards {
+			if touched[i] {
+				s.shards[i].mu.Unlock()
+			}
+		}
+	}()
+	if err := s.checkBatch(b, clones); err != nil {
+		return err
+	}
+	for i, w := range b.Writes {
+		c := clones[i]
+		r := c.Base()
+		sh := s.shard(r.ID)
+		en, ok := sh.m[r.ID]
+		if !ok {
+			en = &entry{e: c}
+			sh.m[r.ID] = en
+			sh.kindSet(r.Kind).add(r.ID)
+			sh.index(en, r.ID, r.Kind, attrsOf(c, nil))
+		} else {
+			attrs := attrsOf(c, sh.scratch[:0])
+			sh.scratch = attrs[:0]
+			if !slices.Equal(en.attrs, attrs) {
+				sh.reindex(en, r.ID, r.Kind, attrs)
+			}
+			en.e = c
+		}
+		if w.Change != nil {
+			s.appendChange(sh, en, w.Change)
+		}
+	}
+	return nil
+}
+
+// checkBatch checks the versions b expects against the stored records,
+// following the versions that earlier writes of the batch set. The locks
+// of every shard b touches must be held.
+func (s *Store) checkBatch(b lifecycle.Batch, clones []lifecycle.Entity) error {
+	after := make(map[uuid.UUID]int64, len(b.Writes)) // version after the batch's last write so far
+	for i, w := range b.Writes {
+		r := w.Entity.Base()
+		stored, seen := after[r.ID]
+		if !seen {
+			if en, ok := s.shard(r.ID).m[r.ID]; ok {
+				stored = en.e.Base().Version
+			}
+		}
+		switch {
+		case w.Expect == 0 && stored != 0:
+			return fmt.Errorf("%s %s: %w", r.Kind, r.ID, lifecycle.ErrExists)
+		case w.Expect != 0 && stored == 0:
+			return fmt.Errorf("%s %s: %w", r.Kind, r.ID, lifecycle.ErrNotFound)
+		case w.Expect != stored:
+			return fmt.Errorf("%s %s: stored version %d, expected %d: %w", r.Kind, r.Number, stored, w.Expect, lifecycle.ErrConflict)
+		}
+		after[r.ID] = clones[i].Base().Version
+	}
+	for _, rd := range b.Reads {
+		var stored int64
+		if en, ok := s.shard(rd.ID).m[rd.ID]; ok {
+			stored = en.e.Base().Version
+		}
+		if stored != rd.Version {
+			return &lifecycle.StaleReadError{ID: rd.ID, Read: rd.Version, Stored: stored}
+		}
+	}
+	return nil
+}
+
+// ReadLog implements lifecycle.Outbox.
+func (s *Store) ReadLog(ctx context.Context, after int64, limit int) ([]lifecycle.Change, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if limit <= 0 {
+		limit = 100
+	}
+	after = max(after, 0)
+	s.logMu.Lock()
+	end := min(after+int64(limit), s.log.len())
+	raws := make([][]byte, 0, max(end-after, 0))
+	for seq := after + 1; seq <= end; seq++ {
+		raws = append(raws, s.log.raw(seq))
+	}
+	s.logMu.Unlock()
+	out := make([]lifecycle.Change, len(raws))
+	for i, raw := range raws {
+		var err error
+		if out[i], err = decodeAt(raw, after+1+int64(i)); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
