@@ -74,3 +74,54 @@ func ExampleParseDefinition() {
 	fmt.Println(err)
 	// Output: invalid events[1].from[0]: event "undo" leaves closed state "done", which does not allow exit
 }
+
+// Two records change in one commit: both or neither. Atomic runs the
+// function again on fresh copies when another writer came first.
+func ExampleAtomic() {
+	ctx := context.Background()
+	st := memstore.New(memstore.Config{})
+	p, _ := lifecycle.NewProcess[ticket](st, ticketDefinition(), lifecycle.ProcessConfig{})
+	a, _ := p.Create(ctx, &ticket{Title: "VPN down"}, alice, "")
+	b, _ := p.Create(ctx, &ticket{Title: "VPN slow"}, alice, "")
+
+	err := lifecycle.Atomic(ctx, st, 0, func(tx *lifecycle.Tx) error {
+		assign := lifecycle.Action[*ticket]{Event: "assign", Actor: alice,
+			Apply: func(t *ticket, ed *lifecycle.Edit) error {
+				lifecycle.Set(ed, "group", &t.Group, "network")
+				return nil
+			}}
+		if _, err := p.FireIn(ctx, tx, a.ID, assign); err != nil {
+			return err
+		}
+		_, err := p.FireIn(ctx, tx, b.ID, lifecycle.Action[*ticket]{Event: "close", Actor: alice})
+		return err // b cannot close from new: a is not assigned either
+	})
+	fmt.Println(err)
+	a, _ = p.Get(ctx, a.ID)
+	fmt.Println(a.State)
+	// Output:
+	// ticket: event "close" not allowed in state "new" (allowed: assign, resolve, cancel)
+	// new
+}
+
+// A read model follows the log: every host that shares the store catches up
+// before it answers, and so sees what any host committed.
+func ExampleProjection() {
+	ctx := context.Background()
+	st := memstore.New(memstore.Config{})
+	p, _ := lifecycle.NewProcess[ticket](st, ticketDefinition(), lifecycle.ProcessConfig{})
+	created := 0
+	proj := lifecycle.NewProjection(st, func(_ context.Context, ch lifecycle.Change) error {
+		if ch.Event == lifecycle.EventCreate {
+			created++
+		}
+		return nil
+	})
+	p.Create(ctx, &ticket{Title: "printer jammed"}, alice, "")
+	p.Create(ctx, &ticket{Title: "toner low"}, alice, "")
+	if err := proj.CatchUp(ctx); err != nil {
+		panic(err)
+	}
+	fmt.Println(created, proj.Seq())
+	// Output: 2 2
+}
