@@ -58,7 +58,7 @@ func (b *Batch) Check() error {
 	written := make(map[uuid.UUID]int64, len(b.Writes))
 	for i, w := range b.Writes {
 		field := fmt.Sprintf("writes[%d]", i)
-		if w.Entity == nil {
+		if isNil(w.Entity) {
 			return &itil.ValidationError{Field: field + ".entity", Reason: "required"}
 		}
 		r := w.Entity.Base()

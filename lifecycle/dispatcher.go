@@ -186,6 +186,10 @@ func (d *Dispatcher) pass(ctx context.Context, s Subscription) (int, error) {
 // call it after their writes.
 func (d *Dispatcher) Drain(ctx context.Context) error {
 	for _, s := range d.subs {
+		// Whatever ends the drain, the lease goes, so that another holder
+		// (this host restarted, say) need not wait for it to expire.
+		defer d.box.Release(context.WithoutCancel(ctx), s.Name, d.cfg.Holder) //nolint:errcheck // best effort: the lease expires anyway
+
 		backoff := d.cfg.MinBackoff
 		for {
 			n, err := d.pass(ctx, s)
@@ -207,9 +211,6 @@ func (d *Dispatcher) Drain(ctx context.Context) error {
 			if n == 0 {
 				break
 			}
-		}
-		if err := d.box.Release(ctx, s.Name, d.cfg.Holder); err != nil {
-			return err
 		}
 	}
 	return nil

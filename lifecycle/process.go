@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"reflect"
 	"strings"
 	"time"
 
@@ -57,8 +56,15 @@ func NewProcess[E any, T interface {
 	if def == nil {
 		return nil, &itil.ValidationError{Field: "definition", Reason: "required"}
 	}
+	if def.name == "" || def.initial == "" {
+		return nil, &itil.ValidationError{Field: "definition", Reason: "not built (use NewDefinition or ParseDefinition)"}
+	}
 	if cfg.Prefix == "" {
-		cfg.Prefix = strings.ToUpper(def.name[:min(3, len(def.name))])
+		r := []rune(def.name)
+		cfg.Prefix = strings.ToUpper(string(r[:min(3, len(r))]))
+	}
+	if err := itil.CheckText("Prefix", cfg.Prefix, 16); err != nil {
+		return nil, err
 	}
 	if cfg.Digits == 0 {
 		cfg.Digits = 7
@@ -147,7 +153,7 @@ func (p *Process[T]) CreateIn(ctx context.Context, tx *Tx, t T, by itil.Actor, n
 
 func (p *Process[T]) create(ctx context.Context, tx *Tx, t T, by itil.Actor, note string) (T, error) {
 	var zero T
-	if v := reflect.ValueOf(any(t)); !v.IsValid() || v.Kind() == reflect.Pointer && v.IsNil() {
+	if isNil(t) {
 		return zero, &itil.ValidationError{Field: "record", Reason: "required"}
 	}
 	t = t.Clone().(T)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/itil-go/itil"
 )
 
 // Projection keeps an in-memory read model (an index of known errors, a
@@ -33,6 +35,9 @@ func NewProjection(log Outbox, apply func(ctx context.Context, ch Change) error)
 
 // CatchUp applies every change the log holds after the last one applied.
 func (p *Projection) CatchUp(ctx context.Context) error {
+	if p.log == nil || p.apply == nil {
+		return &itil.ValidationError{Field: "projection", Reason: "needs a log and an apply func (use NewProjection)"}
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for {

@@ -4,10 +4,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/itil-go/itil"
 )
+
+// isNil reports whether e is nil or a typed nil pointer.
+func isNil(e any) bool {
+	v := reflect.ValueOf(e)
+	return !v.IsValid() || v.Kind() == reflect.Pointer && v.IsNil()
+}
 
 // Tx stages the actions of one or more processes so that they are saved in
 // one Store.Commit: all of them, or none. It reads through its staged
@@ -25,18 +34,20 @@ import (
 //	})
 type Tx struct {
 	store  Store
+	seen   map[uuid.UUID]Entity // records read from the store, as first read
 	writes []Write
 	reads  []Read
 	latest map[uuid.UUID]int // record → index of its last staged write
 	read   map[uuid.UUID]int // record → index in reads
 	after  []func()          // run once the commit succeeded
 	now    func() time.Time
+	bad    error // a misuse found while staging, returned by Commit
 	done   bool
 }
 
 // NewTx returns an empty Tx over st.
 func NewTx(st Store) *Tx {
-	return &Tx{store: st, latest: map[uuid.UUID]int{}, read: map[uuid.UUID]int{}, now: time.Now}
+	return &Tx{store: st, seen: map[uuid.UUID]Entity{}, latest: map[uuid.UUID]int{}, read: map[uuid.UUID]int{}, now: time.Now}
 }
 
 // SetClock sets the clock that stamps the locks the Tx takes. Default
@@ -49,28 +60,43 @@ func (tx *Tx) Store() Store { return tx.store }
 // Get returns the record as the Tx will leave it: its last staged write, or
 // else the stored record, which the Tx pins as read. zero makes an entity
 // for stores that decode (see Store.Get).
+//
+// A record is read from the store once: later Gets return a copy of what
+// the first read, so every decision of the Tx rests on one version of it,
+// the version the commit checks.
 func (tx *Tx) Get(ctx context.Context, id uuid.UUID, zero func() Entity) (Entity, error) {
+	if tx.store == nil {
+		return nil, &itil.ValidationError{Field: "tx", Reason: "has no store (use NewTx)"}
+	}
 	if i, ok := tx.latest[id]; ok {
 		return tx.writes[i].Entity.Clone(), nil
+	}
+	if e, ok := tx.seen[id]; ok {
+		return e.Clone(), nil
 	}
 	e, err := tx.store.Get(ctx, id, zero)
 	if err != nil {
 		return nil, err
 	}
+	tx.seen[id] = e.Clone()
 	tx.Read(e)
 	return e, nil
 }
 
 // Read pins e at the version it has: the commit fails with ErrConflict if
 // the stored record has another by then. A record the Tx writes needs no
-// pin; pinning it again moves the pin to the version given.
+// pin, and a record pinned before keeps its first pin (if e is another
+// version, the commit fails, as it must: the Tx saw two versions). A nil
+// entity pins nothing.
 func (tx *Tx) Read(e Entity) {
+	if isNil(e) {
+		return
+	}
 	r := e.Base()
 	if _, ok := tx.latest[r.ID]; ok {
 		return
 	}
-	if i, ok := tx.read[r.ID]; ok {
-		tx.reads[i].Version = r.Version
+	if _, ok := tx.read[r.ID]; ok {
 		return
 	}
 	tx.read[r.ID] = len(tx.reads)
@@ -83,6 +109,10 @@ func (tx *Tx) Read(e Entity) {
 // copies. A record staged before must be put with the version its last
 // staged write set.
 func (tx *Tx) Put(e Entity, expect int64, ch *Change) {
+	if isNil(e) {
+		tx.bad = &itil.ValidationError{Field: "tx.put", Reason: "nil record"}
+		return
+	}
 	id := e.Base().ID
 	if i, ok := tx.read[id]; ok { // the write's Expect pins it now
 		tx.reads = append(tx.reads[:i], tx.reads[i+1:]...)
@@ -117,6 +147,12 @@ func (tx *Tx) Commit(ctx context.Context) error {
 		return errors.New("lifecycle: Tx committed twice")
 	}
 	tx.done = true
+	if tx.bad != nil {
+		return tx.bad
+	}
+	if tx.store == nil {
+		return &itil.ValidationError{Field: "tx", Reason: "has no store (use NewTx)"}
+	}
 	if len(tx.writes) == 0 {
 		return nil
 	}
