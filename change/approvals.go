@@ -39,8 +39,13 @@ type RequestApprovalParams struct {
 // *lifecycle.TransitionError where approval cannot be requested (standard
 // changes never can); lifecycle.ErrNotFound, lifecycle.ErrConflict.
 func (m *Manager) RequestApproval(ctx context.Context, p RequestApprovalParams) (*Change, error) {
-	if err := checkActor(p.Actor); err != nil {
+	if err := checkStep(p.Actor, p.Note); err != nil {
 		return nil, err
+	}
+	for i, s := range p.Approvers {
+		if err := checkSlot(fmt.Sprintf("approvers[%d]", i), s); err != nil {
+			return nil, err
+		}
 	}
 	return m.fire(ctx, p.ID, func(*lifecycle.Definition) lifecycle.Action[*Change] {
 		return lifecycle.Action[*Change]{
@@ -153,6 +158,9 @@ func (m *Manager) Reject(ctx context.Context, p DecideParams) (*Change, error) {
 
 func (m *Manager) decide(ctx context.Context, p DecideParams, v approval.Verdict) (*Change, error) {
 	if err := checkActor(p.Actor); err != nil {
+		return nil, err
+	}
+	if err := checkNote("comment", p.Comment); err != nil {
 		return nil, err
 	}
 	return m.fire(ctx, p.ID, func(def *lifecycle.Definition) lifecycle.Action[*Change] {

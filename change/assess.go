@@ -3,6 +3,7 @@ package change
 import (
 	"context"
 	"maps"
+	"slices"
 
 	"github.com/google/uuid"
 
@@ -39,8 +40,17 @@ type AssessParams struct {
 // (event "assess") once approval has been requested;
 // lifecycle.ErrNotFound, lifecycle.ErrConflict.
 func (m *Manager) Assess(ctx context.Context, p AssessParams) (*Change, error) {
-	if err := checkActor(p.Actor); err != nil {
+	if err := checkStep(p.Actor, p.Note); err != nil {
 		return nil, err
+	}
+	for _, q := range slices.Sorted(maps.Keys(p.Answers)) {
+		a := p.Answers[q]
+		if err := checkName("answers", q); err != nil {
+			return nil, err
+		}
+		if err := checkName("answers["+q+"]", a); err != nil {
+			return nil, err
+		}
 	}
 	switch {
 	case len(p.Answers) > 0 && p.Likelihood != 0:

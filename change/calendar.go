@@ -26,6 +26,12 @@ type CalendarQuery struct {
 }
 
 func (q CalendarQuery) window() (Window, error) {
+	if err := checkKey("ci", q.CI); err != nil {
+		return Window{}, err
+	}
+	if err := checkKey("implementer", q.Implementer); err != nil {
+		return Window{}, err
+	}
 	w := Window{Start: q.From, End: q.To}
 	if err := w.Validate("range"); err != nil {
 		return Window{}, err
@@ -34,14 +40,19 @@ func (q CalendarQuery) window() (Window, error) {
 }
 
 // Calendar yields the changes on the calendar that q selects, by the start
-// of their windows. It reads the calendar index and then each change from
-// the store, so a change that moved off the range meanwhile is left out.
-// A bad range yields one *itil.ValidationError on "range.start" or
-// "range.end".
+// of their windows. It catches the calendar up with the store's log, reads
+// the calendar and then each change from the store, so a change that moved
+// off the range meanwhile is left out. A bad query yields one
+// *itil.ValidationError on "range.start", "range.end", "ci" or
+// "implementer"; the store's errors end the listing.
 func (m *Manager) Calendar(ctx context.Context, q CalendarQuery) iter.Seq2[*Change, error] {
 	return func(yield func(*Change, error) bool) {
 		w, err := q.window()
 		if err != nil {
+			yield(nil, err)
+			return
+		}
+		if err := m.catchUp(ctx); err != nil {
 			yield(nil, err)
 			return
 		}
@@ -101,8 +112,8 @@ func (q CalendarQuery) selects(c *Change, w Window) bool {
 //
 //	engine, err := event.NewEngine(st, event.Config{ChangeWindows: changes.Windows()})
 //
-// It is safe for concurrent use and answers from memory (plus
-// Config.Topology, when set).
+// It is safe for concurrent use and answers from the Manager's calendar
+// (plus Config.Topology, when set), caught up with the store's log first.
 type Windows struct {
 	m *Manager
 }
@@ -115,8 +126,17 @@ func (m *Manager) Windows() *Windows { return &Windows{m: m} }
 // scheduled or being implemented at instant at, and which change that is
 // (the one whose window started first). The window is the planned one: an
 // implementation that overruns it is no longer covered, so that its alerts
-// are seen. The error is the Topology's.
+// are seen.
+//
+// Errors: a *itil.ValidationError on "ci" for an empty or unstorable name;
+// the Topology's; the store's from catching up.
 func (w *Windows) Active(ctx context.Context, ci string, at time.Time) (bool, itil.Ref, error) {
+	if ci == "" {
+		return false, itil.Ref{}, &itil.ValidationError{Field: "ci", Reason: "required"}
+	}
+	if err := checkKey("ci", ci); err != nil {
+		return false, itil.Ref{}, err
+	}
 	cis := []string{ci}
 	if topo := w.m.cfg.Topology; topo != nil {
 		parents, err := topo.Parents(ctx, ci)
@@ -124,6 +144,9 @@ func (w *Windows) Active(ctx context.Context, ci string, at time.Time) (bool, it
 			return false, itil.Ref{}, fmt.Errorf("change: parents of %s: %w", ci, err)
 		}
 		cis = append(cis, parents...)
+	}
+	if err := w.m.catchUp(ctx); err != nil {
+		return false, itil.Ref{}, err
 	}
 	instant := Window{Start: at, End: at.Add(time.Nanosecond)}
 	x := w.m.index

@@ -45,7 +45,9 @@ type Config struct {
 	// with changes on its parents and children. Nil means no topology.
 	Topology Topology
 	// RefuseConflicts makes Schedule refuse a window that conflicts with
-	// another change (a *ConflictError) instead of only reporting it.
+	// another change (a *ConflictError) instead of only reporting it. The
+	// rule holds in the store, across every host that shares it: of
+	// changes scheduled over each other at once, one is scheduled.
 	RefuseConflicts bool
 
 	// Authorizer, when set, is asked before every action.
@@ -53,7 +55,8 @@ type Config struct {
 	// Now is the clock. Default time.Now.
 	Now func() time.Time
 	// Logger receives the Manager's warnings (an emergency change let into
-	// a freeze) and its index rebuilds. Default: discard.
+	// a freeze) and, at debug level, Start's reading of the calendar.
+	// Default: discard.
 	Logger *slog.Logger
 }
 
@@ -196,6 +199,22 @@ func renameField(from, to string, err error) error {
 // already checked.
 func (t *Template) validate(field string, before []Template) error {
 	bad := func(f, reason string) error { return &itil.ValidationError{Field: field + "." + f, Reason: reason} }
+	for _, x := range []struct {
+		f, s string
+		max  int
+	}{
+		{"name", t.Name, MaxNameLength},
+		{"title", t.Title, MaxTitleLength},
+		{"description", t.Description, MaxTextLength},
+		{"category", t.Category, MaxNameLength},
+		{"implementation_plan", t.ImplementationPlan, MaxTextLength},
+		{"backout_plan", t.BackoutPlan, MaxTextLength},
+		{"test_plan", t.TestPlan, MaxTextLength},
+	} {
+		if err := itil.CheckText(field+"."+x.f, x.s, x.max); err != nil {
+			return err
+		}
+	}
 	t.Name = strings.TrimSpace(t.Name)
 	switch {
 	case t.Name == "":

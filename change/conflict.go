@@ -93,18 +93,42 @@ type related struct {
 // planned window and that touch one of c's CIs, a parent or child of one
 // (through Config.Topology), or have the same implementer. c need not be
 // stored: a host can check a window before proposing it. c itself, by ID,
-// is left out. Conflicts are ordered by the other change's start.
+// is left out. Conflicts are ordered by the other change's start. The
+// calendar first catches up with the store's log, so the answer holds
+// every change any host committed before the call.
 //
-// Errors: a *itil.ValidationError on "planned" when c has no valid window;
-// the Topology's errors.
+// Errors: a *itil.ValidationError on "change" when c is nil, on "planned"
+// when c has no valid window, on "cis[i]" or "implementer" for an empty,
+// repeated or unstorable name; the Topology's errors; the store's.
 func (m *Manager) Conflicts(ctx context.Context, c *Change) ([]Conflict, error) {
+	if c == nil {
+		return nil, &itil.ValidationError{Field: "change", Reason: "required"}
+	}
 	if err := c.Planned.Validate("planned"); err != nil {
 		return nil, err
 	}
-	return m.conflicts(ctx, c.ID, c.Planned, c.CIs, c.Implementer)
+	if err := checkNames("cis", c.CIs); err != nil {
+		return nil, err
+	}
+	if err := checkCIs("cis", c.CIs); err != nil {
+		return nil, err
+	}
+	if err := checkKey("implementer", c.Implementer); err != nil {
+		return nil, err
+	}
+	look, err := m.related(ctx, c.CIs)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.catchUp(ctx); err != nil {
+		return nil, err
+	}
+	return m.conflicts(c.ID, c.Planned, look, c.Implementer), nil
 }
 
-func (m *Manager) conflicts(ctx context.Context, id uuid.UUID, w Window, cis []string, implementer string) ([]Conflict, error) {
+// related returns the trees to look in for conflicts of a change on cis:
+// each CI itself, and its parents and children through the Topology.
+func (m *Manager) related(ctx context.Context, cis []string) ([]related, error) {
 	look := make([]related, 0, len(cis)+1)
 	add := func(r related) {
 		if !slices.Contains(look, r) { // a topology may name a CI twice
@@ -132,6 +156,12 @@ func (m *Manager) conflicts(ctx context.Context, id uuid.UUID, w Window, cis []s
 			}
 		}
 	}
+	return look, nil
+}
+
+// conflicts looks up, in the calendar as it is, the changes other than id
+// whose windows overlap w in the trees of look or of implementer.
+func (m *Manager) conflicts(id uuid.UUID, w Window, look []related, implementer string) []Conflict {
 	var hits []hit // tagged with their index into look, or -1 for the implementer
 	x := m.index
 	x.mu.RLock()
@@ -143,7 +173,7 @@ func (m *Manager) conflicts(ctx context.Context, id uuid.UUID, w Window, cis []s
 	}
 	x.mu.RUnlock()
 	if len(hits) == 0 {
-		return nil, nil
+		return nil
 	}
 	out := make([]Conflict, len(hits))
 	for i, h := range hits {
@@ -168,5 +198,5 @@ func (m *Manager) conflicts(ctx context.Context, id uuid.UUID, w Window, cis []s
 			cmp.Compare(a.Other, b.Other),
 		)
 	})
-	return out, nil
+	return out
 }

@@ -66,15 +66,25 @@
 // Topology) or with the same implementer double-booked; Config.RefuseConflicts
 // turns them into a *ConflictError.
 //
-// The Manager keeps the calendar in memory: every active change with a
-// window, in interval trees by CI and by implementer, built from the store
-// by NewManager and kept current by the Manager's own writes. A conflict
-// check costs O(log n + k) for k conflicts, whatever the calendar's size.
-// Managers of several host processes over one store each keep their own
-// index; subscribe each to the store's outbox (Manager is a
-// lifecycle.Notifier) to see the others' writes, or call Rebuild. Conflicts
-// are reported, not locked: two changes scheduled at the same instant on
-// two hosts may miss each other, and Conflicts will show them afterwards.
+// The calendar is a lifecycle.Projection of the store's log: every active
+// change with a window, in interval trees by CI and by implementer, in the
+// Manager's memory, replayed from the log and caught up with it before
+// every answer from it (Conflicts, Calendar, Windows, Schedule), so that a
+// change any host scheduled is on every host's calendar at once. A
+// conflict check costs O(log n + k) for k conflicts, whatever the
+// calendar's size, plus reading what the log gained since the last one.
+// NewManager reads nothing; Start reads the log at start-up (optional: the
+// first answer does it otherwise), and Run keeps the calendar warm.
+//
+// Conflicts are refused in the store, not in memory: Schedule judges the
+// window and saves the change in one commit that takes a calendar lock
+// (lifecycle.Lock) for each CI it looks in (the change's own CIs, and
+// their parents and children) and for the implementer, and every write
+// that puts a change on the calendar or moves it takes the locks of its
+// own CIs and implementer. Of two changes scheduled over each other at
+// once, on one host or on several, one commits first and the other runs
+// again and sees it: under Config.RefuseConflicts exactly one of them is
+// scheduled.
 //
 // Calendar lists the changes in a range, by CI or implementer; WriteICS
 // writes them, with the freezes, as an .ics file. Recurrence rules are
@@ -92,5 +102,18 @@
 // *approval.SegregationError (approval.ErrSegregation and
 // lifecycle.ErrForbidden), the kernel's *lifecycle.TransitionError,
 // lifecycle.ErrNotFound and lifecycle.ErrConflict, and *itil.ValidationError
-// naming the bad field. A refused step changes nothing.
+// naming the bad field. A refused step changes nothing: not the record, not
+// its journal, not the log.
+//
+// # Texts
+//
+// Every text the Manager takes (titles, descriptions, plans, CIs, names,
+// notes, comments, queries, templates, freezes, questionnaires) must be
+// valid UTF-8 without a NUL character, and no longer than its limit in
+// characters: MaxTitleLength, MaxNameLength, MaxNoteLength or
+// MaxTextLength. A text that is not is refused with a *itil.ValidationError
+// naming its field, the same way on every store, never altered. A query
+// value that names something (a CI, a state, an approval slot, a link)
+// must name it: a blank one is refused rather than matched against
+// nothing.
 package change

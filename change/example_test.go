@@ -239,3 +239,35 @@ func ExampleManager_WriteICS() {
 	// STATUS:CONFIRMED
 	// SUMMARY:CHG0000001: Patch web-1
 }
+
+// Two hosts share one store: what one schedules is on the other's calendar
+// at once, because each catches up with the store's log before it
+// answers. Start reads the log when a host starts.
+func ExampleManager_Start() {
+	ctx := context.Background()
+	st := memstore.New(memstore.Config{}) // or one SQL database for both hosts
+	cfg := change.Config{
+		Now:             monday,
+		RefuseConflicts: true,
+		Templates:       []change.Template{{Name: "patch", Title: "Patch", ImplementationPlan: "apt upgrade", BackoutPlan: "apt rollback"}},
+	}
+	a, _ := change.NewManager(st, cfg) // reads nothing
+	b, _ := change.NewManager(st, cfg)
+	if err := b.Start(ctx); err != nil {
+		panic(err)
+	}
+	alice := itil.Actor{ID: "alice"}
+	start := monday().Add(24 * time.Hour)
+	w := change.Window{Start: start, End: start.Add(time.Hour)}
+
+	first, _ := a.Propose(ctx, change.Draft{Template: "patch", CIs: []string{"db-1"}, Actor: alice})
+	_, err := a.Schedule(ctx, change.ScheduleParams{ID: first.ID, Actor: alice, Implementer: "bob", Window: w})
+	fmt.Println("A:", err)
+
+	second, _ := b.Propose(ctx, change.Draft{Template: "patch", CIs: []string{"db-1"}, Actor: alice})
+	_, err = b.Schedule(ctx, change.ScheduleParams{ID: second.ID, Actor: alice, Implementer: "carol", Window: w})
+	fmt.Println("B:", err)
+	// Output:
+	// A: <nil>
+	// B: change: CHG0000002 conflicts with CHG0000001 (scheduled) on db-1, 2026-11-03T09:00:00Z/2026-11-03T10:00:00Z
+}

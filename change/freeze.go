@@ -71,6 +71,18 @@ func compileFreezes(fs []Freeze) ([]freeze, error) {
 	out := make([]freeze, 0, len(fs))
 	for i, f := range fs {
 		field := fmt.Sprintf("freezes[%d]", i)
+		if err := checkName(field+".name", f.Name); err != nil {
+			return nil, err
+		}
+		if err := checkNote(field+".reason", f.Reason); err != nil {
+			return nil, err
+		}
+		if err := checkName(field+".rrule", f.RRule); err != nil {
+			return nil, err
+		}
+		if err := checkNames(field+".cis", f.CIs); err != nil {
+			return nil, err
+		}
 		f.Name = strings.TrimSpace(f.Name)
 		f.CIs = slices.Clone(f.CIs)
 		switch {

@@ -27,7 +27,7 @@ type Params struct {
 
 // step fires event on the change named by p.
 func (m *Manager) step(ctx context.Context, p Params, event string, apply func(c *Change, ed *lifecycle.Edit) error) (*Change, error) {
-	if err := checkActor(p.Actor); err != nil {
+	if err := checkStep(p.Actor, p.Note); err != nil {
 		return nil, err
 	}
 	return m.fire(ctx, p.ID, func(*lifecycle.Definition) lifecycle.Action[*Change] {
@@ -67,6 +67,9 @@ type OutcomeParams struct {
 // when the change is not being implemented; lifecycle.ErrNotFound,
 // lifecycle.ErrConflict.
 func (m *Manager) RecordOutcome(ctx context.Context, p OutcomeParams) (*Change, error) {
+	if err := checkStep(p.Actor, p.Note); err != nil {
+		return nil, err
+	}
 	if !p.Outcome.Valid() {
 		return nil, &itil.ValidationError{Field: "outcome", Reason: "must be successful, failed or backed_out"}
 	}
@@ -96,6 +99,9 @@ type ReviewParams struct {
 // lifecycle.ErrNotFound, lifecycle.ErrConflict.
 func (m *Manager) Review(ctx context.Context, p ReviewParams) (*Change, error) {
 	if err := checkActor(p.Actor); err != nil {
+		return nil, err
+	}
+	if err := checkNote("summary", p.Summary); err != nil {
 		return nil, err
 	}
 	summary := strings.TrimSpace(p.Summary)
@@ -135,6 +141,9 @@ func (m *Manager) Close(ctx context.Context, p Params) (*Change, error) {
 // the implementation has started; lifecycle.ErrNotFound,
 // lifecycle.ErrConflict.
 func (m *Manager) Cancel(ctx context.Context, p Params) (*Change, error) {
+	if err := checkStep(p.Actor, p.Note); err != nil {
+		return nil, err
+	}
 	if strings.TrimSpace(p.Note) == "" {
 		return nil, &itil.ValidationError{Field: "note", Reason: "required: why the change is cancelled"}
 	}

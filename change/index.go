@@ -10,9 +10,9 @@ import (
 
 // index is the Manager's in-memory calendar: every change that has a
 // planned window and is still active (not resolved, closed or cancelled),
-// in interval trees by CI, by implementer and overall. It is rebuilt from
-// the store when the Manager starts and kept current after every write the
-// Manager makes. It is safe for concurrent use.
+// in interval trees by CI, by implementer and overall. The Manager's
+// projection of the log feeds it (see projection.go), and the Manager's own
+// writes update it at once. It is safe for concurrent use.
 type index struct {
 	mu       sync.RWMutex
 	all      intervalTree
@@ -20,9 +20,6 @@ type index struct {
 	byPerson map[string]*intervalTree // by implementer
 	spans    map[uuid.UUID]*span
 	versions map[uuid.UUID]int64 // the version last applied, kept after removal
-	// during holds the changes put while a rebuild reads the store; nil
-	// when no rebuild runs.
-	during map[uuid.UUID]struct{}
 }
 
 func newIndex() *index {
@@ -59,9 +56,6 @@ func (x *index) put(c *Change, live bool) {
 		return
 	}
 	x.versions[c.ID] = c.Version
-	if x.during != nil {
-		x.during[c.ID] = struct{}{}
-	}
 	if old := x.spans[c.ID]; old != nil {
 		x.removeLocked(old)
 	}
@@ -117,41 +111,6 @@ func (x *index) seen(id uuid.UUID, v int64) bool {
 	defer x.mu.RUnlock()
 	have, ok := x.versions[id]
 	return ok && have >= v
-}
-
-// rebuilding notes the changes put from now on, until replace.
-func (x *index) rebuilding() {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	x.during = make(map[uuid.UUID]struct{})
-}
-
-// replace takes over the contents of fresh, an index built from the store
-// since rebuilding was called, keeping the changes put meanwhile when x
-// has a later version of them than fresh read. A nil fresh abandons the
-// rebuild and keeps x as it is.
-func (x *index) replace(fresh *index) {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	if fresh == nil {
-		x.during = nil
-		return
-	}
-	for id := range x.during {
-		v := x.versions[id]
-		if fv, ok := fresh.versions[id]; ok && fv >= v {
-			continue
-		}
-		fresh.versions[id] = v
-		if old := fresh.spans[id]; old != nil {
-			fresh.removeLocked(old)
-		}
-		if s := x.spans[id]; s != nil {
-			fresh.insertLocked(s)
-		}
-	}
-	x.all, x.byCI, x.byPerson, x.spans, x.versions = fresh.all, fresh.byCI, fresh.byPerson, fresh.spans, fresh.versions
-	x.during = nil
 }
 
 // len returns the number of changes on the calendar.

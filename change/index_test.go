@@ -1,6 +1,7 @@
 package change_test
 
 import (
+	"context"
 	"errors"
 	"math/rand/v2"
 	"slices"
@@ -13,7 +14,6 @@ import (
 
 	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/change"
-	"github.com/itil-go/itil/lifecycle"
 	"github.com/itil-go/itil/lifecycle/approval"
 )
 
@@ -54,7 +54,7 @@ func indexConflicts(t *testing.T, f *fixture, probe *change.Change) []string {
 // TestIndexMatchesScan schedules, moves, cancels and completes changes at
 // random and checks, after each step, that the interval index finds exactly
 // what a scan of the store finds — through inserts, removals and
-// rebalancing — and that a Manager rebuilt from the store agrees.
+// rebalancing — and that a new Manager, reading the log, agrees.
 func TestIndexMatchesScan(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(7, 11))
@@ -102,15 +102,15 @@ func TestIndexMatchesScan(t *testing.T) {
 		require.ElementsMatch(t, scanConflicts(t, f, probe), indexConflicts(t, f, probe), "step %d", step)
 	}
 
-	rebuilt, err := change.NewManager(f.st, change.Config{Templates: []change.Template{restartWeb}})
+	replayed, err := change.NewManager(f.st, change.Config{Templates: []change.Template{restartWeb}})
 	require.NoError(t, err)
-	g := &fixture{m: rebuilt, st: f.st}
+	g := &fixture{m: replayed, st: f.st}
 	for range 50 {
 		probe := randProbe()
 		require.ElementsMatch(t, scanConflicts(t, f, probe), indexConflicts(t, g, probe))
 	}
 	n := 0
-	for _, err := range rebuilt.Calendar(ctx, change.CalendarQuery{From: t0, To: t0.Add(365 * 24 * time.Hour)}) {
+	for _, err := range replayed.Calendar(ctx, change.CalendarQuery{From: t0, To: t0.Add(365 * 24 * time.Hour)}) {
 		require.NoError(t, err)
 		n++
 	}
@@ -118,14 +118,15 @@ func TestIndexMatchesScan(t *testing.T) {
 }
 
 // TestManagersShareAStore: a second Manager over the same store sees the
-// first one's writes when they are delivered to it (it is a Notifier), or
-// after Rebuild.
+// first one's writes at its next answer, without being told; Start reads
+// what was there before.
 func TestManagersShareAStore(t *testing.T) {
 	t.Parallel()
 	a := newFixture(t, change.Config{})
+	c := a.toState(t, change.Standard, change.StateScheduled)
 	b, err := change.NewManager(a.st, change.Config{Templates: []change.Template{restartWeb}, Now: a.clock.Now})
 	require.NoError(t, err)
-	c := a.toState(t, change.Standard, change.StateScheduled)
+	require.NoError(t, b.Start(ctx))
 
 	active := func(m *change.Manager) bool {
 		ok, _, err := m.Windows().Active(ctx, "db-1", window(24.5, 0).Start)
@@ -133,20 +134,15 @@ func TestManagersShareAStore(t *testing.T) {
 		return ok
 	}
 	assert.True(t, active(a.m))
-	assert.False(t, active(b), "b has not heard of it yet")
-	for ch, err := range a.m.Journal(ctx, c.ID) {
-		require.NoError(t, err)
-		require.NoError(t, b.Notify(ctx, ch))
-		require.NoError(t, b.Notify(ctx, ch), "a redelivery is harmless")
-	}
-	require.NoError(t, b.Notify(ctx, lifecycle.Change{Kind: "incident"}))
-	assert.True(t, active(b))
+	assert.True(t, active(b), "b read it from the log")
 
 	_, err = a.m.Cancel(ctx, change.Params{ID: c.ID, Actor: alice, Note: "not needed"})
 	require.NoError(t, err)
-	assert.True(t, active(b), "stale until told")
-	require.NoError(t, b.Rebuild(ctx))
-	assert.False(t, active(b))
+	assert.False(t, active(b), "b follows a's cancellation at once")
+
+	canceled, stop := context.WithCancel(ctx)
+	stop()
+	assert.ErrorIs(t, b.Start(canceled), context.Canceled)
 }
 
 // TestConcurrentScheduling: goroutines propose, schedule, approve and

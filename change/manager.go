@@ -2,10 +2,8 @@ package change
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"iter"
-	"sync"
 	"sync/atomic"
 
 	"github.com/google/uuid"
@@ -18,24 +16,24 @@ import (
 // Manager is the change enablement service: it proposes, assesses,
 // authorizes, schedules, implements, reviews and closes changes, keeps the
 // change calendar, and answers whether a CI is in an approved window. It is
-// safe for concurrent use.
+// safe for concurrent use, and several Managers (on several hosts) may
+// share one store: the calendar follows the store's log (see Start).
 type Manager struct {
 	cfg       Config
+	store     lifecycle.Store
 	procs     [Emergency + 1]*lifecycle.Process[*Change] // by Type
 	index     *index
+	calendar  *lifecycle.Projection // feeds index from the log
 	freezes   atomic.Pointer[[]freeze]
 	templates map[string]Template
-	rebuildMu sync.Mutex // one Rebuild at a time
 }
 
-var _ lifecycle.Notifier = (*Manager)(nil)
-
 // NewManager returns a Manager over st. It checks cfg (see Config for the
-// defaults) and reads the store's active changes into its calendar index.
+// defaults) and reads nothing: the calendar is read from the store's log
+// by Start, or else at the first question that needs it.
 //
 // Errors: a *itil.ValidationError naming the bad Config field, such as
-// "templates[0].backout_plan", "approvals[high]" or "freezes[1].rrule"; the
-// store's errors from reading the calendar.
+// "templates[0].backout_plan", "approvals[high]" or "freezes[1].rrule".
 func NewManager(st lifecycle.Store, cfg Config) (*Manager, error) {
 	if st == nil {
 		return nil, &itil.ValidationError{Field: "store", Reason: "required"}
@@ -44,7 +42,8 @@ func NewManager(st lifecycle.Store, cfg Config) (*Manager, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &Manager{cfg: cfg, index: newIndex(), templates: make(map[string]Template, len(cfg.Templates))}
+	m := &Manager{cfg: cfg, store: st, index: newIndex(), templates: make(map[string]Template, len(cfg.Templates))}
+	m.calendar = lifecycle.NewProjection(st, m.follow)
 	for _, t := range cfg.Templates {
 		m.templates[t.Name] = t
 	}
@@ -69,9 +68,6 @@ func NewManager(st lifecycle.Store, cfg Config) (*Manager, error) {
 			return nil, renameField("", t.String()+".", err)
 		}
 		m.procs[t] = p
-	}
-	if err := m.Rebuild(context.Background()); err != nil {
-		return nil, err
 	}
 	return m, nil
 }
@@ -102,7 +98,13 @@ func (m *Manager) Get(ctx context.Context, id uuid.UUID) (*Change, error) {
 }
 
 // GetByNumber returns the change with the given number (CHG0000001).
+//
+// Errors: a *itil.ValidationError on "number" for a text that cannot be a
+// number; lifecycle.ErrNotFound.
 func (m *Manager) GetByNumber(ctx context.Context, number string) (*Change, error) {
+	if err := checkName("number", number); err != nil {
+		return nil, err
+	}
 	return m.procs[Normal].GetByNumber(ctx, number)
 }
 
@@ -130,9 +132,11 @@ type Query struct {
 	Template    string
 	Category    string
 	// Awaiting selects the changes whose current round still waits for any
-	// of the slots; SlotsOf(actor) lists an actor's.
+	// of the slots; SlotsOf(actor) lists an actor's. Each slot names one
+	// group or person.
 	Awaiting []approval.Slot
-	// Link selects the changes linked to the record.
+	// Link selects the changes linked to the record; it needs the
+	// record's kind and ID.
 	Link itil.Ref
 	// After is the cursor: only changes created after the one with this ID.
 	After uuid.UUID
@@ -146,6 +150,36 @@ func (q Query) conds() ([]lifecycle.Cond, error) {
 	eq := func(key, v string) {
 		if v != "" {
 			where = append(where, lifecycle.Eq(key, v))
+		}
+	}
+	for _, k := range []struct{ field, v string }{
+		{"ci", q.CI}, {"requester", q.Requester}, {"implementer", q.Implementer},
+		{"template", q.Template}, {"category", q.Category},
+	} {
+		if err := checkKey(k.field, k.v); err != nil {
+			return nil, err
+		}
+	}
+	for i, st := range q.States {
+		field := fmt.Sprintf("states[%d]", i)
+		if st == "" {
+			return nil, &itil.ValidationError{Field: field, Reason: "empty state name"}
+		}
+		if err := checkKey(field, st); err != nil {
+			return nil, err
+		}
+	}
+	for i, sl := range q.Awaiting {
+		if err := checkSlot(fmt.Sprintf("awaiting[%d]", i), sl); err != nil {
+			return nil, err
+		}
+	}
+	if q.Link != (itil.Ref{}) {
+		if err := q.Link.Validate("link"); err != nil {
+			return nil, err
+		}
+		if err := checkRef("link", q.Link); err != nil {
+			return nil, err
 		}
 	}
 	switch {
@@ -178,14 +212,17 @@ func (q Query) conds() ([]lifecycle.Cond, error) {
 		}
 		where = append(where, lifecycle.Eq("awaiting", vals...))
 	}
-	if !q.Link.IsZero() {
+	if q.Link != (itil.Ref{}) {
 		eq("link", q.Link.Kind+":"+q.Link.ID.String())
 	}
 	return where, nil
 }
 
 // Find yields the changes that match q, in creation order. A bad query
-// yields one *itil.ValidationError.
+// yields one *itil.ValidationError naming the field: an undefined "type"
+// or "risk", a blank or unstorable name ("ci", "states[1]"), an approval
+// slot that names neither or both of a group and a person ("awaiting[0]"),
+// a "link" without its kind or ID.
 func (m *Manager) Find(ctx context.Context, q Query) iter.Seq2[*Change, error] {
 	where, err := q.conds()
 	if err != nil {
@@ -195,15 +232,12 @@ func (m *Manager) Find(ctx context.Context, q Query) iter.Seq2[*Change, error] {
 }
 
 // fire runs the action that build makes for the change's lifecycle through
-// the process of the change's type, then brings the calendar up to date.
-// The type never changes, so the process picked on a first read is the one
-// for every retry.
+// the process of the change's type, then brings this Manager's calendar up
+// to date at once (the other hosts' follow the log). The type never
+// changes, so the process picked on a first read is the one for every
+// retry.
 func (m *Manager) fire(ctx context.Context, id uuid.UUID, build func(def *lifecycle.Definition) lifecycle.Action[*Change]) (*Change, error) {
-	cur, err := m.Get(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	p, err := m.process(cur)
+	p, err := m.processOf(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -213,6 +247,38 @@ func (m *Manager) fire(ctx context.Context, id uuid.UUID, build func(def *lifecy
 	}
 	m.index.put(c, m.live(c))
 	return c, nil
+}
+
+// fireAtomic is fire for the actions that put a change on the calendar or
+// move it: the action runs in a lifecycle.Atomic, and build gets its Tx,
+// in which the action's Apply takes the calendar locks it needs (see
+// calendarLocks). When another writer takes one of those locks first, the
+// whole action runs again on fresh copies.
+func (m *Manager) fireAtomic(ctx context.Context, id uuid.UUID, build func(def *lifecycle.Definition, tx *lifecycle.Tx) lifecycle.Action[*Change]) (*Change, error) {
+	p, err := m.processOf(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	var c *Change
+	err = lifecycle.Atomic(ctx, m.store, calendarRetries, func(tx *lifecycle.Tx) error {
+		var err error
+		c, err = p.FireIn(ctx, tx, id, build(p.Definition(), tx))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	m.index.put(c, m.live(c))
+	return c, nil
+}
+
+// processOf returns the process of the stored change id's type.
+func (m *Manager) processOf(ctx context.Context, id uuid.UUID) (*lifecycle.Process[*Change], error) {
+	cur, err := m.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return m.process(cur)
 }
 
 // live reports whether c's window is an approved implementation window: c
@@ -226,46 +292,4 @@ func (m *Manager) live(c *Change) bool {
 	_, scheduled := def.Target(EventImplement, c.State)
 	_, implementing := def.Target(EventComplete, c.State)
 	return scheduled || implementing
-}
-
-// Rebuild reads the store's active changes into the calendar index again.
-// NewManager does it once; a host whose store is shared by several
-// Managers keeps each one current by subscribing it to the store's outbox
-// (the Manager is a lifecycle.Notifier), or calls Rebuild now and then.
-// Writes that finish while Rebuild runs are kept.
-func (m *Manager) Rebuild(ctx context.Context) error {
-	m.rebuildMu.Lock()
-	defer m.rebuildMu.Unlock()
-	x := newIndex()
-	m.index.rebuilding()
-	q := lifecycle.Query{Where: []lifecycle.Cond{lifecycle.Active()}}
-	for c, err := range m.procs[Normal].Find(ctx, q) {
-		if err != nil {
-			m.index.replace(nil)
-			return fmt.Errorf("change: rebuilding the calendar: %w", err)
-		}
-		x.put(c, m.live(c))
-	}
-	m.index.replace(x)
-	m.cfg.Logger.Debug("change calendar rebuilt", "changes", m.index.len())
-	return nil
-}
-
-// Notify keeps the calendar index current with changes written by other
-// Managers over the same store: subscribe each Manager to the outbox with a
-// lifecycle.Dispatcher under a name of its own. Changes of other kinds, and
-// changes the index has seen, are skipped.
-func (m *Manager) Notify(ctx context.Context, ch lifecycle.Change) error {
-	if ch.Kind != Kind || m.index.seen(ch.RecordID, ch.Version) {
-		return nil
-	}
-	c, err := m.Get(ctx, ch.RecordID)
-	if errors.Is(err, lifecycle.ErrNotFound) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	m.index.put(c, m.live(c))
-	return nil
 }

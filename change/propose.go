@@ -58,10 +58,12 @@ type Draft struct {
 // template's plans, impact and risk (the template pre-approves it).
 //
 // Errors: a *itil.ValidationError naming the bad field ("title", "type",
-// "template", "cis[1]", "planned.end", "links[0].kind", "actor"); the
+// "template", "cis[1]", "planned.end", "links[0].kind", "actor",
+// "actor.name", "note"), for a text that is missing, too long (see
+// MaxTitleLength and the other limits) or cannot be stored; the
 // Authorizer's refusal; the store's errors.
 func (m *Manager) Propose(ctx context.Context, d Draft) (*Change, error) {
-	if err := checkActor(d.Actor); err != nil {
+	if err := checkStep(d.Actor, d.Note); err != nil {
 		return nil, err
 	}
 	if d.Type == 0 {
@@ -98,17 +100,40 @@ func (m *Manager) Propose(ctx context.Context, d Draft) (*Change, error) {
 	if err := checkDraft(c); err != nil {
 		return nil, err
 	}
-	c, err := m.procs[c.Type].Create(ctx, c, d.Actor, d.Note)
+	p := m.procs[c.Type]
+	if c.Planned.IsZero() {
+		c, err := p.Create(ctx, c, d.Actor, d.Note)
+		if err != nil {
+			return nil, err
+		}
+		m.index.put(c, m.live(c))
+		return c, nil
+	}
+	// A requested window puts the change on the calendar: it takes the
+	// calendar locks of its CIs and implementer (see calendarLocks), so
+	// that a change scheduled over it at the same time sees it.
+	var out *Change
+	err := lifecycle.Atomic(ctx, m.store, calendarRetries, func(tx *lifecycle.Tx) error {
+		if err := m.lockOwn(ctx, tx, c); err != nil {
+			return err
+		}
+		created, err := p.CreateIn(ctx, tx, c, d.Actor, d.Note)
+		out = created
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	m.index.put(c, m.live(c))
-	return c, nil
+	m.index.put(out, m.live(out))
+	return out, nil
 }
 
 // applyTemplate checks the template name against the type and fills the
 // fields c leaves empty from the template.
 func (m *Manager) applyTemplate(c *Change, name string, by itil.Actor) error {
+	if err := checkName("template", name); err != nil {
+		return err
+	}
 	name = strings.TrimSpace(name)
 	if c.Type != Standard {
 		if name != "" {
@@ -149,6 +174,9 @@ func (m *Manager) applyTemplate(c *Change, name string, by itil.Actor) error {
 
 // checkDraft validates the fields a new change carries.
 func checkDraft(c *Change) error {
+	if err := checkTexts(c); err != nil {
+		return err
+	}
 	switch {
 	case c.Title == "":
 		return &itil.ValidationError{Field: "title", Reason: "required"}
@@ -166,14 +194,6 @@ func checkDraft(c *Change) error {
 	return checkLinks(c.Links)
 }
 
-// checkActor requires an actor ID.
-func checkActor(a itil.Actor) error {
-	if strings.TrimSpace(a.ID) == "" {
-		return &itil.ValidationError{Field: "actor", Reason: "required"}
-	}
-	return nil
-}
-
 // trimAll returns a copy of ss with each string trimmed.
 func trimAll(ss []string) []string {
 	if ss == nil {
@@ -189,12 +209,11 @@ func trimAll(ss []string) []string {
 // checkCIs reports an empty or repeated CI name.
 func checkCIs(field string, cis []string) error {
 	for i, ci := range cis {
-		f := fmt.Sprintf("%s[%d]", field, i)
 		switch {
 		case ci == "":
-			return &itil.ValidationError{Field: f, Reason: "empty CI name"}
+			return &itil.ValidationError{Field: fmt.Sprintf("%s[%d]", field, i), Reason: "empty CI name"}
 		case slices.Contains(cis[:i], ci):
-			return &itil.ValidationError{Field: f, Reason: fmt.Sprintf("%q is listed twice", ci)}
+			return &itil.ValidationError{Field: fmt.Sprintf("%s[%d]", field, i), Reason: fmt.Sprintf("%q is listed twice", ci)}
 		}
 	}
 	return nil
@@ -249,16 +268,17 @@ type UpdateParams struct {
 // Assess again after changing what the risk depends on.
 //
 // Errors: *lifecycle.TransitionError (event "update") past drafting;
-// *itil.ValidationError naming the bad field; lifecycle.ErrNotFound,
-// lifecycle.ErrConflict.
+// *itil.ValidationError naming the bad field, as Propose's;
+// lifecycle.ErrNotFound, lifecycle.ErrConflict.
 func (m *Manager) Update(ctx context.Context, p UpdateParams) (*Change, error) {
-	if err := checkActor(p.Actor); err != nil {
+	if err := checkStep(p.Actor, p.Note); err != nil {
 		return nil, err
 	}
-	return m.fire(ctx, p.ID, func(def *lifecycle.Definition) lifecycle.Action[*Change] {
+	return m.fireAtomic(ctx, p.ID, func(def *lifecycle.Definition, tx *lifecycle.Tx) lifecycle.Action[*Change] {
 		return lifecycle.Action[*Change]{
 			Name: lifecycle.EventUpdate, Actor: p.Actor, Note: p.Note, Version: p.Version,
 			Apply: func(c *Change, ed *lifecycle.Edit) error {
+				was := placementOf(c)
 				if !drafting(def, c.State) {
 					return &lifecycle.TransitionError{Kind: Kind, Event: lifecycle.EventUpdate, State: c.State, Allowed: def.Allowed(c.State)}
 				}
@@ -287,7 +307,15 @@ func (m *Manager) Update(ctx context.Context, p UpdateParams) (*Change, error) {
 					ed.Field("planned", windowText(c.Planned), windowText(*p.Planned))
 					c.Planned = *p.Planned
 				}
-				return checkDraft(c)
+				if err := checkDraft(c); err != nil {
+					return err
+				}
+				// A change put on the calendar, or moved on it, takes the
+				// locks of its CIs and implementer (see lock.go).
+				if now := placementOf(c); now.on && !now.equal(was) {
+					return m.lockOwn(ctx, tx, c)
+				}
+				return nil
 			},
 		}
 	})
@@ -329,9 +357,13 @@ type LinkParams struct {
 // Linking twice is a no-op.
 //
 // Errors: *itil.ValidationError on "to" for a link that is not to a
-// problem or an incident; lifecycle.ErrNotFound, lifecycle.ErrConflict.
+// problem or an incident ("to.kind", "to.id", "to.number"), on "actor" or
+// "note"; lifecycle.ErrNotFound, lifecycle.ErrConflict.
 func (m *Manager) Link(ctx context.Context, p LinkParams) (*Change, error) {
-	if err := checkActor(p.Actor); err != nil {
+	if err := checkStep(p.Actor, p.Note); err != nil {
+		return nil, err
+	}
+	if err := checkRef("to", p.To); err != nil {
 		return nil, err
 	}
 	if err := checkLinks([]itil.Ref{p.To}); err != nil {

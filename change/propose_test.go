@@ -12,6 +12,7 @@ import (
 	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/change"
 	"github.com/itil-go/itil/lifecycle"
+	"github.com/itil-go/itil/lifecycle/approval"
 )
 
 func TestPropose(t *testing.T) {
@@ -241,4 +242,38 @@ func TestJSONRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	_, err = json.Marshal(n)
 	require.NoError(t, err)
+}
+
+// TestFindRefusesEmptyNames: a query value that names something (a slot, a
+// state, a link) must name it; an empty one is refused, not matched
+// against nothing.
+func TestFindRefusesEmptyNames(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, change.Config{})
+	f.toState(t, change.Normal, change.StateAuthorize)
+	for _, tc := range []struct {
+		name  string
+		q     change.Query
+		field string
+	}{
+		{"empty slot", change.Query{Awaiting: []approval.Slot{{}}}, "awaiting[0]"},
+		{"empty slot after a good one", change.Query{Awaiting: []approval.Slot{approval.Group("cab"), {}}}, "awaiting[1]"},
+		{"slot naming a group and a person", change.Query{Awaiting: []approval.Slot{{Group: "cab", Person: "carol"}}}, "awaiting[0]"},
+		{"empty group name", change.Query{Awaiting: []approval.Slot{approval.Group("  ")}}, "awaiting[0]"},
+		{"empty state", change.Query{States: []string{change.StateNew, ""}}, "states[1]"},
+		{"link without a kind", change.Query{Link: itil.Ref{ID: uuid.New()}}, "link.kind"},
+		{"link without an ID", change.Query{Link: itil.Ref{Kind: "problem"}}, "link.id"},
+		{"blank CI", change.Query{CI: " "}, "ci"},
+		{"blank implementer", change.Query{Implementer: "\t"}, "implementer"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			n := 0
+			for c, err := range f.m.Find(ctx, tc.q) {
+				n++
+				assert.Nil(t, c)
+				assertInvalid(t, err, tc.field)
+			}
+			assert.Equal(t, 1, n, "one error, no changes")
+		})
+	}
 }

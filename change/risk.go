@@ -177,6 +177,12 @@ func (q Questionnaire) validate() error {
 	seen := map[string]bool{}
 	for i, qu := range q.Questions {
 		f := fmt.Sprintf("questions[%d]", i)
+		if err := checkName("questionnaire."+f+".id", qu.ID); err != nil {
+			return err
+		}
+		if err := checkNote("questionnaire."+f+".text", qu.Text); err != nil {
+			return err
+		}
 		switch {
 		case qu.ID == "":
 			return bad(f+".id", "required")
@@ -189,6 +195,12 @@ func (q Questionnaire) validate() error {
 		ans := map[string]bool{}
 		for j, a := range qu.Answers {
 			af := fmt.Sprintf("%s.answers[%d]", f, j)
+			if err := checkName("questionnaire."+af+".id", a.ID); err != nil {
+				return err
+			}
+			if err := checkNote("questionnaire."+af+".text", a.Text); err != nil {
+				return err
+			}
 			switch {
 			case a.ID == "":
 				return bad(af+".id", "required")

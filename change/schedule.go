@@ -48,22 +48,33 @@ type ScheduleResult struct {
 //     implementer) are returned and recorded in Warnings, or refused with
 //     a *ConflictError under Config.RefuseConflicts.
 //
-// Errors besides those: *itil.ValidationError on "window.start",
+// The check and the write are one commit that takes the calendar locks of
+// the change's CIs, their related CIs and the implementer (see lock.go),
+// so that of two changes scheduled over each other at once, on one host or
+// several, the second always sees the first: under RefuseConflicts exactly
+// one of them is scheduled.
+//
+// Errors besides those: *itil.ValidationError on "actor", "note",
+// "implementer" (a text that cannot be stored), "window.start",
 // "window.end" (ends before it starts), "window" (longer than the
 // template allows) or a field the scheduled state requires ("cis",
 // "implementer"); *ApprovalError when the change is not approved;
 // *approval.SegregationError when the implementer decided on the change;
 // *lifecycle.TransitionError; the Topology's errors; lifecycle.ErrNotFound,
-// lifecycle.ErrConflict.
+// lifecycle.ErrConflict (the version given is not the stored one, or
+// other writers kept taking the same locks first).
 func (m *Manager) Schedule(ctx context.Context, p ScheduleParams) (ScheduleResult, error) {
-	if err := checkActor(p.Actor); err != nil {
+	if err := checkStep(p.Actor, p.Note); err != nil {
+		return ScheduleResult{}, err
+	}
+	if err := checkKey("implementer", p.Implementer); err != nil {
 		return ScheduleResult{}, err
 	}
 	if err := p.Window.Validate("window"); err != nil {
 		return ScheduleResult{}, err
 	}
 	var res ScheduleResult
-	c, err := m.fire(ctx, p.ID, func(*lifecycle.Definition) lifecycle.Action[*Change] {
+	c, err := m.fireAtomic(ctx, p.ID, func(_ *lifecycle.Definition, tx *lifecycle.Tx) lifecycle.Action[*Change] {
 		return lifecycle.Action[*Change]{
 			Event: EventSchedule, Actor: p.Actor, Note: p.Note, Version: p.Version,
 			Apply: func(c *Change, ed *lifecycle.Edit) error {
@@ -85,10 +96,18 @@ func (m *Manager) Schedule(ctx context.Context, p ScheduleParams) (ScheduleResul
 				if len(hits) > 0 && c.Type != Emergency {
 					return &FreezeError{Number: c.Number, Hits: hits}
 				}
-				conflicts, err := m.conflicts(ctx, c.ID, p.Window, c.CIs, implementer)
+				look, err := m.related(ctx, c.CIs)
 				if err != nil {
 					return err
 				}
+				// Locks first, then the log: see lock.go.
+				if err := calendarLocks(ctx, tx, look, implementer); err != nil {
+					return err
+				}
+				if err := m.catchUp(ctx); err != nil {
+					return err
+				}
+				conflicts := m.conflicts(c.ID, p.Window, look, implementer)
 				if len(conflicts) > 0 && m.cfg.RefuseConflicts {
 					return &ConflictError{Number: c.Number, Conflicts: conflicts}
 				}

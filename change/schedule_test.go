@@ -332,3 +332,13 @@ func TestStepsRefusedChangeNothing(t *testing.T) {
 	assert.Equal(t, []string{change.EventSchedule, change.EventImplement, change.EventCancel}, te.Allowed)
 	f.unchanged(t, c)
 }
+
+// TestConflictsOfNothing: Conflicts of no change is a typed error, not a
+// panic.
+func TestConflictsOfNothing(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, change.Config{})
+	var err error
+	require.NotPanics(t, func() { _, err = f.m.Conflicts(ctx, nil) })
+	assertInvalid(t, err, "change")
+}

@@ -95,15 +95,20 @@ type Definition struct {
 // state or event when: a name is empty, malformed, reserved or repeated;
 // there is not exactly one initial state; a category is unknown; an event
 // leaves from or leads to an unknown state; an event fires twice from one
-// state; a state cannot be reached from the initial state; or a Closed or
-// Cancelled state has a way out without AllowExit.
+// state; a state cannot be reached from the initial state; a Closed or
+// Cancelled state has a way out without AllowExit; a required field's name
+// is empty, not UTF-8 or holds a NUL character; or an option, guard or
+// hook is nil ("options[1]", "guards[0]", "hooks[2]").
 func NewDefinition(name string, states []State, events []Event, opts ...Option) (*Definition, error) {
 	d := &Definition{
 		name:   name,
 		states: cloneStates(states),
 		events: cloneEvents(events),
 	}
-	for _, o := range opts {
+	for i, o := range opts {
+		if o == nil {
+			return nil, invalid(fmt.Sprintf("options[%d]", i), "nil option")
+		}
 		o(d)
 	}
 	if err := d.validate(); err != nil {
@@ -153,6 +158,16 @@ func (d *Definition) validate() error {
 	if !validName(d.name) {
 		return invalid("name", "%q is not a valid lifecycle name", d.name)
 	}
+	for i, g := range d.guards {
+		if g == nil {
+			return invalid(fmt.Sprintf("guards[%d]", i), "nil guard")
+		}
+	}
+	for i, h := range d.hooks {
+		if h == nil {
+			return invalid(fmt.Sprintf("hooks[%d]", i), "nil hook")
+		}
+	}
 	if len(d.states) == 0 {
 		return invalid("states", "at least one state is required")
 	}
@@ -171,10 +186,8 @@ func (d *Definition) validate() error {
 		if s.AllowExit && !s.Category.Terminal() {
 			return invalid(field+".allow_exit", "state %q is not closed or cancelled", s.Name)
 		}
-		for j, r := range s.Requires {
-			if r == "" {
-				return invalid(fmt.Sprintf("%s.requires[%d]", field, j), "empty field name")
-			}
+		if err := checkRequires(field, s.Requires); err != nil {
+			return err
 		}
 		d.byState[s.Name] = i
 		if s.Initial {
@@ -204,10 +217,8 @@ func (d *Definition) validate() error {
 		if len(e.From) == 0 {
 			return invalid(field+".from", "event %q has no source state", e.Name)
 		}
-		for j, r := range e.Requires {
-			if r == "" {
-				return invalid(fmt.Sprintf("%s.requires[%d]", field, j), "empty field name")
-			}
+		if err := checkRequires(field, e.Requires); err != nil {
+			return err
 		}
 		for j, from := range e.From {
 			si, ok := d.byState[from]
@@ -253,6 +264,21 @@ func (d *Definition) validate() error {
 		tr.fromCat = d.states[d.byState[key[1]]].Category
 		if tr.to != key[1] { // a state's own fields are required on entry only
 			tr.requires = append(slices.Clone(target.Requires), tr.requires...)
+		}
+	}
+	return nil
+}
+
+// checkRequires reports the first required field name of the state or
+// event at field that is empty, not UTF-8 or holds a NUL character.
+func checkRequires(field string, requires []string) error {
+	for j, r := range requires {
+		f := fmt.Sprintf("%s.requires[%d]", field, j)
+		if r == "" {
+			return invalid(f, "empty field name")
+		}
+		if err := itil.CheckText(f, r, 0); err != nil {
+			return err
 		}
 	}
 	return nil

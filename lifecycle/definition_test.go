@@ -1,11 +1,12 @@
 package lifecycle_test
 
 import (
+	"bytes"
 	"encoding/json"
-	"errors"
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"testing"
 
 	"github.com/google/uuid"
@@ -149,21 +150,129 @@ func TestDefinitionJSONRoundTrip(t *testing.T) {
 	assert.JSONEq(t, string(data), string(again))
 }
 
+// TestParseDefinitionRejects checks that every error of parsing a
+// lifecycle from JSON is a *itil.ValidationError naming the part of the
+// document that is wrong, in the document's own terms.
 func TestParseDefinitionRejects(t *testing.T) {
 	t.Parallel()
-	for name, in := range map[string]string{
-		"not json":       `{`,
-		"unknown field":  `{"name":"x","states":[{"name":"a","category":"open","initial":true,"require":["x"]}],"events":[]}`,
-		"bad category":   `{"name":"x","states":[{"name":"a","category":"limbo","initial":true}],"events":[]}`,
-		"trailing data":  `{"name":"x","states":[{"name":"a","category":"open","initial":true}],"events":[]} {}`,
-		"invalid states": `{"name":"x","states":[],"events":[]}`,
-	} {
-		t.Run(name, func(t *testing.T) {
+	// doc is a valid definition with states and events spliced in.
+	doc := func(states, events string) string {
+		return `{"name":"x","states":[{"name":"a","category":"open","initial":true},` + states + `],"events":[` + events + `]}`
+	}
+	b := `{"name":"b","category":"closed"}`
+	ab := `{"name":"go","from":["a"],"to":"b"}`
+	tests := []struct {
+		name, in, field string
+	}{
+		{"empty", ``, "definition"},
+		{"not json", `{`, "definition"},
+		{"not an object", `[1,2]`, "definition"},
+		{"null document", `null`, "definition"},
+		{"trailing data", doc(b, ab) + ` {}`, "definition"},
+		{"trailing brace", doc(b, ab) + `}`, "definition"},
+		{"unknown top field", `{"name":"x","stats":[]}`, "stats"},
+		{"odd unknown key", `{"name":"x","a b":1}`, "definition"},
+		{"duplicate key", `{"name":"x","name":"y"}`, "name"},
+		{"name not a string", `{"name":7}`, "name"},
+		{"name with NUL", `{"name":"x\u0000"}`, "name"},
+		{"bad name", `{"name":"in progress"}`, "name"},
+		{"states not an array", `{"name":"x","states":{}}`, "states"},
+		{"state not an object", doc(`"b"`, ab), "states[1]"},
+		{"unknown state field", doc(`{"name":"b","category":"closed","require":["x"]}`, ab), "states[1].require"},
+		{"bad category", doc(`{"name":"b","category":"limbo"}`, ab), "states[1].category"},
+		{"category not a string", doc(`{"name":"b","category":4}`, ab), "states[1].category"},
+		{"no category", doc(`{"name":"b"}`, ab), "states[1].category"},
+		{"initial not a bool", doc(`{"name":"b","category":"closed","initial":"yes"}`, ab), "states[1].initial"},
+		{"two initial", doc(`{"name":"b","category":"closed","initial":true}`, ab), "states[1].initial"},
+		{"allow_exit not a bool", doc(`{"name":"b","category":"closed","allow_exit":1}`, ab), "states[1].allow_exit"},
+		{"requires not an array", doc(`{"name":"b","category":"closed","requires":"x"}`, ab), "states[1].requires"},
+		{"requires element not a string", doc(`{"name":"b","category":"closed","requires":["x",false]}`, ab), "states[1].requires[1]"},
+		{"requires with NUL", doc(`{"name":"b","category":"closed","requires":["x\u0000y"]}`, ab), "states[1].requires[0]"},
+		{"empty requires", doc(`{"name":"b","category":"closed","requires":[""]}`, ab), "states[1].requires[0]"},
+		{"duplicate state", doc(`{"name":"a","category":"closed"}`, ab), "states[1].name"},
+		{"syntax error in a state", `{"name":"x","states":[{"name":"a","category":"open","initial":true},{"name":"b",]}`, "states[1]"},
+		{"truncated in a state", `{"name":"x","states":[{"name":"a","category":`, "states[0].category"},
+		{"no initial", `{"name":"x","states":[{"name":"a","category":"open"}]}`, "states"},
+		{"unreachable", doc(b, ``), "states[1]"},
+		{"events not an array", `{"name":"x","states":[{"name":"a","category":"open","initial":true}],"events":"go"}`, "events"},
+		{"unknown event field", doc(b, `{"name":"go","from":["a"],"to":"b","too":"b"}`), "events[0].too"},
+		{"from not an array", doc(b, `{"name":"go","from":"a","to":"b"}`), "events[0].from"},
+		{"from element not a string", doc(b, `{"name":"go","from":["a",{}],"to":"b"}`), "events[0].from[1]"},
+		{"unknown source", doc(b, `{"name":"go","from":["a","b","c"],"to":"b"}`), "events[0].from[1]"},
+		{"unknown source after a valid one", doc(`{"name":"b","category":"open"}`, ab+`,{"name":"back","from":["b","a","zz"],"to":"a"}`), "events[1].from[2]"},
+		{"unknown target", doc(b, `{"name":"go","from":["a"],"to":"c"}`), "events[0].to"},
+		{"to not a string", doc(b, `{"name":"go","from":["a"],"to":["b"]}`), "events[0].to"},
+		{"reserved event", doc(b, `{"name":"create","from":["a"],"to":"b"}`), "events[0].name"},
+		{"event requires with bad UTF-8", doc(b, `{"name":"go","from":["a"],"to":"b","requires":["ok","\ud800"]}`), "events[0].requires[1]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := lifecycle.ParseDefinition([]byte(in))
+			d, err := lifecycle.ParseDefinition([]byte(tt.in))
+			require.Error(t, err)
+			assert.Nil(t, d)
+			var ve *itil.ValidationError
+			require.ErrorAs(t, err, &ve, "%T: %v", err, err)
+			assert.Equal(t, tt.field, ve.Field, ve.Reason)
+			assert.NotEmpty(t, ve.Reason)
 			assert.ErrorIs(t, err, itil.ErrInvalid)
 		})
 	}
+}
+
+// TestParseDefinitionRefusesInvalidUTF8 checks that bytes that are not
+// UTF-8 are refused where they stand, never replaced.
+func TestParseDefinitionRefusesInvalidUTF8(t *testing.T) {
+	t.Parallel()
+	in := []byte(`{"name":"x","states":[{"name":"a","category":"open","initial":true,"requires":["ti\xfftle"]}]}`)
+	in = bytes.Replace(in, []byte(`\xff`), []byte{0xff}, 1)
+	_, err := lifecycle.ParseDefinition(in)
+	var ve *itil.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "states[0].requires[0]", ve.Field)
+	assert.Contains(t, ve.Reason, "UTF-8")
+
+	_, err = lifecycle.NewDefinition("x", []lifecycle.State{{Name: "a", Category: lifecycle.Open, Initial: true, Requires: []string{"a\x00b"}}}, nil)
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "states[0].requires[0]", ve.Field)
+}
+
+// TestParseDefinitionAcceptsFieldNamesInAnyCase keeps what encoding/json
+// accepted: keys match the field names without regard to case.
+func TestParseDefinitionAcceptsFieldNamesInAnyCase(t *testing.T) {
+	t.Parallel()
+	d, err := lifecycle.ParseDefinition([]byte(`{"Name":"x","STATES":[{"name":"a","Category":"open","initial":true,"requires":null}],"events":null}`))
+	require.NoError(t, err)
+	assert.Equal(t, "x", d.Name())
+	assert.Equal(t, "a", d.Initial().Name)
+}
+
+// TestUnmarshalJSONDefinitionFires checks that a definition decoded in
+// place, inside a host's configuration, runs a process like one built by
+// NewDefinition.
+func TestUnmarshalJSONDefinitionFires(t *testing.T) {
+	t.Parallel()
+	data, err := json.Marshal(ticketDefinition())
+	require.NoError(t, err)
+	var cfg struct {
+		Lifecycle *lifecycle.Definition `json:"lifecycle"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(`{"lifecycle":`+string(data)+`}`), &cfg))
+	p := newTickets(t, cfg.Lifecycle, lifecycle.ProcessConfig{})
+	ctx := t.Context()
+	tk, err := p.Create(ctx, &ticket{Title: "printer"}, alice, "")
+	require.NoError(t, err)
+	tk, err = p.Fire(ctx, tk.ID, lifecycle.Action[*ticket]{Event: "assign", Actor: alice, Apply: setGroup("desk")})
+	require.NoError(t, err)
+	assert.Equal(t, "assigned", tk.State)
+	_, err = p.Fire(ctx, tk.ID, lifecycle.Action[*ticket]{Event: "close", Actor: alice})
+	assert.ErrorIs(t, err, lifecycle.ErrTransition)
+
+	// Decoding again into a definition in use replaces it whole.
+	require.NoError(t, json.Unmarshal([]byte(`{"name":"tiny","states":[{"name":"only","category":"open","initial":true}]}`), cfg.Lifecycle))
+	assert.Equal(t, "tiny", cfg.Lifecycle.Name())
+	assert.Empty(t, cfg.Lifecycle.Allowed("new"))
+	assert.Equal(t, "only", cfg.Lifecycle.Initial().Name)
 }
 
 func TestMermaidGolden(t *testing.T) {
@@ -178,25 +287,38 @@ func TestMermaidGolden(t *testing.T) {
 	assert.Equal(t, string(want), got)
 }
 
+// FuzzParseDefinition decodes arbitrary input as a lifecycle. Whatever is
+// refused is refused with a *itil.ValidationError naming a path of the
+// document; whatever decodes holds only valid text and encodes to a
+// definition that parses to the same thing. Seeds are in
+// testdata/fuzz/FuzzParseDefinition.
 func FuzzParseDefinition(f *testing.F) {
 	data, err := json.Marshal(ticketDefinition())
 	require.NoError(f, err)
 	f.Add(data)
 	f.Add([]byte(`{"name":"x","states":[{"name":"a","category":"open","initial":true}],"events":[]}`))
+	path := regexp.MustCompile(`^(definition|name|states|events)(\[[0-9]+\](\.[A-Za-z0-9_]+(\[[0-9]+\])?)?)?$|^[A-Za-z0-9_]+$`)
 	f.Fuzz(func(t *testing.T, in []byte) {
 		d, err := lifecycle.ParseDefinition(in)
 		if err != nil {
 			var ve *itil.ValidationError
-			if !errors.As(err, &ve) {
-				t.Fatalf("error is not a ValidationError: %v", err)
-			}
+			require.ErrorAs(t, err, &ve, "%T: %v", err, err)
+			require.Regexp(t, path, ve.Field, "the error names a path of the document: %v", err)
+			require.NotEmpty(t, ve.Reason)
 			return
+		}
+		for _, s := range d.States() {
+			require.NoError(t, itil.CheckTexts(s.Name+".requires", s.Requires, 0))
+		}
+		for _, e := range d.Events() {
+			require.NoError(t, itil.CheckTexts(e.Name+".requires", e.Requires, 0))
 		}
 		// A valid definition re-encodes to one that parses to the same thing.
 		out, err := json.Marshal(d)
 		require.NoError(t, err)
 		back, err := lifecycle.ParseDefinition(out)
 		require.NoError(t, err)
+		require.Equal(t, d.States(), back.States())
 		require.Equal(t, d.Events(), back.Events())
 		_ = d.Mermaid()
 	})

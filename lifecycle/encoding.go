@@ -3,8 +3,12 @@ package lifecycle
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"strings"
+	"sync"
+	"unicode/utf8"
 
 	"github.com/looplab/fsm"
 
@@ -27,34 +31,370 @@ func (d *Definition) MarshalJSON() ([]byte, error) {
 }
 
 // ParseDefinition decodes a definition written by MarshalJSON (or by hand)
-// and validates it as NewDefinition does. Unknown fields are errors, so a
-// misspelt "requires" is not silently ignored.
+// and validates it as NewDefinition does. Keys match the field names in any
+// case, as with encoding/json; unknown fields and keys given twice are
+// errors, so that a misspelt "requires" is not silently ignored, and text
+// that is not UTF-8 is refused, never replaced.
+//
+// Every error is a *itil.ValidationError whose Field is the path of the
+// part that is wrong, in the document's terms: "states[1].category" for an
+// unknown category, "events[0].from[2]" for an unknown source state,
+// "states[0].require" for an unknown field, "states" when no state is
+// initial, and "definition" for the document as a whole (not JSON, not an
+// object, trailing data).
 func ParseDefinition(data []byte, opts ...Option) (*Definition, error) {
-	var dj definitionJSON
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&dj); err != nil {
-		return nil, &itil.ValidationError{Field: "definition", Reason: err.Error()}
-	}
-	if dec.More() {
-		return nil, &itil.ValidationError{Field: "definition", Reason: "trailing data after the JSON object"}
+	dj, err := decodeDefinition(data)
+	if err != nil {
+		return nil, err
 	}
 	return NewDefinition(dj.Name, dj.States, dj.Events, opts...)
 }
 
 // UnmarshalJSON decodes and validates a definition in place, so that a
 // *Definition can sit in a host's JSON configuration. The result has no
-// guards or hooks.
+// guards or hooks. On error d is unchanged.
 func (d *Definition) UnmarshalJSON(data []byte) error {
 	nd, err := ParseDefinition(data)
 	if err != nil {
 		return err
 	}
 	d.name, d.states, d.events, d.initial = nd.name, nd.states, nd.events, nd.initial
-	d.byState, d.next, d.allowed = nd.byState, nd.next, nd.allowed
+	d.byState, d.next, d.out, d.allowed = nd.byState, nd.next, nd.out, nd.allowed
 	d.guards, d.hooks = nil, nil
+	d.firings = sync.Pool{} // machines of what d was before are not reused
 	d.build()
 	return nil
+}
+
+// decodeDefinition reads the JSON form of a definition token by token, so
+// that an error names the path where it is found.
+func decodeDefinition(data []byte) (definitionJSON, error) {
+	doc := &jsonDoc{data: data, dec: json.NewDecoder(bytes.NewReader(data))}
+	var dj definitionJSON
+	tok, _, err := doc.next("")
+	if err != nil {
+		return dj, err
+	}
+	if tok != json.Delim('{') {
+		return dj, invalid(rootField, "must be a JSON object, not %s", kindOf(tok))
+	}
+	err = doc.members("", []string{"name", "states", "events"}, func(key, path string) error {
+		switch key {
+		case "name":
+			return doc.str(path, &dj.Name)
+		case "states":
+			return doc.array(path, func(path string) error {
+				var s State
+				err := doc.object(path, []string{"name", "category", "initial", "allow_exit", "requires"}, func(key, path string) error {
+					switch key {
+					case "name":
+						return doc.str(path, &s.Name)
+					case "category":
+						var name string
+						if err := doc.str(path, &name); err != nil {
+							return err
+						}
+						c, err := ParseCategory(name)
+						if err != nil {
+							return invalid(path, "%v", err)
+						}
+						s.Category = c
+						return nil
+					case "initial":
+						return doc.boolean(path, &s.Initial)
+					case "allow_exit":
+						return doc.boolean(path, &s.AllowExit)
+					default: // requires
+						return doc.strs(path, &s.Requires)
+					}
+				})
+				dj.States = append(dj.States, s)
+				return err
+			})
+		default: // events
+			return doc.array(path, func(path string) error {
+				var e Event
+				err := doc.object(path, []string{"name", "from", "to", "requires"}, func(key, path string) error {
+					switch key {
+					case "name":
+						return doc.str(path, &e.Name)
+					case "from":
+						return doc.strs(path, &e.From)
+					case "to":
+						return doc.str(path, &e.To)
+					default: // requires
+						return doc.strs(path, &e.Requires)
+					}
+				})
+				dj.Events = append(dj.Events, e)
+				return err
+			})
+		}
+	})
+	if err != nil {
+		return dj, err
+	}
+	if _, err := doc.dec.Token(); err != io.EOF {
+		return dj, invalid(rootField, "trailing data after the JSON object")
+	}
+	return dj, nil
+}
+
+// rootField names the document as a whole in errors.
+const rootField = "definition"
+
+// jsonDoc is a JSON document read one token at a time, keeping the bytes
+// each token came from.
+type jsonDoc struct {
+	data []byte
+	dec  *json.Decoder
+}
+
+// field returns path, or rootField for the document itself.
+func field(path string) string {
+	if path == "" {
+		return rootField
+	}
+	return path
+}
+
+// next reads the next token, and the bytes it was read from (with the
+// separators before it).
+func (doc *jsonDoc) next(path string) (json.Token, []byte, error) {
+	from := doc.dec.InputOffset()
+	tok, err := doc.dec.Token()
+	var syntax *json.SyntaxError
+	switch {
+	case err == nil:
+		return tok, doc.data[from:doc.dec.InputOffset()], nil
+	case errors.As(err, &syntax):
+		return nil, nil, invalid(field(path), "not valid JSON at byte %d: %v", syntax.Offset, err)
+	case (err == io.EOF || err == io.ErrUnexpectedEOF) && from == 0 && path == "":
+		return nil, nil, invalid(rootField, "empty document")
+	case err == io.EOF || err == io.ErrUnexpectedEOF:
+		return nil, nil, invalid(field(path), "the document ends here")
+	}
+	return nil, nil, invalid(field(path), "%v", err)
+}
+
+// object reads an object at path, or null, calling member for each of its
+// keys, which must be one of known.
+func (doc *jsonDoc) object(path string, known []string, member func(key, path string) error) error {
+	tok, _, err := doc.next(path)
+	switch {
+	case err != nil:
+		return err
+	case tok == nil:
+		return nil
+	case tok != json.Delim('{'):
+		return invalid(field(path), "must be an object, not %s", kindOf(tok))
+	}
+	return doc.members(path, known, member)
+}
+
+// members reads the members of an object whose '{' has been read, up to
+// and including its '}'. A key matches a known field name exactly or, as
+// with encoding/json, without regard to case.
+func (doc *jsonDoc) members(path string, known []string, member func(key, path string) error) error {
+	seen := make(map[string]bool, len(known))
+	for doc.dec.More() {
+		tok, _, err := doc.next(path)
+		if err != nil {
+			return err
+		}
+		key, _ := tok.(string) // the decoder only returns strings here
+		name := ""
+		for _, k := range known {
+			if k == key || name == "" && strings.EqualFold(k, key) {
+				name = k
+			}
+		}
+		sub := name
+		if path != "" {
+			sub = path + "." + name
+		}
+		switch {
+		case name == "" && plainKey(key):
+			if path != "" {
+				key = path + "." + key
+			}
+			return invalid(key, "unknown field")
+		case name == "":
+			return invalid(field(path), "unknown field %q", key)
+		case seen[name]:
+			return invalid(sub, "given twice")
+		}
+		seen[name] = true
+		if err := member(name, sub); err != nil {
+			return err
+		}
+	}
+	_, _, err := doc.next(path) // '}'
+	return err
+}
+
+// plainKey reports whether key is letters, digits and '_', fit to stand in
+// a path.
+func plainKey(key string) bool {
+	return key != "" && !strings.ContainsFunc(key, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_')
+	})
+}
+
+// array reads an array at path, or null, calling elem for each element
+// with its path.
+func (doc *jsonDoc) array(path string, elem func(path string) error) error {
+	tok, _, err := doc.next(path)
+	switch {
+	case err != nil:
+		return err
+	case tok == nil:
+		return nil
+	case tok != json.Delim('['):
+		return invalid(path, "must be an array, not %s", kindOf(tok))
+	}
+	for i := 0; doc.dec.More(); i++ {
+		if err := elem(fmt.Sprintf("%s[%d]", path, i)); err != nil {
+			return err
+		}
+	}
+	_, _, err = doc.next(path) // ']'
+	return err
+}
+
+// str reads a string, or null, at path into dst. Text that is not UTF-8,
+// in bytes or in \u escapes, and NUL characters are refused.
+func (doc *jsonDoc) str(path string, dst *string) error {
+	tok, raw, err := doc.next(path)
+	if err != nil {
+		return err
+	}
+	switch s := tok.(type) {
+	case nil:
+		return nil
+	case string:
+		if !validJSONText(raw) {
+			return invalid(path, "not valid UTF-8")
+		}
+		if err := itil.CheckText(path, s, 0); err != nil {
+			return err
+		}
+		*dst = s
+		return nil
+	}
+	return invalid(path, "must be a string, not %s", kindOf(tok))
+}
+
+// strs reads an array of strings, or null, at path into dst.
+func (doc *jsonDoc) strs(path string, dst *[]string) error {
+	return doc.array(path, func(path string) error {
+		var s string
+		err := doc.str(path, &s)
+		*dst = append(*dst, s)
+		return err
+	})
+}
+
+// boolean reads true, false or null at path into dst.
+func (doc *jsonDoc) boolean(path string, dst *bool) error {
+	tok, _, err := doc.next(path)
+	if err != nil {
+		return err
+	}
+	switch b := tok.(type) {
+	case nil:
+		return nil
+	case bool:
+		*dst = b
+		return nil
+	}
+	return invalid(path, "must be true or false, not %s", kindOf(tok))
+}
+
+// kindOf names the kind of JSON value tok starts.
+func kindOf(tok json.Token) string {
+	switch tok {
+	case json.Delim('{'):
+		return "an object"
+	case json.Delim('['):
+		return "an array"
+	case nil:
+		return "null"
+	}
+	switch tok.(type) {
+	case string:
+		return "a string"
+	case bool:
+		return "a boolean"
+	}
+	return "a number"
+}
+
+// validJSONText reports whether the string literal in raw (after any
+// separators) holds only UTF-8 and \u escapes of whole characters: the
+// decoder replaces invalid bytes and unpaired surrogates with U+FFFD,
+// which would change the text without a word.
+func validJSONText(raw []byte) bool {
+	i := bytes.IndexByte(raw, '"')
+	if i < 0 {
+		return false
+	}
+	s := raw[i+1:]
+	for len(s) > 0 {
+		if s[0] != '\\' {
+			r, n := utf8.DecodeRune(s)
+			if r == utf8.RuneError && n <= 1 {
+				return false
+			}
+			s = s[n:]
+			continue
+		}
+		if len(s) < 2 || s[1] != 'u' {
+			s = s[min(2, len(s)):]
+			continue
+		}
+		r, ok := hex4(s[2:])
+		if !ok {
+			return false
+		}
+		s = s[6:]
+		switch {
+		case r >= 0xdc00 && r <= 0xdfff:
+			return false // a low surrogate alone
+		case r >= 0xd800 && r <= 0xdbff:
+			if len(s) < 6 || s[0] != '\\' || s[1] != 'u' {
+				return false
+			}
+			lo, ok := hex4(s[2:])
+			if !ok || lo < 0xdc00 || lo > 0xdfff {
+				return false
+			}
+			s = s[6:]
+		}
+	}
+	return true
+}
+
+// hex4 decodes the four hexadecimal digits that start b.
+func hex4(b []byte) (rune, bool) {
+	if len(b) < 4 {
+		return 0, false
+	}
+	var r rune
+	for _, c := range b[:4] {
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c -= 'a' - 10
+		case c >= 'A' && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(c)
+	}
+	return r, true
 }
 
 // Mermaid renders the lifecycle as a Mermaid state diagram, through

@@ -7,8 +7,12 @@ import (
 	"github.com/google/uuid"
 )
 
-// LockKind is the kind of Lock records.
-const LockKind = "lifecycle.lock"
+// LockKind is the kind of Lock records, and LockState their one state
+// (of category Open).
+const (
+	LockKind  = "lifecycle.lock"
+	LockState = "held"
+)
 
 // lockSpace is the UUID namespace of lock IDs.
 var lockSpace = uuid.MustParse("6d1c3a9e-4f0b-5e57-9a66-1b9c0d2f7e41")
@@ -59,7 +63,7 @@ func (tx *Tx) Lock(ctx context.Context, key string) (*Lock, error) {
 	var l *Lock
 	switch {
 	case errors.Is(err, ErrNotFound):
-		l = &Lock{Record: Record{ID: id, Kind: LockKind}, Key: key}
+		l = &Lock{Record: Record{ID: id, Kind: LockKind, State: LockState, StateCategory: Open}, Key: key}
 	case err != nil:
 		return nil, err
 	default:

@@ -13,9 +13,15 @@ import (
 // Close closes a resolved problem with a resolution code from the
 // manager's set (CodeFixApplied by default) and optional notes. A code is
 // required: without one the error is a *itil.ValidationError naming
-// "resolution.code".
+// "resolution.code". The notes take at most MaxText characters.
 func (m *Manager) Close(ctx context.Context, id uuid.UUID, res Resolution, by itil.Actor) (*Problem, error) {
-	if err := requireActor(by); err != nil {
+	if err := itil.CheckText("resolution.code", res.Code, MaxName); err != nil {
+		return nil, err
+	}
+	if err := itil.CheckText("resolution.notes", res.Notes, MaxText); err != nil {
+		return nil, err
+	}
+	if err := checkActor(by); err != nil {
 		return nil, err
 	}
 	return m.closeBy(ctx, id, closing{event: EventClose, from: lifecycle.Resolved, res: res}, by)
@@ -24,7 +30,7 @@ func (m *Manager) Close(ctx context.Context, id uuid.UUID, res Resolution, by it
 // MarkDuplicate closes a problem under assessment as a duplicate of
 // another problem, with CodeDuplicate.
 func (m *Manager) MarkDuplicate(ctx context.Context, id, of uuid.UUID, by itil.Actor) (*Problem, error) {
-	if err := requireActor(by); err != nil {
+	if err := checkActor(by); err != nil {
 		return nil, err
 	}
 	if of == id {
@@ -39,25 +45,26 @@ func (m *Manager) MarkDuplicate(ctx context.Context, id, of uuid.UUID, by itil.A
 }
 
 // AcceptRisk closes a problem under root cause analysis whose fix is not
-// worth its cost or risk, with CodeRiskAccepted; reason is required. The
+// worth its cost or risk, with CodeRiskAccepted; reason is required (at
+// most MaxText characters). The
 // problem stays in the known error database's history, with its workaround.
 func (m *Manager) AcceptRisk(ctx context.Context, id uuid.UUID, reason string, by itil.Actor) (*Problem, error) {
-	if err := requireText("reason", reason, "say why the risk is accepted"); err != nil {
+	if err := requireText("reason", reason, "say why the risk is accepted", MaxText); err != nil {
 		return nil, err
 	}
-	if err := requireActor(by); err != nil {
+	if err := checkActor(by); err != nil {
 		return nil, err
 	}
 	return m.closeBy(ctx, id, closing{event: EventAcceptRisk, res: Resolution{Code: CodeRiskAccepted, Notes: reason}}, by)
 }
 
 // Cancel closes a problem logged in error, before a fix is under way, with
-// CodeCanceled; reason is required.
+// CodeCanceled; reason is required (at most MaxText characters).
 func (m *Manager) Cancel(ctx context.Context, id uuid.UUID, reason string, by itil.Actor) (*Problem, error) {
-	if err := requireText("reason", reason, "say why the problem is canceled"); err != nil {
+	if err := requireText("reason", reason, "say why the problem is canceled", MaxText); err != nil {
 		return nil, err
 	}
-	if err := requireActor(by); err != nil {
+	if err := checkActor(by); err != nil {
 		return nil, err
 	}
 	return m.closeBy(ctx, id, closing{event: EventCancel, res: Resolution{Code: CodeCanceled, Notes: reason}}, by)
@@ -100,14 +107,15 @@ func (m *Manager) closeBy(ctx context.Context, id uuid.UUID, c closing, by itil.
 }
 
 // Reanalyze takes a resolved or closed problem back to root cause analysis,
-// as when its incidents come back; reason is required. Its resolution is
+// as when its incidents come back; reason is required (at most MaxText
+// characters). Its resolution is
 // cleared; root cause, workaround and fix are kept for the analysis to
 // revise.
 func (m *Manager) Reanalyze(ctx context.Context, id uuid.UUID, reason string, by itil.Actor) (*Problem, error) {
-	if err := requireText("reason", reason, "say why the problem is analyzed again"); err != nil {
+	if err := requireText("reason", reason, "say why the problem is analyzed again", MaxText); err != nil {
 		return nil, err
 	}
-	if err := requireActor(by); err != nil {
+	if err := checkActor(by); err != nil {
 		return nil, err
 	}
 	return m.fire(ctx, id, lifecycle.Action[*Problem]{

@@ -1,11 +1,15 @@
 // Package problem is ITIL problem management: find and remove the causes of
-// incidents. A Manager over a lifecycle.Store works with an incident.Desk: it
-// logs problems, links them to incidents (many incidents to one problem,
+// incidents. A Manager over a lifecycle.Store works with an incident desk
+// (Desk, which *incident.Desk implements) over the same store: it logs
+// problems, links them to incidents (many incidents to one problem,
 // journaled on both sides), records root causes and workarounds, keeps the
-// known error database, finds recurring incidents that no problem covers yet,
-// and resolves or notifies the incidents when a problem's fix is delivered.
+// known error database, finds recurring incidents that no problem covers
+// yet, and resolves or notifies the incidents when a problem's fix is
+// delivered.
 //
 //	mgr, err := problem.NewManager(st, desk, problem.Config{OnResolve: problem.ResolveIncidents})
+//	disp, err := lifecycle.NewDispatcher(st, mgr.Reactions(), lifecycle.DispatcherConfig{})
+//	go disp.Run(ctx)  // the work on incidents that follows a change
 //	p, err := mgr.Open(ctx, problem.Draft{Title: "VPN gateway drops tunnels",
 //		Impact: itil.ImpactHigh, Urgency: itil.UrgencyMedium, CIs: []string{"vpn-gw-1"},
 //		Incidents: []uuid.UUID{inc.ID}, By: carol})
@@ -35,9 +39,12 @@
 // symptom, CI and category (Search), and an incident desk asks Match when an
 // incident opens: "is there a known error for this?" — then LinkIncident
 // links the incident, and PublishWorkaround later reaches it as a comment its
-// caller sees. The search runs on an in-memory word index that the manager
-// builds from the store when it starts and keeps up to date with every change
-// it makes; hosts where several managers share a store call Reindex.
+// caller sees. The search runs on an in-memory word index that follows the
+// store's log (a lifecycle.Projection): every Search and Match first reads
+// what the log gained since the last one, so a known error recorded on one
+// host is found on every host sharing the store at once. NewManager reads
+// nothing; Start reads the log ahead of the first question, which is
+// optional.
 //
 // # Recurring incidents
 //
@@ -49,10 +56,28 @@
 // # Linking both sides
 //
 // A link lives on the problem (Problem.Incidents) and on the incident
-// (incident.Incident.Problems), each journaled by its own process. The
-// incident's side is written first; if the problem's side then fails, the
-// incident's is undone, so that a failure leaves no one-sided link. Work on
-// incidents that follows a change to the problem — comments with a
-// workaround, resolving or notifying them on resolution — is best effort:
-// the problem's change stands, and what fails is logged.
+// (incident.Incident.Problems), each journaled by its own process, and both
+// are saved in one commit (lifecycle.Atomic, with the desk's LinkIn): a
+// refusal or a failure on either side writes nothing at all. Open saves a
+// new problem and the links of its draft's incidents in one commit too.
+//
+// # Reactions
+//
+// Work on incidents that follows a change to a problem — a comment with a
+// published workaround, resolving or notifying them when the fix is
+// delivered — is not done in the caller's request. Reactions returns the
+// subscription that does it from the store's log (ReactionIncidents,
+// "problem.incidents"), for the host's lifecycle.Dispatcher: it starts
+// after the problem's commit whatever becomes of the caller's context, is
+// retried while the desk fails, resumes after a restart, and applies each
+// effect once however often a change is delivered. A host that runs no
+// dispatcher in the background calls Dispatcher.Drain after its writes.
+//
+// # Input
+//
+// Every text the manager takes is refused, with a *itil.ValidationError
+// naming the field, when it is not valid UTF-8, holds a NUL character, or
+// is longer than its limit in characters (MaxTitle, MaxName, MaxText); it
+// is kept as it was given otherwise. A refused call leaves the problem, its
+// incidents, their journals and the log as they were.
 package problem

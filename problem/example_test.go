@@ -9,13 +9,16 @@ import (
 
 	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/incident"
+	"github.com/itil-go/itil/lifecycle"
 	"github.com/itil-go/itil/lifecycle/memstore"
 	"github.com/itil-go/itil/problem"
 )
 
 // exampleDesk returns an incident desk and a problem manager over one
-// in-memory store, on a clock that moves a minute at every reading.
-func exampleDesk(cfg problem.Config) (*incident.Desk, *problem.Manager) {
+// in-memory store, on a clock that moves a minute at every reading, and a
+// function that delivers the log to the manager's reactions, as a host's
+// dispatcher does.
+func exampleDesk(cfg problem.Config) (*incident.Desk, *problem.Manager, func()) {
 	t := time.Date(2025, time.March, 3, 9, 0, 0, 0, time.UTC)
 	now := func() time.Time { t = t.Add(time.Minute); return t }
 	cfg.Now = now
@@ -28,14 +31,24 @@ func exampleDesk(cfg problem.Config) (*incident.Desk, *problem.Manager) {
 	if err != nil {
 		panic(err)
 	}
-	return desk, mgr
+	// The lease outlasts the clock's minutes between a claim and its ack.
+	disp, err := lifecycle.NewDispatcher(st, mgr.Reactions(), lifecycle.DispatcherConfig{Lease: 24 * time.Hour})
+	if err != nil {
+		panic(err)
+	}
+	deliver := func() {
+		if err := disp.Drain(context.Background()); err != nil {
+			panic(err)
+		}
+	}
+	return desk, mgr, deliver
 }
 
 // Recurring incidents on one gateway become a problem; its workaround
 // reaches every caller.
 func Example() {
 	ctx := context.Background()
-	desk, mgr := exampleDesk(problem.Config{})
+	desk, mgr, deliver := exampleDesk(problem.Config{})
 	carol := itil.Actor{ID: "carol", Name: "Carol Problem Manager"}
 	for _, caller := range []string{"alice", "dan", "erin"} {
 		must(desk.Open(ctx, incident.Draft{Title: "VPN drops every few minutes", Caller: itil.Actor{ID: caller},
@@ -48,6 +61,7 @@ func Example() {
 
 	p = must(mgr.PublishWorkaround(ctx, p.ID, "connect through the web VPN at https://vpn.example.com", carol))
 	fmt.Println("known error:", p.KnownError)
+	deliver() // the manager's reactions comment the workaround on the incidents
 
 	for inc, err := range mgr.Incidents(ctx, p.ID) {
 		if err != nil {
@@ -69,7 +83,7 @@ func Example() {
 // and links the incident to it.
 func ExampleManager_Match() {
 	ctx := context.Background()
-	desk, mgr := exampleDesk(problem.Config{})
+	desk, mgr, _ := exampleDesk(problem.Config{})
 	carol := itil.Actor{ID: "carol"}
 	p := must(mgr.Open(ctx, problem.Draft{Title: "Mail delivery delayed for large attachments", Category: "email",
 		Impact: itil.ImpactMedium, Urgency: itil.UrgencyLow, CIs: []string{"mail-1"}, By: carol}))
@@ -91,7 +105,7 @@ func ExampleManager_Match() {
 // Known errors are found by words of the symptom, best first.
 func ExampleManager_Search() {
 	ctx := context.Background()
-	_, mgr := exampleDesk(problem.Config{})
+	_, mgr, _ := exampleDesk(problem.Config{})
 	carol := itil.Actor{ID: "carol"}
 	for _, title := range []string{"Printer queue stalls", "VPN tunnels drop under load", "VPN client crashes on start"} {
 		p := must(mgr.Open(ctx, problem.Draft{Title: title, Impact: itil.ImpactLow, Urgency: itil.UrgencyLow, By: carol}))
@@ -109,7 +123,7 @@ func ExampleManager_Search() {
 // incidents the problem caused.
 func ExampleManager_Resolve() {
 	ctx := context.Background()
-	desk, mgr := exampleDesk(problem.Config{OnResolve: problem.ResolveIncidents})
+	desk, mgr, deliver := exampleDesk(problem.Config{OnResolve: problem.ResolveIncidents})
 	carol := itil.Actor{ID: "carol"}
 	inc := must(desk.Open(ctx, incident.Draft{Title: "VPN drops", Caller: itil.Actor{ID: "alice"},
 		Impact: itil.ImpactMedium, Urgency: itil.UrgencyMedium}))
@@ -124,6 +138,7 @@ func ExampleManager_Resolve() {
 	chg := itil.Ref{Kind: "change", ID: uuid.Must(uuid.NewV7()), Number: "CHG0000007"}
 	p = must(mgr.Resolve(ctx, p.ID, problem.Fix{Change: chg}, carol))
 	fmt.Println(p.Number, p.State)
+	deliver() // the manager's reactions resolve the incidents
 
 	inc = must(desk.Get(ctx, inc.ID))
 	fmt.Println(inc.Number, inc.State, inc.Resolution.Code)
@@ -133,6 +148,48 @@ func ExampleManager_Resolve() {
 	// PRB0000001 resolved
 	// INC0000001 resolved solved_permanently
 	// Fixed by problem PRB0000001: upgrade to firmware 4.3 (delivered by change:CHG0000007)
+}
+
+// A host runs the manager's reactions on a dispatcher over the store: the
+// work a change to a problem sets in motion on its incidents follows from
+// the log, after the problem's commit, and is done once however often it
+// is delivered.
+func ExampleManager_Reactions() {
+	ctx := context.Background()
+	st := memstore.New(memstore.Config{})
+	desk := must(incident.NewDesk(st, incident.Config{}))
+	mgr := must(problem.NewManager(st, desk, problem.Config{}))
+	disp := must(lifecycle.NewDispatcher(st, mgr.Reactions(), lifecycle.DispatcherConfig{}))
+	for _, s := range mgr.Reactions() {
+		fmt.Println("reaction:", s.Name)
+	}
+	carol := itil.Actor{ID: "carol"}
+	inc := must(desk.Open(ctx, incident.Draft{Title: "VPN drops", Caller: itil.Actor{ID: "alice"},
+		Impact: itil.ImpactMedium, Urgency: itil.UrgencyMedium}))
+	p := must(mgr.Open(ctx, problem.Draft{Title: "VPN tunnels drop under load", Impact: itil.ImpactMedium,
+		Urgency: itil.UrgencyMedium, By: carol, Incidents: []uuid.UUID{inc.ID}}))
+	must(mgr.PublishWorkaround(ctx, p.ID, "connect through the web VPN", carol))
+
+	comments := func() (n int) {
+		for range desk.Notes(ctx, inc.ID, true) {
+			n++
+		}
+		return n
+	}
+	fmt.Println("comments before delivery:", comments())
+	if err := disp.Drain(ctx); err != nil { // a server runs disp.Run(ctx) instead
+		panic(err)
+	}
+	if err := disp.Drain(ctx); err != nil { // nothing new to deliver
+		panic(err)
+	}
+	for note := range desk.Notes(ctx, inc.ID, true) {
+		fmt.Println(inc.Number, "sees:", note.Text)
+	}
+	// Output:
+	// reaction: problem.incidents
+	// comments before delivery: 0
+	// INC0000001 sees: Workaround from PRB0000001 (VPN tunnels drop under load): connect through the web VPN
 }
 
 // must returns v, or panics with err.

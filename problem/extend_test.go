@@ -63,12 +63,14 @@ func TestHostStates(t *testing.T) {
 	// A workaround is still published while the problem waits.
 	p, err = f.mgr.PublishWorkaround(ctx, p.ID, "use the web VPN", carol)
 	require.NoError(t, err)
+	f.drain(t)
 	assert.Equal(t, stateAwaitingChange, p.State)
 	assert.Len(t, named(incidentJournal(t, f.desk, inc.ID), "comment"), 1)
 
 	// Resolve finds the host's way to a resolved state.
 	p, err = f.mgr.Resolve(ctx, p.ID, problem.Fix{}, carol)
 	require.NoError(t, err)
+	f.drain(t)
 	assert.Equal(t, stateFixedByVendor, p.State)
 	assert.Equal(t, f.clock.Now(), p.ResolvedAt)
 	assert.Equal(t, incident.StateResolved, f.getIncident(t, inc.ID).State, "the policy works from the host's state")

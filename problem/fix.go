@@ -2,31 +2,36 @@ package problem
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/google/uuid"
 
 	"github.com/itil-go/itil"
-	"github.com/itil-go/itil/incident"
 	"github.com/itil-go/itil/lifecycle"
 )
 
 // Fix is the permanent solution of a problem and the change that delivers
 // it.
 type Fix struct {
-	// Description says what removes the root cause. StartFix requires it;
-	// Resolve keeps the one already recorded when it is empty.
+	// Description says what removes the root cause, in at most MaxText
+	// characters. StartFix requires it; Resolve keeps the one already
+	// recorded when it is empty.
 	Description string
 	// Change, when set, is the change that delivers the fix; it is added to
-	// the problem's changes.
+	// the problem's changes and becomes its FixChange.
 	Change itil.Ref
-	// Note is journaled with the change.
+	// Note is journaled with the change, in at most MaxText characters.
 	Note string
 }
 
 func (f *Fix) validate(required bool) error {
 	if required && f.Description == "" {
 		return &itil.ValidationError{Field: "fix", Reason: "say what fixes the root cause"}
+	}
+	if err := itil.CheckText("fix", f.Description, MaxText); err != nil {
+		return err
+	}
+	if err := itil.CheckText("note", f.Note, MaxText); err != nil {
+		return err
 	}
 	if f.Change != (itil.Ref{}) {
 		return validChange("fix.change", f.Change)
@@ -41,6 +46,14 @@ func (f *Fix) apply(p *Problem, ed *lifecycle.Edit) {
 	}
 	if !f.Change.IsZero() {
 		addChange(p, ed, f.Change)
+		if p.FixChange != f.Change {
+			old := ""
+			if !p.FixChange.IsZero() {
+				old = p.FixChange.String()
+			}
+			ed.Field("fix_change", old, f.Change.String())
+			p.FixChange = f.Change
+		}
 	}
 }
 
@@ -50,7 +63,7 @@ func (m *Manager) StartFix(ctx context.Context, id uuid.UUID, fix Fix, by itil.A
 	if err := fix.validate(true); err != nil {
 		return nil, err
 	}
-	if err := requireActor(by); err != nil {
+	if err := checkActor(by); err != nil {
 		return nil, err
 	}
 	return m.fire(ctx, id, lifecycle.Action[*Problem]{Event: EventStartFix, Actor: by, Note: fix.Note,
@@ -65,17 +78,17 @@ func (m *Manager) StartFix(ctx context.Context, id uuid.UUID, fix Fix, by itil.A
 // cause must be known and the fix described (here or by StartFix), else the
 // error is a *itil.ValidationError naming "root_cause" or "fix".
 //
-// Then the open linked incidents are handled by Config.OnResolve: resolved
-// with the fix as notes, or given a work note and a comment; what fails is
-// logged.
+// The open linked incidents are then handled by Config.OnResolve — resolved
+// with the fix as notes, or given a work note and a comment — by the
+// manager's Reactions, from the log: not in the caller's request.
 func (m *Manager) Resolve(ctx context.Context, id uuid.UUID, fix Fix, by itil.Actor) (*Problem, error) {
 	if err := fix.validate(false); err != nil {
 		return nil, err
 	}
-	if err := requireActor(by); err != nil {
+	if err := checkActor(by); err != nil {
 		return nil, err
 	}
-	p, err := m.fire(ctx, id, lifecycle.Action[*Problem]{
+	return m.fire(ctx, id, lifecycle.Action[*Problem]{
 		EventFor: func(p *Problem) string {
 			if ev, ok := m.def.EventToward(p.State, lifecycle.Resolved, EventResolve); ok {
 				return ev
@@ -87,40 +100,5 @@ func (m *Manager) Resolve(ctx context.Context, id uuid.UUID, fix Fix, by itil.Ac
 			fix.apply(p, ed)
 			return nil
 		},
-	})
-	if err != nil {
-		return nil, err
-	}
-	m.settleIncidents(ctx, p, fix.Change, by)
-	return p, nil
-}
-
-// settleIncidents applies the resolve policy to the open incidents of a
-// resolved problem.
-func (m *Manager) settleIncidents(ctx context.Context, p *Problem, change itil.Ref, by itil.Actor) {
-	delivered := p.Fix
-	if !change.IsZero() {
-		delivered += " (delivered by " + change.String() + ")"
-	}
-	notes := fmt.Sprintf("Fixed by problem %s: %s", p.Number, delivered)
-	notify := func(inc *incident.Incident) error {
-		if _, err := m.desk.WorkNote(ctx, inc.ID, fmt.Sprintf("Problem %s resolved: %s", p.Number, delivered), by); err != nil {
-			return err
-		}
-		_, err := m.desk.Comment(ctx, inc.ID, "A permanent fix for the cause of this incident has been delivered: "+delivered, by)
-		return err
-	}
-	m.eachOpenIncident(ctx, p, "resolving a problem's incidents", func(inc *incident.Incident) error {
-		if m.cfg.OnResolve != ResolveIncidents {
-			return notify(inc)
-		}
-		_, err := m.desk.Resolve(ctx, inc.ID, incident.Resolution{Code: m.cfg.IncidentResolutionCode, Notes: notes}, by)
-		if err == nil {
-			return nil
-		}
-		if nerr := notify(inc); nerr != nil {
-			return fmt.Errorf("resolving: %w; notifying: %w", err, nerr)
-		}
-		return fmt.Errorf("resolving (notified instead): %w", err)
 	})
 }

@@ -3,6 +3,7 @@ package problem_test
 import (
 	"log/slog"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
@@ -62,13 +63,22 @@ func newFixtureWithDesk(t testing.TB, cfg problem.Config, dcfg incident.Config) 
 	return &fixture{desk: desk, mgr: mgr, store: st, clock: clock, cfg: cfg}
 }
 
-// restart returns a new manager with the same configuration over the same
-// store and desk, as a host that restarted would build.
-func (f *fixture) restart(t testing.TB) *problem.Manager {
+// drain delivers what the log holds to the manager's reactions, as the
+// host's dispatcher would.
+func (f *fixture) drain(t testing.TB) {
 	t.Helper()
-	mgr, err := problem.NewManager(f.store, f.desk, f.cfg)
+	drain(t, f.store, f.mgr)
+}
+
+// drain delivers what st's log holds to mgr's reactions, retrying failures
+// at once (a millisecond of backoff), and returns when they are caught up.
+func drain(t testing.TB, st lifecycle.Store, mgr *problem.Manager) {
+	t.Helper()
+	d, err := lifecycle.NewDispatcher(st, mgr.Reactions(), lifecycle.DispatcherConfig{
+		Logger: quiet, MinBackoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond,
+	})
 	require.NoError(t, err)
-	return mgr
+	require.NoError(t, d.Drain(t.Context()))
 }
 
 // draft returns a valid problem draft logged by carol.

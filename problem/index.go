@@ -16,16 +16,16 @@ import (
 // category, each mapped to the problems that have it. It is safe for
 // concurrent use.
 type wordIndex struct {
-	mu      sync.RWMutex
-	entries map[uuid.UUID]*indexEntry
-	words   postings
-	cis     postings
-	cats    postings
+	mu       sync.RWMutex
+	versions map[uuid.UUID]int64 // of every problem put, known error or not
+	entries  map[uuid.UUID]*indexEntry
+	words    postings
+	cis      postings
+	cats     postings
 }
 
 // indexEntry is what the index knows of one known error.
 type indexEntry struct {
-	version  int64
 	words    []string
 	cis      []string
 	category string
@@ -53,30 +53,37 @@ func (ps postings) remove(term string, id uuid.UUID) {
 
 func newWordIndex() *wordIndex {
 	return &wordIndex{
-		entries: make(map[uuid.UUID]*indexEntry),
-		words:   make(postings),
-		cis:     make(postings),
-		cats:    make(postings),
+		versions: make(map[uuid.UUID]int64),
+		entries:  make(map[uuid.UUID]*indexEntry),
+		words:    make(postings),
+		cis:      make(postings),
+		cats:     make(postings),
 	}
 }
 
+// seen reports whether the index holds the problem at version or later.
+func (x *wordIndex) seen(id uuid.UUID, version int64) bool {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return x.versions[id] >= version
+}
+
 // put brings the index up to date with p as saved. A version older than the
-// one indexed is ignored, so that concurrent writers may put in any order.
+// one indexed is ignored.
 func (x *wordIndex) put(p *Problem) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	old := x.entries[p.ID]
-	if old != nil && old.version >= p.Version {
+	if x.versions[p.ID] >= p.Version {
 		return
 	}
-	if old != nil {
+	x.versions[p.ID] = p.Version
+	if old := x.entries[p.ID]; old != nil {
 		x.drop(p.ID, old)
 	}
 	if !p.KnownError {
 		return
 	}
 	e := &indexEntry{
-		version:  p.Version,
 		words:    tokens(p.Title, p.Description, p.RootCause, p.Workaround),
 		cis:      slices.Clone(p.CIs),
 		category: p.Category,

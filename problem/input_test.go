@@ -149,15 +149,6 @@ func TestFixChangeIsLinkedOnce(t *testing.T) {
 	assert.Equal(t, []itil.Ref{chg}, p.Changes)
 }
 
-func TestLinkErrorMessage(t *testing.T) {
-	t.Parallel()
-	err := &problem.LinkError{Op: "link",
-		Problem: itil.Ref{Kind: "problem", Number: "PRB0000001"}, Incident: itil.Ref{Kind: "incident", Number: "INC0000001"},
-		Err: errors.New("saving"), Undo: errors.New("undoing")}
-	assert.Equal(t, "problem: link of problem:PRB0000001 and incident:INC0000001 left on one side: saving (undo: undoing)", err.Error())
-	assert.ErrorIs(t, err, problem.ErrOneSided)
-}
-
 // TestRandomActions runs random sequences of the manager's actions: the
 // problem is only ever in a state of the definition, every journaled
 // transition is one the definition allows, and the journal replays to the

@@ -20,8 +20,9 @@ const DefaultSearchLimit = 10
 // KnownErrorQuery searches the known error database. At least one of Text,
 // CI and Category must be given.
 type KnownErrorQuery struct {
-	// Text holds words of the symptom; hits are ranked by how many of them
-	// they contain, and must contain at least one.
+	// Text holds words of the symptom, in at most MaxText characters; hits
+	// are ranked by how many of them they contain, and must contain at
+	// least one.
 	Text string
 	// CI keeps known errors that affect this configuration item.
 	CI string
@@ -44,8 +45,19 @@ type Hit struct {
 
 // Search finds known errors by words of the symptom, CI and category, best
 // first: most words matched, then the longest known. Words are looked up in
-// the title, description, root cause and workaround.
+// the title, description, root cause and workaround. The index catches up
+// with the store's log first, so the hits reflect every change committed
+// before the search, on any host.
 func (m *Manager) Search(ctx context.Context, q KnownErrorQuery) ([]Hit, error) {
+	if err := itil.CheckText("text", q.Text, MaxText); err != nil {
+		return nil, err
+	}
+	if err := itil.CheckText("ci", q.CI, MaxName); err != nil {
+		return nil, err
+	}
+	if err := itil.CheckText("category", q.Category, MaxName); err != nil {
+		return nil, err
+	}
 	words := tokens(q.Text)
 	switch {
 	case q.Limit < 0:
@@ -57,6 +69,9 @@ func (m *Manager) Search(ctx context.Context, q KnownErrorQuery) ([]Hit, error) 
 	}
 	if q.Limit == 0 {
 		q.Limit = DefaultSearchLimit
+	}
+	if err := m.Start(ctx); err != nil {
+		return nil, err
 	}
 	var cis []string
 	if q.CI != "" {
@@ -100,6 +115,9 @@ func (m *Manager) Match(ctx context.Context, inc *incident.Incident) ([]*Problem
 	if inc == nil {
 		return nil, &itil.ValidationError{Field: "incident", Reason: "required"}
 	}
+	if err := m.Start(ctx); err != nil {
+		return nil, err
+	}
 	words := tokens(inc.Title, inc.Description)
 	score := func(c candidate) int {
 		s := 2*len(c.words) + 2*len(c.cis)
@@ -125,9 +143,8 @@ func (m *Manager) Match(ctx context.Context, inc *incident.Incident) ([]*Problem
 }
 
 // load reads the candidates' problems from the store, in order, keeping up
-// to limit of those that still pass keep: the index may lag behind changes
-// that another manager made to the same store. What it reads goes into the
-// index.
+// to limit of those that still pass keep: a problem may have changed since
+// the index caught up.
 func (m *Manager) load(ctx context.Context, found []candidate, limit int, keep func(*Problem) bool) ([]*Problem, error) {
 	var out []*Problem
 	for _, c := range found {
@@ -141,7 +158,6 @@ func (m *Manager) load(ctx context.Context, found []candidate, limit int, keep f
 		if err != nil {
 			return nil, err
 		}
-		m.index.put(p)
 		if keep(p) {
 			out = append(out, p)
 		}
@@ -149,16 +165,21 @@ func (m *Manager) load(ctx context.Context, found []candidate, limit int, keep f
 	return out, nil
 }
 
-// Reindex reads every known error in the store into the known error index.
-// A manager indexes the changes it makes itself; a host where several
-// managers share one store calls Reindex now and then so that each sees the
-// known errors the others recorded.
-func (m *Manager) Reindex(ctx context.Context) error {
-	for p, err := range m.proc.Find(ctx, lifecycle.Query{Where: []lifecycle.Cond{lifecycle.Eq("known_error", "true")}}) {
-		if err != nil {
-			return fmt.Errorf("problem: reindexing: %w", err)
-		}
-		m.index.put(p)
+// indexChange brings the known error index up to date with one change of
+// the log: a change to a problem the index has not seen at that version
+// yet puts the problem as it is stored now (so that replaying a problem's
+// changes reads it once).
+func (m *Manager) indexChange(ctx context.Context, ch lifecycle.Change) error {
+	if ch.Kind != Kind || m.index.seen(ch.RecordID, ch.Version) {
+		return nil
 	}
+	p, err := m.proc.Get(ctx, ch.RecordID)
+	if errors.Is(err, lifecycle.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", ch.Number, err)
+	}
+	m.index.put(p)
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/itil-go/itil/incident"
+	"github.com/itil-go/itil/internal/teststores"
 	"github.com/itil-go/itil/problem"
 )
 
@@ -153,32 +154,65 @@ func TestMatchThenLink(t *testing.T) {
 	assert.Equal(t, []uuid.UUID{p.ID}, refIDs(f.getIncident(t, inc.ID).Problems))
 }
 
-func TestKnownErrorIndexIsRebuiltFromTheStore(t *testing.T) {
+// TestKnownErrorsOnEveryHost shares a store between two hosts: a known
+// error that one host records, changes or closes is matched and searched
+// on the other at once.
+func TestKnownErrorsOnEveryHost(t *testing.T) {
+	t.Parallel()
+	teststores.Each(t, func(t *testing.T, db teststores.DB) {
+		ctx := t.Context()
+		a, b := newHost(t, db.Host(t), problem.Config{}), newHost(t, db.Host(t), problem.Config{})
+		// B has answered from its index before A records anything.
+		hits, err := b.mgr.Search(ctx, problem.KnownErrorQuery{Text: "vpn"})
+		require.NoError(t, err)
+		require.Empty(t, hits)
+
+		p, err := a.mgr.Open(ctx, draft())
+		require.NoError(t, err)
+		p, err = a.mgr.PublishWorkaround(ctx, p.ID, "reconnect through the web VPN portal", carol)
+		require.NoError(t, err)
+
+		inc, err := b.desk.Open(ctx, incidentDraft())
+		require.NoError(t, err)
+		matched, err := b.mgr.Match(ctx, inc)
+		require.NoError(t, err)
+		assert.Equal(t, []uuid.UUID{p.ID}, problemIDs(matched), "B matches what A published")
+		hits, err = b.mgr.Search(ctx, problem.KnownErrorQuery{Text: "web portal"})
+		require.NoError(t, err)
+		assert.Equal(t, []uuid.UUID{p.ID}, hitIDs(hits))
+
+		// A change on B is seen on A: a root cause adds its words.
+		_, err = b.mgr.RecordCause(ctx, p.ID, problem.Cause{RootCause: "the spooler leaks sockets"}, carol)
+		require.NoError(t, err)
+		hits, err = a.mgr.Search(ctx, problem.KnownErrorQuery{Text: "spooler"})
+		require.NoError(t, err)
+		assert.Equal(t, []uuid.UUID{p.ID}, hitIDs(hits))
+
+		// Closed on A, it is history on B.
+		_, err = a.mgr.Cancel(ctx, p.ID, "merged into the gateway project", carol)
+		require.NoError(t, err)
+		matched, err = b.mgr.Match(ctx, inc)
+		require.NoError(t, err)
+		assert.Empty(t, matched)
+		hits, err = b.mgr.Search(ctx, problem.KnownErrorQuery{Text: "spooler", IncludeClosed: true})
+		require.NoError(t, err)
+		assert.Equal(t, []uuid.UUID{p.ID}, hitIDs(hits))
+	})
+}
+
+// TestNewManagerDoesNoIO builds a manager over a store that counts its
+// calls: nothing is read until the manager is started or asked.
+func TestNewManagerDoesNoIO(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, problem.Config{})
-	ctx := t.Context()
 	k := f.knownErrors(t)
+	st := &counting{Store: f.store}
+	mgr, err := problem.NewManager(st, f.desk, problem.Config{Logger: quiet})
+	require.NoError(t, err)
+	assert.Zero(t, st.calls, "the constructor reads nothing")
 
-	restarted := f.restart(t)
-	hits, err := restarted.Search(ctx, problem.KnownErrorQuery{Text: "VPN connection drops"})
+	hits, err := mgr.Search(t.Context(), problem.KnownErrorQuery{Text: "VPN connection drops"})
 	require.NoError(t, err)
-	assert.Equal(t, []uuid.UUID{k.vpn.ID, k.printer.ID}, hitIDs(hits))
-
-	// A known error that another manager records is seen after Reindex.
-	p, err := f.mgr.RecordCause(ctx, k.plain.ID, problem.Cause{RootCause: "a race at start-up"}, carol)
-	require.NoError(t, err)
-	hits, err = restarted.Search(ctx, problem.KnownErrorQuery{Text: "crashes"})
-	require.NoError(t, err)
-	assert.Empty(t, hits)
-	require.NoError(t, restarted.Reindex(ctx))
-	hits, err = restarted.Search(ctx, problem.KnownErrorQuery{Text: "crashes"})
-	require.NoError(t, err)
-	assert.Equal(t, []uuid.UUID{p.ID}, hitIDs(hits))
-
-	// One that another manager closed is dropped as soon as it is read.
-	_, err = f.mgr.Cancel(ctx, k.vpn.ID, "merged into the gateway project", carol)
-	require.NoError(t, err)
-	hits, err = restarted.Search(ctx, problem.KnownErrorQuery{Text: "VPN connection drops"})
-	require.NoError(t, err)
-	assert.Equal(t, []uuid.UUID{k.printer.ID, p.ID}, hitIDs(hits))
+	assert.Equal(t, []uuid.UUID{k.vpn.ID, k.printer.ID}, hitIDs(hits), "the first search catches up")
+	assert.NotZero(t, st.calls)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"slices"
 
 	"github.com/google/uuid"
@@ -22,6 +21,9 @@ const (
 	eventUnlinkChange   = "unlink_change"
 )
 
+// eventPublishWorkaround is the name under which a workaround is journaled.
+const eventPublishWorkaround = "publish_workaround"
+
 // linkable reports a *itil.ValidationError naming field when inc may not be
 // linked to a problem: it is closed or cancelled.
 func linkable(field string, inc *incident.Incident) error {
@@ -31,123 +33,128 @@ func linkable(field string, inc *incident.Incident) error {
 	return nil
 }
 
+// holds reports whether inc links to the problem.
+func holds(inc *incident.Incident, problemID uuid.UUID) bool {
+	return slices.ContainsFunc(inc.Problems, func(r itil.Ref) bool { return r.ID == problemID })
+}
+
 // LinkIncident links an incident to the problem, journaled on both: on the
-// incident as "link_problem" (through the desk) and on the problem as
-// "link_incident". The incident side is written first and undone if the
-// problem side then fails, so that no link is left one-sided; if even the
-// undo fails, the error is a *LinkError matching ErrOneSided, and linking
-// again completes the link.
+// incident as "link_problem" (through the desk, with its Authorizer) and on
+// the problem as "link_incident". Both sides are saved in one commit, or
+// neither: a refusal or a failure on either side writes nothing.
 //
 // Linking an incident that is closed or cancelled, or one already linked to
 // the problem, is a *itil.ValidationError naming "incident"; a closed
 // problem takes no new incidents (*lifecycle.TransitionError).
 func (m *Manager) LinkIncident(ctx context.Context, problemID, incidentID uuid.UUID, by itil.Actor) (*Problem, error) {
-	if err := requireActor(by); err != nil {
+	if err := checkActor(by); err != nil {
 		return nil, err
 	}
-	m.links.Lock()
-	defer m.links.Unlock()
-	p, err := m.proc.Get(ctx, problemID)
+	var out *Problem
+	err := m.atomic(ctx, func(tx *lifecycle.Tx) error {
+		p, err := m.linkIn(ctx, tx, problemID, incidentID, "incident", by)
+		out = p
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	if p.StateCategory.Terminal() {
-		return nil, m.def.TransitionError(eventLinkIncident, p.State)
-	}
-	inc, err := m.desk.Get(ctx, incidentID)
+	return out, nil
+}
+
+// linkIn stages in tx the link between a problem and an incident, on both
+// sides; field names the incident in errors.
+func (m *Manager) linkIn(ctx context.Context, tx *lifecycle.Tx, problemID, incidentID uuid.UUID, field string, by itil.Actor) (*Problem, error) {
+	inc, err := incidentIn(ctx, tx, incidentID)
 	if err != nil {
-		return nil, fmt.Errorf("incident: %w", err)
+		return nil, fmt.Errorf("%s: %w", field, err)
 	}
-	if err := linkable("incident", inc); err != nil {
-		return nil, err
-	}
-	if p.HasIncident(inc.ID) {
-		return nil, &itil.ValidationError{Field: "incident", Reason: fmt.Sprintf("%s is already linked to %s", inc.Number, p.Number)}
-	}
-	pref := ref(p)
 	iref := itil.Ref{Kind: incident.Kind, ID: inc.ID, Number: inc.Number}
-	// An incident that holds the link already, while the problem does not,
-	// is what a failed undo left: complete the link, and undo nothing.
-	held := slices.ContainsFunc(inc.Problems, func(r itil.Ref) bool { return r.ID == p.ID })
-	if !held {
-		if _, err := m.desk.Link(ctx, inc.ID, pref, false, by); err != nil {
-			return nil, fmt.Errorf("incident %s: %w", inc.Number, err)
-		}
-	}
-	p, err = m.fire(ctx, problemID, lifecycle.Action[*Problem]{Name: eventLinkIncident, Actor: by, Note: iref.String(),
+	p, err := m.proc.FireIn(ctx, tx, problemID, lifecycle.Action[*Problem]{Name: eventLinkIncident, Actor: by, Note: iref.String(),
 		Apply: func(p *Problem, ed *lifecycle.Edit) error {
 			if p.StateCategory.Terminal() {
 				return m.def.TransitionError(eventLinkIncident, p.State)
 			}
+			if err := linkable(field, inc); err != nil {
+				return err
+			}
 			if p.HasIncident(iref.ID) {
-				return &itil.ValidationError{Field: "incident", Reason: fmt.Sprintf("%s is already linked to %s", iref.Number, p.Number)}
+				return &itil.ValidationError{Field: field, Reason: fmt.Sprintf("%s is already linked to %s", iref.Number, p.Number)}
 			}
 			p.Incidents = append(slices.Clone(p.Incidents), iref)
 			ed.Field("incidents", "", iref.String())
 			return nil
 		}})
-	if err != nil && !held {
-		if _, undo := m.desk.Link(ctx, inc.ID, pref, true, by); undo != nil {
-			m.cfg.Logger.ErrorContext(ctx, "undoing an incident's link to a problem", slog.String("problem", pref.Number),
-				slog.String("incident", iref.Number), slog.Any("error", undo))
-			return nil, &LinkError{Op: "link", Problem: pref, Incident: iref, Err: err, Undo: undo}
-		}
+	if err != nil {
+		return nil, err
 	}
-	return p, err
+	if holds(inc, p.ID) {
+		// Only the incident's side is there, as an earlier release could
+		// leave it: complete the problem's. The Tx pins the incident read.
+		return p, nil
+	}
+	if _, err := m.desk.LinkIn(ctx, tx, inc.ID, ref(p), false, by); err != nil {
+		return nil, fmt.Errorf("incident %s: %w", inc.Number, err)
+	}
+	return p, nil
 }
 
 // UnlinkIncident removes the link between an incident and the problem, on
-// both sides: the incident's first, restored if the problem's then fails
-// (or a *LinkError when even that fails; unlinking again completes it).
-// Removing a link that is not there is a *itil.ValidationError naming
-// "incident".
+// both sides in one commit, or on neither. Removing a link that is not
+// there is a *itil.ValidationError naming "incident". An incident that no
+// longer holds its side of the link, or no longer exists, leaves only the
+// problem's side to remove.
 func (m *Manager) UnlinkIncident(ctx context.Context, problemID, incidentID uuid.UUID, by itil.Actor) (*Problem, error) {
-	if err := requireActor(by); err != nil {
+	if err := checkActor(by); err != nil {
 		return nil, err
 	}
-	m.links.Lock()
-	defer m.links.Unlock()
-	p, err := m.proc.Get(ctx, problemID)
-	if err != nil {
-		return nil, err
-	}
-	i := slices.IndexFunc(p.Incidents, func(r itil.Ref) bool { return r.ID == incidentID })
-	if i < 0 {
-		return nil, &itil.ValidationError{Field: "incident", Reason: fmt.Sprintf("incident %s is not linked to %s", incidentID, p.Number)}
-	}
-	iref := p.Incidents[i]
-	pref := ref(p)
-	_, err = m.desk.Link(ctx, incidentID, pref, true, by)
-	incidentSide := err == nil
-	var ve *itil.ValidationError
-	switch {
-	case errors.Is(err, lifecycle.ErrNotFound), errors.As(err, &ve) && ve.Field == "ref":
-		// The incident is gone or does not hold the link: only the
-		// problem's side is left to remove.
-	case err != nil:
-		return nil, fmt.Errorf("incident %s: %w", iref.Number, err)
-	}
-	p, err = m.fire(ctx, problemID, lifecycle.Action[*Problem]{Name: eventUnlinkIncident, Actor: by, Note: iref.String(),
-		Apply: func(p *Problem, ed *lifecycle.Edit) error {
-			i := slices.IndexFunc(p.Incidents, func(r itil.Ref) bool { return r.ID == incidentID })
-			if i < 0 {
-				return &itil.ValidationError{Field: "incident", Reason: fmt.Sprintf("%s is not linked to %s", iref.Number, p.Number)}
-			}
-			p.Incidents = slices.Delete(slices.Clone(p.Incidents), i, i+1)
-			ed.Field("incidents", iref.String(), "")
-			return nil
-		}})
-	if err != nil {
-		if incidentSide {
-			if _, undo := m.desk.Link(ctx, incidentID, pref, false, by); undo != nil {
-				m.cfg.Logger.ErrorContext(ctx, "restoring an incident's link to a problem", slog.String("problem", pref.Number),
-					slog.String("incident", iref.Number), slog.Any("error", undo))
-				return nil, &LinkError{Op: "unlink", Problem: pref, Incident: iref, Err: err, Undo: undo}
-			}
+	var out *Problem
+	err := m.atomic(ctx, func(tx *lifecycle.Tx) error {
+		e, err := tx.Get(ctx, problemID, newProblem)
+		if err != nil {
+			return err
 		}
+		cur, ok := e.(*Problem)
+		if !ok || cur.Kind != Kind {
+			return fmt.Errorf("problem %s: %w", problemID, lifecycle.ErrNotFound)
+		}
+		i := slices.IndexFunc(cur.Incidents, func(r itil.Ref) bool { return r.ID == incidentID })
+		if i < 0 {
+			return &itil.ValidationError{Field: "incident", Reason: fmt.Sprintf("incident %s is not linked to %s", incidentID, cur.Number)}
+		}
+		iref := cur.Incidents[i]
+		p, err := m.proc.FireIn(ctx, tx, problemID, lifecycle.Action[*Problem]{Name: eventUnlinkIncident, Actor: by, Note: iref.String(),
+			Apply: func(p *Problem, ed *lifecycle.Edit) error {
+				i := slices.IndexFunc(p.Incidents, func(r itil.Ref) bool { return r.ID == incidentID })
+				if i < 0 {
+					return &itil.ValidationError{Field: "incident", Reason: fmt.Sprintf("%s is not linked to %s", iref.Number, p.Number)}
+				}
+				p.Incidents = slices.Delete(slices.Clone(p.Incidents), i, i+1)
+				ed.Field("incidents", iref.String(), "")
+				return nil
+			}})
+		if err != nil {
+			return err
+		}
+		out = p
+		inc, err := incidentIn(ctx, tx, incidentID)
+		switch {
+		case errors.Is(err, lifecycle.ErrNotFound):
+			return nil // the incident is gone: only the problem's side was left
+		case err != nil:
+			return fmt.Errorf("incident %s: %w", iref.Number, err)
+		case !holds(inc, p.ID):
+			return nil // pinned by the Tx: only the problem's side was left
+		}
+		if _, err := m.desk.LinkIn(ctx, tx, incidentID, ref(p), true, by); err != nil {
+			return fmt.Errorf("incident %s: %w", iref.Number, err)
+		}
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
-	return p, nil
+	return out, nil
 }
 
 // LinkChange records a link from the problem to a change, such as the one
@@ -158,7 +165,7 @@ func (m *Manager) LinkChange(ctx context.Context, id uuid.UUID, change itil.Ref,
 	if err := validChange("change", change); err != nil {
 		return nil, err
 	}
-	if err := requireActor(by); err != nil {
+	if err := checkActor(by); err != nil {
 		return nil, err
 	}
 	name := eventLinkChange
@@ -191,7 +198,7 @@ func validChange(field string, r itil.Ref) error {
 	if r.Kind != "change" {
 		return &itil.ValidationError{Field: field + ".kind", Reason: fmt.Sprintf("want a change, not %q", r.Kind)}
 	}
-	return nil
+	return itil.CheckText(field+".number", r.Number, MaxName)
 }
 
 // addChange links change to p unless it is linked already.

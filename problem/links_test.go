@@ -13,6 +13,7 @@ import (
 
 	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/incident"
+	"github.com/itil-go/itil/internal/teststores"
 	"github.com/itil-go/itil/lifecycle"
 	"github.com/itil-go/itil/problem"
 )
@@ -168,68 +169,66 @@ func (r *refuse) Authorize(_ context.Context, req lifecycle.AuthRequest) error {
 	return nil
 }
 
-func TestLinkIncidentUndoesTheIncidentSide(t *testing.T) {
+// TestRefusedLinkWritesNothing refuses a link or an unlink on either side,
+// on every store: the refusal is returned, and the problem, the incident,
+// their journals and the log are as they were.
+func TestRefusedLinkWritesNothing(t *testing.T) {
 	t.Parallel()
-	auth := &refuse{events: []string{"link_incident"}}
-	auth.on.Store(true)
-	f := newFixture(t, problem.Config{Authorizer: auth})
-	p := f.open(t)
-	inc := f.openIncident(t)
+	tests := []struct {
+		name   string
+		unlink bool
+		// problem refuses on the problem's side, else the desk refuses.
+		problem bool
+		event   string
+	}{
+		{"link refused by the problem", false, true, "link_incident"},
+		{"unlink refused by the problem", true, true, "unlink_incident"},
+		{"link refused by the desk", false, false, "link_problem"},
+		{"unlink refused by the desk", true, false, "unlink_problem"},
+	}
+	teststores.Each(t, func(t *testing.T, db teststores.DB) {
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				auth := &refuse{events: []string{tt.event}}
+				var cfg problem.Config
+				var dcfg incident.Config
+				if tt.problem {
+					cfg.Authorizer = auth
+				} else {
+					dcfg.Authorizer = auth
+				}
+				h := newHostWithDesk(t, db.Host(t), cfg, dcfg)
+				ctx := t.Context()
+				p, err := h.mgr.Open(ctx, draft())
+				require.NoError(t, err)
+				inc := h.openIncident(t)
+				if tt.unlink {
+					_, err = h.mgr.LinkIncident(ctx, p.ID, inc.ID, carol)
+					require.NoError(t, err)
+				}
+				auth.on.Store(true)
+				before := takeSnapshot(t, h.store, p.ID, inc.ID)
 
-	_, err := f.mgr.LinkIncident(t.Context(), p.ID, inc.ID, carol)
-	require.ErrorIs(t, err, lifecycle.ErrForbidden)
-	assert.NotErrorIs(t, err, problem.ErrOneSided)
+				if tt.unlink {
+					_, err = h.mgr.UnlinkIncident(ctx, p.ID, inc.ID, carol)
+				} else {
+					_, err = h.mgr.LinkIncident(ctx, p.ID, inc.ID, carol)
+				}
+				require.ErrorIs(t, err, lifecycle.ErrForbidden)
+				var fe *lifecycle.ForbiddenError
+				require.ErrorAs(t, err, &fe)
+				assert.Equal(t, tt.event, fe.Event)
+				after := takeSnapshot(t, h.store, p.ID, inc.ID)
+				assert.Equal(t, before.records, after.records, "the records are unchanged")
+				assert.Equal(t, before.journals, after.journals, "the journals are unchanged")
+				assert.Equal(t, before.log, after.log, "nothing reached the outbox")
 
-	assert.Empty(t, f.getProblem(t, p.ID).Incidents)
-	assert.Empty(t, f.getIncident(t, inc.ID).Problems, "the incident's side is undone")
-	ij := incidentJournal(t, f.desk, inc.ID)
-	assert.Len(t, named(ij, "link_problem"), 1)
-	assert.Len(t, named(ij, "unlink_problem"), 1)
-}
-
-func TestLinkIncidentReportsALinkLeftOnOneSide(t *testing.T) {
-	t.Parallel()
-	pauth := &refuse{events: []string{"link_incident"}}
-	dauth := &refuse{events: []string{"unlink_problem"}}
-	pauth.on.Store(true)
-	dauth.on.Store(true)
-	f := newFixtureWithDesk(t, problem.Config{Authorizer: pauth}, incident.Config{Authorizer: dauth})
-	p := f.open(t)
-	inc := f.openIncident(t)
-
-	_, err := f.mgr.LinkIncident(t.Context(), p.ID, inc.ID, carol)
-	require.ErrorIs(t, err, problem.ErrOneSided)
-	require.ErrorIs(t, err, lifecycle.ErrForbidden, "the problem side's error")
-	var le *problem.LinkError
-	require.ErrorAs(t, err, &le)
-	assert.Equal(t, "link", le.Op)
-	assert.Equal(t, p.ID, le.Problem.ID)
-	assert.Equal(t, inc.ID, le.Incident.ID)
-	require.ErrorIs(t, le.Undo, lifecycle.ErrForbidden)
-	assert.Len(t, f.getIncident(t, inc.ID).Problems, 1, "left on the incident's side")
-
-	// Linking again completes the link.
-	pauth.on.Store(false)
-	p, err = f.mgr.LinkIncident(t.Context(), p.ID, inc.ID, carol)
-	require.NoError(t, err)
-	assert.Equal(t, []uuid.UUID{inc.ID}, refIDs(p.Incidents))
-	assert.Len(t, f.getIncident(t, inc.ID).Problems, 1)
-}
-
-func TestUnlinkIncidentRestoresTheIncidentSide(t *testing.T) {
-	t.Parallel()
-	auth := &refuse{events: []string{"unlink_incident"}}
-	f := newFixture(t, problem.Config{Authorizer: auth})
-	p := f.open(t)
-	inc := f.openIncident(t)
-	_, err := f.mgr.LinkIncident(t.Context(), p.ID, inc.ID, carol)
-	require.NoError(t, err)
-	auth.on.Store(true)
-
-	_, err = f.mgr.UnlinkIncident(t.Context(), p.ID, inc.ID, carol)
-	require.ErrorIs(t, err, lifecycle.ErrForbidden)
-	assert.Len(t, f.getProblem(t, p.ID).Incidents, 1)
-	assert.Len(t, f.getIncident(t, inc.ID).Problems, 1, "the incident's side is restored")
+				got, err := h.desk.Get(ctx, inc.ID)
+				require.NoError(t, err)
+				assert.Equal(t, tt.unlink, len(got.Problems) == 1, "the incident's side is as it was")
+			})
+		}
+	})
 }
 
 func TestLinkChange(t *testing.T) {
@@ -298,4 +297,50 @@ func TestConcurrentLinks(t *testing.T) {
 		assert.True(t, p.HasIncident(inc.ID))
 		assert.Len(t, f.getIncident(t, inc.ID).Problems, 1)
 	}
+}
+
+// TestConcurrentLinksOnTwoHosts links the same incidents to one problem
+// from two hosts at once, on every store: each incident is linked once, on
+// both sides, and every other attempt is told it is linked already.
+func TestConcurrentLinksOnTwoHosts(t *testing.T) {
+	t.Parallel()
+	teststores.Each(t, func(t *testing.T, db teststores.DB) {
+		a, b := newHost(t, db.Host(t), problem.Config{}), newHost(t, db.Host(t), problem.Config{})
+		p, err := a.mgr.Open(t.Context(), draft())
+		require.NoError(t, err)
+		incs := make([]*incident.Incident, 6)
+		for i := range incs {
+			incs[i] = a.openIncident(t)
+		}
+		var wg sync.WaitGroup
+		var ok, dup atomic.Int32
+		for _, inc := range incs {
+			for _, h := range []*host{a, b} {
+				wg.Go(func() {
+					_, err := h.mgr.LinkIncident(context.Background(), p.ID, inc.ID, carol)
+					var ve *itil.ValidationError
+					switch {
+					case err == nil:
+						ok.Add(1)
+					case errors.As(err, &ve):
+						dup.Add(1)
+					default:
+						t.Errorf("linking %s: %v", inc.Number, err)
+					}
+				})
+			}
+		}
+		wg.Wait()
+		assert.EqualValues(t, len(incs), ok.Load())
+		assert.EqualValues(t, len(incs), dup.Load())
+		got, err := b.mgr.Get(t.Context(), p.ID)
+		require.NoError(t, err)
+		assert.Len(t, got.Incidents, len(incs))
+		for _, inc := range incs {
+			i, err := b.desk.Get(t.Context(), inc.ID)
+			require.NoError(t, err)
+			assert.Equal(t, []uuid.UUID{p.ID}, refIDs(i.Problems))
+			assert.Len(t, named(incidentJournal(t, b.desk, inc.ID), "link_problem"), 1)
+		}
+	})
 }

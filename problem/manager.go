@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"iter"
 	"log/slog"
-	"sync"
+	"reflect"
 	"time"
 
 	"github.com/google/uuid"
@@ -24,8 +24,10 @@ const (
 	// the fix to every open linked incident and leaves them to their desk.
 	NotifyIncidents ResolvePolicy = iota + 1
 	// ResolveIncidents resolves every open linked incident with
-	// Config.IncidentResolutionCode and the fix as notes. An incident that
-	// cannot be resolved is notified instead, and the failure logged.
+	// Config.IncidentResolutionCode and the fix as notes. An incident the
+	// desk refuses to resolve for good (its state, its codes, its
+	// Authorizer) is notified instead, and the refusal logged; one it fails
+	// to resolve for the moment is retried.
 	ResolveIncidents
 )
 
@@ -53,13 +55,18 @@ type Config struct {
 	// ResolutionCodes are the codes problems close with. Default
 	// DefaultResolutionCodes.
 	ResolutionCodes []string
-	// OnResolve says what resolving a problem does to its open incidents.
-	// Default NotifyIncidents.
+	// OnResolve says what resolving a problem does to its open incidents
+	// (through Reactions). Default NotifyIncidents.
 	OnResolve ResolvePolicy
 	// IncidentResolutionCode is the code ResolveIncidents resolves incidents
 	// with; it must be one of the incident desk's codes. Default
 	// "solved_permanently".
 	IncidentResolutionCode string
+	// Retries is how many times a change is run again, on fresh copies of
+	// the records it reads, when a concurrent change to one of them saved
+	// first (a version conflict): a change to a problem alone, or a link
+	// written on both sides. Default 20; negative means never.
+	Retries int
 	// MatchWords is how many words of an incident's title and description
 	// Match needs in common with a known error that shares none of its CIs
 	// and not its category. Default 2.
@@ -69,38 +76,43 @@ type Config struct {
 	// Now is the clock. Default time.Now.
 	Now func() time.Time
 	// Logger receives what the manager cannot return, such as an incident
-	// that a published workaround could not reach. Default slog.Default().
+	// that a published workaround could not reach for good. Default
+	// slog.Default().
 	Logger *slog.Logger
 }
 
 // Manager is the problem management service over a lifecycle.Store, working
-// with an incident desk over the same or another store. It keeps the known
-// error database as an in-memory word index, built from the store when the
-// manager starts and kept up to date with every change the manager makes
-// (see Reindex for hosts where several managers share a store). It is safe
-// for concurrent use.
+// with an incident desk whose incidents live in the same store. It keeps
+// the known error database as an in-memory word index that follows the
+// store's log (a lifecycle.Projection), so that every manager sharing the
+// store answers from every known error committed before the question. Its
+// work on linked incidents that follows a change to a problem runs from the
+// log too, through the subscriptions of Reactions. It is safe for
+// concurrent use.
 //
 // Methods return *itil.ValidationError for bad input (naming the field),
 // *lifecycle.TransitionError when the problem's state does not allow the
-// action, lifecycle.ErrNotFound, lifecycle.ErrForbidden from the Authorizer,
-// and lifecycle.ErrConflict when a concurrent change won every retry. A
-// method that fails has changed nothing; work a method does on linked
-// incidents after the problem is saved (publishing a workaround, resolving)
-// is logged when it fails, not returned.
+// action, lifecycle.ErrNotFound, lifecycle.ErrForbidden from the Authorizer
+// (the manager's, or the desk's for the incident's side of a link), and
+// lifecycle.ErrConflict when a concurrent change won every retry. A method
+// that fails has changed nothing: not the problem, not its incidents, not
+// the log.
 type Manager struct {
 	proc  *lifecycle.Process[*Problem]
 	def   *lifecycle.Definition
-	desk  *incident.Desk
+	desk  Desk
 	cfg   Config
 	codes map[string]bool
 	index *wordIndex
-	links sync.Mutex // serializes linking, so that a link in flight is not taken for a leftover
+	known *lifecycle.Projection // feeds index from the log
 }
 
-// NewManager returns a manager over st, linking problems to the incidents of
-// desk, and builds its known error index from the problems in st.
-func NewManager(st lifecycle.Store, desk *incident.Desk, cfg Config) (*Manager, error) {
-	if desk == nil {
+// NewManager returns a manager over st, linking problems to the incidents
+// of desk, whose incidents must live in st too. It does no I/O: the known
+// error index is read from the log at Start, or at the first Search or
+// Match.
+func NewManager(st lifecycle.Store, desk Desk, cfg Config) (*Manager, error) {
+	if desk == nil || reflect.ValueOf(desk).Kind() == reflect.Pointer && reflect.ValueOf(desk).IsNil() {
 		return nil, &itil.ValidationError{Field: "desk", Reason: "required"}
 	}
 	if cfg.Lifecycle == nil {
@@ -127,6 +139,12 @@ func NewManager(st lifecycle.Store, desk *incident.Desk, cfg Config) (*Manager, 
 	if cfg.IncidentResolutionCode == "" {
 		cfg.IncidentResolutionCode = "solved_permanently"
 	}
+	if err := itil.CheckText("IncidentResolutionCode", cfg.IncidentResolutionCode, MaxName); err != nil {
+		return nil, err
+	}
+	if cfg.Retries == 0 {
+		cfg.Retries = 20
+	}
 	if cfg.MatchWords == 0 {
 		cfg.MatchWords = 2
 	}
@@ -144,6 +162,9 @@ func NewManager(st lifecycle.Store, desk *incident.Desk, cfg Config) (*Manager, 
 		if c == "" {
 			return nil, &itil.ValidationError{Field: fmt.Sprintf("ResolutionCodes[%d]", i), Reason: "empty code"}
 		}
+		if err := itil.CheckText(fmt.Sprintf("ResolutionCodes[%d]", i), c, MaxName); err != nil {
+			return nil, err
+		}
 		m.codes[c] = true
 	}
 	def, err := cfg.Lifecycle.With(lifecycle.WithGuard(m.guard), lifecycle.WithHook(m.enter))
@@ -152,15 +173,23 @@ func NewManager(st lifecycle.Store, desk *incident.Desk, cfg Config) (*Manager, 
 	}
 	m.def = def
 	m.proc, err = lifecycle.NewProcess[Problem](st, def, lifecycle.ProcessConfig{
-		Prefix: "PRB", Authorizer: cfg.Authorizer, Now: cfg.Now,
+		Prefix: "PRB", Authorizer: cfg.Authorizer, Now: cfg.Now, Retries: cfg.Retries,
 	})
 	if err != nil {
 		return nil, err
 	}
-	if err := m.Reindex(context.Background()); err != nil {
-		return nil, fmt.Errorf("building the known error index: %w", err)
-	}
+	m.known = lifecycle.NewProjection(st, m.indexChange)
 	return m, nil
+}
+
+// Start reads the known error index from the store's log, so that the
+// first Search or Match finds little left to read. Calling it is optional:
+// every Search and Match catches up with the log first anyway.
+func (m *Manager) Start(ctx context.Context) error {
+	if err := m.known.CatchUp(ctx); err != nil {
+		return fmt.Errorf("problem: reading the known errors: %w", err)
+	}
+	return nil
 }
 
 // Lifecycle returns the definition the manager runs, with its guards and
@@ -188,32 +217,29 @@ func (m *Manager) Incidents(ctx context.Context, id uuid.UUID) iter.Seq2[*incide
 	return m.desk.Find(ctx, incident.Query{Problem: id})
 }
 
-// fire runs an action on a problem and keeps the known error index in step
-// with what was saved.
+// fire runs an action on a problem.
 func (m *Manager) fire(ctx context.Context, id uuid.UUID, a lifecycle.Action[*Problem]) (*Problem, error) {
-	p, err := m.proc.Fire(ctx, id, a)
-	if err != nil {
-		return nil, err
+	return m.proc.Fire(ctx, id, a)
+}
+
+// atomic runs fn in a lifecycle.Tx over the manager's store and commits
+// it, running it again on fresh copies after a conflict, up to
+// Config.Retries times.
+func (m *Manager) atomic(ctx context.Context, fn func(tx *lifecycle.Tx) error) error {
+	st := m.proc.Store()
+	if m.cfg.Retries < 0 { // lifecycle.Atomic always retries: commit once by hand
+		tx := lifecycle.NewTx(st)
+		tx.SetClock(m.cfg.Now)
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return tx.Commit(ctx)
 	}
-	m.index.put(p)
-	return p, nil
+	return lifecycle.Atomic(ctx, st, m.cfg.Retries, func(tx *lifecycle.Tx) error {
+		tx.SetClock(m.cfg.Now)
+		return fn(tx)
+	})
 }
 
 // ref returns a link to the problem.
 func ref(p *Problem) itil.Ref { return itil.Ref{Kind: Kind, ID: p.ID, Number: p.Number} }
-
-// requireActor checks that an action names who acts.
-func requireActor(by itil.Actor) error {
-	if by.ID == "" {
-		return &itil.ValidationError{Field: "by", Reason: "an actor is required"}
-	}
-	return nil
-}
-
-// requireText checks that a text input is given.
-func requireText(field, text, reason string) error {
-	if text == "" {
-		return &itil.ValidationError{Field: field, Reason: reason}
-	}
-	return nil
-}

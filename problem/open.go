@@ -3,35 +3,41 @@ package problem
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"slices"
 	"strings"
 
 	"github.com/google/uuid"
 
 	"github.com/itil-go/itil"
+	"github.com/itil-go/itil/lifecycle"
 )
 
-// maxTitle is the longest title a problem may have, in bytes.
-const maxTitle = 200
-
-// Draft is a new problem as logged.
+// Draft is a new problem as logged. Its texts are kept as given, within
+// the limits of MaxTitle, MaxName and MaxText.
 type Draft struct {
-	Title       string
+	// Title is required, at most MaxTitle characters.
+	Title string
+	// Description is at most MaxText characters.
 	Description string
-	Category    string
+	// Category is at most MaxName characters.
+	Category string
 	// Impact and Urgency are required; Priority follows from them.
 	Impact  itil.Impact
 	Urgency itil.Urgency
-	CIs     []string
-	// Group and Assignee name the problem management group and owner.
+	// CIs are distinct names of at most MaxName characters.
+	CIs []string
+	// Group and Assignee name the problem management group and owner, in
+	// at most MaxName characters each.
 	Group    string
 	Assignee string
-	// Incidents are linked to the new problem, both sides journaled. Each
-	// must exist and be neither closed nor cancelled.
+	// Incidents are linked to the new problem, both sides journaled, in
+	// the commit that stores it. Each must exist and be neither closed nor
+	// cancelled.
 	Incidents []uuid.UUID
 	// By is who logs the problem; required.
-	By   itil.Actor
+	By itil.Actor
+	// Note is journaled with the problem's creation, in at most MaxText
+	// characters.
 	Note string
 }
 
@@ -39,8 +45,6 @@ func (dr *Draft) validate() error {
 	switch {
 	case strings.TrimSpace(dr.Title) == "":
 		return &itil.ValidationError{Field: "title", Reason: "required"}
-	case len(dr.Title) > maxTitle:
-		return &itil.ValidationError{Field: "title", Reason: fmt.Sprintf("longer than %d characters", maxTitle)}
 	case !dr.Impact.Valid():
 		return &itil.ValidationError{Field: "impact", Reason: "required: high, medium or low"}
 	case !dr.Urgency.Valid():
@@ -48,10 +52,25 @@ func (dr *Draft) validate() error {
 	case dr.Assignee != "" && dr.Group == "":
 		return &itil.ValidationError{Field: "group", Reason: "an assignee needs a group"}
 	}
-	if err := requireActor(dr.By); err != nil {
+	for _, t := range []struct {
+		field, text string
+		max         int
+	}{
+		{"title", dr.Title, MaxTitle},
+		{"description", dr.Description, MaxText},
+		{"category", dr.Category, MaxName},
+		{"group", dr.Group, MaxName},
+		{"assignee", dr.Assignee, MaxName},
+		{"note", dr.Note, MaxText},
+	} {
+		if err := itil.CheckText(t.field, t.text, t.max); err != nil {
+			return err
+		}
+	}
+	if err := checkActor(dr.By); err != nil {
 		return err
 	}
-	if err := validCIs("cis", dr.CIs); err != nil {
+	if err := checkNames("cis", dr.CIs); err != nil {
 		return err
 	}
 	for i, id := range dr.Incidents {
@@ -67,9 +86,10 @@ func (dr *Draft) validate() error {
 }
 
 // Open logs a new problem in the initial state, with its priority from the
-// manager's matrix, and links the draft's incidents to it. The incidents are
-// checked before the problem is stored; one that is closed or cancelled
-// meanwhile is logged and left unlinked.
+// manager's matrix, and links the draft's incidents to it: the problem and
+// every link, on both sides, are saved in one commit, or nothing is. An
+// incident that cannot be linked (unknown, closed, cancelled, or refused by
+// the desk) fails the whole with an error naming it as "incidents[i]".
 func (m *Manager) Open(ctx context.Context, dr Draft) (*Problem, error) {
 	if err := dr.validate(); err != nil {
 		return nil, err
@@ -78,6 +98,7 @@ func (m *Manager) Open(ctx context.Context, dr Draft) (*Problem, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Check the incidents before a number is drawn for the problem.
 	for i, id := range dr.Incidents {
 		inc, err := m.desk.Get(ctx, id)
 		if err != nil {
@@ -87,35 +108,26 @@ func (m *Manager) Open(ctx context.Context, dr Draft) (*Problem, error) {
 			return nil, err
 		}
 	}
-	p, err := m.proc.Create(ctx, &Problem{
-		Title: strings.TrimSpace(dr.Title), Description: dr.Description, Category: dr.Category,
-		Impact: dr.Impact, Urgency: dr.Urgency, Priority: prio,
-		Group: dr.Group, Assignee: dr.Assignee, CIs: slices.Clone(dr.CIs),
-	}, dr.By, dr.Note)
+	var out *Problem
+	err = m.atomic(ctx, func(tx *lifecycle.Tx) error {
+		p, err := m.proc.CreateIn(ctx, tx, &Problem{
+			Title: dr.Title, Description: dr.Description, Category: dr.Category,
+			Impact: dr.Impact, Urgency: dr.Urgency, Priority: prio,
+			Group: dr.Group, Assignee: dr.Assignee, CIs: slices.Clone(dr.CIs),
+		}, dr.By, dr.Note)
+		if err != nil {
+			return err
+		}
+		for i, id := range dr.Incidents {
+			if p, err = m.linkIn(ctx, tx, p.ID, id, fmt.Sprintf("incidents[%d]", i), dr.By); err != nil {
+				return err
+			}
+		}
+		out = p
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	for _, id := range dr.Incidents {
-		linked, err := m.LinkIncident(ctx, p.ID, id, dr.By)
-		if err != nil {
-			m.cfg.Logger.WarnContext(ctx, "linking an incident to a new problem", slog.String("problem", p.Number),
-				slog.String("incident", id.String()), slog.Any("error", err))
-			continue
-		}
-		p = linked
-	}
-	return p, nil
-}
-
-// validCIs checks a list of CI names.
-func validCIs(field string, cis []string) error {
-	for i, ci := range cis {
-		if ci == "" {
-			return &itil.ValidationError{Field: fmt.Sprintf("%s[%d]", field, i), Reason: "empty CI name"}
-		}
-		if slices.Contains(cis[:i], ci) {
-			return &itil.ValidationError{Field: fmt.Sprintf("%s[%d]", field, i), Reason: fmt.Sprintf("CI %q listed twice", ci)}
-		}
-	}
-	return nil
+	return out, nil
 }

@@ -55,6 +55,9 @@ type Problem struct {
 	KnownErrorAt time.Time `json:"known_error_at,omitzero"`
 	// Fix says what removes the root cause for good.
 	Fix string `json:"fix,omitempty"`
+	// FixChange is the change that delivers the fix, when StartFix or
+	// Resolve named one; it is among Changes too.
+	FixChange itil.Ref `json:"fix_change,omitzero"`
 
 	// DuplicateOf is the problem this one duplicates, when it was closed as
 	// a duplicate.
@@ -89,6 +92,9 @@ func (p *Problem) Open() bool { return p.StateCategory.Active() }
 func (p *Problem) HasIncident(id uuid.UUID) bool {
 	return slices.ContainsFunc(p.Incidents, func(r itil.Ref) bool { return r.ID == id })
 }
+
+// newProblem makes a problem for the stores that decode records.
+func newProblem() lifecycle.Entity { return new(Problem) }
 
 // Clone implements lifecycle.Entity.
 func (p *Problem) Clone() lifecycle.Entity {
@@ -147,6 +153,8 @@ func (p *Problem) FieldSet(name string) (set, known bool) {
 		return p.Workaround != "", true
 	case "fix":
 		return p.Fix != "", true
+	case "fix_change":
+		return !p.FixChange.IsZero(), true
 	case "resolution.code":
 		return p.Resolution.Code != "", true
 	case "resolution.notes":

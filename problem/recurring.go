@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -78,9 +79,10 @@ type Proposal struct {
 	// First and Last are when the first and the last of them were opened.
 	First, Last time.Time
 	// Title is a suggested title: the count, the key and the incidents'
-	// most common title.
+	// most common title, cut to MaxTitle characters.
 	Title string
-	// Description lists the incidents.
+	// Description lists the incidents, as many as MaxText characters
+	// hold, and counts the rest.
 	Description string
 	// Category is the key, or the incidents' most common category.
 	Category string
@@ -157,12 +159,10 @@ func (m *Manager) recurring(ctx context.Context, q RecurringQuery) ([]group, err
 func propose(by GroupBy, key string, incs []*incident.Incident) Proposal {
 	pr := Proposal{By: by, Key: key, First: incs[0].CreatedAt, Last: incs[len(incs)-1].CreatedAt,
 		Impact: itil.ImpactLow, Urgency: itil.UrgencyLow}
-	var lines []string
 	for _, inc := range incs {
 		pr.Incidents = append(pr.Incidents, itil.Ref{Kind: incident.Kind, ID: inc.ID, Number: inc.Number})
 		pr.Impact = min(pr.Impact, inc.Impact)
 		pr.Urgency = min(pr.Urgency, inc.Urgency)
-		lines = append(lines, fmt.Sprintf("- %s %s: %s", inc.Number, inc.CreatedAt.Format(time.DateTime), inc.Title))
 	}
 	title := mostCommon(incs, func(inc *incident.Incident) string { return inc.Title })
 	switch by {
@@ -174,16 +174,45 @@ func propose(by GroupBy, key string, incs []*incident.Incident) Proposal {
 		pr.Category = key
 		pr.Title = fmt.Sprintf("%d %s incidents: %s", len(incs), key, title)
 	}
-	if len(pr.Title) > maxTitle {
-		pr.Title = strings.ToValidUTF8(pr.Title[:maxTitle-3], "") + "..."
-	}
+	pr.Title = truncate(pr.Title, MaxTitle)
 	what := "CI"
 	if by == ByCategory {
 		what = "category"
 	}
-	pr.Description = fmt.Sprintf("%d incidents with %s %s recurred between %s and %s:\n%s",
-		len(incs), what, key, pr.First.Format(time.DateTime), pr.Last.Format(time.DateTime), strings.Join(lines, "\n"))
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d incidents with %s %s recurred between %s and %s:",
+		len(incs), what, key, pr.First.Format(time.DateTime), pr.Last.Format(time.DateTime))
+	n := utf8.RuneCountInString(b.String())
+	for i, inc := range incs {
+		line := fmt.Sprintf("\n- %s %s: %s", inc.Number, inc.CreatedAt.Format(time.DateTime), inc.Title)
+		room := MaxText - n - utf8.RuneCountInString(line)
+		if rest := len(incs) - i - 1; rest > 0 { // keep room to say how many are left out
+			room -= utf8.RuneCountInString(fmt.Sprintf("\n- and %d more", rest))
+		}
+		if room < 0 {
+			fmt.Fprintf(&b, "\n- and %d more", len(incs)-i)
+			break
+		}
+		b.WriteString(line)
+		n += utf8.RuneCountInString(line)
+	}
+	pr.Description = b.String()
 	return pr
+}
+
+// truncate cuts s to at most max characters, marking a cut with "...".
+func truncate(s string, max int) string {
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	n := 0
+	for i := range s {
+		if n == max-3 {
+			return s[:i] + "..."
+		}
+		n++
+	}
+	return s
 }
 
 // mostCommon returns the most frequent non-empty value of field among incs,
@@ -210,7 +239,7 @@ func mostCommon(incs []*incident.Incident, field func(*incident.Incident) string
 // *itil.ValidationError naming "incidents". Impact and urgency, when unset,
 // are taken as low.
 func (m *Manager) OpenProposal(ctx context.Context, pr Proposal, by itil.Actor) (*Problem, error) {
-	if err := requireActor(by); err != nil {
+	if err := checkActor(by); err != nil {
 		return nil, err
 	}
 	dr := Draft{Title: pr.Title, Description: pr.Description, Category: pr.Category,
@@ -235,7 +264,7 @@ func (m *Manager) OpenProposal(ctx context.Context, pr Proposal, by itil.Actor) 
 // incidents by those before it is not opened. On an error it returns the
 // problems opened so far with it.
 func (m *Manager) ProposeAll(ctx context.Context, q RecurringQuery, by itil.Actor) ([]*Problem, error) {
-	if err := requireActor(by); err != nil {
+	if err := checkActor(by); err != nil {
 		return nil, err
 	}
 	if err := q.defaults(m.cfg.Now); err != nil {

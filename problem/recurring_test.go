@@ -1,8 +1,11 @@
 package problem_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
@@ -156,4 +159,34 @@ func TestRecurringBadInput(t *testing.T) {
 	}
 	_, err := f.mgr.ProposeAll(t.Context(), problem.RecurringQuery{}, itil.Actor{})
 	requireValidation(t, err, "by")
+}
+
+// TestProposalFitsTheLimits proposes a problem for more incidents, with
+// longer titles, than a title and a description hold: the proposal is cut
+// to the limits in characters, says how many incidents it leaves out of
+// its description, and opens.
+func TestProposalFitsTheLimits(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, problem.Config{})
+	title := strings.Repeat("é", 5) + strings.Repeat("x", 180) + " jams" // within the desk's 200 bytes
+	const n = 60
+	for range n {
+		f.clock.Advance(time.Minute)
+		f.openIncident(t, func(dr *incident.Draft) { dr.Title = title })
+	}
+	proposals, err := f.mgr.Recurring(t.Context(), problem.RecurringQuery{})
+	require.NoError(t, err)
+	require.Len(t, proposals, 1)
+	pr := proposals[0]
+	assert.Equal(t, problem.MaxTitle, utf8.RuneCountInString(pr.Title))
+	assert.True(t, strings.HasSuffix(pr.Title, "..."))
+	assert.LessOrEqual(t, utf8.RuneCountInString(pr.Description), problem.MaxText)
+	assert.Regexp(t, `\n- and \d+ more$`, pr.Description)
+	listed := strings.Count(pr.Description, "\n- INC")
+	assert.Contains(t, pr.Description, fmt.Sprintf("\n- and %d more", n-listed))
+
+	p, err := f.mgr.OpenProposal(t.Context(), pr, carol)
+	require.NoError(t, err)
+	assert.Len(t, p.Incidents, n)
+	assert.Equal(t, pr.Description, p.Description)
 }

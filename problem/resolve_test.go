@@ -43,6 +43,7 @@ func TestPublishWorkaround(t *testing.T) {
 
 	p, err := f.mgr.PublishWorkaround(ctx, p.ID, "reconnect with the web VPN at vpn.example.com", carol)
 	require.NoError(t, err)
+	f.drain(t)
 	assert.True(t, p.KnownError, "a workaround makes a known error")
 	assert.Equal(t, f.clock.Now(), p.KnownErrorAt)
 	assert.Equal(t, "reconnect with the web VPN at vpn.example.com", p.Workaround)
@@ -93,6 +94,7 @@ func TestResolveNotifiesIncidentsByDefault(t *testing.T) {
 
 	p, err := f.mgr.Resolve(ctx, p.ID, problem.Fix{Change: chg}, carol)
 	require.NoError(t, err)
+	f.drain(t)
 	assert.Equal(t, []itil.Ref{chg}, p.Changes, "the delivering change is linked")
 
 	for _, inc := range incs[:2] {
@@ -122,6 +124,7 @@ func TestResolveResolvesIncidents(t *testing.T) {
 
 	_, err := f.mgr.Resolve(ctx, p.ID, problem.Fix{}, carol)
 	require.NoError(t, err)
+	f.drain(t)
 	for _, inc := range incs[:2] {
 		got := f.getIncident(t, inc.ID)
 		assert.Equal(t, incident.StateResolved, got.State)
@@ -147,6 +150,7 @@ func TestResolveIncidentsFallsBackToNotifying(t *testing.T) {
 	p, err := f.mgr.Resolve(t.Context(), p.ID, problem.Fix{}, carol)
 	require.NoError(t, err, "the problem is resolved whatever becomes of its incidents")
 	assert.Equal(t, problem.StateResolved, p.State)
+	f.drain(t)
 	got := f.getIncident(t, incs[0].ID)
 	assert.Equal(t, incident.StateInProgress, got.State)
 	assert.Len(t, named(incidentJournal(t, f.desk, got.ID), "comment"), 1, "notified instead")

@@ -27,8 +27,13 @@ type GrantQuery struct {
 
 // Grants yields the access held at q.At: grants active or being revoked
 // (the access holds until the revocation is fulfilled) and not expired,
-// oldest first.
+// oldest first. A user, service or role that is not fit text (see Order)
+// yields a *itil.ValidationError naming it.
 func (d *Desk) Grants(ctx context.Context, q GrantQuery) iter.Seq2[*Grant, error] {
+	if err := checkTexts(text{"user", q.User, MaxNameLength}, text{"service", q.Service, MaxNameLength},
+		text{"role", q.Role, MaxNameLength}); err != nil {
+		return refused[*Grant](err)
+	}
 	if q.At.IsZero() {
 		q.At = d.now()
 	}
@@ -69,28 +74,52 @@ type RevokeParams struct {
 // Revoke opens a revocation request for an active grant and returns it.
 // Revocations need no approval: the request runs the access item's revoke
 // tasks, or is fulfilled at once when it has none, and its fulfilment marks
-// the grant revoked. A grant already being revoked gives a
-// *lifecycle.TransitionError.
+// the grant revoked. The grant's move to revoking and its revocation
+// request are one commit. A grant already being revoked gives a
+// *lifecycle.TransitionError; a zero grant, a missing actor or a reason
+// that is missing, not UTF-8, holds a NUL character or is longer than
+// MaxTextLength characters a *itil.ValidationError on "grant", "by" or
+// "reason".
 func (d *Desk) Revoke(ctx context.Context, p RevokeParams) (*Request, error) {
-	if err := requireActor("by", p.By); err != nil {
+	if err := requireID("grant", p.Grant); err != nil {
+		return nil, err
+	}
+	if err := checkActor("by", p.By); err != nil {
+		return nil, err
+	}
+	if err := itil.CheckText("reason", p.Reason, MaxTextLength); err != nil {
 		return nil, err
 	}
 	reason := strings.TrimSpace(p.Reason)
 	if reason == "" {
 		return nil, &itil.ValidationError{Field: "reason", Reason: "required"}
 	}
-	g, err := d.requestRevocation(ctx, p.Grant, 0, reason, p.By)
+	return d.revoke(ctx, p.Grant, 0, reason, p.By)
+}
+
+// revoke moves a grant to revoking and opens its revocation request, in
+// one commit. version, when non-zero, is the version of the grant the
+// caller read: another fails with lifecycle.ErrConflict.
+func (d *Desk) revoke(ctx context.Context, id uuid.UUID, version int64, reason string, by itil.Actor) (*Request, error) {
+	var out *Request
+	err := d.atomic(ctx, func(x *txn) error {
+		g, err := d.requestRevocationIn(ctx, x, id, version, reason, by)
+		if err != nil {
+			return err
+		}
+		out, err = d.openRevocationIn(ctx, x, g, by)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	return d.openRevocation(ctx, g, p.By)
+	return out, nil
 }
 
-// requestRevocation moves a grant to revoking and fixes the ID of its
-// revocation request, so that the request is created exactly once.
-// version, when non-zero, is the version the caller read.
-func (d *Desk) requestRevocation(ctx context.Context, id uuid.UUID, version int64, reason string, by itil.Actor) (*Grant, error) {
-	return d.grants.Fire(ctx, id, lifecycle.Action[*Grant]{Event: GrantEventRevoking, Actor: by, Note: reason, Version: version,
+// requestRevocationIn moves a grant to revoking and fixes the ID of its
+// revocation request.
+func (d *Desk) requestRevocationIn(ctx context.Context, x *txn, id uuid.UUID, version int64, reason string, by itil.Actor) (*Grant, error) {
+	return fire(ctx, x, d.grants, id, lifecycle.Action[*Grant]{Event: GrantEventRevoking, Actor: by, Note: reason, Version: version,
 		Apply: func(g *Grant, ed *lifecycle.Edit) error {
 			rid, err := uuid.NewV7()
 			if err != nil {
@@ -102,10 +131,10 @@ func (d *Desk) requestRevocation(ctx context.Context, id uuid.UUID, version int6
 		}})
 }
 
-// openRevocation creates the revocation request of a revoking grant, unless
-// it exists, and takes it through to fulfilment as far as it goes.
-func (d *Desk) openRevocation(ctx context.Context, g *Grant, by itil.Actor) (*Request, error) {
-	if r, err := d.proc.Get(ctx, g.Revocation); !errors.Is(err, lifecycle.ErrNotFound) {
+// openRevocationIn creates the revocation request of a revoking grant,
+// unless it exists, and takes it through to fulfilment as far as it goes.
+func (d *Desk) openRevocationIn(ctx context.Context, x *txn, g *Grant, by itil.Actor) (*Request, error) {
+	if r, err := d.requestIn(ctx, x, g.Revocation); !errors.Is(err, lifecycle.ErrNotFound) {
 		return r, err
 	}
 	item, err := d.grantItem(ctx, g)
@@ -123,14 +152,10 @@ func (d *Desk) openRevocation(ctx context.Context, g *Grant, by itil.Actor) (*Re
 	if err := d.applySLA(r, &lifecycle.Edit{}, d.def.Initial().Category, false, d.now()); err != nil {
 		return nil, err
 	}
-	r, err = d.proc.Create(ctx, r, by, g.Reason)
-	if errors.Is(err, lifecycle.ErrExists) {
-		return d.proc.Get(ctx, g.Revocation)
-	}
-	if err != nil {
+	if _, err := d.proc.CreateIn(ctx, x.Tx, r, by, g.Reason); err != nil {
 		return nil, err
 	}
-	return d.submit(ctx, r, zeroRound)
+	return d.submitIn(ctx, x, r.ID, zeroRound)
 }
 
 // grantItem returns the item that issued g: as its request ordered it, or

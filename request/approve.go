@@ -26,26 +26,35 @@ type DecideParams struct {
 
 // Decide records an approver's decision in the request's round. When the
 // round is approved the request is approved and goes into fulfilment,
-// whose tasks are created; when it is rejected the request is rejected and
-// the requester may revise and resubmit it. Otherwise the request keeps
-// waiting. The decision is journaled with the comment as note and the
-// round's summary before and after as field "approval".
+// whose tasks are created in the same commit; when it is rejected the
+// request is rejected and the requester may revise and resubmit it.
+// Otherwise the request keeps waiting. The decision is journaled with the
+// comment as note and the round's summary before and after as field
+// "approval".
 //
-// Errors: a *lifecycle.TransitionError when the request is not awaiting
-// approval; from package approval, a *approval.SegregationError (matching
+// Errors: a *itil.ValidationError on "request" (zero), "by", "verdict"
+// or "comment" (a rejection without one, or a comment that is not UTF-8,
+// holds a NUL character or is longer than MaxTextLength characters); a
+// *lifecycle.TransitionError when the request is not awaiting approval;
+// from package approval, a *approval.SegregationError (matching
 // lifecycle.ErrForbidden) when By is the requester or the user the request
-// is for, approval.ErrNotApprover (matching lifecycle.ErrForbidden),
-// approval.ErrAlreadyDecided, and a *itil.ValidationError on "comment"
-// for a rejection without one.
+// is for, approval.ErrNotApprover (matching lifecycle.ErrForbidden) and
+// approval.ErrAlreadyDecided.
 func (d *Desk) Decide(ctx context.Context, p DecideParams) (*Request, error) {
-	if err := requireActor("by", p.By); err != nil {
+	if err := requireID("request", p.Request); err != nil {
+		return nil, err
+	}
+	if err := checkActor("by", p.By); err != nil {
 		return nil, err
 	}
 	if !p.Verdict.Valid() {
 		return nil, &itil.ValidationError{Field: "verdict", Reason: "must be approve or reject"}
 	}
+	if err := itil.CheckText("comment", p.Comment, MaxTextLength); err != nil {
+		return nil, err
+	}
 	at := d.now()
-	r, err := d.proc.Fire(ctx, p.Request, lifecycle.Action[*Request]{
+	a := lifecycle.Action[*Request]{
 		EventFor: func(r *Request) string {
 			probe := r.Approval.Clone()
 			if r.State != StateAwaitingApproval {
@@ -74,26 +83,38 @@ func (d *Desk) Decide(ctx context.Context, p DecideParams) (*Request, error) {
 			ed.Field("approval", before, r.Approval.Summary())
 			return nil
 		},
+	}
+	var out *Request
+	err := d.atomic(ctx, func(x *txn) error {
+		r, err := fire(ctx, x, d.proc, p.Request, a)
+		if err == nil && r.State == StateApproved {
+			r, err = d.startFulfilmentIn(ctx, x, r.ID)
+		}
+		out = r
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	if r.State == StateApproved {
-		return d.startFulfilment(ctx, r.ID)
-	}
-	return r, nil
+	return out, nil
 }
 
 // MyApprovals yields the requests awaiting a decision that actor may make
 // now: those with a pending slot for actor in person or for one of actor's
 // groups, less those actor may not decide (segregation of duties, or
 // already decided). The slots are indexed, so only candidates are read.
+// An actor whose ID, name or groups are not fit text (see Order) yields a
+// *itil.ValidationError on "actor.id", "actor.name" or "actor.groups[N]".
 func (d *Desk) MyApprovals(ctx context.Context, actor itil.Actor) iter.Seq2[*Request, error] {
 	slots := []string{approval.Person(actor.ID).String()}
 	for _, g := range actor.Groups {
 		slots = append(slots, approval.Group(g).String())
 	}
 	return func(yield func(*Request, error) bool) {
+		if err := checkActorText("actor", actor); err != nil {
+			yield(nil, err)
+			return
+		}
 		if actor.ID == "" {
 			return
 		}

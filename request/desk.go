@@ -59,19 +59,19 @@ type Config struct {
 	// AutoCloseAfter is how long a fulfilled request waits before Sweep
 	// closes it. Default 5 days; negative means never.
 	AutoCloseAfter time.Duration
-	// RepairAfter is how long a request may sit between two steps that the
-	// desk takes one after the other (ordered → submitted for approval,
-	// approved → in fulfilment) before Sweep takes the next step itself,
-	// as after a crash. Default one minute.
+	// RepairAfter is how long a request may sit between two steps
+	// (submitted, approved) before Sweep takes the next step itself. The
+	// desk takes such steps in one commit, so only a store written by an
+	// earlier release, which took them one commit at a time, holds such
+	// requests. Default one minute.
 	RepairAfter time.Duration
 	// Authorizer, when set, is asked before every change of requests,
 	// tasks and grants.
 	Authorizer lifecycle.Authorizer
 	// Now is the clock. Default time.Now.
 	Now func() time.Time
-	// Logger receives what the desk cannot return, such as a request that
-	// a task's completion could not advance (Sweep advances it later).
-	// Default slog.Default().
+	// Logger receives what Sweep repairs: a request or grant it found
+	// left between two steps. Default slog.Default().
 	Logger *slog.Logger
 }
 
@@ -84,8 +84,7 @@ type Config struct {
 // action, lifecycle.ErrNotFound, lifecycle.ErrForbidden (from the
 // Authorizer, segregation of duties, or an actor who is not the
 // requester), and lifecycle.ErrConflict when a concurrent change won every
-// retry. A method that fails has changed nothing, except where its doc says
-// that a later step is left to Sweep.
+// retry. A method that fails has changed nothing.
 type Desk struct {
 	cfg    Config
 	def    *lifecycle.Definition
@@ -177,8 +176,13 @@ func (d *Desk) Lifecycle() *lifecycle.Definition { return d.def }
 // Get returns the request with the given ID.
 func (d *Desk) Get(ctx context.Context, id uuid.UUID) (*Request, error) { return d.proc.Get(ctx, id) }
 
-// GetByNumber returns the request with the given number (REQ0000001).
+// GetByNumber returns the request with the given number (REQ0000001). A
+// number that is not fit text (see Order) is a *itil.ValidationError on
+// "number".
 func (d *Desk) GetByNumber(ctx context.Context, number string) (*Request, error) {
+	if err := itil.CheckText("number", number, MaxNameLength); err != nil {
+		return nil, err
+	}
 	return d.proc.GetByNumber(ctx, number)
 }
 
@@ -188,11 +192,3 @@ func (d *Desk) Journal(ctx context.Context, id uuid.UUID) iter.Seq2[lifecycle.Ch
 }
 
 func (d *Desk) now() time.Time { return d.cfg.Now() }
-
-// requireActor reports a *itil.ValidationError on field when by has no ID.
-func requireActor(field string, by itil.Actor) error {
-	if by.ID == "" {
-		return &itil.ValidationError{Field: field, Reason: "an actor is required"}
-	}
-	return nil
-}

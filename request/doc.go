@@ -36,13 +36,39 @@
 // # Fulfilment
 //
 // Approval plans one Task (kind "task", numbered TSK…) per task template,
-// fixing the tasks' IDs in the same write as the approval, so each task is
-// created exactly once however often creation is retried. Tasks start
+// fixing the tasks' IDs in the same write as the approval. Tasks start
 // pending and open when their turn comes (TaskLifecycle): parallel ones at
 // once, ordered ones after the task before them is done. When every task is
 // done the request is fulfilled. A failed task holds the request, with a
 // note in its journal, until it is retried (HoldOnFailure), or counts as
-// finished (ContinueOnFailure).
+// finished (ContinueOnFailure); a failed task is retried only while its
+// request is in fulfilment.
+//
+// Each command takes its request as far as it goes in one commit
+// (lifecycle.Atomic) of every record it writes: an order with its tasks
+// when no approval is needed, the approval that completes a round with the
+// tasks and the move into fulfilment, a task's completion with the next
+// task opened or the request fulfilled and its grants issued. The tasks
+// and requests a command only reads are pinned in the commit, so that when
+// another host changes one first, the command runs again on what that host
+// wrote: two hosts completing a request's last two tasks fulfil it once,
+// and an approval racing a cancellation leaves either a cancelled request
+// without tasks or one in fulfilment with all of them. A command
+// refused half way (by the Authorizer, say) writes nothing. This work is
+// bounded by the records of one request, so it needs no outbox reaction,
+// and the desk has no Reactions to run.
+//
+// # Input
+//
+// Every text the desk takes is refused, never altered, when it is not
+// UTF-8 or holds a NUL character, and limits count characters, not bytes:
+// MaxNameLength for names, IDs, groups, titles and labels, MaxTextLength
+// for values, descriptions, notes, comments and reasons. Bad input is a
+// *itil.ValidationError naming the field ("requester.id",
+// "variables[ram]", "note"), zero IDs are refused as "request", "task" or
+// "grant", and a refused command leaves every record, journal and the
+// outbox as they were. Queries refuse unfit texts, undefined categories
+// and unknown states the same way, as the first element they yield.
 //
 // # Access
 //
@@ -51,7 +77,8 @@
 // own so that Grants, "who has access to what", is an indexed query, and a
 // grant's history is journaled. A grant may expire (Access.Days); the
 // host's Sweep opens a revocation request for each expired grant exactly
-// once, and Revoke opens one on demand. A revocation is a request that
+// once, and Revoke opens one on demand, in the commit that marks the grant
+// revoking. A revocation is a request that
 // needs no approval, runs the item's revoke tasks, and marks the grant
 // revoked when fulfilled.
 //

@@ -3,15 +3,17 @@ package request_test
 import (
 	"encoding/json"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/request"
 )
 
 // FuzzParseItem decodes arbitrary input as a catalog item. Whatever decodes
 // is valid and encodes to JSON that decodes and encodes again the same; whatever
-// fails fails with an error, never a panic. Seeds are in
+// fails fails with a *itil.ValidationError, never a panic. Seeds are in
 // testdata/fuzz/FuzzParseItem.
 func FuzzParseItem(f *testing.F) {
 	for _, it := range []request.Item{laptopItem(), erpItem()} {
@@ -22,9 +24,12 @@ func FuzzParseItem(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		it, err := request.ParseItem(b)
 		if err != nil {
+			var ve *itil.ValidationError
+			require.ErrorAs(t, err, &ve, "%T: %v", err, err)
 			return
 		}
 		require.NoError(t, it.Validate())
+		require.True(t, utf8.ValidString(it.Name+it.Description), "text is kept valid")
 		out, err := json.Marshal(it)
 		require.NoError(t, err)
 		back, err := request.ParseItem(out)

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/lifecycle/approval"
@@ -169,13 +170,23 @@ func validID(s string) bool {
 // *itil.ValidationError naming the field: "id", "name", "category",
 // "kind", "variables[NAME].max" (or "variables[3].name" for a bad name),
 // "approval.slots[0]", "tasks[1].group", "task_order",
-// "sla.resolution.within", "price.currency", "access.owner".
+// "sla.resolution.within", "price.currency", "access.owner". Every text
+// must be UTF-8 without NUL characters and within its limit in characters:
+// MaxNameLength for names, categories, keywords, labels, choices, titles,
+// groups, approvers, calendars, services, roles and owners, MaxTextLength
+// for descriptions, help and patterns.
 func (it *Item) Validate() error {
 	switch {
 	case !validID(it.ID):
 		return &itil.ValidationError{Field: "id", Reason: fmt.Sprintf("%q is not lower-case letters, digits, '-' and '_' (at most 64)", it.ID)}
 	case strings.TrimSpace(it.Name) == "":
 		return &itil.ValidationError{Field: "name", Reason: "required"}
+	}
+	if err := checkTexts(text{"name", it.Name, MaxNameLength}, text{"category", it.Category, MaxNameLength},
+		text{"description", it.Description, MaxTextLength}); err != nil {
+		return err
+	}
+	switch {
 	case strings.TrimSpace(it.Category) == "":
 		return &itil.ValidationError{Field: "category", Reason: "required"}
 	case it.Kind != "" && it.Kind != KindStandard && it.Kind != KindAccess:
@@ -184,8 +195,12 @@ func (it *Item) Validate() error {
 		return &itil.ValidationError{Field: "task_order", Reason: fmt.Sprintf("unknown order %q (want ordered or parallel)", it.TaskOrder)}
 	}
 	for i, k := range it.Keywords {
+		f := fmt.Sprintf("keywords[%d]", i)
+		if err := itil.CheckText(f, k, MaxNameLength); err != nil {
+			return err
+		}
 		if strings.TrimSpace(k) == "" {
-			return &itil.ValidationError{Field: fmt.Sprintf("keywords[%d]", i), Reason: "empty keyword"}
+			return &itil.ValidationError{Field: f, Reason: "empty keyword"}
 		}
 	}
 	for i, v := range it.Variables {
@@ -200,6 +215,11 @@ func (it *Item) Validate() error {
 		}
 	}
 	if it.Approval != nil {
+		for i, s := range it.Approval.Slots {
+			if err := itil.CheckText(fmt.Sprintf("approval.slots[%d]", i), s.Group+s.Person, MaxNameLength); err != nil {
+				return err
+			}
+		}
 		// approval.New checks the rule as a round would use it.
 		if _, err := approval.New(approval.Request{Policy: it.Approval.Policy, Slots: it.Approval.Slots, At: time.Unix(1, 0)}); err != nil {
 			return prefixed("approval.", err)
@@ -216,6 +236,9 @@ func (it *Item) Validate() error {
 			if t.Within < 0 {
 				return &itil.ValidationError{Field: "sla." + t.name + ".within", Reason: "must not be negative"}
 			}
+			if err := itil.CheckText("sla."+t.name+".calendar", t.Calendar, MaxNameLength); err != nil {
+				return err
+			}
 		}
 	}
 	if err := it.Price.validate("price"); err != nil {
@@ -228,6 +251,9 @@ func (it *Item) Validate() error {
 		return &itil.ValidationError{Field: "access", Reason: "only an access item grants access"}
 	case a != nil:
 		for _, f := range [...][2]string{{"service", a.Service}, {"role", a.Role}, {"owner", a.Owner}} {
+			if err := itil.CheckText("access."+f[0], f[1], MaxNameLength); err != nil {
+				return err
+			}
 			if strings.TrimSpace(f[1]) == "" {
 				return &itil.ValidationError{Field: "access." + f[0], Reason: "required"}
 			}
@@ -244,11 +270,16 @@ func (it *Item) Validate() error {
 
 func validTasks(field string, ts []TaskTemplate) error {
 	for i, t := range ts {
+		f := fmt.Sprintf("%s[%d]", field, i)
+		if err := checkTexts(text{f + ".title", t.Title, MaxNameLength}, text{f + ".description", t.Description, MaxTextLength},
+			text{f + ".group", t.Group, MaxNameLength}); err != nil {
+			return err
+		}
 		switch {
 		case strings.TrimSpace(t.Title) == "":
-			return &itil.ValidationError{Field: fmt.Sprintf("%s[%d].title", field, i), Reason: "required"}
+			return &itil.ValidationError{Field: f + ".title", Reason: "required"}
 		case strings.TrimSpace(t.Group) == "":
-			return &itil.ValidationError{Field: fmt.Sprintf("%s[%d].group", field, i), Reason: "required: the fulfilment group"}
+			return &itil.ValidationError{Field: f + ".group", Reason: "required: the fulfilment group"}
 		}
 	}
 	return nil
@@ -265,10 +296,15 @@ func prefixed(prefix string, err error) error {
 }
 
 // ParseItem decodes an item from JSON and validates it. Unknown fields and
-// trailing data are errors, so that a misspelt "required" is not ignored.
-// Errors are *itil.ValidationError: "item" for JSON that does not decode,
-// else the field Validate names.
+// trailing data are errors, so that a misspelt "required" is not ignored,
+// and so is text that is not UTF-8 (bytes, or \u escapes of half a
+// character), which decoding would replace. Errors are
+// *itil.ValidationError: "item" for JSON that does not decode, else the
+// field Validate names.
 func ParseItem(data []byte) (Item, error) {
+	if !validJSONText(data) {
+		return Item{}, &itil.ValidationError{Field: "item", Reason: "not valid UTF-8"}
+	}
 	var it Item
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -282,4 +318,63 @@ func ParseItem(data []byte) (Item, error) {
 		return Item{}, err
 	}
 	return it, nil
+}
+
+// validJSONText reports whether JSON data is UTF-8 and escapes only whole
+// characters: encoding/json replaces invalid bytes and unpaired surrogate
+// escapes (\ud800) with U+FFFD, which would change a text without a word.
+func validJSONText(data []byte) bool {
+	if !utf8.Valid(data) {
+		return false
+	}
+	for i := 0; i < len(data); i++ {
+		if data[i] != '\\' {
+			continue
+		}
+		if i+1 >= len(data) || data[i+1] != 'u' {
+			i++ // a two-character escape, such as \\
+			continue
+		}
+		r, ok := hex4(data[i+2:])
+		if !ok {
+			continue // not JSON: the decoder says so
+		}
+		i += 5
+		switch {
+		case r >= 0xdc00 && r <= 0xdfff:
+			return false
+		case r >= 0xd800 && r <= 0xdbff:
+			if i+6 >= len(data) || data[i+1] != '\\' || data[i+2] != 'u' {
+				return false
+			}
+			lo, ok := hex4(data[i+3:])
+			if !ok || lo < 0xdc00 || lo > 0xdfff {
+				return false
+			}
+			i += 6
+		}
+	}
+	return true
+}
+
+// hex4 decodes the four hexadecimal digits that start b.
+func hex4(b []byte) (rune, bool) {
+	if len(b) < 4 {
+		return 0, false
+	}
+	var r rune
+	for _, c := range b[:4] {
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c -= 'a' - 10
+		case c >= 'A' && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(c)
+	}
+	return r, true
 }

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/lifecycle"
 	"github.com/itil-go/itil/lifecycle/approval"
@@ -45,19 +43,26 @@ type OrderLine struct {
 }
 
 // Order records a new request and submits it: for approval when its items
-// need one, else straight to fulfilment, whose tasks it creates. It returns
-// the request as it stands after these steps.
+// need one, else straight to fulfilment, whose tasks it creates. All of it
+// is one commit: the request and its tasks are stored together, or, when
+// any step fails, nothing is. It returns the request as it stands after
+// these steps.
 //
-// Errors: *itil.ValidationError on "requester", "lines", "quantity" or a
-// variable ("variables[NAME]", wrapped in a *LineError that names the
-// line); ErrRetired (in a *LineError); lifecycle.ErrNotFound for an
-// unknown item (in a *LineError); a *itil.ValidationError on
-// "lines[N].approval" when every approver of an item is excluded (the
-// requester owns the service, say). If a step after the request was
-// recorded fails, the request is returned with the error and Sweep takes
-// the step later.
+// Errors: *itil.ValidationError on "requester" ("requester.id",
+// "requester.name", "requester.groups[N]"), "for", "description", "note",
+// "lines", and, wrapped in a *LineError that names the line, "item",
+// "quantity" or a variable ("variables[NAME]"); ErrRetired (in a
+// *LineError); lifecycle.ErrNotFound for an unknown item (in a
+// *LineError); a *itil.ValidationError on "lines[N].approval" when every
+// approver of an item is excluded (the requester owns the service, say).
+// Texts must be UTF-8 without NUL characters: "for" at most MaxNameLength
+// characters, the description and the note at most MaxTextLength.
 func (d *Desk) Order(ctx context.Context, o Order) (*Request, error) {
-	if err := requireActor("requester", o.Requester); err != nil {
+	if err := checkActor("requester", o.Requester); err != nil {
+		return nil, err
+	}
+	if err := checkTexts(text{"for", o.For, MaxNameLength}, text{"description", o.Description, MaxTextLength},
+		text{"note", o.Note, MaxTextLength}); err != nil {
 		return nil, err
 	}
 	if len(o.Lines) == 0 {
@@ -83,15 +88,26 @@ func (d *Desk) Order(ctx context.Context, o Order) (*Request, error) {
 	if err := d.applySLA(r, &lifecycle.Edit{}, d.def.Initial().Category, false, now); err != nil {
 		return nil, err
 	}
-	r, err = d.proc.Create(ctx, r, o.Requester, o.Note)
+	var out *Request
+	err = d.atomic(ctx, func(x *txn) error {
+		created, err := d.proc.CreateIn(ctx, x.Tx, r, o.Requester, o.Note)
+		if err != nil {
+			return err
+		}
+		out, err = d.submitIn(ctx, x, created.ID, round)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	return d.submit(ctx, r, round)
+	return out, nil
 }
 
 // line checks one order line against the catalog.
 func (d *Desk) line(ctx context.Context, ol OrderLine, at time.Time) (Line, error) {
+	if !validID(ol.Item) {
+		return Line{}, &itil.ValidationError{Field: "item", Reason: fmt.Sprintf("%q is not a catalog item ID", ol.Item)}
+	}
 	it, err := d.cfg.Catalog.Get(ol.Item)
 	if err != nil {
 		return Line{}, err
@@ -218,42 +234,6 @@ func containsSlot(slots []approval.Slot, s approval.Slot) bool {
 		}
 	}
 	return false
-}
-
-// submit takes a request out of submitted: into awaiting approval with
-// round, or, when round is zero, approved and on into fulfilment.
-func (d *Desk) submit(ctx context.Context, r *Request, round approval.Approval) (*Request, error) {
-	ev, note := EventSubmit, "approval requested: "+round.Summary()
-	if round.IsZero() {
-		ev, note = EventApprove, "no approval required"
-	}
-	id := r.ID
-	r, err := d.proc.Fire(ctx, id, lifecycle.Action[*Request]{Event: ev, Actor: d.sys, Note: note,
-		Apply: func(r *Request, ed *lifecycle.Edit) error {
-			if !round.IsZero() {
-				ed.Field("approval", r.Approval.Summary(), round.Summary())
-				r.Approval = round.Clone()
-				lifecycle.Set(ed, "rounds", &r.Rounds, r.Rounds+1)
-			}
-			return nil
-		}})
-	if err != nil {
-		return d.stuck(ctx, id, err)
-	}
-	if r.State == StateApproved {
-		return d.startFulfilment(ctx, r.ID)
-	}
-	return r, nil
-}
-
-// stuck returns the stored request with err, for a step that failed after
-// the request was recorded.
-func (d *Desk) stuck(ctx context.Context, id uuid.UUID, err error) (*Request, error) {
-	r, gerr := d.proc.Get(ctx, id)
-	if gerr != nil {
-		return nil, err
-	}
-	return r, err
 }
 
 // isTransition reports whether err is a *lifecycle.TransitionError or a

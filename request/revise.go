@@ -31,9 +31,10 @@ type ReviseParams struct {
 // the requester can answer the rejection before resubmitting. Only the
 // requester may revise (else a *lifecycle.ForbiddenError). Errors besides:
 // *lifecycle.TransitionError when the request is not rejected;
-// *itil.ValidationError on "line" or on a variable, in a *LineError.
+// *itil.ValidationError on "request", "by", "note", "line" or on a
+// variable, in a *LineError.
 func (d *Desk) Revise(ctx context.Context, p ReviseParams) (*Request, error) {
-	if err := requireActor("by", p.By); err != nil {
+	if err := checkRequestAction(p.Request, p.By, "note", p.Note); err != nil {
 		return nil, err
 	}
 	at := d.now()
@@ -77,9 +78,11 @@ type ResubmitParams struct {
 // Resubmit sends a rejected request back for approval, with a new round
 // built from its items as they were ordered. Only the requester may
 // resubmit (else a *lifecycle.ForbiddenError); a request that is not
-// rejected gives a *lifecycle.TransitionError.
+// rejected gives a *lifecycle.TransitionError; a zero request, a missing
+// actor or a note that is not fit text (see Order) a *itil.ValidationError
+// on "request", "by" or "note".
 func (d *Desk) Resubmit(ctx context.Context, p ResubmitParams) (*Request, error) {
-	if err := requireActor("by", p.By); err != nil {
+	if err := checkRequestAction(p.Request, p.By, "note", p.Note); err != nil {
 		return nil, err
 	}
 	at := d.now()
@@ -115,9 +118,11 @@ type CancelParams struct {
 // Cancel cancels a request before its fulfilment starts, calling off a
 // pending approval round. Only the requester may cancel (else a
 // *lifecycle.ForbiddenError); a request in fulfilment or later gives a
-// *lifecycle.TransitionError, and a revocation ErrNotCancellable.
+// *lifecycle.TransitionError, and a revocation ErrNotCancellable; a zero
+// request, a missing actor or a reason that is not fit text (see Order) a
+// *itil.ValidationError on "request", "by" or "reason".
 func (d *Desk) Cancel(ctx context.Context, p CancelParams) (*Request, error) {
-	if err := requireActor("by", p.By); err != nil {
+	if err := checkRequestAction(p.Request, p.By, "reason", p.Reason); err != nil {
 		return nil, err
 	}
 	at := d.now()
@@ -142,12 +147,30 @@ func (d *Desk) Cancel(ctx context.Context, p CancelParams) (*Request, error) {
 }
 
 // Close closes a fulfilled request. Sweep closes fulfilled requests by
-// itself after Config.AutoCloseAfter.
+// itself after Config.AutoCloseAfter. A zero id or a missing actor is a
+// *itil.ValidationError on "request" or "by".
 func (d *Desk) Close(ctx context.Context, id uuid.UUID, by itil.Actor) (*Request, error) {
-	if err := requireActor("by", by); err != nil {
+	if err := checkRequestAction(id, by, "", ""); err != nil {
 		return nil, err
 	}
 	return d.proc.Fire(ctx, id, lifecycle.Action[*Request]{Event: EventClose, Actor: by})
+}
+
+// checkRequestAction checks what every action on a request takes: the
+// request's ID ("request"), an actor ("by"), and the text of field, which
+// must be UTF-8 without NUL characters and at most MaxTextLength
+// characters.
+func checkRequestAction(id uuid.UUID, by itil.Actor, field, s string) error {
+	if err := requireID("request", id); err != nil {
+		return err
+	}
+	if err := checkActor("by", by); err != nil {
+		return err
+	}
+	if field == "" {
+		return nil
+	}
+	return itil.CheckText(field, s, MaxTextLength)
 }
 
 // onlyRequester refuses anyone but r's requester.

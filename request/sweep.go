@@ -25,10 +25,11 @@ const (
 type SweepReport struct {
 	// Expired counts grants whose expiry opened a revocation request.
 	Expired int
-	// Resumed counts requests taken a step on that a failure had left
-	// behind: submitted but not sent for approval, approved but not in
-	// fulfilment, in fulfilment with tasks to open or all done, revoking
-	// grants without a revocation request.
+	// Resumed counts requests taken a step on that an earlier release,
+	// which took the steps of a command one commit at a time, left behind
+	// after a failure: submitted but not sent for approval, approved but
+	// not in fulfilment, in fulfilment with tasks to open or all done,
+	// revoking grants without a revocation request.
 	Resumed int
 	// Closed counts fulfilled requests closed after Config.AutoCloseAfter.
 	Closed int
@@ -40,14 +41,18 @@ type SweepReport struct {
 // raises the SLA warnings and breaches that are due, each exactly once,
 // journaled as "sla_warning" or "sla_breach" with fields "sla.<clock>"; it
 // opens a revocation request for every grant expired by now, exactly once
-// each (the request's ID is fixed on the grant, with compare-and-set, before
-// the request is created); resumes requests that a failure between two
-// steps left behind; and closes requests fulfilled longer ago than
+// each (the grant's move to revoking and its request are one commit, with
+// compare-and-set on the grant); resumes requests that an earlier release
+// of the desk, which took the steps of a command one commit at a time,
+// left between two steps; and closes requests fulfilled longer ago than
 // Config.AutoCloseAfter. It reads every open request, every active grant
 // and every request that is submitted, approved, in fulfilment or
-// fulfilled.
+// fulfilled. A zero now is a *itil.ValidationError on "now".
 func (d *Desk) Sweep(ctx context.Context, now time.Time) (SweepReport, error) {
 	var rep SweepReport
+	if now.IsZero() {
+		return rep, &itil.ValidationError{Field: "now", Reason: "required"}
+	}
 	var errs []error
 	sys := itil.System("request-sweep")
 	if err := d.sweepSLA(ctx, now, sys, &rep, &errs); err != nil {
@@ -59,7 +64,7 @@ func (d *Desk) Sweep(ctx context.Context, now time.Time) (SweepReport, error) {
 		}
 		switch {
 		case g.State == GrantActive && g.Expired(now):
-			g, err = d.requestRevocation(ctx, g.ID, g.Version, "expired "+g.ExpiresAt.UTC().Format(time.RFC3339), sys)
+			_, err := d.revoke(ctx, g.ID, g.Version, "expired "+g.ExpiresAt.UTC().Format(time.RFC3339), sys)
 			if isTransition(err) {
 				continue // revoked or expired by someone else meanwhile
 			}
@@ -68,15 +73,21 @@ func (d *Desk) Sweep(ctx context.Context, now time.Time) (SweepReport, error) {
 				continue
 			}
 			rep.Expired++
-			if _, err := d.openRevocation(ctx, g, sys); err != nil {
-				errs = append(errs, err)
-			}
 		case g.State == GrantRevoking:
 			if _, err := d.proc.Get(ctx, g.Revocation); errors.Is(err, lifecycle.ErrNotFound) {
-				rep.Resumed++
-				if _, err := d.openRevocation(ctx, g, sys); err != nil {
+				err := d.atomic(ctx, func(x *txn) error {
+					g, err := d.grantIn(ctx, x, g.ID)
+					if err == nil && g.State == GrantRevoking {
+						_, err = d.openRevocationIn(ctx, x, g, sys)
+					}
+					return err
+				})
+				if err != nil {
 					errs = append(errs, err)
+					continue
 				}
+				rep.Resumed++
+				d.resumed(ctx, g.Number, "opened the revocation request of a revoking grant")
 			}
 		}
 	}
@@ -87,36 +98,47 @@ func (d *Desk) Sweep(ctx context.Context, now time.Time) (SweepReport, error) {
 		}
 		stale := now.Sub(r.UpdatedAt) >= d.cfg.RepairAfter
 		switch r.State {
-		case StateSubmitted:
+		case StateSubmitted, StateApproved:
 			if !stale {
 				continue
 			}
-			round, err := d.round(r, now)
-			if err == nil {
-				_, err = d.submit(ctx, r, round)
-			}
-			if err != nil && !isTransition(err) {
+			err := d.atomic(ctx, func(x *txn) error {
+				r, err := d.requestIn(ctx, x, r.ID)
+				switch {
+				case err != nil:
+					return err
+				case r.State == StateApproved:
+					_, err = d.startFulfilmentIn(ctx, x, r.ID)
+					return err
+				case r.State != StateSubmitted:
+					return nil
+				}
+				round, err := d.round(r, now)
+				if err == nil {
+					_, err = d.submitIn(ctx, x, r.ID, round)
+				}
+				return err
+			})
+			if err != nil {
 				errs = append(errs, err)
 				continue
 			}
 			rep.Resumed++
-		case StateApproved:
-			if !stale {
-				continue
-			}
-			if _, err := d.startFulfilment(ctx, r.ID); err != nil {
-				errs = append(errs, err)
-				continue
-			}
-			rep.Resumed++
+			d.resumed(ctx, r.Number, "took a request left "+r.State+" on")
 		case StateInFulfilment:
-			after, err := d.advance(ctx, r.ID)
+			var after *Request
+			err := d.atomic(ctx, func(x *txn) error {
+				var err error
+				after, err = d.advanceIn(ctx, x, r.ID)
+				return err
+			})
 			if err != nil {
 				errs = append(errs, err)
 				continue
 			}
 			if after.Version != r.Version {
 				rep.Resumed++
+				d.resumed(ctx, r.Number, "moved a request in fulfilment on")
 			}
 		case StateFulfilled:
 			if d.cfg.AutoCloseAfter < 0 || now.Sub(r.FulfilledAt) < d.cfg.AutoCloseAfter {
@@ -134,6 +156,12 @@ func (d *Desk) Sweep(ctx context.Context, now time.Time) (SweepReport, error) {
 		}
 	}
 	return rep, errors.Join(errs...)
+}
+
+// resumed logs a record Sweep took a step on that a command had left
+// behind.
+func (d *Desk) resumed(ctx context.Context, number, what string) {
+	d.cfg.Logger.WarnContext(ctx, "request: sweep "+what, "number", number)
 }
 
 // sweepSLA raises the SLA warnings and breaches due by now on open

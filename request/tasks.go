@@ -2,6 +2,7 @@ package request
 
 import (
 	"context"
+	"fmt"
 	"iter"
 	"strings"
 
@@ -24,9 +25,25 @@ type TaskParams struct {
 // GetTask returns the task with the given ID.
 func (d *Desk) GetTask(ctx context.Context, id uuid.UUID) (*Task, error) { return d.tasks.Get(ctx, id) }
 
+// check checks the parameters every task action takes: a task, an actor
+// and a note that is UTF-8 without NUL characters, at most MaxTextLength
+// characters.
+func (p TaskParams) check() error {
+	if err := requireID("task", p.Task); err != nil {
+		return err
+	}
+	if err := checkActor("by", p.By); err != nil {
+		return err
+	}
+	return itil.CheckText("note", p.Note, MaxTextLength)
+}
+
 // StartTask takes an open task in progress, assigned to by.
+//
+// Errors: a *itil.ValidationError on "task", "by" or "note" (see
+// TaskParams); a *lifecycle.TransitionError when the task is not open.
 func (d *Desk) StartTask(ctx context.Context, p TaskParams) (*Task, error) {
-	if err := requireActor("by", p.By); err != nil {
+	if err := p.check(); err != nil {
 		return nil, err
 	}
 	return d.tasks.Fire(ctx, p.Task, lifecycle.Action[*Task]{Event: TaskEventStart, Actor: p.By, Note: p.Note,
@@ -36,74 +53,104 @@ func (d *Desk) StartTask(ctx context.Context, p TaskParams) (*Task, error) {
 		}})
 }
 
-// CompleteTask marks an open or in-progress task done. The request moves
-// on: the next ordered task opens, and when every task is done the request
-// is fulfilled (issuing its grants, for access). The task is returned once
-// it is saved; a request that could not be moved on is logged, and Sweep
-// moves it on later.
+// CompleteTask marks an open or in-progress task done, and moves its
+// request on in the same commit: the next ordered task opens, and when
+// every task is done the request is fulfilled (issuing its grants, for
+// access). If any of it fails, the task is left as it was.
 func (d *Desk) CompleteTask(ctx context.Context, p TaskParams) (*Task, error) {
-	if err := requireActor("by", p.By); err != nil {
+	if err := p.check(); err != nil {
 		return nil, err
 	}
-	t, err := d.tasks.Fire(ctx, p.Task, lifecycle.Action[*Task]{Event: TaskEventComplete, Actor: p.By, Note: p.Note,
+	return d.taskAction(ctx, p.Task, lifecycle.Action[*Task]{Event: TaskEventComplete, Actor: p.By, Note: p.Note,
 		Apply: func(t *Task, ed *lifecycle.Edit) error {
 			if t.Assignee == "" {
 				lifecycle.Set(ed, "assignee", &t.Assignee, p.By.ID)
 			}
 			return nil
-		}})
-	if err != nil {
-		return nil, err
-	}
-	d.moveOn(ctx, t)
-	return t, nil
+		}}, nil)
 }
 
 // FailTask marks an open or in-progress task failed, with p.Note as the
 // reason (required: a *itil.ValidationError on "note"). Under
 // HoldOnFailure the request stays in fulfilment and its journal notes the
-// failure until the task is retried; under ContinueOnFailure the request
-// moves on as if the task were done.
+// failure, in the same commit, until the task is retried; under
+// ContinueOnFailure the request moves on as if the task were done.
 func (d *Desk) FailTask(ctx context.Context, p TaskParams) (*Task, error) {
-	if err := requireActor("by", p.By); err != nil {
+	if err := p.check(); err != nil {
 		return nil, err
 	}
 	reason := strings.TrimSpace(p.Note)
 	if reason == "" {
 		return nil, &itil.ValidationError{Field: "note", Reason: "required: why the task failed"}
 	}
-	t, err := d.tasks.Fire(ctx, p.Task, lifecycle.Action[*Task]{Event: TaskEventFail, Actor: p.By, Note: reason,
+	return d.taskAction(ctx, p.Task, lifecycle.Action[*Task]{Event: TaskEventFail, Actor: p.By, Note: reason,
 		Apply: func(t *Task, ed *lifecycle.Edit) error {
 			lifecycle.Set(ed, "failure", &t.Failure, reason)
 			return nil
-		}})
+		}},
+		func(ctx context.Context, x *txn, t *Task) error {
+			if d.cfg.OnTaskFailure != HoldOnFailure {
+				return nil
+			}
+			_, err := fire(ctx, x, d.proc, t.Request, lifecycle.Action[*Request]{Name: "task_failed", Actor: p.By,
+				Note: t.Number + " (" + t.Title + ") failed: " + reason})
+			return err
+		})
+}
+
+// taskAction fires a on task id and, in the same commit, runs then (when
+// set) and moves the task's request on.
+func (d *Desk) taskAction(ctx context.Context, id uuid.UUID, a lifecycle.Action[*Task], then func(context.Context, *txn, *Task) error) (*Task, error) {
+	var out *Task
+	err := d.atomic(ctx, func(x *txn) error {
+		t, err := fire(ctx, x, d.tasks, id, a)
+		if err != nil {
+			return err
+		}
+		if then != nil {
+			if err := then(ctx, x, t); err != nil {
+				return err
+			}
+		}
+		if _, err := d.advanceIn(ctx, x, t.Request); err != nil {
+			return err
+		}
+		out, err = d.taskIn(ctx, x, id)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	if d.cfg.OnTaskFailure == HoldOnFailure {
-		_, err := d.proc.Fire(ctx, t.Request, lifecycle.Action[*Request]{Name: "task_failed", Actor: p.By,
-			Note: t.Number + " (" + t.Title + ") failed: " + reason})
-		if err != nil {
-			d.cfg.Logger.WarnContext(ctx, "request: could not note a failed task", "request", t.RequestNumber, "task", t.Number, "err", err)
-		}
-	}
-	d.moveOn(ctx, t)
-	return t, nil
+	return out, nil
 }
 
-// RetryTask opens a failed task again.
+// RetryTask opens a failed task again. Its request must still be in
+// fulfilment (else a *itil.ValidationError on "task"): the failed task of
+// a request fulfilled under ContinueOnFailure stays failed.
 func (d *Desk) RetryTask(ctx context.Context, p TaskParams) (*Task, error) {
-	if err := requireActor("by", p.By); err != nil {
+	if err := p.check(); err != nil {
 		return nil, err
 	}
-	return d.tasks.Fire(ctx, p.Task, lifecycle.Action[*Task]{Event: TaskEventRetry, Actor: p.By, Note: p.Note})
-}
-
-// moveOn advances t's request, logging what fails.
-func (d *Desk) moveOn(ctx context.Context, t *Task) {
-	if _, err := d.advance(ctx, t.Request); err != nil {
-		d.cfg.Logger.WarnContext(ctx, "request: could not move on after a task", "request", t.RequestNumber, "task", t.Number, "err", err)
+	var out *Task
+	err := d.atomic(ctx, func(x *txn) error {
+		t, err := d.taskIn(ctx, x, p.Task)
+		if err != nil {
+			return err
+		}
+		r, err := d.requestIn(ctx, x, t.Request)
+		if err != nil {
+			return err
+		}
+		if r.State != StateInFulfilment {
+			return &itil.ValidationError{Field: "task", Reason: fmt.Sprintf("%s belongs to %s, which is %s, no longer in fulfilment", t.Number, r.Number, r.State)}
+		}
+		out, err = fire(ctx, x, d.tasks, p.Task, lifecycle.Action[*Task]{Event: TaskEventRetry, Actor: p.By, Note: p.Note})
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
+	return out, nil
 }
 
 // TaskQuery selects tasks. Zero fields do not filter; the set ones must all
@@ -123,8 +170,17 @@ type TaskQuery struct {
 	Limit int
 }
 
-// Tasks yields the tasks that match q, oldest first.
+// Tasks yields the tasks that match q, oldest first. A group or assignee
+// that is not fit text (see Order) or a state the task lifecycle does not
+// have yields a *itil.ValidationError on "group", "assignee" or
+// "states[N]".
 func (d *Desk) Tasks(ctx context.Context, q TaskQuery) iter.Seq2[*Task, error] {
+	if err := checkTexts(text{"group", q.Group, MaxNameLength}, text{"assignee", q.Assignee, MaxNameLength}); err != nil {
+		return refused[*Task](err)
+	}
+	if err := checkStates(d.tasks.Definition(), q.States); err != nil {
+		return refused[*Task](err)
+	}
 	var w []lifecycle.Cond
 	if q.Request != uuid.Nil {
 		w = append(w, lifecycle.Eq("request", q.Request.String()))

@@ -29,7 +29,9 @@ func asValidation(err error, target **itil.ValidationError) bool { return errors
 // booleans and dates as "true"/"false" and YYYY-MM-DD, users trimmed. An
 // empty value is refused when the variable is required and is returned as
 // "" otherwise; the default is the caller's business (see Item.Values).
-// Errors are *itil.ValidationError on "variables[NAME]".
+// Every value must be UTF-8 without NUL characters and at most
+// MaxTextLength characters long. Errors are *itil.ValidationError on
+// "variables[NAME]".
 func (v Variable) Parse(value string, at time.Time) (string, error) {
 	if strings.TrimSpace(value) == "" {
 		if v.Required {
@@ -45,11 +47,8 @@ func (v Variable) invalid(format string, args ...any) error {
 }
 
 func (v Variable) parse(value string, at time.Time) (string, error) {
-	if !utf8.ValidString(value) {
-		return "", v.invalid("not valid UTF-8 text")
-	}
-	if n := utf8.RuneCountInString(value); n > MaxTextLength {
-		return "", v.invalid("longer than %d characters", MaxTextLength)
+	if err := itil.CheckText(v.field(), value, MaxTextLength); err != nil {
+		return "", err
 	}
 	switch v.Kind {
 	case VarText:
@@ -151,6 +150,9 @@ func (it *Item) Values(in map[string]string, at time.Time) (map[string]string, e
 		}
 	}
 	for _, name := range slices.Sorted(maps.Keys(in)) {
+		if !validName(name, 64) {
+			return nil, &itil.ValidationError{Field: "variables", Reason: fmt.Sprintf("%q is not a variable name", name)}
+		}
 		if !slices.ContainsFunc(it.Variables, func(v Variable) bool { return v.Name == name }) {
 			return nil, &itil.ValidationError{Field: "variables[" + name + "]", Reason: fmt.Sprintf("item %s has no such variable", it.ID)}
 		}

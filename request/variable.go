@@ -34,10 +34,6 @@ const (
 
 var varKinds = []VarKind{VarText, VarNumber, VarBoolean, VarChoice, VarDate, VarUser}
 
-// MaxTextLength caps the length in characters of every variable value, so
-// that a form cannot store megabytes in a request.
-const MaxTextLength = 4000
-
 // Variable is one question a catalog item asks when it is ordered: the RAM
 // of a laptop, the role of an access grant, the date it is needed by.
 // Values arrive as text, from forms or JSON, and are parsed per Kind.
@@ -107,6 +103,10 @@ func validName(s string, max int) bool {
 // "variables[NAME].<attribute>".
 func (v Variable) validate() error {
 	f := v.field()
+	if err := checkTexts(text{f + ".label", v.Label, MaxNameLength}, text{f + ".help", v.Help, MaxTextLength},
+		text{f + ".pattern", v.Pattern, MaxTextLength}); err != nil {
+		return err
+	}
 	if !slices.Contains(varKinds, v.Kind) {
 		return &itil.ValidationError{Field: f + ".kind", Reason: fmt.Sprintf("unknown kind %q (want text, number, boolean, choice, date or user)", v.Kind)}
 	}
@@ -149,6 +149,9 @@ func (v Variable) validate() error {
 			return &itil.ValidationError{Field: f + ".choices", Reason: "a choice variable needs at least one choice"}
 		}
 		for i, c := range v.Choices {
+			if err := itil.CheckText(fmt.Sprintf("%s.choices[%d]", f, i), c, MaxNameLength); err != nil {
+				return err
+			}
 			switch {
 			case strings.TrimSpace(c) == "":
 				return &itil.ValidationError{Field: fmt.Sprintf("%s.choices[%d]", f, i), Reason: "empty choice"}
