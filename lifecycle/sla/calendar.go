@@ -46,21 +46,29 @@ type Calendar struct {
 	fixedOff int64 // the offset in seconds, when fixed
 	always   bool  // every instant is working time
 
-	week     Week                // sorted, joined intervals per weekday
-	dayWork  [7]time.Duration    // working time per weekday
-	run      [7][8]time.Duration // run[d][n]: working time of n days from weekday d
-	weekWork time.Duration       // working time of a week; zero only in the zero Calendar
+	week     Week             // sorted, joined intervals per weekday
+	dayWork  [7]time.Duration // working time per weekday
+	weekWork time.Duration    // working time of a week; zero only in the zero Calendar
 
-	holidays []int64         // civil day numbers, sorted, unique
-	holWork  []time.Duration // holWork[i]: working time lost to holidays[:i]
+	// Working time in whole minutes (interval bounds are whole minutes),
+	// for counting spans of any length without overflow.
+	runMin  [7][8]int64 // runMin[d][n]: minutes of work in n days from weekday d
+	weekMin int64       // minutes of work in a week
+
+	holidays []int64 // civil day numbers, sorted, unique
+	holMin   []int64 // holMin[i]: minutes of work lost to holidays[:i]
 }
 
 // NewCalendar validates cfg and returns its calendar. Bad input yields a
-// *itil.ValidationError naming the field: "hours.monday[1]", "holidays[0]".
+// *itil.ValidationError naming the field: "hours.monday[1]", "holidays[0]",
+// or "zone" for a zone whose name is not valid UTF-8 or holds NUL.
 func NewCalendar(cfg CalendarConfig) (*Calendar, error) {
 	c := &Calendar{loc: cfg.Zone}
 	if c.loc == nil {
 		c.loc = time.UTC
+	}
+	if err := itil.CheckText("zone", c.loc.String(), 0); err != nil {
+		return nil, err
 	}
 	if start, end := time.Unix(0, 0).In(c.loc).ZoneBounds(); start.IsZero() && end.IsZero() {
 		_, off := time.Unix(0, 0).In(c.loc).Zone()
@@ -84,9 +92,10 @@ func NewCalendar(cfg CalendarConfig) (*Calendar, error) {
 		}
 		c.weekWork += c.dayWork[d]
 	}
-	for d := range c.run {
-		for n := 1; n < len(c.run[d]); n++ {
-			c.run[d][n] = c.run[d][n-1] + c.dayWork[(d+n-1)%7]
+	c.weekMin = int64(c.weekWork / time.Minute)
+	for d := range c.runMin {
+		for n := 1; n < len(c.runMin[d]); n++ {
+			c.runMin[d][n] = c.runMin[d][n-1] + int64(c.dayWork[(d+n-1)%7]/time.Minute)
 		}
 	}
 
@@ -99,9 +108,9 @@ func NewCalendar(cfg CalendarConfig) (*Calendar, error) {
 	}
 	slices.Sort(c.holidays)
 	c.holidays = slices.Compact(c.holidays)
-	c.holWork = make([]time.Duration, len(c.holidays)+1)
+	c.holMin = make([]int64, len(c.holidays)+1)
 	for i, h := range c.holidays {
-		c.holWork[i+1] = c.holWork[i] + c.dayWork[weekday(h)]
+		c.holMin[i+1] = c.holMin[i] + int64(c.dayWork[weekday(h)]/time.Minute)
 	}
 
 	c.always = c.weekWork == 7*24*time.Hour && len(c.holidays) == 0
@@ -218,7 +227,7 @@ func (c *Calendar) Elapsed(from, to time.Time) time.Duration {
 		return to.Sub(from)
 	}
 	var total time.Duration
-	for t := from; ; {
+	for t := from; ; { // each round moves t on to next, which is after t (see zoneAt)
 		off, next := c.zoneAt(t)
 		end := to
 		if !next.IsZero() && next.Before(to) {
@@ -237,36 +246,100 @@ func (c *Calendar) Elapsed(from, to time.Time) time.Duration {
 // deadline that uses up a working interval exactly falls at the interval's
 // end (17:00), not at the start of the next one. Add returns from when d is
 // not positive.
+//
+// Add does not search past the end of year 9999 in UTC, the latest instant a
+// stored Clock can hold: a deadline later than that, as on a calendar with
+// one working minute a week and a target of centuries, comes back as
+// 9999-12-31T23:59:59.999999999Z, or as from when from is later still. So
+// even then Add costs no more than a walk over the zone's offset changes up
+// to that year.
 func (c *Calendar) Add(from time.Time, d time.Duration) time.Time {
 	loc := c.Location()
 	if d <= 0 {
 		return from.In(loc)
 	}
 	if c == nil || c.weekWork == 0 || c.always {
-		return from.Add(d).In(loc)
+		return lastOf(from.Add(d), from).In(loc)
 	}
 	for t := from; ; {
 		off, next := c.zoneAt(t)
 		w := wallOf(t, off)
-		if !next.IsZero() {
+		// next is after t (see zoneAt), so each round moves t on, and
+		// there are finitely many offset changes before lastInstant.
+		if !next.IsZero() && next.Unix() <= lastUnix {
 			if avail := c.wallElapsed(w, wallOf(next, off)); d > avail {
 				d -= avail
 				t = next
 				continue
 			}
 		}
-		return c.wallAdd(w, d).instant(off).In(loc)
+		return lastOf(c.wallAdd(w, d).instant(off), from).In(loc)
 	}
 }
 
+// lastUnix is the last second of year 9999 in UTC, and lastInstant its last
+// instant: the latest a stored clock can hold, and the furthest Add
+// searches. An instant is after lastInstant when its Unix second is after
+// lastUnix.
+const lastUnix = 253402300799 // 9999-12-31T23:59:59Z
+
+var lastInstant = time.Unix(lastUnix, 999999999).UTC()
+
+// lastOf returns due, or lastInstant when due is later than that, or from
+// when from is later still.
+func lastOf(due, from time.Time) time.Time {
+	switch {
+	case due.Unix() <= lastUnix:
+		return due
+	case from.Unix() > lastUnix:
+		return from
+	}
+	return lastInstant
+}
+
 // zoneAt returns the zone's offset at t, in seconds east of UTC, and the
-// instant the offset next changes (zero when it never does).
+// instant the offset next changes, which is after t (zero when it never
+// changes again).
+//
+// Past a zone's last explicit transition, time.Time.ZoneBounds computes the
+// bounds from the zone's rule, and on the last day of a leap year it reports
+// an end that is not after t (2040-12-31 00:00 UTC for the instants of
+// 2040-12-31 in Berlin): a loop that stepped to it would stand still or go
+// back. zoneAt then finds the next change itself.
 func (c *Calendar) zoneAt(t time.Time) (off int64, next time.Time) {
 	if c.fixed {
 		return c.fixedOff, time.Time{}
 	}
-	t = t.In(c.loc)
-	_, o := t.Zone()
-	_, next = t.ZoneBounds()
+	lt := t.In(c.loc)
+	_, o := lt.Zone()
+	_, next = lt.ZoneBounds()
+	if !next.IsZero() && next.Unix() <= t.Unix() { // not after t: zone changes fall on whole seconds
+		next = c.changeWithinHour(t, o)
+	}
 	return int64(o), next
+}
+
+// changeWithinHour returns an instant after t up to which the zone's offset
+// is off, the offset at t: the first second within the hour after t at which
+// the offset differs, found by bisection, or else the end of that hour.
+// Zones change their offsets on whole seconds, months apart.
+func (c *Calendar) changeWithinHour(t time.Time, off int) time.Time {
+	offsetAt := func(sec int64) int {
+		_, o := time.Unix(sec, 0).In(c.loc).Zone()
+		return o
+	}
+	lo := t.Unix() // the second t falls in: the same offset as t
+	hi := lo + 60*60
+	if offsetAt(hi) == off {
+		return time.Unix(hi, 0)
+	}
+	for hi-lo > 1 { // offsetAt(lo) == off != offsetAt(hi)
+		mid := lo + (hi-lo)/2
+		if offsetAt(mid) == off {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return time.Unix(hi, 0) // hi > lo >= the second of t: after t
 }

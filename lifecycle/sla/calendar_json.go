@@ -2,6 +2,7 @@ package sla
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -11,7 +12,7 @@ import (
 	"github.com/itil-go/itil"
 )
 
-// calendarJSON is the wire form of a Calendar:
+// calendarJSON is the wire form of a Calendar, as MarshalJSON writes it:
 //
 //	{"zone": "Europe/Berlin",
 //	 "hours": {"monday": ["08:00-12:00", "13:00-17:00"], …},
@@ -62,58 +63,13 @@ func (c *Calendar) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON decodes and validates a calendar. A missing zone is UTC;
 // missing hours, or {}, mean 24x7; days listed without any interval are an
-// error. Weekday names are matched without regard
-// to case. Bad input yields a *itil.ValidationError naming the field, and
-// leaves c unchanged. Like any decoding it writes to c: decode into a
-// calendar nobody else uses yet.
+// error. Weekday names are matched without regard to case. Bad input yields
+// a *itil.ValidationError naming the field ("zone", "hours.monday[1]",
+// "holidays[0]"; "calendar" when b is not a JSON object), and leaves c
+// unchanged; the zone's name must be valid UTF-8 without NUL. Like any
+// decoding it writes to c: decode into a calendar nobody else uses yet.
 func (c *Calendar) UnmarshalJSON(b []byte) error {
-	var w calendarJSON
-	if err := json.Unmarshal(b, &w); err != nil {
-		return err
-	}
-	var cfg CalendarConfig
-	if w.Zone != "" {
-		loc, err := time.LoadLocation(w.Zone)
-		if err != nil {
-			return &itil.ValidationError{Field: "zone", Reason: fmt.Sprintf("unknown time zone %q", w.Zone)}
-		}
-		cfg.Zone = loc
-	}
-	if len(w.Hours) > 0 && string(w.Hours) != "null" {
-		var days map[string][]string
-		if err := json.Unmarshal(w.Hours, &days); err != nil {
-			return &itil.ValidationError{Field: "hours", Reason: "want an object of weekday names to lists of \"HH:MM-HH:MM\""}
-		}
-		var seen [7]string
-		for _, name := range slices.Sorted(maps.Keys(days)) {
-			d := slices.Index(weekdayNames[:], strings.ToLower(name))
-			if d < 0 {
-				return &itil.ValidationError{Field: "hours." + name, Reason: "unknown weekday (want monday … sunday)"}
-			}
-			if seen[d] != "" {
-				return &itil.ValidationError{Field: "hours." + name, Reason: fmt.Sprintf("repeats %q", seen[d])}
-			}
-			seen[d] = name
-			for i, s := range days[name] {
-				iv, err := ParseInterval(s)
-				if err != nil {
-					return &itil.ValidationError{Field: fmt.Sprintf("hours.%s[%d]", name, i), Reason: reasonOf(err)}
-				}
-				cfg.Hours[d] = append(cfg.Hours[d], iv)
-			}
-		}
-		if len(days) > 0 && cfg.Hours.empty() {
-			return &itil.ValidationError{Field: "hours", Reason: "no working hours on any day (omit hours for 24x7)"}
-		}
-	}
-	for i, s := range w.Holidays {
-		d, err := ParseDate(s)
-		if err != nil {
-			return &itil.ValidationError{Field: fmt.Sprintf("holidays[%d]", i), Reason: reasonOf(err)}
-		}
-		cfg.Holidays = append(cfg.Holidays, d)
-	}
-	built, err := NewCalendar(cfg)
+	built, err := decodeCalendar(b, "")
 	if err != nil {
 		return err
 	}
@@ -121,10 +77,99 @@ func (c *Calendar) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// decodeCalendar decodes and validates a calendar; errors name their fields
+// under path ("" at the top).
+func decodeCalendar(b []byte, path string) (*Calendar, error) {
+	var w struct {
+		Zone     json.RawMessage `json:"zone"`
+		Hours    json.RawMessage `json:"hours"`
+		Holidays json.RawMessage `json:"holidays"`
+	}
+	if err := decodeJSON(whole(path, "calendar"), b, &w, "an object with zone, hours and holidays"); err != nil {
+		return nil, err
+	}
+	var cfg CalendarConfig
+	if len(w.Zone) > 0 {
+		name, err := decodeText(at(path, "zone"), w.Zone)
+		if err != nil {
+			return nil, err
+		}
+		if name != "" {
+			loc, err := time.LoadLocation(name)
+			if err != nil {
+				return nil, &itil.ValidationError{Field: at(path, "zone"), Reason: fmt.Sprintf("unknown time zone %q", name)}
+			}
+			cfg.Zone = loc
+		}
+	}
+	if len(w.Hours) > 0 {
+		field := at(path, "hours")
+		days, err := decodeObject(field, w.Hours, "an object of weekday names to lists of \"HH:MM-HH:MM\"")
+		if err != nil {
+			return nil, err
+		}
+		var seen [7]string
+		for _, name := range slices.Sorted(maps.Keys(days)) {
+			dayField := field + "." + name
+			d := slices.Index(weekdayNames[:], strings.ToLower(name))
+			if d < 0 {
+				return nil, &itil.ValidationError{Field: dayField, Reason: "unknown weekday (want monday … sunday)"}
+			}
+			if seen[d] != "" {
+				return nil, &itil.ValidationError{Field: dayField, Reason: fmt.Sprintf("repeats %q", seen[d])}
+			}
+			seen[d] = name
+			var list []json.RawMessage
+			if err := decodeJSON(dayField, days[name], &list, "a list of \"HH:MM-HH:MM\""); err != nil {
+				return nil, err
+			}
+			for i, raw := range list {
+				ivField := fmt.Sprintf("%s[%d]", dayField, i)
+				var s string
+				if err := decodeJSON(ivField, raw, &s, "a string \"HH:MM-HH:MM\""); err != nil {
+					return nil, err
+				}
+				iv, err := ParseInterval(s)
+				if err != nil {
+					return nil, &itil.ValidationError{Field: ivField, Reason: reasonOf(err)}
+				}
+				cfg.Hours[d] = append(cfg.Hours[d], iv)
+			}
+		}
+		if len(days) > 0 && cfg.Hours.empty() {
+			return nil, &itil.ValidationError{Field: field, Reason: "no working hours on any day (omit hours for 24x7)"}
+		}
+	}
+	if len(w.Holidays) > 0 {
+		var list []json.RawMessage
+		if err := decodeJSON(at(path, "holidays"), w.Holidays, &list, "a list of dates \"YYYY-MM-DD\""); err != nil {
+			return nil, err
+		}
+		for i, raw := range list {
+			field := at(path, fmt.Sprintf("holidays[%d]", i))
+			var s string
+			if err := decodeJSON(field, raw, &s, "a string \"YYYY-MM-DD\""); err != nil {
+				return nil, err
+			}
+			d, err := ParseDate(s)
+			if err != nil {
+				return nil, &itil.ValidationError{Field: field, Reason: reasonOf(err)}
+			}
+			cfg.Holidays = append(cfg.Holidays, d)
+		}
+	}
+	built, err := NewCalendar(cfg)
+	if err != nil {
+		return nil, within(path, err)
+	}
+	return built, nil
+}
+
 // reasonOf returns the reason of a *itil.ValidationError, or the error text.
 func reasonOf(err error) string {
-	if v, ok := err.(*itil.ValidationError); ok {
-		return v.Reason
+	var ve *itil.ValidationError
+	if errors.As(err, &ve) {
+		return ve.Reason
 	}
 	return err.Error()
 }

@@ -78,26 +78,45 @@ func TestCalendarJSONForm(t *testing.T) {
 
 func TestCalendarJSONRejectsBadInput(t *testing.T) {
 	t.Parallel()
-	for field, bad := range map[string]string{
-		"zone":              `{"zone":"Mars/Olympus_Mons"}`,
-		"hours":             `{"hours":{"monday":[],"friday":null}}`,
-		"hours.mondy":       `{"hours":{"mondy":["08:00-17:00"]}}`,
-		"hours.monday":      `{"hours":{"Monday":["08:00-12:00"],"monday":["13:00-17:00"]}}`,
-		"hours.tuesday[1]":  `{"hours":{"tuesday":["08:00-12:00","13:00-25:00"]}}`,
-		"hours.friday[0]":   `{"hours":{"friday":["8:00-17:00"]}}`,
-		"hours.saturday[1]": `{"hours":{"saturday":["08:00-12:00","11:59-13:00"]}}`,
-		"holidays[1]":       `{"holidays":["2026-12-25","2026-12-32"]}`,
+	for _, tc := range []struct {
+		name, in, field string
+		reason          string // a part of the reason, when it matters
+	}{
+		{"unknown zone", `{"zone":"Mars/Olympus_Mons"}`, "zone", ""},
+		{"zone not a string", `{"zone":5}`, "zone", ""},
+		{"zone with NUL", `{"zone":"Europe/Berlin\u0000"}`, "zone", "NUL"},
+		{"zone not UTF-8", "{\"zone\":\"Europe/\xffBerlin\"}", "zone", "UTF-8"},
+		{"zone with a lone surrogate", `{"zone":"Europe/\udc00"}`, "zone", "UTF-8"},
+		{"no interval on any day", `{"hours":{"monday":[],"friday":null}}`, "hours", ""},
+		{"hours a list", `{"hours":["08:00-17:00"]}`, "hours", ""},
+		{"hours a number", `{"hours":5}`, "hours", ""},
+		{"hours not UTF-8", "{\"hours\":{\"mon\xffday\":[\"08:00-17:00\"]}}", "hours", "UTF-8"},
+		{"weekday with NUL", `{"hours":{"mon\u0000day":["08:00-17:00"]}}`, "hours", "NUL"},
+		{"unknown weekday", `{"hours":{"mondy":["08:00-17:00"]}}`, "hours.mondy", ""},
+		{"repeated weekday", `{"hours":{"Monday":["08:00-12:00"],"monday":["13:00-17:00"]}}`, "hours.monday", ""},
+		{"day not a list", `{"hours":{"monday":"08:00-17:00"}}`, "hours.monday", ""},
+		{"interval not a string", `{"hours":{"monday":["08:00-12:00",13]}}`, "hours.monday[1]", ""},
+		{"interval past midnight", `{"hours":{"tuesday":["08:00-12:00","13:00-25:00"]}}`, "hours.tuesday[1]", ""},
+		{"interval without leading zero", `{"hours":{"friday":["8:00-17:00"]}}`, "hours.friday[0]", ""},
+		{"overlap", `{"hours":{"saturday":["08:00-12:00","11:59-13:00"]}}`, "hours.saturday[1]", ""},
+		{"bad holiday", `{"holidays":["2026-12-25","2026-12-32"]}`, "holidays[1]", ""},
+		{"holidays a string", `{"holidays":"2026-12-25"}`, "holidays", ""},
+		{"holiday not a string", `{"holidays":["2026-12-25",20261226]}`, "holidays[1]", ""},
+		{"a list", `[]`, "calendar", ""},
+		{"a string", `"Europe/Berlin"`, "calendar", ""},
+		{"cut short", `{"hours":[`, "calendar", ""},
+		{"empty", ``, "calendar", ""},
+		{"not JSON", `zone: Europe/Berlin`, "calendar", ""},
+		{"trailing data", `{} {}`, "calendar", ""},
 	} {
-		cal, _ := office(t)
-		before := cal.Config()
-		var ve *itil.ValidationError
-		require.ErrorAs(t, json.Unmarshal([]byte(bad), cal), &ve, bad)
-		assert.Equal(t, field, ve.Field, bad)
-		assert.Equal(t, before, cal.Config(), "a bad calendar leaves the value unchanged")
+		t.Run(tc.name, func(t *testing.T) {
+			cal, _ := office(t)
+			before := cal.Config()
+			var ve *itil.ValidationError
+			require.ErrorAs(t, cal.UnmarshalJSON([]byte(tc.in)), &ve, tc.in)
+			assert.Equal(t, tc.field, ve.Field, ve.Error())
+			assert.Contains(t, ve.Reason, tc.reason)
+			assert.Equal(t, before, cal.Config(), "a bad calendar leaves the value unchanged")
+		})
 	}
-	var c sla.Calendar
-	assert.Error(t, json.Unmarshal([]byte(`{"hours":[`), &c))
-	var ve *itil.ValidationError
-	require.ErrorAs(t, json.Unmarshal([]byte(`{"hours":["08:00-17:00"]}`), &c), &ve)
-	assert.Equal(t, "hours", ve.Field)
 }

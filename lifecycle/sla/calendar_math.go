@@ -1,6 +1,7 @@
 package sla
 
 import (
+	"math"
 	"slices"
 	"time"
 )
@@ -11,14 +12,14 @@ func (c *Calendar) isHoliday(n int64) bool {
 	return found
 }
 
-// holidayWork returns the working time lost to holidays on days [a, b).
-func (c *Calendar) holidayWork(a, b int64) time.Duration {
+// holidayMinutes returns the minutes of work lost to holidays on days [a, b).
+func (c *Calendar) holidayMinutes(a, b int64) int64 {
 	if len(c.holidays) == 0 {
 		return 0
 	}
 	i, _ := slices.BinarySearch(c.holidays, a)
 	j, _ := slices.BinarySearch(c.holidays, b)
-	return c.holWork[j] - c.holWork[i]
+	return c.holMin[j] - c.holMin[i]
 }
 
 // within returns the working time of civil day n between from and to, times
@@ -37,15 +38,20 @@ func (c *Calendar) within(n int64, from, to time.Duration) time.Duration {
 }
 
 // days returns the working time of the whole days [a, b): whole weeks by
-// multiplication, the rest from the table of runs, less holidays.
+// multiplication, the rest from the table of runs, less holidays, saturating
+// at the largest Duration. It counts in minutes, which cannot overflow for
+// any span of days between two time.Time values, so it grows with b and
+// saturates only when the true sum is that large.
 func (c *Calendar) days(a, b int64) time.Duration {
 	if b <= a {
 		return 0
 	}
 	n := b - a
-	sum := mulSat(c.weekWork, n/7)
-	sum = addSat(sum, c.run[weekday(a)][n%7])
-	return sum - c.holidayWork(a, b)
+	m := c.weekMin*(n/7) + c.runMin[weekday(a)][n%7] - c.holidayMinutes(a, b)
+	if m > math.MaxInt64/int64(time.Minute) {
+		return math.MaxInt64
+	}
+	return time.Duration(m) * time.Minute
 }
 
 // wallElapsed returns the working time between two wall-clock readings.
@@ -80,7 +86,10 @@ func (c *Calendar) wallAdd(from wall, d time.Duration) wall {
 	n := from.day + 1
 	k := c.weeksBefore(n, d)
 	d -= c.days(n, n+7*k)
-	for n += 7 * k; ; n++ {
+	// The week from n+7k holds at least the d left (see weeksBefore): the
+	// deadline falls within its seven days.
+	end := n + 7*k + 7
+	for n += 7 * k; n < end; n++ {
 		if c.isHoliday(n) {
 			continue
 		}
@@ -96,12 +105,15 @@ func (c *Calendar) wallAdd(from wall, d time.Duration) wall {
 			d -= iv.Length()
 		}
 	}
+	return wall{day: end} // not reached
 }
 
 // weeksBefore returns the largest k >= 0 for which the whole days
 // [n, n+7k) hold less than d > 0 of working time. The answer is at least
 // (d-1)/weekWork, found by galloping and then bisecting: each step costs
-// O(log holidays).
+// O(log holidays). The gallop ends: holidays lie in years 1 to 9999, so past
+// them every week adds weekWork > 0, and days saturates at the largest
+// Duration, which is at least d.
 func (c *Calendar) weeksBefore(n int64, d time.Duration) int64 {
 	lo := int64((d - 1) / c.weekWork) // days(n, n+7lo) <= lo*weekWork < d
 	step := int64(1)

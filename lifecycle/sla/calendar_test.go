@@ -268,6 +268,8 @@ func TestCalendarRejectsBadConfig(t *testing.T) {
 		{"inside another", sla.CalendarConfig{Hours: sla.Week{time.Monday: {iv(8, 0, 17, 0), iv(9, 0, 10, 0)}}}, "hours.monday[1]"},
 		{"bad holiday", sla.CalendarConfig{Holidays: []sla.Date{{Year: 2026, Month: time.January, Day: 1}, {Year: 2026, Month: time.February, Day: 30}}}, "holidays[1]"},
 		{"year zero", sla.CalendarConfig{Holidays: []sla.Date{{}}}, "holidays[0]"},
+		{"zone name with NUL", sla.CalendarConfig{Zone: time.FixedZone("UTC\x00", 0)}, "zone"},
+		{"zone name not UTF-8", sla.CalendarConfig{Zone: time.FixedZone("Z\xfcrich", 3600)}, "zone"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := sla.NewCalendar(tc.cfg)

@@ -184,8 +184,12 @@ func (c *Clock) TotalPaused(now time.Time) time.Duration {
 // (WarnedAt, BreachedAt): a second Check returns nothing new. A crossing that
 // happened before the clock paused or stopped is still reported. While the
 // clock runs, Check first recomputes WarnAt and Deadline on cal, so a changed
-// calendar (a new holiday) takes effect.
+// calendar (a new holiday) takes effect. A now before Since counts as Since
+// (see Clock): what is due at Since is reported at once.
 func (c *Clock) Check(cal *Calendar, now time.Time) []Crossing {
+	if now.Before(c.Since) {
+		now = c.Since
+	}
 	if c.Status == Running {
 		c.project(cal, c.Since)
 	}

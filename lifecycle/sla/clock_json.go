@@ -7,8 +7,9 @@ import (
 	"github.com/itil-go/itil"
 )
 
-// clockJSON is the wire form of a Clock. Its field names are part of the
-// package's compatibility promise: records store it.
+// clockJSON is the wire form of a Clock, as MarshalJSON writes it; the
+// decoder in UnmarshalJSON reads the same names. Its field names are part of
+// the package's compatibility promise: records store it.
 type clockJSON struct {
 	Name        string    `json:"name,omitempty"`
 	Target      string    `json:"target,omitempty"`
@@ -41,37 +42,88 @@ func (c Clock) MarshalJSON() ([]byte, error) {
 	})
 }
 
-// UnmarshalJSON decodes a clock. Instants come back in UTC; a bad status or
-// duration yields a *itil.ValidationError naming the field, and leaves c
+// UnmarshalJSON decodes a clock. Instants come back in UTC. Bad input (a
+// bad status, duration or instant, a name or calendar name that is not valid
+// UTF-8 or holds NUL) yields a *itil.ValidationError naming the field
+// ("status", "since"; "clock" when b is not a JSON object), and leaves c
 // unchanged.
 func (c *Clock) UnmarshalJSON(b []byte) error {
-	var w clockJSON
-	if err := json.Unmarshal(b, &w); err != nil {
+	var w struct {
+		Name        json.RawMessage `json:"name"`
+		Target      json.RawMessage `json:"target"`
+		Calendar    json.RawMessage `json:"calendar"`
+		WarnPercent json.RawMessage `json:"warn_percent"`
+		Status      json.RawMessage `json:"status"`
+		StartedAt   json.RawMessage `json:"started_at"`
+		Since       json.RawMessage `json:"since"`
+		Accrued     json.RawMessage `json:"accrued"`
+		PausedFor   json.RawMessage `json:"paused_for"`
+		WarnAt      json.RawMessage `json:"warn_at"`
+		Deadline    json.RawMessage `json:"deadline"`
+		WarnedAt    json.RawMessage `json:"warned_at"`
+		BreachedAt  json.RawMessage `json:"breached_at"`
+	}
+	if err := decodeJSON("clock", b, &w, "an object"); err != nil {
 		return err
 	}
-	v := Clock{Name: w.Name, Calendar: w.Calendar, WarnPercent: w.WarnPercent, Status: w.Status}
+	var v Clock
 	var err error
 	for _, f := range [...]struct {
-		name    string
-		dst     *time.Time
-		instant time.Time
-	}{
-		{"started_at", &v.StartedAt, w.StartedAt}, {"since", &v.Since, w.Since},
-		{"warn_at", &v.WarnAt, w.WarnAt}, {"deadline", &v.Deadline, w.Deadline},
-		{"warned_at", &v.WarnedAt, w.WarnedAt}, {"breached_at", &v.BreachedAt, w.BreachedAt},
-	} {
-		if *f.dst, err = utc(f.name, f.instant); err != nil {
+		name string
+		raw  json.RawMessage
+		dst  *string
+	}{{"name", w.Name, &v.Name}, {"calendar", w.Calendar, &v.Calendar}} {
+		if len(f.raw) > 0 {
+			if *f.dst, err = decodeText(f.name, f.raw); err != nil {
+				return err
+			}
+		}
+	}
+	if len(w.WarnPercent) > 0 {
+		if err := decodeJSON("warn_percent", w.WarnPercent, &v.WarnPercent, "a whole number of percent"); err != nil {
 			return err
 		}
 	}
-	if v.Target, err = parseDuration("target", w.Target); err != nil {
-		return err
+	if len(w.Status) > 0 {
+		if err := decodeJSON("status", w.Status, &v.Status, "a status: idle, running, paused or stopped"); err != nil {
+			return err
+		}
 	}
-	if v.Accrued, err = parseDuration("accrued", w.Accrued); err != nil {
-		return err
+	for _, f := range [...]struct {
+		name string
+		raw  json.RawMessage
+		dst  *time.Time
+	}{
+		{"started_at", w.StartedAt, &v.StartedAt}, {"since", w.Since, &v.Since},
+		{"warn_at", w.WarnAt, &v.WarnAt}, {"deadline", w.Deadline, &v.Deadline},
+		{"warned_at", w.WarnedAt, &v.WarnedAt}, {"breached_at", w.BreachedAt, &v.BreachedAt},
+	} {
+		if len(f.raw) == 0 {
+			continue
+		}
+		var t time.Time
+		if err := decodeJSON(f.name, f.raw, &t, "an RFC 3339 instant such as \"2026-03-02T09:00:00Z\""); err != nil {
+			return err
+		}
+		if *f.dst, err = utc(f.name, t); err != nil {
+			return err
+		}
 	}
-	if v.PausedFor, err = parseDuration("paused_for", w.PausedFor); err != nil {
-		return err
+	for _, f := range [...]struct {
+		name string
+		raw  json.RawMessage
+		dst  *time.Duration
+	}{{"target", w.Target, &v.Target}, {"accrued", w.Accrued, &v.Accrued}, {"paused_for", w.PausedFor, &v.PausedFor}} {
+		if len(f.raw) == 0 {
+			continue
+		}
+		var text string
+		if err := decodeJSON(f.name, f.raw, &text, "a duration such as \"4h\" or \"1h30m\""); err != nil {
+			return err
+		}
+		if *f.dst, err = parseDuration(f.name, text); err != nil {
+			return err
+		}
 	}
 	*c = v
 	return nil

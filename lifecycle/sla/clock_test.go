@@ -165,6 +165,55 @@ func TestClockNeverRunsBackwards(t *testing.T) {
 	assert.Equal(t, time.Duration(0), c.Elapsed(nil, t0.Add(-time.Hour)))
 }
 
+// TestClockCheckBeforeSince: a now before Since counts as Since, so Check
+// reports what is due at Since at once, not one check later.
+func TestClockCheckBeforeSince(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		clock func() sla.Clock
+		now   time.Time
+		want  []sla.Crossing
+	}{
+		{"crossed at a retarget", func() sla.Clock {
+			c := sla.Clock{Target: 8 * time.Hour}
+			c.Start(nil, t0)
+			c.Retarget(4*time.Hour, nil, after(5*time.Hour))
+			return c
+		}, after(4 * time.Hour), []sla.Crossing{
+			{Kind: sla.Warning, At: after(5 * time.Hour), Target: 4 * time.Hour},
+			{Kind: sla.Breach, At: after(5 * time.Hour), Target: 4 * time.Hour},
+		}},
+		{"stopped after its deadline", func() sla.Clock {
+			c := sla.Clock{Name: "response", Target: time.Hour}
+			c.Start(nil, t0)
+			c.Stop(nil, after(2*time.Hour))
+			return c
+		}, after(30 * time.Minute), []sla.Crossing{
+			{Clock: "response", Kind: sla.Warning, At: after(45 * time.Minute), Target: time.Hour},
+			{Clock: "response", Kind: sla.Breach, At: after(time.Hour), Target: time.Hour},
+		}},
+		{"paused after its warning", func() sla.Clock {
+			c := sla.Clock{Target: time.Hour}
+			c.Start(nil, t0)
+			c.Pause(nil, after(50*time.Minute))
+			return c
+		}, t0, []sla.Crossing{{Kind: sla.Warning, At: after(45 * time.Minute), Target: time.Hour}}},
+		{"running, nothing due at Since", func() sla.Clock {
+			c := sla.Clock{Target: time.Hour}
+			c.Start(nil, t0)
+			return c
+		}, t0.Add(-time.Hour), nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := tc.clock()
+			require.True(t, tc.now.Before(c.Since), "now %v is before Since %v", tc.now, c.Since)
+			assert.Equal(t, tc.want, c.Check(nil, tc.now))
+			assert.Empty(t, c.Check(nil, c.Since), "reported once")
+		})
+	}
+}
+
 func TestClockWithoutTarget(t *testing.T) {
 	t.Parallel()
 	var c sla.Clock
@@ -214,18 +263,45 @@ func TestClockJSON(t *testing.T) {
 	var got sla.Clock
 	require.NoError(t, json.Unmarshal([]byte(`{"status":"paused","since":"2026-03-02T10:00:00+01:00"}`), &got))
 	assert.Equal(t, time.UTC, got.Since.Location(), "instants come back in UTC")
-	for field, bad := range map[string]string{
-		"status":     `{"status":"ticking"}`,
-		"target":     `{"target":"8 hours"}`,
-		"accrued":    `{"accrued":"x"}`,
-		"paused_for": `{"paused_for":"1d"}`,
-		"since":      `{"since":"0001-01-01T00:00:00+01:00"}`,
+}
+
+func TestClockJSONRejectsBadInput(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, in, field string
+		reason          string // a part of the reason, when it matters
+	}{
+		{"unknown status", `{"status":"ticking"}`, "status", ""},
+		{"status a number", `{"status":1}`, "status", ""},
+		{"target not a duration", `{"target":"8 hours"}`, "target", ""},
+		{"target a number", `{"target":28800}`, "target", ""},
+		{"accrued", `{"accrued":"x"}`, "accrued", ""},
+		{"paused for in days", `{"paused_for":"1d"}`, "paused_for", ""},
+		{"since before year 1", `{"since":"0001-01-01T00:00:00+01:00"}`, "since", ""},
+		{"since not a time", `{"since":"yesterday"}`, "since", ""},
+		{"since a number", `{"since":1767225600}`, "since", ""},
+		{"deadline without zone", `{"deadline":"2026-03-02T09:00:00"}`, "deadline", ""},
+		{"warn percent a string", `{"warn_percent":"75"}`, "warn_percent", ""},
+		{"warn percent a fraction", `{"warn_percent":7.5}`, "warn_percent", ""},
+		{"name a number", `{"name":1}`, "name", ""},
+		{"name with NUL", `{"name":"resolution\u0000"}`, "name", "NUL"},
+		{"name not UTF-8", "{\"name\":\"r\xe9solution\"}", "name", "UTF-8"},
+		{"calendar with a lone surrogate", `{"calendar":"\ud800business"}`, "calendar", "UTF-8"},
+		{"calendar with NUL", `{"calendar":"\u0000"}`, "calendar", "NUL"},
+		{"a list", `[{"status":"running"}]`, "clock", ""},
+		{"cut short", `{"status":`, "clock", ""},
+		{"empty", ``, "clock", ""},
 	} {
-		before := c
-		var ve *itil.ValidationError
-		require.ErrorAs(t, json.Unmarshal([]byte(bad), &c), &ve, field)
-		assert.Equal(t, field, ve.Field)
-		assert.Equal(t, before, c, "a bad clock leaves the value unchanged")
+		t.Run(tc.name, func(t *testing.T) {
+			c := sla.Clock{Name: "resolution", Target: time.Hour}
+			c.Start(nil, t0)
+			before := c
+			var ve *itil.ValidationError
+			require.ErrorAs(t, c.UnmarshalJSON([]byte(tc.in)), &ve, tc.in)
+			assert.Equal(t, tc.field, ve.Field, ve.Error())
+			assert.Contains(t, ve.Reason, tc.reason)
+			assert.Equal(t, before, c, "a bad clock leaves the value unchanged")
+		})
 	}
 }
 

@@ -65,18 +65,46 @@ func (t Target) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON decodes a target; Within is duration text such as "4h" or
-// "1h30m".
+// "1h30m". Bad input yields a *itil.ValidationError naming the field
+// ("within", "calendar"; "target" when b is not a JSON object), and leaves t
+// unchanged; the calendar's name must be valid UTF-8 without NUL.
 func (t *Target) UnmarshalJSON(b []byte) error {
-	var w targetJSON
-	if err := json.Unmarshal(b, &w); err != nil {
-		return err
+	v, err := decodeTarget(b, "")
+	if err == nil {
+		*t = v
 	}
-	d, err := parseDuration("within", w.Within)
-	if err != nil {
-		return err
+	return err
+}
+
+// decodeTarget decodes a target; errors name their fields under path.
+func decodeTarget(b []byte, path string) (Target, error) {
+	var w struct {
+		Within   json.RawMessage `json:"within"`
+		Calendar json.RawMessage `json:"calendar"`
 	}
-	*t = Target{Within: d, Calendar: w.Calendar}
-	return nil
+	if err := decodeJSON(whole(path, "target"), b, &w, "an object with within and calendar"); err != nil {
+		return Target{}, err
+	}
+	var t Target
+	if len(w.Within) > 0 {
+		var text string
+		if err := decodeJSON(at(path, "within"), w.Within, &text, "a duration such as \"4h\" or \"1h30m\""); err != nil {
+			return Target{}, err
+		}
+		d, err := parseDuration(at(path, "within"), text)
+		if err != nil {
+			return Target{}, err
+		}
+		t.Within = d
+	}
+	if len(w.Calendar) > 0 {
+		name, err := decodeText(at(path, "calendar"), w.Calendar)
+		if err != nil {
+			return Target{}, err
+		}
+		t.Calendar = name
+	}
+	return t, nil
 }
 
 // DefaultPolicy returns a common setup, a new Policy on each call for the
@@ -112,7 +140,9 @@ func DefaultPolicy() *Policy {
 
 // Validate checks the policy and reports the first problem as a
 // *itil.ValidationError naming the field: "calendars[business]",
-// "targets.P2.resolution.within", "targets.P4", "warn_percent".
+// "targets.P2.resolution.within", "targets.P4", "warn_percent"; "calendars"
+// or "targets.P2.response.calendar" for a calendar name that is not valid
+// UTF-8 or holds NUL.
 func (p *Policy) Validate() error {
 	if p == nil {
 		return &itil.ValidationError{Field: "policy", Reason: "required"}
@@ -121,6 +151,9 @@ func (p *Policy) Validate() error {
 		return &itil.ValidationError{Field: "warn_percent", Reason: fmt.Sprintf("%d is not between 1 and 100 (0 means %d)", p.WarnPercent, DefaultWarnPercent)}
 	}
 	for _, name := range slices.Sorted(maps.Keys(p.Calendars)) {
+		if err := itil.CheckText("calendars", name, 0); err != nil {
+			return err
+		}
 		switch {
 		case name == "":
 			return &itil.ValidationError{Field: "calendars", Reason: "a calendar needs a name (\"\" is 24x7)"}
@@ -154,17 +187,90 @@ func (p *Policy) Validate() error {
 	return nil
 }
 
-// UnmarshalJSON decodes a policy and validates it.
+// UnmarshalJSON decodes a policy and validates it. Bad input yields a
+// *itil.ValidationError naming the field, with its path:
+// "calendars[business].hours.monday[1]", "targets.P2.resolution.within",
+// "targets" for an unknown priority, "policy" when b is not a JSON object.
+// It leaves p unchanged.
 func (p *Policy) UnmarshalJSON(b []byte) error {
-	type plain Policy // no methods: decodes field by field
-	var v plain
-	if err := json.Unmarshal(b, &v); err != nil {
+	var w struct {
+		Calendars   json.RawMessage `json:"calendars"`
+		Targets     json.RawMessage `json:"targets"`
+		WarnPercent json.RawMessage `json:"warn_percent"`
+	}
+	if err := decodeJSON("policy", b, &w, "an object with calendars, targets and warn_percent"); err != nil {
 		return err
 	}
-	if err := (*Policy)(&v).Validate(); err != nil {
+	var v Policy
+	if len(w.Calendars) > 0 {
+		cals, err := decodeObject("calendars", w.Calendars, "an object of names to calendars")
+		if err != nil {
+			return err
+		}
+		if cals != nil {
+			v.Calendars = make(map[string]*Calendar, len(cals))
+		}
+		for _, name := range slices.Sorted(maps.Keys(cals)) {
+			if string(cals[name]) == "null" {
+				v.Calendars[name] = nil // Validate reports it missing
+				continue
+			}
+			if v.Calendars[name], err = decodeCalendar(cals[name], "calendars["+name+"]"); err != nil {
+				return err
+			}
+		}
+	}
+	if len(w.Targets) > 0 {
+		targets, err := decodeObject("targets", w.Targets, "an object of priorities P1 to P5 to their targets")
+		if err != nil {
+			return err
+		}
+		if targets != nil {
+			v.Targets = make(map[itil.Priority]Targets, len(targets))
+		}
+		seen := make(map[itil.Priority]string, len(targets))
+		for _, key := range slices.Sorted(maps.Keys(targets)) {
+			pr, err := itil.ParsePriority(key)
+			if err != nil {
+				return &itil.ValidationError{Field: "targets", Reason: reasonOf(err)}
+			}
+			field := "targets." + key
+			if prev, ok := seen[pr]; ok {
+				return &itil.ValidationError{Field: field, Reason: fmt.Sprintf("repeats %q", prev)}
+			}
+			seen[pr] = key
+			var tw struct {
+				Response   json.RawMessage `json:"response"`
+				Resolution json.RawMessage `json:"resolution"`
+			}
+			if err := decodeJSON(field, targets[key], &tw, "an object with response and resolution"); err != nil {
+				return err
+			}
+			var ts Targets
+			for _, t := range [...]struct {
+				name string
+				raw  json.RawMessage
+				dst  *Target
+			}{{"response", tw.Response, &ts.Response}, {"resolution", tw.Resolution, &ts.Resolution}} {
+				if len(t.raw) == 0 {
+					continue
+				}
+				if *t.dst, err = decodeTarget(t.raw, field+"."+t.name); err != nil {
+					return err
+				}
+			}
+			v.Targets[pr] = ts
+		}
+	}
+	if len(w.WarnPercent) > 0 {
+		if err := decodeJSON("warn_percent", w.WarnPercent, &v.WarnPercent, "a whole number of percent"); err != nil {
+			return err
+		}
+	}
+	if err := v.Validate(); err != nil {
 		return err
 	}
-	*p = Policy(v)
+	*p = v
 	return nil
 }
 
@@ -187,6 +293,9 @@ func (p *Policy) Calendar(name string) (*Calendar, error) { return p.calendar(na
 func (p *Policy) calendar(name, field string) (*Calendar, error) {
 	if name == "" {
 		return nil, nil
+	}
+	if err := itil.CheckText(field, name, 0); err != nil {
+		return nil, err
 	}
 	c := p.Calendars[name]
 	if c == nil {

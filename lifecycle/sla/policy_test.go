@@ -2,6 +2,7 @@ package sla_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/itil-go/itil"
+	"github.com/itil-go/itil/lifecycle"
 	"github.com/itil-go/itil/lifecycle/sla"
 )
 
@@ -94,16 +96,72 @@ func TestPolicyRejectsBadInput(t *testing.T) {
 		})
 	}
 
-	for field, bad := range map[string]string{
-		"within":                       `{"targets": {"P1": {"response": {"within": "soon"}}}}`,
-		"priority":                     `{"targets": {"P6": {}}}`,
-		"targets.P2":                   `{"targets": {"P1": {}}}`,
-		"zone":                         `{"calendars": {"x": {"zone": "Mars/Olympus"}}, "targets": {}}`,
-		"targets.P1.response.calendar": `{"targets": {"P1": {"response": {"calendar": "x"}}, "P2": {}, "P3": {}, "P4": {}, "P5": {}}}`,
+}
+
+func TestPolicyJSONRejectsBadInput(t *testing.T) {
+	t.Parallel()
+	const rest = `"P2": {}, "P3": {}, "P4": {}, "P5": {}`
+	for _, tc := range []struct {
+		name, in, field string
+		reason          string // a part of the reason, when it matters
+	}{
+		{"within not a duration", `{"targets": {"P1": {"response": {"within": "soon"}}}}`, "targets.P1.response.within", ""},
+		{"within a number", `{"targets": {"P1": {"response": {"within": 900}}}}`, "targets.P1.response.within", ""},
+		{"target a string", `{"targets": {"P1": {"response": "15m"}}}`, "targets.P1.response", ""},
+		{"targets of a priority a list", `{"targets": {"P1": []}}`, "targets.P1", ""},
+		{"unknown priority", `{"targets": {"P6": {}}}`, "targets", "P6"},
+		{"repeated priority", `{"targets": {"P1": {}, "p1": {}, ` + rest + `}}`, "targets.p1", ""},
+		{"targets a list", `{"targets": []}`, "targets", ""},
+		{"missing priority", `{"targets": {"P1": {}}}`, "targets.P2", ""},
+		{"unknown zone", `{"calendars": {"x": {"zone": "Mars/Olympus"}}, "targets": {}}`, "calendars[x].zone", ""},
+		{"zone a number", `{"calendars": {"x": {"zone": 1}}, "targets": {}}`, "calendars[x].zone", ""},
+		{"bad interval", `{"calendars": {"x": {"hours": {"monday": ["8-17"]}}}, "targets": {}}`, "calendars[x].hours.monday[0]", ""},
+		{"calendar a list", `{"calendars": {"x": []}, "targets": {}}`, "calendars[x]", ""},
+		{"calendars a list", `{"calendars": [], "targets": {}}`, "calendars", ""},
+		{"calendar name with NUL", `{"calendars": {"x\u0000": {}}, "targets": {}}`, "calendars", "NUL"},
+		{"calendar name not UTF-8", "{\"calendars\": {\"\xff\": {}}, \"targets\": {}}", "calendars", "UTF-8"},
+		{"missing calendar", `{"calendars": {"x": null}, "targets": {"P1": {}, ` + rest + `}}`, "calendars[x]", ""},
+		{"unknown calendar", `{"targets": {"P1": {"response": {"calendar": "x"}}, ` + rest + `}}`, "targets.P1.response.calendar", ""},
+		{"target calendar with NUL", `{"targets": {"P1": {"resolution": {"calendar": "x\u0000"}}, ` + rest + `}}`, "targets.P1.resolution.calendar", "NUL"},
+		{"warn percent a string", `{"warn_percent": "75", "targets": {}}`, "warn_percent", ""},
+		{"warn percent too large", `{"warn_percent": 101, "targets": {}}`, "warn_percent", ""},
+		{"a list", `[]`, "policy", ""},
+		{"cut short", `{"targets": {`, "policy", ""},
 	} {
-		var p sla.Policy
+		t.Run(tc.name, func(t *testing.T) {
+			var p sla.Policy
+			var ve *itil.ValidationError
+			require.ErrorAs(t, p.UnmarshalJSON([]byte(tc.in)), &ve, tc.in)
+			assert.Equal(t, tc.field, ve.Field, ve.Error())
+			assert.Contains(t, ve.Reason, tc.reason)
+		})
+	}
+	var tg sla.Target
+	for in, field := range map[string]string{`{"within": 5}`: "within", `"4h"`: "target", `{"calendar": "\u0000"}`: "calendar"} {
 		var ve *itil.ValidationError
-		require.ErrorAs(t, json.Unmarshal([]byte(bad), &p), &ve, bad)
-		assert.Equal(t, field, ve.Field, bad)
+		require.ErrorAs(t, tg.UnmarshalJSON([]byte(in)), &ve, in)
+		assert.Equal(t, field, ve.Field, in)
+	}
+}
+
+func TestPolicyRefusesBadNames(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"night\x00", "n\xe4cht"} {
+		t.Run(fmt.Sprintf("%q", name), func(t *testing.T) {
+			p := sla.DefaultPolicy()
+			p.Calendars[name] = sla.Always()
+			var ve *itil.ValidationError
+			require.ErrorAs(t, p.Validate(), &ve, "%q", name)
+			assert.Equal(t, "calendars", ve.Field, ve.Error())
+
+			ts := p.Targets[itil.P3]
+			ts.Response.Calendar = name
+			p.Targets[itil.P3] = ts
+			var s sla.Set
+			_, err := s.Apply(p, sla.Facts{Priority: itil.P3, Category: lifecycle.Open}, t0)
+			require.ErrorAs(t, err, &ve, "%q", name)
+			assert.Equal(t, "targets.P3.response.calendar", ve.Field, ve.Error())
+			assert.Equal(t, sla.Set{}, s, "a refused Apply leaves the set unchanged")
+		})
 	}
 }

@@ -56,11 +56,3 @@ func addSat(a, b time.Duration) time.Duration {
 	}
 	return a + b
 }
-
-// mulSat multiplies a non-negative duration by n >= 0, saturating.
-func mulSat(d time.Duration, n int64) time.Duration {
-	if n != 0 && d > math.MaxInt64/time.Duration(n) {
-		return math.MaxInt64
-	}
-	return d * time.Duration(n)
-}
