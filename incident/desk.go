@@ -6,7 +6,6 @@ import (
 	"iter"
 	"log/slog"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -82,7 +81,6 @@ type Desk struct {
 	def   *lifecycle.Definition
 	cfg   Config
 	codes map[string]bool
-	links sync.Mutex // serializes parent links, so that two cannot make a cycle
 }
 
 // NewDesk returns a desk over st.

@@ -17,41 +17,70 @@ const maxDepth = 64
 
 // LinkParent makes child a child of parent, as when many callers report one
 // outage. Both must be open; a child cannot be its own ancestor (ErrCycle).
+//
+// The link is one commit that pins the parent and every ancestor it walked:
+// if any of them changes before the commit (another desk linking them, on
+// this host or another), the commit fails and the whole check runs again,
+// so no number of desks can close a cycle.
 func (d *Desk) LinkParent(ctx context.Context, child, parent uuid.UUID, by itil.Actor) (*Incident, error) {
 	if err := requireActor(by); err != nil {
 		return nil, err
 	}
-	if child == parent {
+	switch {
+	case child == uuid.Nil:
+		return nil, &itil.ValidationError{Field: "child", Reason: "required"}
+	case parent == uuid.Nil:
+		return nil, &itil.ValidationError{Field: "parent", Reason: "required"}
+	case child == parent:
 		return nil, fmt.Errorf("%w: an incident cannot be its own parent", ErrCycle)
 	}
-	d.links.Lock()
-	defer d.links.Unlock()
-	p, err := d.proc.Get(ctx, parent)
-	if err != nil {
-		return nil, fmt.Errorf("parent: %w", err)
-	}
-	if !p.Open() {
-		return nil, &itil.ValidationError{Field: "parent", Reason: fmt.Sprintf("%s is %s", p.Number, p.State)}
-	}
-	for anc, depth := p, 0; anc.Parent != uuid.Nil; depth++ {
-		if anc.Parent == child {
-			return nil, fmt.Errorf("%w: the child is already an ancestor of %s", ErrCycle, p.Number)
+	var out *Incident
+	err := lifecycle.Atomic(ctx, d.proc.Store(), d.cfg.Retries, func(tx *lifecycle.Tx) error {
+		p, err := d.getIn(ctx, tx, parent)
+		if err != nil {
+			return fmt.Errorf("parent: %w", err)
 		}
-		if depth == maxDepth {
-			return nil, &itil.ValidationError{Field: "parent", Reason: fmt.Sprintf("more than %d ancestors", maxDepth)}
+		if !p.Open() {
+			return &itil.ValidationError{Field: "parent", Reason: fmt.Sprintf("%s is %s", p.Number, p.State)}
 		}
-		if anc, err = d.proc.Get(ctx, anc.Parent); err != nil {
-			return nil, fmt.Errorf("ancestor: %w", err)
-		}
-	}
-	return d.proc.Fire(ctx, child, lifecycle.Action[*Incident]{Name: "link_parent", Actor: by, Note: "child of " + p.Number,
-		Apply: func(inc *Incident, ed *lifecycle.Edit) error {
-			if !inc.Open() {
-				return d.def.TransitionError("link_parent", inc.State)
+		for anc, depth := p, 0; anc.Parent != uuid.Nil; depth++ {
+			if anc.Parent == child {
+				return fmt.Errorf("%w: the child is already an ancestor of %s", ErrCycle, p.Number)
 			}
-			lifecycle.Set(ed, "parent", &inc.Parent, p.ID)
-			return nil
-		}})
+			if depth == maxDepth {
+				return &itil.ValidationError{Field: "parent", Reason: fmt.Sprintf("more than %d ancestors", maxDepth)}
+			}
+			if anc, err = d.getIn(ctx, tx, anc.Parent); err != nil {
+				return fmt.Errorf("ancestor: %w", err)
+			}
+		}
+		out, err = d.proc.FireIn(ctx, tx, child, lifecycle.Action[*Incident]{Name: "link_parent", Actor: by, Note: "child of " + p.Number,
+			Apply: func(inc *Incident, ed *lifecycle.Edit) error {
+				if !inc.Open() {
+					return d.def.TransitionError("link_parent", inc.State)
+				}
+				lifecycle.Set(ed, "parent", &inc.Parent, p.ID)
+				return nil
+			}})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// getIn reads an incident through tx, which pins its version.
+func (d *Desk) getIn(ctx context.Context, tx *lifecycle.Tx, id uuid.UUID) (*Incident, error) {
+	e, err := tx.Get(ctx, id, func() lifecycle.Entity { return new(Incident) })
+	if err != nil {
+		return nil, err
+	}
+	inc, ok := e.(*Incident)
+	if !ok || inc.Kind != Kind {
+		return nil, fmt.Errorf("incident %s: %w", id, lifecycle.ErrNotFound)
+	}
+	return inc, nil
 }
 
 // UnlinkParent makes the incident stand alone again.
@@ -59,8 +88,6 @@ func (d *Desk) UnlinkParent(ctx context.Context, child uuid.UUID, by itil.Actor)
 	if err := requireActor(by); err != nil {
 		return nil, err
 	}
-	d.links.Lock()
-	defer d.links.Unlock()
 	return d.proc.Fire(ctx, child, lifecycle.Action[*Incident]{Name: "unlink_parent", Actor: by,
 		Apply: func(inc *Incident, ed *lifecycle.Edit) error {
 			if inc.Parent == uuid.Nil {

@@ -14,6 +14,11 @@ import (
 
 // Draft is a new incident as reported.
 type Draft struct {
+	// ID, when set, is the new incident's ID, for a caller that opens an
+	// incident at most once (a retried automation): an ID that is taken
+	// fails with an error wrapping lifecycle.ErrExists, and nothing is
+	// written. Zero means a new UUIDv7.
+	ID          uuid.UUID
 	Title       string
 	Description string
 	// Caller is who is affected and reported it; required.
@@ -57,17 +62,67 @@ func (dr *Draft) validate() error {
 }
 
 // Open records a new incident in the initial state, with its priority from
-// the desk's matrix and its SLA clocks started.
+// the desk's matrix and its SLA clocks started. A Draft with a Parent is
+// saved in one commit that also checks the parent is still open.
 func (d *Desk) Open(ctx context.Context, dr Draft) (*Incident, error) {
+	inc, err := d.draft(dr)
+	if err != nil {
+		return nil, err
+	}
+	if inc.Parent == uuid.Nil {
+		return d.proc.Create(ctx, inc, d.openedBy(dr), dr.Note)
+	}
+	var out *Incident
+	err = lifecycle.Atomic(ctx, d.proc.Store(), d.cfg.Retries, func(tx *lifecycle.Tx) error {
+		var err error
+		out, err = d.openIn(ctx, tx, inc, dr)
+		return err
+	})
+	return out, err
+}
+
+// OpenIn is Open staged in tx, for a caller that writes other records in
+// the same commit (see lifecycle.Tx): the incident is saved when tx
+// commits, or not at all. Its number is drawn at once.
+func (d *Desk) OpenIn(ctx context.Context, tx *lifecycle.Tx, dr Draft) (*Incident, error) {
+	if tx == nil {
+		return nil, &itil.ValidationError{Field: "tx", Reason: "required"}
+	}
+	inc, err := d.draft(dr)
+	if err != nil {
+		return nil, err
+	}
+	return d.openIn(ctx, tx, inc, dr)
+}
+
+func (d *Desk) openIn(ctx context.Context, tx *lifecycle.Tx, inc *Incident, dr Draft) (*Incident, error) {
+	if inc.Parent != uuid.Nil {
+		parent, err := d.getIn(ctx, tx, inc.Parent)
+		if err != nil {
+			return nil, fmt.Errorf("parent: %w", err)
+		}
+		if !parent.Open() {
+			return nil, &itil.ValidationError{Field: "parent", Reason: fmt.Sprintf("%s is %s", parent.Number, parent.State)}
+		}
+	}
+	return d.proc.CreateIn(ctx, tx, inc, d.openedBy(dr), dr.Note)
+}
+
+func (d *Desk) openedBy(dr Draft) itil.Actor {
+	if dr.By.ID == "" {
+		return dr.Caller
+	}
+	return dr.By
+}
+
+// draft validates dr and makes the incident it describes.
+func (d *Desk) draft(dr Draft) (*Incident, error) {
 	if err := dr.validate(); err != nil {
 		return nil, err
 	}
 	prio, err := d.cfg.Matrix.Priority(dr.Impact, dr.Urgency)
 	if err != nil {
 		return nil, err
-	}
-	if dr.By.ID == "" {
-		dr.By = dr.Caller
 	}
 	if dr.Channel == "" {
 		dr.Channel = ChannelPortal
@@ -77,22 +132,11 @@ func (d *Desk) Open(ctx context.Context, dr Draft) (*Incident, error) {
 		Category: dr.Category, Subcategory: dr.Subcategory,
 		Impact: dr.Impact, Urgency: dr.Urgency, Priority: prio,
 		Group: dr.Group, Assignee: dr.Assignee, CIs: slices.Clone(dr.CIs), Channel: dr.Channel,
-		Tier: 1,
+		Tier: 1, Parent: dr.Parent,
 	}
-	if dr.Parent != uuid.Nil {
-		d.links.Lock()
-		defer d.links.Unlock()
-		parent, err := d.proc.Get(ctx, dr.Parent)
-		if err != nil {
-			return nil, fmt.Errorf("parent: %w", err)
-		}
-		if !parent.Open() {
-			return nil, &itil.ValidationError{Field: "parent", Reason: fmt.Sprintf("%s is %s", parent.Number, parent.State)}
-		}
-		inc.Parent = parent.ID
-	}
+	inc.ID = dr.ID
 	if err := d.applySLA(inc, &lifecycle.Edit{}, d.def.Initial().Category, d.now()); err != nil {
 		return nil, err
 	}
-	return d.proc.Create(ctx, inc, dr.By, dr.Note)
+	return inc, nil
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -127,6 +128,8 @@ func TestLinkParentRejects(t *testing.T) {
 	_, err = f.desk.LinkParent(ctx, resolved.ID, child.ID, bob)
 	requireTransition(t, err)
 	_, err = f.desk.LinkParent(ctx, child.ID, f.toState(t, incident.StateResolved).Parent, bob)
+	requireValidation(t, err, "parent") // no parent named
+	_, err = f.desk.LinkParent(ctx, child.ID, uuid.Must(uuid.NewV7()), bob)
 	require.ErrorIs(t, err, lifecycle.ErrNotFound)
 }
 
