@@ -38,8 +38,11 @@ type Request struct {
 //
 // Change it only through Decide and Cancel, which either apply completely or
 // return an error and leave it exactly as it was. Decoding from JSON and
-// Validate check that the fields agree with one another: the state is the
-// one the decisions lead to under the policy.
+// Validate check that it is an approval New, Decide and Cancel can produce:
+// the fields agree with one another, the state is the one the decisions
+// lead to under the policy, no excluded actor decided, each decision fills
+// the slot Decide would have filled, times run in order, and every text is
+// kept as those calls keep it.
 //
 // The zero value is "no round requested": it marshals to JSON as null and
 // every decision on it is refused.
@@ -68,11 +71,14 @@ type Approval struct {
 //
 //   - "policy.kind": an undefined kind;
 //   - "slots": no slots; "slots[i]": a slot with neither or both of group
-//     and person set, a duplicate, or a person who is also excluded;
+//     and person set, a name that is not storable text (see
+//     MaxNameLength) or has surrounding spaces, a duplicate, or a person who
+//     is also excluded;
 //   - "policy.n": a quorum below 1 or above the number of slots, or a count
 //     on a policy other than quorum;
-//   - "excluded[i].actor", "excluded[i].role": missing;
-//   - "at": missing.
+//   - "excluded[i].actor", "excluded[i].role": missing or not storable text,
+//     or an actor with surrounding spaces;
+//   - "at": missing, or a time that cannot be stored (see Validate).
 func New(r Request) (Approval, error) {
 	if err := checkRule("", r.Policy, r.Slots); err != nil {
 		return Approval{}, err
@@ -80,24 +86,22 @@ func New(r Request) (Approval, error) {
 	if err := checkExcluded(r.Excluded); err != nil {
 		return Approval{}, err
 	}
-	for i, s := range r.Slots {
-		if x, ok := excluded(r.Excluded, s.Person); ok {
-			return Approval{}, &itil.ValidationError{
-				Field:  fmt.Sprintf("slots[%d]", i),
-				Reason: fmt.Sprintf("%s is excluded as the %s and may not approve", s.Person, x.Role),
-			}
-		}
+	if err := checkExcludedSlots(r.Slots, exclusions(r.Excluded)); err != nil {
+		return Approval{}, err
 	}
-	if r.At.IsZero() {
-		return Approval{}, &itil.ValidationError{Field: "at", Reason: "required"}
+	if err := checkTime("at", r.At); err != nil {
+		return Approval{}, err
 	}
-	return Approval{
+	a := Approval{
 		Policy:      r.Policy,
 		Slots:       slices.Clone(r.Slots),
-		Excluded:    slices.Clone(r.Excluded),
 		State:       Pending,
 		RequestedAt: r.At,
-	}, nil
+	}
+	if len(r.Excluded) > 0 { // none is nil, as it decodes
+		a.Excluded = slices.Clone(r.Excluded)
+	}
+	return a, nil
 }
 
 // Decide records actor's verdict on the slot the actor fills and settles the
@@ -107,35 +111,51 @@ func New(r Request) (Approval, error) {
 // returns the recorded decision.
 //
 // Errors, on which the approval is left as it was:
-//   - *itil.ValidationError on "actor" (no ID), "verdict" (unset), "comment"
-//     (a rejection without one) or "at" (zero), or naming the field of an
-//     approval that fails Validate;
+//   - *itil.ValidationError on "approval" (a nil receiver), "actor" (no ID,
+//     an ID with surrounding spaces), "actor.name" or "actor.groups[i]",
+//     "verdict" (unset), "comment" (a rejection without one), "at" (zero,
+//     before the round was requested or before its last decision, or not
+//     storable), or naming the field of an approval that fails Validate;
+//     every text must be storable (see MaxNameLength and MaxTextLength);
 //   - ErrClosed when the round is no longer pending;
 //   - *SegregationError when actor is excluded, even as a group member;
 //   - ErrAlreadyDecided when actor has decided in this round, or every slot
 //     actor could fill is decided;
 //   - ErrNotApprover when actor holds no slot.
 func (a *Approval) Decide(actor itil.Actor, v Verdict, comment string, at time.Time) (Decision, error) {
+	if a == nil {
+		return Decision{}, nilReceiver("approval", "*Approval")
+	}
 	if err := a.Validate(); err != nil {
+		return Decision{}, err
+	}
+	if err := checkActor("actor", "actor", actor); err != nil {
 		return Decision{}, err
 	}
 	comment = strings.TrimSpace(comment)
 	switch {
-	case actor.ID == "":
-		return Decision{}, &itil.ValidationError{Field: "actor", Reason: "required"}
 	case !v.Valid():
 		return Decision{}, &itil.ValidationError{Field: "verdict", Reason: "must be approve or reject"}
 	case v == Reject && comment == "":
 		return Decision{}, &itil.ValidationError{Field: "comment", Reason: "required to reject"}
-	case at.IsZero():
-		return Decision{}, &itil.ValidationError{Field: "at", Reason: "required"}
+	}
+	if err := itil.CheckText("comment", comment, MaxTextLength); err != nil {
+		return Decision{}, err
+	}
+	if err := a.checkNext("at", at); err != nil {
+		return Decision{}, err
 	}
 	i, err := a.slotFor(actor)
 	if err != nil {
 		return Decision{}, err
 	}
+	if len(actor.Groups) == 0 {
+		actor.Groups = nil // none is nil, as it decodes
+	}
 	d := Decision{Slot: a.Slots[i], By: actor, Verdict: v, Comment: comment, At: at}
-	a.Decisions = append(a.Decisions, d.clone())
+	// A fresh array: a shallow copy of a, sharing its spare capacity, must
+	// not see this decision or overwrite it with its own.
+	a.Decisions = append(slices.Clip(a.Decisions), d.clone())
 	approved, rejected := a.tally()
 	if a.State = a.Policy.outcome(len(a.Slots), approved, rejected); a.State != Pending {
 		a.DecidedAt = at
@@ -143,20 +163,31 @@ func (a *Approval) Decide(actor itil.Actor, v Verdict, comment string, at time.T
 	return d.clone(), nil
 }
 
-// Cancel calls the round off, as when a change goes back to new. Errors:
-// *itil.ValidationError on "reason" or "at" when missing; ErrClosed when the
-// round is no longer pending.
+// Cancel calls the round off, as when a change goes back to new. The reason
+// is kept with surrounding spaces trimmed. Errors, on which the approval is
+// left as it was: *itil.ValidationError on "approval" (a nil receiver),
+// "reason" (missing or not storable text, see MaxTextLength) or "at"
+// (missing, before the round was requested or before its last decision, or
+// not storable), or naming the field of an approval that fails Validate;
+// ErrClosed when the round is no longer pending.
 func (a *Approval) Cancel(reason string, at time.Time) error {
+	if a == nil {
+		return nilReceiver("approval", "*Approval")
+	}
 	if err := a.Validate(); err != nil {
 		return err
 	}
 	reason = strings.TrimSpace(reason)
-	switch {
-	case reason == "":
+	if reason == "" {
 		return &itil.ValidationError{Field: "reason", Reason: "required"}
-	case at.IsZero():
-		return &itil.ValidationError{Field: "at", Reason: "required"}
-	case a.State != Pending:
+	}
+	if err := itil.CheckText("reason", reason, MaxTextLength); err != nil {
+		return err
+	}
+	if err := a.checkNext("at", at); err != nil {
+		return err
+	}
+	if a.State != Pending {
 		return fmt.Errorf("%w: %s", ErrClosed, a.State)
 	}
 	a.State, a.DecidedAt, a.Reason = Cancelled, at, reason
@@ -183,10 +214,10 @@ func (a Approval) Pending() []Slot {
 }
 
 // Eligible reports whether actor may decide now: the round is pending, actor
-// is not excluded, has not decided yet, and holds an undecided slot in
-// person or through a group.
+// is not excluded, has not decided yet, holds an undecided slot in person or
+// through a group, and has an ID, name and groups that Decide accepts.
 func (a Approval) Eligible(actor itil.Actor) bool {
-	if actor.ID == "" || a.Validate() != nil {
+	if checkActor("actor", "actor", actor) != nil || a.Validate() != nil {
 		return false
 	}
 	_, err := a.slotFor(actor)
@@ -301,15 +332,85 @@ func excluded(xs []Exclusion, id string) (Exclusion, bool) {
 	return Exclusion{}, false
 }
 
-// checkExcluded reports the first exclusion without an actor or a role.
+// checkExcluded reports the first bad exclusion, as checkExclusion does.
 func checkExcluded(xs []Exclusion) error {
 	for i, x := range xs {
-		switch {
-		case strings.TrimSpace(x.Actor) == "":
-			return &itil.ValidationError{Field: fmt.Sprintf("excluded[%d].actor", i), Reason: "required"}
-		case strings.TrimSpace(x.Role) == "":
-			return &itil.ValidationError{Field: fmt.Sprintf("excluded[%d].role", i), Reason: "required"}
+		if err := x.check(fmt.Sprintf("excluded[%d].", i)); err != nil {
+			return err
 		}
+	}
+	return nil
+}
+
+// check reports an exclusion without an actor or a role, with a text that
+// cannot be stored, or with an actor with surrounding spaces, who would
+// never match the actor it means to bar. Fields are prefix+"actor" and
+// prefix+"role".
+func (x Exclusion) check(prefix string) error {
+	switch {
+	case strings.TrimSpace(x.Actor) == "":
+		return &itil.ValidationError{Field: prefix + "actor", Reason: "required"}
+	case strings.TrimSpace(x.Role) == "":
+		return &itil.ValidationError{Field: prefix + "role", Reason: "required"}
+	}
+	if err := checkID(prefix+"actor", x.Actor); err != nil {
+		return err
+	}
+	return checkName(prefix+"role", x.Role)
+}
+
+// exclusions indexes xs by actor, the first exclusion of an actor winning
+// as it does for excluded.
+func exclusions(xs []Exclusion) map[string]Exclusion {
+	m := make(map[string]Exclusion, len(xs))
+	for _, x := range xs {
+		if _, ok := m[x.Actor]; !ok && x.Actor != "" {
+			m[x.Actor] = x
+		}
+	}
+	return m
+}
+
+// checkExcludedSlots reports the first person slot naming an actor of xs, an
+// index built by exclusions.
+func checkExcludedSlots(slots []Slot, xs map[string]Exclusion) error {
+	for i, s := range slots {
+		if x, ok := xs[s.Person]; ok && s.Person != "" {
+			return &itil.ValidationError{
+				Field:  fmt.Sprintf("slots[%d]", i),
+				Reason: fmt.Sprintf("%s is excluded as the %s and may not approve", s.Person, x.Role),
+			}
+		}
+	}
+	return nil
+}
+
+// nilReceiver refuses a call on a nil pointer of type typ, naming field.
+func nilReceiver(field, typ string) error {
+	return &itil.ValidationError{Field: field, Reason: "called on a nil " + typ}
+}
+
+// latest returns the time of the last event of the round before it was
+// settled: its last decision, or its request.
+func (a Approval) latest() time.Time {
+	if n := len(a.Decisions); n > 0 {
+		return a.Decisions[n-1].At
+	}
+	return a.RequestedAt
+}
+
+// checkNext reports a *itil.ValidationError on field unless at is a
+// storable time no earlier than the round's latest event.
+func (a Approval) checkNext(field string, at time.Time) error {
+	if err := checkTime(field, at); err != nil {
+		return err
+	}
+	if last := a.latest(); at.Before(last) {
+		what := "the round was requested"
+		if len(a.Decisions) > 0 {
+			what = "the round's last decision"
+		}
+		return &itil.ValidationError{Field: field, Reason: fmt.Sprintf("%s is before %s, at %s", at.Format(time.RFC3339Nano), what, last.Format(time.RFC3339Nano))}
 	}
 	return nil
 }

@@ -1,7 +1,9 @@
 package approval
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/itil-go/itil"
@@ -44,4 +46,31 @@ func (d Decision) String() string {
 func (d Decision) clone() Decision {
 	d.By.Groups = slices.Clone(d.By.Groups)
 	return d
+}
+
+// check reports what Decide would not have recorded in d, whatever the
+// round: a bad slot, a missing actor or one who may not fill the slot, an
+// unset verdict, a rejection without a comment, a text that cannot be
+// stored or a comment with surrounding spaces, a missing or unstorable time.
+// Fields are prefix+"slot", prefix+"by.id" and so on.
+func (d Decision) check(prefix string) error {
+	if err := d.Slot.check(prefix + "slot"); err != nil {
+		return err
+	}
+	if err := checkActor(prefix+"by.id", prefix+"by", d.By); err != nil {
+		return err
+	}
+	if !d.Slot.Matches(d.By) {
+		return &itil.ValidationError{Field: prefix + "by", Reason: fmt.Sprintf("%s may not decide for %s", d.By.ID, d.Slot)}
+	}
+	switch {
+	case !d.Verdict.Valid():
+		return &itil.ValidationError{Field: prefix + "verdict", Reason: "must be approve or reject"}
+	case d.Verdict == Reject && strings.TrimSpace(d.Comment) == "":
+		return &itil.ValidationError{Field: prefix + "comment", Reason: "required to reject"}
+	}
+	if err := checkTrimmed(prefix+"comment", d.Comment); err != nil {
+		return err
+	}
+	return checkTime(prefix+"at", d.At)
 }

@@ -43,6 +43,13 @@
 //   - Excluded actors may neither approve nor reject: a requester who no
 //     longer wants the change withdraws it instead. A person slot naming an
 //     excluded actor is refused by New.
+//   - What a round keeps comes from outside, so every text must be valid
+//     UTF-8 without a NUL character and at most MaxNameLength or
+//     MaxTextLength characters long, and every time must be storable as
+//     RFC 3339; a bad one is refused, never altered. JSON is decoded
+//     strictly (no unknown or repeated members, no string that
+//     encoding/json would silently repair) and then validated, so a stored
+//     round can bypass none of the rules Decide enforces.
 //   - Matrix, the mapping from a label such as a change's risk to a Rule,
 //     lives here rather than in package change: it holds nothing but
 //     policies and slots, and package request can key it by its own labels.

@@ -29,13 +29,31 @@ func (n names[T]) marshal(v T) ([]byte, error) {
 	return []byte(n.list[v]), nil
 }
 
-func (n names[T]) parse(s string) (T, error) {
+func (n names[T]) parse(s string) (T, error) { return n.parseAt(n.field, s) }
+
+// parseAt is parse naming field in its errors: "decisions[2].verdict".
+func (n names[T]) parseAt(field, s string) (T, error) {
+	if err := itil.CheckText(field, s, maxEnumLength); err != nil {
+		return 0, err
+	}
 	for i, name := range n.list {
 		if name != "" && name == s {
 			return T(i), nil
 		}
 	}
-	return 0, &itil.ValidationError{Field: n.field, Reason: fmt.Sprintf("unknown %s %q (want %s)", n.field, s, n.want())}
+	return 0, &itil.ValidationError{Field: field, Reason: fmt.Sprintf("unknown %s %q (want %s)", n.field, s, n.want())}
+}
+
+// unmarshal decodes the name in b into *v, leaving it as it was on error.
+func (n names[T]) unmarshal(v *T, b []byte) error {
+	if v == nil {
+		return nilReceiver(n.field, fmt.Sprintf("*%T", *new(T)))
+	}
+	p, err := n.parse(string(b))
+	if err == nil {
+		*v = p
+	}
+	return err
 }
 
 // want lists the defined names: "a, b or c".

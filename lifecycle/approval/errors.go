@@ -51,6 +51,9 @@ type SegregationError struct {
 
 // Error names the actor and the role.
 func (e *SegregationError) Error() string {
+	if e == nil {
+		return ErrSegregation.Error()
+	}
 	return "approval: " + e.Actor + " may not decide as the " + e.Role + " (segregation of duties)"
 }
 

@@ -2,6 +2,7 @@ package approval_test
 
 import (
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -107,7 +108,7 @@ func TestJSONRefusesInconsistentApprovals(t *testing.T) {
 		{"unknown kind", `{"policy": {"kind": "most"}, "slots": ["group:cab"], "state": "pending", "requested_at": "2025-03-10T09:00:00Z"}`, "policy.kind"},
 		{"quorum above slots", `{"policy": {"kind": "quorum", "n": 4}, "slots": ["group:cab"], "state": "pending", "requested_at": "2025-03-10T09:00:00Z"}`, "policy.n"},
 		{"no slots", `{"policy": {"kind": "any"}, "slots": [], "state": "pending", "requested_at": "2025-03-10T09:00:00Z"}`, "slots"},
-		{"bad slot", `{"policy": {"kind": "any"}, "slots": ["team:cab"], "state": "pending", "requested_at": "2025-03-10T09:00:00Z"}`, "slot"},
+		{"bad slot", `{"policy": {"kind": "any"}, "slots": ["group:cab", "team:cab"], "state": "pending", "requested_at": "2025-03-10T09:00:00Z"}`, "slots[1]"},
 		{"duplicate slot", `{"policy": {"kind": "any"}, "slots": ["group:cab", "group:cab"], "state": "pending", "requested_at": "2025-03-10T09:00:00Z"}`, "slots[1]"},
 		{"no requested_at", `{"policy": {"kind": "any"}, "slots": ["group:cab"], "state": "pending"}`, "requested_at"},
 		{"exclusion without role", `{` + head + `, "excluded": [{"actor": "alice"}], "state": "pending"}`, "excluded[0].role"},
@@ -124,16 +125,67 @@ func TestJSONRefusesInconsistentApprovals(t *testing.T) {
 		{"actor decided twice", `{"policy": {"kind": "all"}, "slots": ["group:cab", "group:ops"], "requested_at": "2025-03-10T09:00:00Z", "decisions": [` + bob + `, {"slot": "group:ops", "by": {"id": "bob", "groups": ["cab", "ops"]}, "verdict": "approve", "at": "2025-03-10T09:02:00Z"}], "state": "approved", "decided_at": "2025-03-10T09:05:00Z"}`, "decisions[1].by"},
 		{"rejection without comment", `{` + head + `, "decisions": [{"slot": "person:olivia", "by": {"id": "olivia"}, "verdict": "reject", "at": "2025-03-10T09:01:00Z"}], "state": "pending"}`, "decisions[0].comment"},
 		{"decision without time", `{` + head + `, "decisions": [{"slot": "person:olivia", "by": {"id": "olivia"}, "verdict": "approve"}], "state": "pending"}`, "decisions[0].at"},
-		{"decision after the outcome", `{"policy": {"kind": "any"}, "slots": ["group:cab", "person:olivia"], "requested_at": "2025-03-10T09:00:00Z", "decisions": [` + bob + `, ` + olivia + `], "state": "approved", "decided_at": "2025-03-10T09:05:00Z"}`, "decisions[1]"},
+		{"decision after the outcome", `{"policy": {"kind": "any"}, "slots": ["group:cab", "person:olivia"], "requested_at": "2025-03-10T09:00:00Z", "decisions": [` + bob + `, ` + olivia + `], "state": "approved", "decided_at": "2025-03-10T09:02:00Z"}`, "decisions[1]"},
+
+		// Segregation of duties, as Decide and New enforce it.
+		{"decision by the excluded implementer in the group", `{` + head + `, "excluded": [{"actor": "bob", "role": "implementer"}], "decisions": [` + bob + `], "state": "pending"}`, "decisions[0].by"},
+		{"person slot of an excluded actor", `{` + head + `, "excluded": [{"actor": "pat", "role": "requester"}], "state": "pending"}`, "slots[2]"},
+		{"exclusion with surrounding spaces", `{` + head + `, "excluded": [{"actor": "bob ", "role": "requester"}], "state": "pending"}`, "excluded[0].actor"},
+
+		// The slot Decide would have filled.
+		{"group slot while the personal one is open", `{` + head + `, "decisions": [{"slot": "group:cab", "by": {"id": "olivia", "groups": ["cab"]}, "verdict": "approve", "at": "2025-03-10T09:01:00Z"}], "state": "pending"}`, "decisions[0].slot"},
+		{"second group before the first", `{"policy": {"kind": "any"}, "slots": ["group:cab", "group:ops"], "requested_at": "2025-03-10T09:00:00Z", "decisions": [{"slot": "group:ops", "by": {"id": "sam", "groups": ["cab", "ops"]}, "verdict": "reject", "comment": "no", "at": "2025-03-10T09:01:00Z"}], "state": "pending"}`, "decisions[0].slot"},
+		{"actor with surrounding spaces", `{` + head + `, "decisions": [{"slot": "group:cab", "by": {"id": " bob", "groups": ["cab"]}, "verdict": "approve", "at": "2025-03-10T09:01:00Z"}], "state": "pending"}`, "decisions[0].by.id"},
+
+		// Times in the order Decide and Cancel take them.
+		{"decision before the request", `{` + head + `, "decisions": [` + strings.Replace(bob, "09:01", "08:59", 1) + `], "state": "pending"}`, "decisions[0].at"},
+		{"decisions out of order", `{"policy": {"kind": "all"}, "slots": ["group:cab", "person:olivia", "person:pat"], "requested_at": "2025-03-10T09:00:00Z", "decisions": [` + olivia + `, ` + bob + `], "state": "pending"}`, "decisions[1].at"},
+		{"decided_at other than the settling decision", `{` + head + `, "decisions": [` + bob + `, ` + olivia + `], "state": "approved", "decided_at": "2025-03-10T09:05:00Z"}`, "decided_at"},
+		{"cancelled before the last decision", `{` + head + `, "decisions": [` + bob + `], "state": "cancelled", "decided_at": "2025-03-10T09:00:30Z", "reason": "back to new"}`, "decided_at"},
+		{"cancelled before the request", `{` + head + `, "state": "cancelled", "decided_at": "2025-03-10T08:00:00Z", "reason": "back to new"}`, "decided_at"},
+
+		// Texts kept as Decide and Cancel keep them.
+		{"comment with surrounding spaces", `{` + head + `, "decisions": [{"slot": "person:olivia", "by": {"id": "olivia"}, "verdict": "reject", "comment": " no ", "at": "2025-03-10T09:01:00Z"}], "state": "pending"}`, "decisions[0].comment"},
+		{"reason with surrounding spaces", `{` + head + `, "state": "cancelled", "decided_at": "2025-03-10T09:05:00Z", "reason": "back to new "}`, "reason"},
+		{"NUL in a comment", `{` + head + `, "decisions": [{"slot": "person:olivia", "by": {"id": "olivia"}, "verdict": "reject", "comment": "no\u0000", "at": "2025-03-10T09:01:00Z"}], "state": "pending"}`, "decisions[0].comment"},
+		{"invalid UTF-8 in a comment", `{` + head + `, "decisions": [{"slot": "person:olivia", "by": {"id": "olivia"}, "verdict": "reject", "comment": "no` + "\xff" + `", "at": "2025-03-10T09:01:00Z"}], "state": "pending"}`, "decisions[0].comment"},
+		{"lone surrogate in a comment", `{` + head + `, "decisions": [{"slot": "person:olivia", "by": {"id": "olivia"}, "verdict": "reject", "comment": "no\ud800", "at": "2025-03-10T09:01:00Z"}], "state": "pending"}`, "decisions[0].comment"},
+		{"comment too long", `{` + head + `, "decisions": [{"slot": "person:olivia", "by": {"id": "olivia"}, "verdict": "reject", "comment": "` + strings.Repeat("€", approval.MaxTextLength+1) + `", "at": "2025-03-10T09:01:00Z"}], "state": "pending"}`, "decisions[0].comment"},
+		{"NUL in a group name", `{"policy": {"kind": "any"}, "slots": ["group:c\u0000ab"], "state": "pending", "requested_at": "2025-03-10T09:00:00Z"}`, "slots[0]"},
+		{"NUL in an actor's group", `{` + head + `, "decisions": [{"slot": "group:cab", "by": {"id": "bob", "groups": ["cab", "x\u0000"]}, "verdict": "approve", "at": "2025-03-10T09:01:00Z"}], "state": "pending"}`, "decisions[0].by.groups[1]"},
+		{"actor name too long", `{` + head + `, "decisions": [{"slot": "group:cab", "by": {"id": "bob", "name": "` + strings.Repeat("b", approval.MaxNameLength+1) + `", "groups": ["cab"]}, "verdict": "approve", "at": "2025-03-10T09:01:00Z"}], "state": "pending"}`, "decisions[0].by.name"},
+		{"role with invalid UTF-8", `{` + head + `, "excluded": [{"actor": "alice", "role": "` + "\xfe" + `"}], "state": "pending"}`, "excluded[0].role"},
+
+		// Names and shapes the encoder never writes, at their path.
+		{"unknown verdict", `{` + head + `, "decisions": [{"slot": "person:olivia", "by": {"id": "olivia"}, "verdict": "abstain", "at": "2025-03-10T09:01:00Z"}], "state": "pending"}`, "decisions[0].verdict"},
+		{"unknown slot in a decision", `{` + head + `, "decisions": [{"slot": "team:cab", "by": {"id": "olivia"}, "verdict": "approve", "at": "2025-03-10T09:01:00Z"}], "state": "pending"}`, "decisions[0].slot"},
+		{"bad time", `{` + head + `, "decisions": [{"slot": "person:olivia", "by": {"id": "olivia"}, "verdict": "approve", "at": "yesterday"}], "state": "pending"}`, "decisions[0].at"},
+		{"unknown field", `{` + head + `, "state": "pending", "approved_by": "mallory"}`, "approval"},
+		{"unknown field in a decision", `{` + head + `, "decisions": [{"slot": "person:olivia", "by": {"id": "olivia"}, "verdict": "approve", "at": "2025-03-10T09:01:00Z", "override": true}], "state": "pending"}`, "decisions[0]"},
+		{"field given twice", `{` + head + `, "state": "pending", "state": "approved"}`, "state"},
+		{"field in another case", `{` + head + `, "State": "pending"}`, "approval"},
+		{"wrong type", `{` + head + `, "state": "pending", "decisions": {"0": {}}}`, "decisions"},
+		{"wrong type deep", `{` + head + `, "decisions": [{"slot": "person:olivia", "by": {"id": 7}, "verdict": "approve", "at": "2025-03-10T09:01:00Z"}], "state": "pending"}`, "decisions[0].by.id"},
+		{"fractional count", `{"policy": {"kind": "quorum", "n": 1.5}, "slots": ["group:cab"], "state": "pending", "requested_at": "2025-03-10T09:00:00Z"}`, "policy.n"},
+		{"not an object", `["pending"]`, "approval"},
+		{"malformed", `{"state": "pending",`, "approval"},
+		{"trailing data", `{` + head + `, "state": "pending"} {}`, "approval"},
+		{"empty input", ``, "approval"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
+			doc := []byte(tt.json)
 			a := rounds(t)["pending"]
 			before := a.Clone()
-			err := json.Unmarshal([]byte(tt.json), &a)
-			requireInvalid(t, err, tt.field)
+			requireInvalid(t, a.UnmarshalJSON(doc), tt.field)
 			assert.Equal(t, before, a, "a failed decode changed the target")
+			if json.Valid(doc) {
+				// Nested in a record, through encoding/json.
+				var rec struct{ Approval approval.Approval }
+				err := json.Unmarshal([]byte(`{"Approval": `+string(doc)+`}`), &rec)
+				requireInvalid(t, err, tt.field)
+			}
 		})
 	}
 }
@@ -209,4 +261,181 @@ func TestTextNamesRefuseUnknown(t *testing.T) {
 	_, err := approval.ParseVerdict("abstain")
 	require.ErrorAs(t, err, &ve)
 	assert.Contains(t, ve.Reason, "approve or reject")
+}
+
+// TestJSONRefusesBadValues decodes each of the package's other types from
+// documents its encoder never writes: every one is refused with a
+// *itil.ValidationError on the field at fault and leaves the target as it
+// was.
+func TestJSONRefusesBadValues(t *testing.T) {
+	t.Parallel()
+	const at1 = `"at": "2025-03-10T09:01:00Z"`
+	tests := []struct {
+		name   string
+		target func() json.Unmarshaler // a valid value to decode onto
+		json   string
+		field  string
+	}{
+		{"matrix: unknown kind", matrixTarget, `{"high": {"policy": {"kind": "most"}, "slots": ["group:cab"]}}`, "matrix[high].policy.kind"},
+		{"matrix: bad slot", matrixTarget, `{"high": {"policy": {"kind": "any"}, "slots": ["group:cab", "team:x"]}}`, "matrix[high].slots[1]"},
+		{"matrix: unknown field", matrixTarget, `{"high": {"policy": {"kind": "any"}, "slots": ["group:cab"], "quorum": 2}}`, "matrix[high]"},
+		{"matrix: label twice", matrixTarget, `{"high": {"slots": ["group:cab"]}, "high": {"slots": ["group:ops"]}}`, "matrix[high]"},
+		{"matrix: label with NUL", matrixTarget, `{"hi\u0000gh": {"slots": ["group:cab"]}}`, "matrix"},
+		{"matrix: label with a lone surrogate", matrixTarget, `{"\udc00": {"slots": ["group:cab"]}}`, "matrix"},
+		{"matrix: label with spaces", matrixTarget, `{" high": {"slots": ["group:cab"]}}`, "matrix[ high]"},
+		{"matrix: rule of the wrong type", matrixTarget, `{"high": ["group:cab"]}`, "matrix[high]"},
+		{"matrix: not an object", matrixTarget, `[]`, "matrix"},
+		{"matrix: malformed", matrixTarget, `{"high": `, "matrix"},
+
+		{"rule: no slots", ruleTarget, `{"policy": {"kind": "any"}, "slots": []}`, "slots"},
+		{"rule: zero", ruleTarget, `{}`, "slots"},
+		{"rule: quorum above slots", ruleTarget, `{"policy": {"kind": "quorum", "n": 2}, "slots": ["group:cab"]}`, "policy.n"},
+		{"rule: duplicate slot", ruleTarget, `{"slots": ["group:cab", "group:cab"]}`, "slots[1]"},
+		{"rule: unknown field", ruleTarget, `{"slots": ["group:cab"], "excluded": []}`, "rule"},
+		{"rule: trailing data", ruleTarget, `{"slots": ["group:cab"]}]`, "rule"},
+
+		{"policy: unknown kind", policyTarget, `{"kind": "most"}`, "policy.kind"},
+		{"policy: quorum 0", policyTarget, `{"kind": "quorum"}`, "policy.n"},
+		{"policy: count on all", policyTarget, `{"kind": "all", "n": 2}`, "policy.n"},
+		{"policy: count as text", policyTarget, `{"kind": "quorum", "n": "2"}`, "policy.n"},
+		{"policy: flag as text", policyTarget, `{"kind": "any", "first_rejection_rejects": "yes"}`, "policy.first_rejection_rejects"},
+		{"policy: unknown field", policyTarget, `{"kind": "any", "strict": true}`, "policy"},
+
+		{"decision: no slot", decisionTarget, `{"by": {"id": "olivia"}, "verdict": "approve", ` + at1 + `}`, "slot"},
+		{"decision: not the slot's", decisionTarget, `{"slot": "group:cab", "by": {"id": "olivia"}, "verdict": "approve", ` + at1 + `}`, "by"},
+		{"decision: no actor", decisionTarget, `{"slot": "person:olivia", "verdict": "approve", ` + at1 + `}`, "by.id"},
+		{"decision: unknown actor field", decisionTarget, `{"slot": "person:olivia", "by": {"id": "olivia", "role": "boss"}, "verdict": "approve", ` + at1 + `}`, "by"},
+		{"decision: no verdict", decisionTarget, `{"slot": "person:olivia", "by": {"id": "olivia"}, ` + at1 + `}`, "verdict"},
+		{"decision: rejection without comment", decisionTarget, `{"slot": "person:olivia", "by": {"id": "olivia"}, "verdict": "reject", ` + at1 + `}`, "comment"},
+		{"decision: comment with NUL", decisionTarget, `{"slot": "person:olivia", "by": {"id": "olivia"}, "verdict": "reject", "comment": "\u0000", ` + at1 + `}`, "comment"},
+		{"decision: no time", decisionTarget, `{"slot": "person:olivia", "by": {"id": "olivia"}, "verdict": "approve"}`, "at"},
+		{"decision: time as a number", decisionTarget, `{"slot": "person:olivia", "by": {"id": "olivia"}, "verdict": "approve", "at": 1741597260}`, "at"},
+		{"decision: groups as text", decisionTarget, `{"slot": "group:cab", "by": {"id": "bob", "groups": "cab"}, "verdict": "approve", ` + at1 + `}`, "by.groups"},
+
+		{"exclusion: no actor", exclusionTarget, `{"role": "requester"}`, "actor"},
+		{"exclusion: no role", exclusionTarget, `{"actor": "alice", "role": " "}`, "role"},
+		{"exclusion: actor with spaces", exclusionTarget, `{"actor": "alice ", "role": "requester"}`, "actor"},
+		{"exclusion: actor too long", exclusionTarget, `{"actor": "` + strings.Repeat("a", approval.MaxNameLength+1) + `", "role": "requester"}`, "actor"},
+		{"exclusion: unknown field", exclusionTarget, `{"actor": "alice", "role": "requester", "until": "2026"}`, "exclusion"},
+		{"exclusion: not an object", exclusionTarget, `"alice"`, "exclusion"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			v := tt.target()
+			before := tt.target()
+			requireInvalid(t, v.UnmarshalJSON([]byte(tt.json)), tt.field)
+			assert.Equal(t, before, v, "a failed decode changed the target")
+		})
+	}
+}
+
+func matrixTarget() json.Unmarshaler { m := riskMatrix(); return &m }
+
+func ruleTarget() json.Unmarshaler {
+	return &approval.Rule{Policy: approval.Any(), Slots: []approval.Slot{approval.Group("cab")}}
+}
+
+func policyTarget() json.Unmarshaler { p := approval.Quorum(2); return &p }
+
+func decisionTarget() json.Unmarshaler {
+	return &approval.Decision{Slot: approval.Group("cab"), By: person("bob", "cab"), Verdict: approval.Approve, At: at(1)}
+}
+
+func exclusionTarget() json.Unmarshaler {
+	return &approval.Exclusion{Actor: "alice", Role: approval.RoleRequester}
+}
+
+// TestJSONRoundTripOfValues encodes values the live API builds and decodes
+// them back to equal values.
+func TestJSONRoundTripOfValues(t *testing.T) {
+	t.Parallel()
+	a := mustNew(t, approval.Request{
+		Slots:    []approval.Slot{approval.Group("cab"), approval.Person("olivia")},
+		Excluded: []approval.Exclusion{},
+	})
+	d, err := a.Decide(itil.Actor{ID: "bob", Groups: []string{"cab"}, System: true}, approval.Reject, "no backout", at(1))
+	require.NoError(t, err)
+	quorum := approval.Quorum(2)
+	quorum.FirstRejectionRejects = true
+	tests := []struct {
+		name  string
+		value any
+		back  func() any
+	}{
+		{"approval with empty lists", a, func() any { return new(approval.Approval) }},
+		{"fresh approval with empty exclusions", mustNew(t, approval.Request{Slots: people(1), Excluded: []approval.Exclusion{}}), func() any { return new(approval.Approval) }},
+		{"decision", d, func() any { return new(approval.Decision) }},
+		{"decision of an actor without groups", mustDecide(t, itil.Actor{ID: "p1", Groups: []string{}}), func() any { return new(approval.Decision) }},
+		{"exclusion", approval.Exclusion{Actor: "alice", Role: "requester"}, func() any { return new(approval.Exclusion) }},
+		{"policy", quorum, func() any { return new(approval.Policy) }},
+		{"rule", approval.Rule{Policy: quorum, Slots: people(3)}, func() any { return new(approval.Rule) }},
+		{"matrix", riskMatrix(), func() any { return new(approval.Matrix) }},
+		{"characters, not bytes", approval.Exclusion{Actor: strings.Repeat("€", approval.MaxNameLength), Role: "requester"}, func() any { return new(approval.Exclusion) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			b, err := json.Marshal(tt.value)
+			require.NoError(t, err)
+			back := tt.back()
+			require.NoError(t, json.Unmarshal(b, back))
+			assert.Equal(t, tt.value, reflectElem(back))
+		})
+	}
+}
+
+// mustDecide returns actor's decision on a fresh round of one person slot.
+func mustDecide(t *testing.T, actor itil.Actor) approval.Decision {
+	t.Helper()
+	a := mustNew(t, approval.Request{Slots: []approval.Slot{approval.Person(actor.ID)}})
+	d, err := a.Decide(actor, approval.Approve, "", at(1))
+	require.NoError(t, err)
+	return d
+}
+
+// reflectElem returns the value p points to.
+func reflectElem(p any) any {
+	switch p := p.(type) {
+	case *approval.Approval:
+		return *p
+	case *approval.Decision:
+		return *p
+	case *approval.Exclusion:
+		return *p
+	case *approval.Policy:
+		return *p
+	case *approval.Rule:
+		return *p
+	case *approval.Matrix:
+		return *p
+	}
+	panic("unexpected type")
+}
+
+// TestJSONDecodesEveryActorField guards the decoder of a decision's actor
+// against a field added to itil.Actor: every field set is read back.
+func TestJSONDecodesEveryActorField(t *testing.T) {
+	t.Parallel()
+	var actor itil.Actor
+	v := reflect.ValueOf(&actor).Elem()
+	for i := range v.NumField() {
+		f := v.Field(i)
+		switch f.Kind() {
+		case reflect.String:
+			f.SetString("cab")
+		case reflect.Bool:
+			f.SetBool(true)
+		case reflect.Slice:
+			f.Set(reflect.ValueOf([]string{"cab"}))
+		default:
+			t.Fatalf("itil.Actor.%s: a field of kind %s the test does not fill", v.Type().Field(i).Name, f.Kind())
+		}
+	}
+	d := approval.Decision{Slot: approval.Group("cab"), By: actor, Verdict: approval.Approve, At: at(1)}
+	b, err := json.Marshal(d)
+	require.NoError(t, err)
+	var back approval.Decision
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.Equal(t, d, back)
 }

@@ -1,7 +1,6 @@
 package approval
 
 import (
-	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -32,12 +31,20 @@ type Matrix map[string]Rule
 
 // Validate reports the first bad entry, by label in sorted order, as a
 // *itil.ValidationError on "matrix[LABEL]" or one of its fields, such as
-// "matrix[high].policy.n".
+// "matrix[high].policy.n". A label that is empty or has surrounding spaces
+// is an error on "matrix[LABEL]"; one that is not storable text (see
+// MaxNameLength) is an error on "matrix", quoting it.
 func (m Matrix) Validate() error {
 	for _, label := range slices.Sorted(maps.Keys(m)) {
+		if err := checkName("matrix", label); err != nil {
+			return &itil.ValidationError{Field: "matrix", Reason: fmt.Sprintf("label %.64q: %s", label, reasonOf(err))}
+		}
 		prefix := "matrix[" + label + "]"
-		if strings.TrimSpace(label) == "" {
+		switch {
+		case strings.TrimSpace(label) == "":
 			return &itil.ValidationError{Field: prefix, Reason: "empty label"}
+		case strings.TrimSpace(label) != label:
+			return &itil.ValidationError{Field: prefix, Reason: "label has surrounding spaces"}
 		}
 		r := m[label]
 		if err := checkRule(prefix+".", r.Policy, r.Slots); err != nil {
@@ -48,8 +55,12 @@ func (m Matrix) Validate() error {
 }
 
 // Rule returns a copy of the rule for label. An unknown label is a
-// *itil.ValidationError on "label" that lists the known ones.
+// *itil.ValidationError on "label" that lists the known ones, as is a label
+// that is not storable text.
 func (m Matrix) Rule(label string) (Rule, error) {
+	if err := checkName("label", label); err != nil {
+		return Rule{}, err
+	}
 	r, ok := m[label]
 	if !ok {
 		known := strings.Join(slices.Sorted(maps.Keys(m)), ", ")
@@ -62,16 +73,37 @@ func (m Matrix) Rule(label string) (Rule, error) {
 	return r, nil
 }
 
-// UnmarshalJSON decodes a matrix and checks it with Validate; on error m is
-// left as it was.
+// UnmarshalJSON decodes a matrix and checks it with Validate. Every error is
+// a *itil.ValidationError: on "matrix" for the document as a whole
+// (malformed JSON, trailing data, not an object, a label that is not valid
+// UTF-8), on "matrix[LABEL]" for a label given twice or a rule that is not
+// an object or has an unknown member, else on the field Validate names. On
+// error m is left as it was; null sets it to nil, as encoding/json does for
+// a map.
 func (m *Matrix) UnmarshalJSON(b []byte) error {
-	var raw map[string]Rule
-	if err := json.Unmarshal(b, &raw); err != nil {
+	if err := checkInput("matrix", "*Matrix", m == nil, b); err != nil {
 		return err
 	}
-	if err := Matrix(raw).Validate(); err != nil {
+	label := func(name string) string { return "matrix[" + name + "]" }
+	obj, err := readObject("matrix", label, b, nil)
+	if err != nil {
 		return err
 	}
-	*m = raw
+	var out Matrix
+	if obj != nil {
+		out = make(Matrix, len(obj))
+		for _, name := range slices.Sorted(maps.Keys(obj)) {
+			if err := checkName("matrix", name); err != nil {
+				return &itil.ValidationError{Field: "matrix", Reason: fmt.Sprintf("label %.64q: %s", name, reasonOf(err))}
+			}
+			if out[name], err = decodeRule(label(name)+".", "", obj[name]); err != nil {
+				return err
+			}
+		}
+	}
+	if err := out.Validate(); err != nil {
+		return err
+	}
+	*m = out
 	return nil
 }

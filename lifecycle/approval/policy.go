@@ -33,19 +33,15 @@ func (k Kind) String() string { return kindNames.String(k) }
 func (k Kind) Valid() bool { return kindNames.valid(k) }
 
 // ParseKind returns the kind named s: "all", "any", "quorum" or "majority".
+// Any other text is a *itil.ValidationError on "policy.kind".
 func ParseKind(s string) (Kind, error) { return kindNames.parse(s) }
 
 // MarshalText encodes the kind by name; an unknown value is an error.
 func (k Kind) MarshalText() ([]byte, error) { return kindNames.marshal(k) }
 
-// UnmarshalText decodes a kind by name.
-func (k *Kind) UnmarshalText(b []byte) error {
-	v, err := ParseKind(string(b))
-	if err == nil {
-		*k = v
-	}
-	return err
-}
+// UnmarshalText decodes a kind by name. An unknown name or a nil receiver is
+// a *itil.ValidationError, and leaves the value as it was.
+func (k *Kind) UnmarshalText(b []byte) error { return kindNames.unmarshal(k, b) }
 
 // Policy says how many approvals a round needs and when it is rejected. The
 // zero value is All: every slot must approve.
@@ -168,6 +164,21 @@ func checkRule(prefix string, p Policy, slots []Slot) error {
 		return &itil.ValidationError{Field: prefix + "policy.n", Reason: fmt.Sprintf("quorum %d exceeds the %d approvers", p.N, len(slots))}
 	case p.Kind != KindQuorum && p.N != 0:
 		return &itil.ValidationError{Field: prefix + "policy.n", Reason: "only a quorum policy takes a count"}
+	}
+	return nil
+}
+
+// check validates what can be validated of p without the slots: a defined
+// kind, a quorum of at least 1, no count on another kind. Field names are
+// prefixed with prefix ("policy.").
+func (p Policy) check(prefix string) error {
+	switch {
+	case !p.Kind.Valid():
+		return &itil.ValidationError{Field: prefix + "kind", Reason: fmt.Sprintf("undefined value %d", int8(p.Kind))}
+	case p.Kind == KindQuorum && p.N < 1:
+		return &itil.ValidationError{Field: prefix + "n", Reason: "a quorum needs at least 1 approval"}
+	case p.Kind != KindQuorum && p.N != 0:
+		return &itil.ValidationError{Field: prefix + "n", Reason: "only a quorum policy takes a count"}
 	}
 	return nil
 }

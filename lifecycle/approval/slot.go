@@ -48,8 +48,15 @@ func (s Slot) String() string {
 	return fmt.Sprintf("slot(group %q, person %q)", s.Group, s.Person)
 }
 
-// ParseSlot returns the slot written as "group:NAME" or "person:ID".
-func ParseSlot(text string) (Slot, error) {
+// ParseSlot returns the slot written as "group:NAME" or "person:ID". Bad
+// text is a *itil.ValidationError on "slot".
+func ParseSlot(text string) (Slot, error) { return parseSlot("slot", text) }
+
+// parseSlot is ParseSlot naming field in its errors: "slots[2]".
+func parseSlot(field, text string) (Slot, error) {
+	if err := itil.CheckText(field, text, MaxNameLength+len("person:")); err != nil {
+		return Slot{}, err
+	}
 	kind, name, _ := strings.Cut(text, ":")
 	var s Slot
 	switch kind {
@@ -58,9 +65,9 @@ func ParseSlot(text string) (Slot, error) {
 	case "person":
 		s.Person = name
 	default:
-		return Slot{}, &itil.ValidationError{Field: "slot", Reason: fmt.Sprintf("%q is not group:NAME or person:ID", text)}
+		return Slot{}, &itil.ValidationError{Field: field, Reason: fmt.Sprintf("%q is not group:NAME or person:ID", text)}
 	}
-	if err := s.check("slot"); err != nil {
+	if err := s.check(field); err != nil {
 		return Slot{}, err
 	}
 	return s, nil
@@ -75,8 +82,12 @@ func (s Slot) MarshalText() ([]byte, error) {
 	return []byte(s.String()), nil
 }
 
-// UnmarshalText decodes a slot written by MarshalText.
+// UnmarshalText decodes a slot written by MarshalText. Bad text or a nil
+// receiver is a *itil.ValidationError, and leaves the slot as it was.
 func (s *Slot) UnmarshalText(b []byte) error {
+	if s == nil {
+		return nilReceiver("slot", "*Slot")
+	}
 	v, err := ParseSlot(string(b))
 	if err == nil {
 		*s = v
@@ -85,15 +96,14 @@ func (s *Slot) UnmarshalText(b []byte) error {
 }
 
 // check reports a *itil.ValidationError naming field unless exactly one of
-// Group and Person is set.
+// Group and Person is set, to a storable name of at most MaxNameLength
+// characters without surrounding spaces.
 func (s Slot) check(field string) error {
 	switch {
 	case s.Group == "" && s.Person == "":
 		return &itil.ValidationError{Field: field, Reason: "names neither a group nor a person"}
 	case s.Group != "" && s.Person != "":
 		return &itil.ValidationError{Field: field, Reason: "names both a group and a person"}
-	case strings.TrimSpace(s.Group+s.Person) != s.Group+s.Person:
-		return &itil.ValidationError{Field: field, Reason: fmt.Sprintf("%q has surrounding spaces", s.Group+s.Person)}
 	}
-	return nil
+	return checkID(field, s.Group+s.Person)
 }

@@ -27,18 +27,14 @@ func (s State) String() string { return stateNames.String(s) }
 // Valid reports whether s is one of the defined states.
 func (s State) Valid() bool { return stateNames.valid(s) }
 
-// ParseState returns the state named s.
+// ParseState returns the state named s: "pending", "approved", "rejected" or
+// "cancelled". Any other text is a *itil.ValidationError on "state".
 func ParseState(s string) (State, error) { return stateNames.parse(s) }
 
 // MarshalText encodes the state by name; an unset or unknown value is an
 // error.
 func (s State) MarshalText() ([]byte, error) { return stateNames.marshal(s) }
 
-// UnmarshalText decodes a state by name.
-func (s *State) UnmarshalText(b []byte) error {
-	v, err := ParseState(string(b))
-	if err == nil {
-		*s = v
-	}
-	return err
-}
+// UnmarshalText decodes a state by name. An unknown name or a nil receiver is
+// a *itil.ValidationError, and leaves the value as it was.
+func (s *State) UnmarshalText(b []byte) error { return stateNames.unmarshal(s, b) }

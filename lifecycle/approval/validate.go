@@ -3,15 +3,37 @@ package approval
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/itil-go/itil"
 )
 
-// Validate reports the first way in which a's fields disagree, as a
-// *itil.ValidationError naming the field: an undefined state, a bad policy
-// or slot (as New checks them), a decision for a slot the round lacks, by an
-// actor who may not fill it, twice for one slot or by one actor, after the
-// round was settled, or a state other than the one the decisions lead to.
+// Validate reports the first way in which a's fields disagree, or in which a
+// differs from every approval New, Decide and Cancel can produce, as a
+// *itil.ValidationError naming the field:
+//
+//   - "state": undefined, or other than the one the decisions lead to under
+//     the policy;
+//   - the policy, slots and exclusions as New checks them, including a
+//     person slot naming an excluded actor;
+//   - "requested_at": missing or not storable;
+//   - "decisions[i]": made after the round was settled;
+//     "decisions[i].slot": a slot the round lacks, a slot decided twice, or
+//     another slot than the one Decide fills for the actor (their personal
+//     slot first, then their groups in the order of the slots);
+//     "decisions[i].by", ".by.id", ".by.name", ".by.groups[j]": no actor, an
+//     actor who may not fill the slot, an excluded actor (segregation of
+//     duties), an actor deciding twice, or a text that cannot be stored;
+//     "decisions[i].verdict", ".comment": no verdict, a rejection without a
+//     comment, a comment Decide would not keep as it is (surrounding spaces,
+//     not storable); "decisions[i].at": missing, not storable, before the
+//     request or before the previous decision;
+//   - "decided_at": set while pending, missing once settled, other than the
+//     time of the decision that settled the round, or a cancellation before
+//     the round's last event;
+//   - "reason": missing once cancelled, set otherwise, or not kept as Cancel
+//     keeps it.
+//
 // Approvals built by New and changed only by Decide and Cancel are valid.
 func (a Approval) Validate() error {
 	if a.State == 0 {
@@ -26,10 +48,14 @@ func (a Approval) Validate() error {
 	if err := checkExcluded(a.Excluded); err != nil {
 		return err
 	}
-	if a.RequestedAt.IsZero() {
-		return &itil.ValidationError{Field: "requested_at", Reason: "required"}
+	xs := exclusions(a.Excluded)
+	if err := checkExcludedSlots(a.Slots, xs); err != nil {
+		return err
 	}
-	if err := a.checkDecisions(); err != nil {
+	if err := checkTime("requested_at", a.RequestedAt); err != nil {
+		return err
+	}
+	if err := a.checkDecisions(xs); err != nil {
 		return err
 	}
 	switch {
@@ -37,52 +63,76 @@ func (a Approval) Validate() error {
 		return &itil.ValidationError{Field: "decided_at", Reason: "set while pending"}
 	case a.State != Pending && a.DecidedAt.IsZero():
 		return &itil.ValidationError{Field: "decided_at", Reason: "required once " + a.State.String()}
+	case a.State != Pending:
+		if err := checkTime("decided_at", a.DecidedAt); err != nil {
+			return err
+		}
+	}
+	last := a.latest()
+	switch {
+	case (a.State == Approved || a.State == Rejected) && !a.DecidedAt.Equal(last):
+		return &itil.ValidationError{Field: "decided_at", Reason: fmt.Sprintf("%s, but the decision that settled the round was at %s",
+			a.DecidedAt.Format(time.RFC3339Nano), last.Format(time.RFC3339Nano))}
+	case a.State == Cancelled && a.DecidedAt.Before(last):
+		return &itil.ValidationError{Field: "decided_at", Reason: fmt.Sprintf("cancelled at %s, before the round's last event at %s",
+			a.DecidedAt.Format(time.RFC3339Nano), last.Format(time.RFC3339Nano))}
+	}
+	switch {
 	case a.State == Cancelled && strings.TrimSpace(a.Reason) == "":
 		return &itil.ValidationError{Field: "reason", Reason: "required once cancelled"}
 	case a.State != Cancelled && a.Reason != "":
 		return &itil.ValidationError{Field: "reason", Reason: "only a cancelled round has one"}
 	}
-	return nil
+	return checkTrimmed("reason", a.Reason)
 }
 
 // checkDecisions replays the decisions under the policy and checks each one
-// and the state they lead to.
-func (a Approval) checkDecisions() error {
-	inRound := make(map[Slot]bool, len(a.Slots))
-	for _, s := range a.Slots {
-		inRound[s] = true
+// and the state they lead to; xs indexes the exclusions.
+func (a Approval) checkDecisions(xs map[string]Exclusion) error {
+	index := make(map[Slot]int, len(a.Slots))
+	for i, s := range a.Slots {
+		index[s] = i
 	}
 	bySlot := make(map[Slot]int, len(a.Decisions))
 	byActor := make(map[string]int, len(a.Decisions))
 	state, approved, rejected := Pending, 0, 0
+	prev := a.RequestedAt
 	for i, d := range a.Decisions {
-		field := fmt.Sprintf("decisions[%d]", i)
+		prefix := fmt.Sprintf("decisions[%d].", i)
 		if state != Pending {
-			return &itil.ValidationError{Field: field, Reason: "made after the round was " + state.String()}
+			return &itil.ValidationError{Field: prefix[:len(prefix)-1], Reason: "made after the round was " + state.String()}
 		}
-		if !inRound[d.Slot] {
-			return &itil.ValidationError{Field: field + ".slot", Reason: d.Slot.String() + " is not a slot of the round"}
+		if _, ok := index[d.Slot]; !ok {
+			return &itil.ValidationError{Field: prefix + "slot", Reason: d.Slot.String() + " is not a slot of the round"}
 		}
 		if j, dup := bySlot[d.Slot]; dup {
-			return &itil.ValidationError{Field: field + ".slot", Reason: fmt.Sprintf("%s already decided in decisions[%d]", d.Slot, j)}
+			return &itil.ValidationError{Field: prefix + "slot", Reason: fmt.Sprintf("%s already decided in decisions[%d]", d.Slot, j)}
 		}
-		if d.By.ID == "" {
-			return &itil.ValidationError{Field: field + ".by.id", Reason: "required"}
+		if err := d.check(prefix); err != nil {
+			return err
+		}
+		if x, ok := xs[d.By.ID]; ok {
+			return &itil.ValidationError{Field: prefix + "by", Reason: (&SegregationError{Actor: d.By.ID, Role: x.Role}).Error()}
 		}
 		if j, dup := byActor[d.By.ID]; dup {
-			return &itil.ValidationError{Field: field + ".by", Reason: fmt.Sprintf("%s already decided in decisions[%d]", d.By.ID, j)}
+			return &itil.ValidationError{Field: prefix + "by", Reason: fmt.Sprintf("%s already decided in decisions[%d]", d.By.ID, j)}
 		}
-		if !d.Slot.Matches(d.By) {
-			return &itil.ValidationError{Field: field + ".by", Reason: fmt.Sprintf("%s may not decide for %s", d.By.ID, d.Slot)}
+		if w := fill(index, bySlot, d.By); w < 0 || a.Slots[w] != d.Slot {
+			want := "no slot"
+			if w >= 0 {
+				want = a.Slots[w].String()
+			}
+			return &itil.ValidationError{Field: prefix + "slot", Reason: fmt.Sprintf("%s, but %s decides for %s first", d.Slot, d.By.ID, want)}
 		}
-		switch {
-		case !d.Verdict.Valid():
-			return &itil.ValidationError{Field: field + ".verdict", Reason: "must be approve or reject"}
-		case d.Verdict == Reject && strings.TrimSpace(d.Comment) == "":
-			return &itil.ValidationError{Field: field + ".comment", Reason: "required to reject"}
-		case d.At.IsZero():
-			return &itil.ValidationError{Field: field + ".at", Reason: "required"}
+		if d.At.Before(prev) {
+			what := "the round was requested"
+			if i > 0 {
+				what = fmt.Sprintf("decisions[%d]", i-1)
+			}
+			return &itil.ValidationError{Field: prefix + "at", Reason: fmt.Sprintf("%s is before %s, at %s",
+				d.At.Format(time.RFC3339Nano), what, prev.Format(time.RFC3339Nano))}
 		}
+		prev = d.At
 		bySlot[d.Slot], byActor[d.By.ID] = i, i
 		if d.Verdict == Approve {
 			approved++
@@ -99,4 +149,29 @@ func (a Approval) checkDecisions() error {
 		return &itil.ValidationError{Field: "state", Reason: fmt.Sprintf("%s, but the decisions leave the round %s", a.State, state)}
 	}
 	return nil
+}
+
+// fill returns the index of the slot Decide fills for actor, as slotFor
+// chooses it, given the slots decided so far: the actor's personal slot when
+// it is open, else the first open group slot the actor belongs to in the
+// order of the slots; -1 when there is none. index maps each slot to its
+// position.
+func fill(index, decided map[Slot]int, actor itil.Actor) int {
+	if i, ok := index[Person(actor.ID)]; ok && actor.ID != "" {
+		if _, done := decided[Person(actor.ID)]; !done {
+			return i
+		}
+	}
+	best := -1
+	for _, g := range actor.Groups {
+		s := Group(g)
+		i, ok := index[s]
+		if _, done := decided[s]; !ok || done || g == "" {
+			continue
+		}
+		if best < 0 || i < best {
+			best = i
+		}
+	}
+	return best
 }

@@ -20,18 +20,14 @@ func (v Verdict) String() string { return verdictNames.String(v) }
 // Valid reports whether v is Approve or Reject.
 func (v Verdict) Valid() bool { return verdictNames.valid(v) }
 
-// ParseVerdict returns the verdict named s: "approve" or "reject".
+// ParseVerdict returns the verdict named s: "approve" or "reject". Any other
+// text is a *itil.ValidationError on "verdict".
 func ParseVerdict(s string) (Verdict, error) { return verdictNames.parse(s) }
 
 // MarshalText encodes the verdict by name; an unset or unknown value is an
 // error.
 func (v Verdict) MarshalText() ([]byte, error) { return verdictNames.marshal(v) }
 
-// UnmarshalText decodes a verdict by name.
-func (v *Verdict) UnmarshalText(b []byte) error {
-	p, err := ParseVerdict(string(b))
-	if err == nil {
-		*v = p
-	}
-	return err
-}
+// UnmarshalText decodes a verdict by name. An unknown name or a nil receiver is
+// a *itil.ValidationError, and leaves the value as it was.
+func (v *Verdict) UnmarshalText(b []byte) error { return verdictNames.unmarshal(v, b) }
