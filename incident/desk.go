@@ -212,23 +212,18 @@ func (d *Desk) Notes(ctx context.Context, id uuid.UUID, public bool) iter.Seq2[N
 // now returns the desk's current time.
 func (d *Desk) now() time.Time { return d.cfg.Now() }
 
-// by returns an action's actor, validated.
-func requireActor(by itil.Actor) error {
-	if by.ID == "" {
-		return &itil.ValidationError{Field: "by", Reason: "an actor is required"}
+// fire runs a on the incident id, which must be given.
+func (d *Desk) fire(ctx context.Context, id uuid.UUID, a lifecycle.Action[*Incident]) (*Incident, error) {
+	if id == uuid.Nil {
+		return nil, &itil.ValidationError{Field: "id", Reason: "required"}
 	}
-	return nil
+	return d.proc.Fire(ctx, id, a)
 }
 
-// validCI checks a list of CI names.
-func validCIs(field string, cis []string) error {
-	for i, ci := range cis {
-		if ci == "" {
-			return &itil.ValidationError{Field: fmt.Sprintf("%s[%d]", field, i), Reason: "empty CI name"}
-		}
-		if slices.Contains(cis[:i], ci) {
-			return &itil.ValidationError{Field: fmt.Sprintf("%s[%d]", field, i), Reason: fmt.Sprintf("CI %q listed twice", ci)}
-		}
+// fireIn stages a on the incident id, which must be given, in tx.
+func (d *Desk) fireIn(ctx context.Context, tx *lifecycle.Tx, id uuid.UUID, a lifecycle.Action[*Incident]) (*Incident, error) {
+	if id == uuid.Nil {
+		return nil, &itil.ValidationError{Field: "id", Reason: "required"}
 	}
-	return nil
+	return d.proc.FireIn(ctx, tx, id, a)
 }

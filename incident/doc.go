@@ -26,4 +26,27 @@
 // fields "sla.response" or "sla.resolution" of that journal entry, valued
 // "warning", "breach", or "warning+breach" when a sweep finds both due at
 // once (it is then named "sla_breach": subscribe to both events).
+//
+// # Reactions
+//
+// Work that must follow a change to an incident runs from the log, not
+// from the caller's request: Reactions returns the subscriptions for the
+// host to run on a lifecycle.Dispatcher over the desk's store.
+//
+//	disp, err := lifecycle.NewDispatcher(st, desk.Reactions(), lifecycle.DispatcherConfig{})
+//	go disp.Run(ctx) // or disp.Drain(ctx) after the writes of a command-line tool
+//
+// ReactionCascade resolves the open children of an incident that enters a
+// resolved state. Resolve already does so in its own request, as far as it
+// can; the reaction retries whatever failed there until it is done, after a
+// restart too, and resolves each child once however often the parent's
+// change is delivered. A host that runs no dispatcher keeps the fast path
+// and Sweep, which resolves the children of resolved parents it finds open.
+//
+// # Text
+//
+// Every text the desk takes is refused, never altered, when it is not
+// valid UTF-8, holds a NUL byte or is longer than its limit (MaxTitle,
+// MaxText and the others), counted in characters: a *itil.ValidationError
+// names the field.
 package incident

@@ -26,18 +26,20 @@ type Functional struct {
 // assignee is cleared, the escalation and reassignment counts grow, and the
 // journal keeps who escalated it and why (event "escalate").
 func (d *Desk) EscalateFunctional(ctx context.Context, id uuid.UUID, f Functional) (*Incident, error) {
+	if err := requireText("to_group", f.ToGroup, "required", MaxName); err != nil {
+		return nil, err
+	}
+	if err := requireText("reason", f.Reason, "say why the incident is escalated", MaxText); err != nil {
+		return nil, err
+	}
 	switch {
-	case f.ToGroup == "":
-		return nil, &itil.ValidationError{Field: "to_group", Reason: "required"}
-	case f.Reason == "":
-		return nil, &itil.ValidationError{Field: "reason", Reason: "say why the incident is escalated"}
 	case f.Tier < 0 || f.Tier > d.cfg.MaxTier:
 		return nil, &itil.ValidationError{Field: "tier", Reason: fmt.Sprintf("must be between 1 and %d", d.cfg.MaxTier)}
 	}
 	if err := requireActor(f.By); err != nil {
 		return nil, err
 	}
-	return d.proc.Fire(ctx, id, lifecycle.Action[*Incident]{Name: "escalate", Actor: f.By, Note: f.Reason,
+	return d.fire(ctx, id, lifecycle.Action[*Incident]{Name: "escalate", Actor: f.By, Note: f.Reason,
 		Apply: func(inc *Incident, ed *lifecycle.Edit) error {
 			if !inc.Open() {
 				return d.def.TransitionError("escalate", inc.State)
@@ -81,18 +83,20 @@ type Hierarchical struct {
 // "escalate_hierarchical"); a notifier subscribed to that event informs
 // management.
 func (d *Desk) EscalateHierarchical(ctx context.Context, id uuid.UUID, h Hierarchical) (*Incident, error) {
+	if err := requireText("notify", h.Notify, "say who is told", MaxName); err != nil {
+		return nil, err
+	}
+	if err := requireText("reason", h.Reason, "say why the incident is escalated", MaxText); err != nil {
+		return nil, err
+	}
 	switch {
-	case h.Notify == "":
-		return nil, &itil.ValidationError{Field: "notify", Reason: "say who is told"}
-	case h.Reason == "":
-		return nil, &itil.ValidationError{Field: "reason", Reason: "say why the incident is escalated"}
 	case h.Level < 0 || h.Level > d.cfg.EscalationLevels:
 		return nil, &itil.ValidationError{Field: "level", Reason: fmt.Sprintf("must be between 1 and %d", d.cfg.EscalationLevels)}
 	}
 	if err := requireActor(h.By); err != nil {
 		return nil, err
 	}
-	return d.proc.Fire(ctx, id, lifecycle.Action[*Incident]{Name: "escalate_hierarchical", Actor: h.By,
+	return d.fire(ctx, id, lifecycle.Action[*Incident]{Name: "escalate_hierarchical", Actor: h.By,
 		Note: fmt.Sprintf("%s (told: %s)", h.Reason, h.Notify),
 		Apply: func(inc *Incident, ed *lifecycle.Edit) error {
 			if !inc.Open() {

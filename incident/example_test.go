@@ -7,6 +7,7 @@ import (
 
 	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/incident"
+	"github.com/itil-go/itil/lifecycle"
 	"github.com/itil-go/itil/lifecycle/memstore"
 )
 
@@ -210,4 +211,52 @@ func ExampleDesk_Metrics() {
 	// MTTR mean: 1h5m0s median: 1h5m0s p90: 1h49m0s
 	// resolution SLA met: 100%, first contact: 50%
 	// backlog: 1 P3 with map[messaging:1]
+}
+
+// A host runs the desk's reactions on a dispatcher over the desk's store,
+// so that resolving a parent resolves its open children from the log, even
+// when the request that resolved the parent ends or the host restarts
+// before they are done. A server calls Run; a command-line tool drains.
+func ExampleDesk_Reactions() {
+	ctx := context.Background()
+	st := memstore.New(memstore.Config{})
+	desk, err := incident.NewDesk(st, incident.Config{})
+	if err != nil {
+		panic(err)
+	}
+	disp, err := lifecycle.NewDispatcher(st, desk.Reactions(), lifecycle.DispatcherConfig{})
+	if err != nil {
+		panic(err)
+	}
+	alice := itil.Actor{ID: "alice", Name: "Alice"}
+	bob := itil.Actor{ID: "bob", Name: "Bob", Groups: []string{"network"}}
+	outage := incident.Draft{Title: "VPN down", Caller: alice, Group: "network",
+		Impact: itil.ImpactHigh, Urgency: itil.UrgencyHigh, CIs: []string{"vpn-gw-1"}}
+	parent, err := desk.Open(ctx, outage)
+	if err != nil {
+		panic(err)
+	}
+	outage.Title, outage.Parent = "cannot reach the VPN", parent.ID
+	child, err := desk.Open(ctx, outage)
+	if err != nil {
+		panic(err)
+	}
+
+	if _, err := desk.Resolve(ctx, parent.ID, incident.Resolution{Code: "solved_permanently", Notes: "replaced the gateway"}, bob); err != nil {
+		panic(err)
+	}
+	if err := disp.Drain(ctx); err != nil {
+		panic(err)
+	}
+	for _, s := range desk.Reactions() {
+		fmt.Println("subscription:", s.Name)
+	}
+	child, err = desk.Get(ctx, child.ID)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(child.Number, child.State, child.Resolution.Code)
+	// Output:
+	// subscription: incident.cascade
+	// INC0000002 resolved solved_permanently
 }

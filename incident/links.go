@@ -88,6 +88,9 @@ func (d *Desk) UnlinkParent(ctx context.Context, child uuid.UUID, by itil.Actor)
 	if err := requireActor(by); err != nil {
 		return nil, err
 	}
+	if child == uuid.Nil {
+		return nil, &itil.ValidationError{Field: "child", Reason: "required"}
+	}
 	return d.proc.Fire(ctx, child, lifecycle.Action[*Incident]{Name: "unlink_parent", Actor: by,
 		Apply: func(inc *Incident, ed *lifecycle.Edit) error {
 			if inc.Parent == uuid.Nil {
@@ -128,6 +131,9 @@ func (d *Desk) link(ctx context.Context, tx *lifecycle.Tx, id uuid.UUID, ref iti
 	if ref.Kind != "problem" && ref.Kind != "change" {
 		return nil, &itil.ValidationError{Field: "ref.kind", Reason: fmt.Sprintf("incidents link to problems and changes, not %q", ref.Kind)}
 	}
+	if err := itil.CheckText("ref.number", ref.Number, MaxName); err != nil {
+		return nil, err
+	}
 	if err := requireActor(by); err != nil {
 		return nil, err
 	}
@@ -159,7 +165,7 @@ func (d *Desk) link(ctx context.Context, tx *lifecycle.Tx, id uuid.UUID, ref iti
 			return nil
 		}}
 	if tx != nil {
-		return d.proc.FireIn(ctx, tx, id, a)
+		return d.fireIn(ctx, tx, id, a)
 	}
-	return d.proc.Fire(ctx, id, a)
+	return d.fire(ctx, id, a)
 }

@@ -40,13 +40,13 @@ func (d *Desk) DemoteMajor(ctx context.Context, id uuid.UUID, reason string, by 
 }
 
 func (d *Desk) major(ctx context.Context, id uuid.UUID, event string, from, to Major, reason string, by itil.Actor) (*Incident, error) {
-	if reason == "" {
-		return nil, &itil.ValidationError{Field: "reason", Reason: "required"}
+	if err := requireText("reason", reason, "required", MaxText); err != nil {
+		return nil, err
 	}
 	if err := requireActor(by); err != nil {
 		return nil, err
 	}
-	return d.proc.Fire(ctx, id, lifecycle.Action[*Incident]{Name: event, Actor: by, Note: reason,
+	return d.fire(ctx, id, lifecycle.Action[*Incident]{Name: event, Actor: by, Note: reason,
 		Apply: func(inc *Incident, ed *lifecycle.Edit) error {
 			if inc.Major != from || (to != MajorNone && !inc.Open()) {
 				state := string(inc.Major)

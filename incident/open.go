@@ -42,13 +42,37 @@ type Draft struct {
 }
 
 func (dr *Draft) validate() error {
-	switch {
-	case strings.TrimSpace(dr.Title) == "":
+	if strings.TrimSpace(dr.Title) == "" {
 		return &itil.ValidationError{Field: "title", Reason: "required"}
-	case len(dr.Title) > 200:
-		return &itil.ValidationError{Field: "title", Reason: "longer than 200 characters"}
-	case dr.Caller.ID == "":
+	}
+	if dr.Caller.ID == "" {
 		return &itil.ValidationError{Field: "caller", Reason: "required"}
+	}
+	for _, t := range []struct {
+		field, text string
+		max         int
+	}{
+		{"title", dr.Title, MaxTitle},
+		{"description", dr.Description, MaxText},
+		{"category", dr.Category, MaxName},
+		{"subcategory", dr.Subcategory, MaxName},
+		{"group", dr.Group, MaxName},
+		{"assignee", dr.Assignee, MaxName},
+		{"note", dr.Note, MaxText},
+	} {
+		if err := itil.CheckText(t.field, t.text, t.max); err != nil {
+			return err
+		}
+	}
+	if err := checkActor("caller", dr.Caller); err != nil {
+		return err
+	}
+	if dr.By.ID != "" || dr.By.Name != "" || len(dr.By.Groups) > 0 {
+		if err := checkActor("by", dr.By); err != nil {
+			return err
+		}
+	}
+	switch {
 	case !dr.Impact.Valid():
 		return &itil.ValidationError{Field: "impact", Reason: "required: high, medium or low"}
 	case !dr.Urgency.Valid():

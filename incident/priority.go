@@ -17,10 +17,13 @@ func (d *Desk) Reprioritize(ctx context.Context, id uuid.UUID, impact itil.Impac
 	if err != nil {
 		return nil, err
 	}
+	if err := itil.CheckText("reason", reason, MaxText); err != nil {
+		return nil, err
+	}
 	if err := requireActor(by); err != nil {
 		return nil, err
 	}
-	return d.proc.Fire(ctx, id, lifecycle.Action[*Incident]{Name: "reprioritize", Actor: by, Note: reason,
+	return d.fire(ctx, id, lifecycle.Action[*Incident]{Name: "reprioritize", Actor: by, Note: reason,
 		Apply: func(inc *Incident, ed *lifecycle.Edit) error {
 			if !inc.Open() {
 				return d.def.TransitionError("reprioritize", inc.State)

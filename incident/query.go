@@ -68,7 +68,30 @@ func (q Query) where() []lifecycle.Cond {
 	return w
 }
 
-// Find yields the incidents that match q, oldest first.
+// check refuses the texts of q that no record could hold, as a
+// *itil.ValidationError naming the field, so that every store answers a
+// bad query the same way.
+func (q Query) check() error {
+	if err := itil.CheckTexts("states", q.States, MaxName); err != nil {
+		return err
+	}
+	for _, t := range [...][2]string{
+		{"group", q.Group}, {"assignee", q.Assignee}, {"caller", q.Caller},
+		{"ci", q.CI}, {"category", q.Category}, {"major", string(q.Major)},
+	} {
+		if err := itil.CheckText(t[0], t[1], MaxName); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Find yields the incidents that match q, oldest first. A query with a
+// text that is not valid UTF-8, holds a NUL or is longer than MaxName
+// yields a *itil.ValidationError naming the field.
 func (d *Desk) Find(ctx context.Context, q Query) iter.Seq2[*Incident, error] {
+	if err := q.check(); err != nil {
+		return func(yield func(*Incident, error) bool) { yield(nil, err) }
+	}
 	return d.proc.Find(ctx, lifecycle.Query{Where: q.where(), After: q.After, Limit: q.Limit})
 }

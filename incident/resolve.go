@@ -16,9 +16,13 @@ import (
 // Config.FirstContactWindow of its opening, counts as resolved at first
 // contact. An incident resolved before anyone was assigned becomes the
 // resolver's: their first group and them. Resolving a parent then resolves
-// its open children with the parent's resolution; a child that cannot be
-// resolved then is logged and left for Sweep, which retries.
+// its open children with the parent's resolution, at once as far as it
+// can (whatever becomes of ctx once the parent is saved), and durably
+// through the desk's Reactions, which retry what failed here from the log.
 func (d *Desk) Resolve(ctx context.Context, id uuid.UUID, res Resolution, by itil.Actor) (*Incident, error) {
+	if err := checkResolution(res); err != nil {
+		return nil, err
+	}
 	if err := requireActor(by); err != nil {
 		return nil, err
 	}
@@ -27,7 +31,10 @@ func (d *Desk) Resolve(ctx context.Context, id uuid.UUID, res Resolution, by iti
 	if err != nil {
 		return nil, err
 	}
-	d.resolveChildren(ctx, inc, false)
+	// The fast path: the children are resolved in this request, and the
+	// ReactionCascade subscription finds them done. What fails here is
+	// left to the reaction (and to Sweep for a lasting refusal).
+	d.resolveChildren(context.WithoutCancel(ctx), inc, false)
 	return inc, nil
 }
 
@@ -35,7 +42,7 @@ func (d *Desk) Resolve(ctx context.Context, id uuid.UUID, res Resolution, by iti
 // someone's own work on it (which may count as first contact), not a
 // parent's resolution passed down.
 func (d *Desk) resolve(ctx context.Context, id uuid.UUID, res Resolution, by itil.Actor, note string, contact bool) (*Incident, error) {
-	return d.proc.Fire(ctx, id, lifecycle.Action[*Incident]{
+	return d.fire(ctx, id, lifecycle.Action[*Incident]{
 		EventFor: func(inc *Incident) string {
 			if ev, ok := d.def.EventToward(inc.State, lifecycle.Resolved, EventResolve); ok {
 				return ev
@@ -103,13 +110,13 @@ func (d *Desk) resolveChildren(ctx context.Context, parent *Incident, retry bool
 // is a *itil.ValidationError naming "group". (Resolve gives an unassigned
 // incident the resolver's group, so this is rare.)
 func (d *Desk) Reopen(ctx context.Context, id uuid.UUID, reason string, by itil.Actor) (*Incident, error) {
-	if reason == "" {
-		return nil, &itil.ValidationError{Field: "reason", Reason: "say why the incident is reopened"}
+	if err := requireText("reason", reason, "say why the incident is reopened", MaxText); err != nil {
+		return nil, err
 	}
 	if err := requireActor(by); err != nil {
 		return nil, err
 	}
-	return d.proc.Fire(ctx, id, lifecycle.Action[*Incident]{
+	return d.fire(ctx, id, lifecycle.Action[*Incident]{
 		EventFor: func(inc *Incident) string {
 			if inc.StateCategory != lifecycle.Resolved {
 				return EventReopen
@@ -144,8 +151,8 @@ func (d *Desk) Close(ctx context.Context, id uuid.UUID, by itil.Actor) (*Inciden
 
 // Cancel cancels an incident that was logged in error; reason is required.
 func (d *Desk) Cancel(ctx context.Context, id uuid.UUID, reason string, by itil.Actor) (*Incident, error) {
-	if reason == "" {
-		return nil, &itil.ValidationError{Field: "reason", Reason: "say why the incident is cancelled"}
+	if err := requireText("reason", reason, "say why the incident is cancelled", MaxText); err != nil {
+		return nil, err
 	}
 	return d.toCategory(ctx, id, lifecycle.Cancelled, EventCancel, reason, by)
 }
@@ -156,7 +163,7 @@ func (d *Desk) toCategory(ctx context.Context, id uuid.UUID, cat lifecycle.Categ
 	if err := requireActor(by); err != nil {
 		return nil, err
 	}
-	return d.proc.Fire(ctx, id, lifecycle.Action[*Incident]{
+	return d.fire(ctx, id, lifecycle.Action[*Incident]{
 		EventFor: func(inc *Incident) string {
 			if ev, ok := d.def.EventToward(inc.State, cat, preferred); ok {
 				return ev

@@ -15,13 +15,16 @@ import (
 // A new incident moves to assigned; an incident already being worked keeps
 // its state, and a change of group counts as a reassignment.
 func (d *Desk) Assign(ctx context.Context, id uuid.UUID, group, assignee string, by itil.Actor) (*Incident, error) {
-	if group == "" {
-		return nil, &itil.ValidationError{Field: "group", Reason: "required"}
+	if err := requireText("group", group, "required", MaxName); err != nil {
+		return nil, err
+	}
+	if err := itil.CheckText("assignee", assignee, MaxName); err != nil {
+		return nil, err
 	}
 	if err := requireActor(by); err != nil {
 		return nil, err
 	}
-	return d.proc.Fire(ctx, id, lifecycle.Action[*Incident]{
+	return d.fire(ctx, id, lifecycle.Action[*Incident]{
 		EventFor: func(inc *Incident) string {
 			if _, ok := d.def.Target(EventAssign, inc.State); ok {
 				return EventAssign
@@ -49,7 +52,7 @@ func (d *Desk) Start(ctx context.Context, id uuid.UUID, by itil.Actor) (*Inciden
 	if err := requireActor(by); err != nil {
 		return nil, err
 	}
-	return d.proc.Fire(ctx, id, lifecycle.Action[*Incident]{Event: EventStart, Actor: by,
+	return d.fire(ctx, id, lifecycle.Action[*Incident]{Event: EventStart, Actor: by,
 		Apply: func(inc *Incident, ed *lifecycle.Edit) error {
 			if inc.Assignee == "" {
 				lifecycle.Set(ed, "assignee", &inc.Assignee, by.ID)
@@ -64,10 +67,13 @@ func (d *Desk) Hold(ctx context.Context, id uuid.UUID, reason HoldReason, note s
 	if !slices.Contains(holdReasons, reason) {
 		return nil, &itil.ValidationError{Field: "hold_reason", Reason: fmt.Sprintf("unknown hold reason %q (want awaiting_caller, awaiting_vendor or awaiting_change)", reason)}
 	}
+	if err := itil.CheckText("note", note, MaxText); err != nil {
+		return nil, err
+	}
 	if err := requireActor(by); err != nil {
 		return nil, err
 	}
-	return d.proc.Fire(ctx, id, lifecycle.Action[*Incident]{Event: EventHold, Actor: by, Note: note,
+	return d.fire(ctx, id, lifecycle.Action[*Incident]{Event: EventHold, Actor: by, Note: note,
 		Apply: func(inc *Incident, ed *lifecycle.Edit) error {
 			lifecycle.Set(ed, "hold_reason", &inc.HoldReason, reason)
 			return nil
@@ -77,10 +83,13 @@ func (d *Desk) Hold(ctx context.Context, id uuid.UUID, reason HoldReason, note s
 // Resume takes a paused incident back into work, whatever paused state it
 // is in.
 func (d *Desk) Resume(ctx context.Context, id uuid.UUID, note string, by itil.Actor) (*Incident, error) {
+	if err := itil.CheckText("note", note, MaxText); err != nil {
+		return nil, err
+	}
 	if err := requireActor(by); err != nil {
 		return nil, err
 	}
-	return d.proc.Fire(ctx, id, lifecycle.Action[*Incident]{
+	return d.fire(ctx, id, lifecycle.Action[*Incident]{
 		EventFor: func(inc *Incident) string {
 			if inc.StateCategory != lifecycle.Paused {
 				return EventResume // not allowed: reported as a transition error
@@ -95,13 +104,13 @@ func (d *Desk) Resume(ctx context.Context, id uuid.UUID, note string, by itil.Ac
 // Comment adds a comment the caller sees. When the caller comments on an
 // incident on hold awaiting the caller, it returns to work.
 func (d *Desk) Comment(ctx context.Context, id uuid.UUID, text string, by itil.Actor) (*Incident, error) {
-	if text == "" {
-		return nil, &itil.ValidationError{Field: "text", Reason: "required"}
+	if err := requireText("text", text, "required", MaxText); err != nil {
+		return nil, err
 	}
 	if err := requireActor(by); err != nil {
 		return nil, err
 	}
-	return d.proc.Fire(ctx, id, lifecycle.Action[*Incident]{
+	return d.fire(ctx, id, lifecycle.Action[*Incident]{
 		EventFor: func(inc *Incident) string {
 			if by.ID == inc.Caller.ID && inc.StateCategory == lifecycle.Paused && inc.HoldReason == AwaitingCaller {
 				ev, _ := d.def.EventToward(inc.State, lifecycle.Open, EventResume)
@@ -115,13 +124,13 @@ func (d *Desk) Comment(ctx context.Context, id uuid.UUID, text string, by itil.A
 
 // WorkNote adds a note for the people working the incident.
 func (d *Desk) WorkNote(ctx context.Context, id uuid.UUID, text string, by itil.Actor) (*Incident, error) {
-	if text == "" {
-		return nil, &itil.ValidationError{Field: "text", Reason: "required"}
+	if err := requireText("text", text, "required", MaxText); err != nil {
+		return nil, err
 	}
 	if err := requireActor(by); err != nil {
 		return nil, err
 	}
-	return d.proc.Fire(ctx, id, lifecycle.Action[*Incident]{Name: "work_note", Actor: by, Note: text})
+	return d.fire(ctx, id, lifecycle.Action[*Incident]{Name: "work_note", Actor: by, Note: text})
 }
 
 // Fire fires a lifecycle event by name, with the desk's guards, hooks and
@@ -129,11 +138,14 @@ func (d *Desk) WorkNote(ctx context.Context, id uuid.UUID, text string, by itil.
 // lifecycle, such as "wait_vendor" into an "awaiting_vendor" state. The
 // desk's own methods remain the way to the events they name.
 func (d *Desk) Fire(ctx context.Context, id uuid.UUID, event, note string, by itil.Actor) (*Incident, error) {
-	if event == "" {
-		return nil, &itil.ValidationError{Field: "event", Reason: "required"}
+	if err := requireText("event", event, "required", MaxName); err != nil {
+		return nil, err
+	}
+	if err := itil.CheckText("note", note, MaxText); err != nil {
+		return nil, err
 	}
 	if err := requireActor(by); err != nil {
 		return nil, err
 	}
-	return d.proc.Fire(ctx, id, lifecycle.Action[*Incident]{Event: event, Actor: by, Note: note})
+	return d.fire(ctx, id, lifecycle.Action[*Incident]{Event: event, Actor: by, Note: note})
 }
