@@ -209,7 +209,10 @@ func TestValidateText(t *testing.T) {
 				var ve *itil.ValidationError
 				require.ErrorAs(t, ev.Validate("ev"), &ve, "%s %d broken at %d", field, n, pos)
 				want := "ev." + field
-				if strings.HasPrefix(field, "labels") {
+				switch field {
+				case "labels": // a value: its label is named
+					want = "ev.labels[name]"
+				case "labels[k]": // a name: it cannot name the field
 					want = "ev.labels"
 				}
 				assert.Equal(t, want, ve.Field)

@@ -58,7 +58,11 @@ func amSeverity(s string) (Severity, bool) {
 // the node labels.instance, the message annotations.summary (else
 // description), the dedup key the fingerprint, the occurrence startsAt (endsAt
 // when resolved), and each event's Raw its alert's JSON. Every error is a
-// *itil.ValidationError naming the field: "alerts[1].labels.alertname".
+// *itil.ValidationError naming the field: "alerts[1].labels.alertname",
+// or "body" for a body that is not UTF-8 or holds half a surrogate pair in
+// a \u escape, which decoding would alter. Text the engine could not
+// store as it is (see Event.Validate) is refused, naming the payload's
+// field.
 func DecodeAlertmanager(r io.Reader) ([]Event, error) {
 	var p alertmanagerPayload
 	if _, err := decodeJSON(r, &p); err != nil {
@@ -112,11 +116,33 @@ func DecodeAlertmanager(r io.Reader) ([]Event, error) {
 			return nil, invalid(field+".status", "want firing or resolved, got %q", a.Status)
 		}
 		if err := ev.Validate(""); err != nil {
-			return nil, prefixed(field, err)
+			return nil, renamed(field, err, func(f string) string { return alertmanagerField(f, a.Annotations["summary"] != "") })
 		}
 		events = append(events, ev)
 	}
 	return events, nil
+}
+
+// alertmanagerField names the field of an Alertmanager alert that an
+// event field came from.
+func alertmanagerField(field string, summary bool) string {
+	switch field {
+	case "node":
+		return "labels.instance"
+	case "check":
+		return "labels.alertname"
+	case "dedup_key":
+		return "fingerprint"
+	case "message":
+		if summary {
+			return "annotations.summary"
+		}
+		return "annotations.description"
+	}
+	if k, ok := labelField(field); ok {
+		return "labels." + k
+	}
+	return field
 }
 
 // AlertmanagerHandler returns an http.Handler for Alertmanager's webhook

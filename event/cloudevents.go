@@ -28,10 +28,14 @@ var cloudEventsCore = map[string]bool{
 // and dedupkey set those fields; other string extensions become labels.
 // When data is a JSON object, its "message" or "summary" string is the
 // message. Every error is a *itil.ValidationError naming the field:
-// "[2].specversion" in a batch, "type" for a single event.
+// "[2].specversion" in a batch, "type" for a single event, or "body" (see
+// DecodeAlertmanager).
 func DecodeCloudEvents(r io.Reader) ([]Event, error) {
 	body, err := io.ReadAll(r)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkJSONText(body); err != nil {
 		return nil, err
 	}
 	trimmed := bytes.TrimLeft(body, " \t\r\n")
@@ -132,6 +136,7 @@ func decodeCloudEvent(raw []byte) (Event, error) {
 			ev.Labels[name] = s
 		}
 	}
+	message := "data.message"
 	if d, ok := attrs["data"]; ok {
 		var obj struct {
 			Message string `json:"message"`
@@ -140,14 +145,33 @@ func decodeCloudEvent(raw []byte) (Event, error) {
 		if json.Unmarshal(d, &obj) == nil {
 			ev.Message = obj.Message
 			if ev.Message == "" {
-				ev.Message = obj.Summary
+				ev.Message, message = obj.Summary, "data.summary"
 			}
 		}
 	}
 	if err := ev.Validate(""); err != nil {
-		return Event{}, err
+		return Event{}, renamed("", err, func(f string) string { return cloudEventsField(f, message) })
 	}
 	return ev, nil
+}
+
+// cloudEventsField names the attribute of a CloudEvent that an event field
+// came from; message is the one the message came from.
+func cloudEventsField(field, message string) string {
+	switch field {
+	case "node":
+		return "subject"
+	case "check":
+		return "type"
+	case "dedup_key":
+		return "dedupkey"
+	case "message":
+		return message
+	}
+	if k, ok := labelField(field); ok {
+		return k
+	}
+	return field
 }
 
 func validExtensionName(s string) bool {

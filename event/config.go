@@ -75,6 +75,9 @@ func (cfg *Config) defaults() error {
 	if cfg.Actor.IsZero() {
 		cfg.Actor = itil.System("event-engine")
 	}
+	if err := checkActor("Actor", cfg.Actor); err != nil {
+		return err
+	}
 	switch {
 	case cfg.Shards == 0:
 		cfg.Shards = 64

@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -43,6 +42,15 @@ func (r *CorrelationRule) validate(field string, names map[string]bool) error {
 	}
 	if slices.Contains(r.By, "") {
 		return invalid(field+".by", "empty label name")
+	}
+	if err := itil.CheckText(field+".name", r.Name, MaxKeyLen); err != nil {
+		return err
+	}
+	if err := itil.CheckTexts(field+".by", r.By, MaxKeyLen); err != nil {
+		return err
+	}
+	if err := checkLabelMap(field+".match", r.Match); err != nil {
+		return err
 	}
 	names[r.Name] = true
 	if r.Window == 0 {
@@ -97,11 +105,11 @@ type Group struct {
 // maxGroupMembers bounds the dedup keys a group remembers.
 const maxGroupMembers = 1000
 
-// group is a correlation group. The engine's mu guards its counters and
-// members; its own mu is held while its incident is raised or resolved.
+// group is a correlation group as one engine knows it. The engine's mu
+// guards it. Its incident is what the engine last learnt of the group's
+// lock in the store, which is the truth (see raise).
 type group struct {
-	mu       sync.Mutex
-	incident itil.Ref // guarded by mu and the engine's mu for writing
+	incident itil.Ref
 
 	id       uuid.UUID
 	key      string
@@ -217,7 +225,7 @@ func (e *Engine) markDown(a *alert) {
 
 func (g *group) view() Group {
 	return Group{
-		ID: g.id, Rule: g.rule, Alerts: slices.Clone(g.members), Open: g.open,
+		ID: g.id, Rule: g.rule, Alerts: slices.Clone(g.members), Open: g.open, Incident: g.incident,
 		Created: g.created, LastJoined: g.lastJoin,
 	}
 }
@@ -225,18 +233,11 @@ func (g *group) view() Group {
 // Groups returns the engine's correlation groups.
 func (e *Engine) Groups() []Group {
 	e.mu.Lock()
-	gs := make([]*group, 0, len(e.byID))
 	out := make([]Group, 0, len(e.byID))
 	for _, g := range e.byID {
-		gs = append(gs, g)
 		out = append(out, g.view())
 	}
 	e.mu.Unlock()
-	for i, g := range gs {
-		g.mu.Lock()
-		out[i].Incident = g.incident
-		g.mu.Unlock()
-	}
 	slices.SortFunc(out, func(a, b Group) int { return a.Created.Compare(b.Created) })
 	return out
 }
@@ -244,19 +245,12 @@ func (e *Engine) Groups() []Group {
 // Group returns the correlation group with the given ID.
 func (e *Engine) Group(id uuid.UUID) (Group, bool) {
 	e.mu.Lock()
+	defer e.mu.Unlock()
 	g, ok := e.byID[id]
-	var v Group
-	if ok {
-		v = g.view()
-	}
-	e.mu.Unlock()
 	if !ok {
 		return Group{}, false
 	}
-	g.mu.Lock()
-	v.Incident = g.incident
-	g.mu.Unlock()
-	return v, true
+	return g.view(), true
 }
 
 // expireGroups forgets groups with no open alerts whose windows have passed.

@@ -3,11 +3,14 @@
 // flapping, watches heartbeats, and raises one incident per correlation
 // group.
 //
-//	engine, err := event.NewEngine(memstore.New(memstore.Config{}), event.Config{
+//	engine, err := event.NewEngine(st, event.Config{
 //		Correlation: []event.CorrelationRule{{Name: "by-service", By: []string{"service"}}},
 //		Incidents: event.IncidentConfig{Desk: desk,
 //			Rules: []event.IncidentRule{{Name: "major", MinSeverity: event.SeverityMajor}}},
 //	})
+//	err = engine.Start(ctx) // takes over the open alerts st holds
+//	disp, err := lifecycle.NewDispatcher(st, engine.Reactions(), lifecycle.DispatcherConfig{})
+//	go disp.Run(ctx) // the incidents follow the alerts from the log
 //	err = engine.Ingest(ctx, event.Event{Source: "nagios", Node: "web-1", Check: "http",
 //		Severity: event.SeverityCritical, Message: "HTTP 503"})
 //	http.Handle("/hooks/alertmanager", event.AlertmanagerHandler(engine, event.HandlerConfig{Secret: token}))
@@ -36,7 +39,7 @@
 //   - it started or stopped flapping (edit "flapping");
 //   - it was first suppressed, or no longer (events suppress, unsuppress);
 //   - it was acknowledged (event acknowledge) or linked to an incident
-//     (edit "incident");
+//     (edit "incident", by the incident automation);
 //   - it cleared (event clear), with its final counters.
 //
 // Engine.Alert and Engine.Alerts return the live view; Engine.Get and Find
@@ -44,19 +47,22 @@
 //
 // # Restarts
 //
-// NewEngine takes over the open alerts (open, acknowledged, suppressed)
-// that its store holds, so that a restarted host resumes them without a
-// call of its own: an event for one folds into it, an ok event or the
-// timeout clears it, and it keeps its state, acknowledgement, suppression,
-// severity history, flapping flag, correlation group and incident. Groups
-// are rebuilt from the group and incident each alert recorded, so that
-// further alerts of a group link to the incident raised before the
-// restart, and the group's last alert to clear resolves it. Open alerts
-// mark their CIs down for Topology and count for the inhibition rules
-// again; a heartbeat alert clears at its source's next event once the host
-// registers the heartbeat again. Stats.Restored counts them. NewEngine
-// reads with context.Background(), as change.NewManager does, and writes
-// nothing.
+// NewEngine does no I/O. Start (or else the first Ingest, Acknowledge,
+// Alert, Alerts, Flush or Sweep) takes over the open alerts (open,
+// acknowledged, suppressed) that the store holds, so that a restarted host
+// resumes them: an event for one folds into it, an ok event or the timeout
+// clears it, and it keeps its state, acknowledgement, suppression,
+// severity history, flapping flag, correlation group and incident. Closed
+// alerts are never resumed. Groups are rebuilt from the group and incident
+// each alert recorded, so that further alerts of a group link to the
+// incident raised before the restart, and the group's last alert to clear
+// resolves it. Open alerts mark their CIs down for Topology and count for
+// the inhibition rules again; a heartbeat alert clears at its source's next
+// event once the host registers the heartbeat again. Stats.Restored counts
+// them. Of two open alerts with one dedup key (stored before engines kept
+// locks), the one the key's lock names is resumed, else the newer, with a
+// warning; Start writes the lock of such an alert, and of such a group's
+// incident, so that engines sharing the store hold to them.
 //
 // What is not persisted is not resumed: counts, last seen and last event are
 // those of the alert's last persisted change, so a host calls Flush before
@@ -64,12 +70,33 @@
 // rebuilt to the persisted FlapPercent, its changes the newest; groups whose
 // alerts have all cleared are gone, so an alert of such a group after the
 // restart raises a new incident rather than reopening the resolved one.
-// Sweep's ClearAfter counts from the engine's start at the earliest, since
-// events that arrived while the host was down went unheard. Records that
-// cannot be open alerts (no dedup key, no severity) are skipped with a
-// warning, as is the older of two open alerts with one dedup key. The engine
-// expects to be the only one holding its store's open alerts: engines that
-// share a store each resume all of them.
+// Sweep's ClearAfter counts from Start at the earliest, since events that
+// arrived while the host was down went unheard. Records that cannot be open
+// alerts (no dedup key, no severity) are skipped with a warning.
+//
+// # Hosts sharing a store
+//
+// Engines on several hosts may share one store; the store, not an engine's
+// memory, holds the rules that span them. Opening an alert takes the lock
+// of its dedup key (a lifecycle.Lock) in the same commit: when the lock
+// names an alert the store holds open, the event folds into that alert,
+// which the engine takes into its memory instead of opening another, so
+// that the store never holds two open alerts for one dedup key. An ok
+// event or an acknowledgement for a key the engine does not hold looks at
+// the lock before it is counted an orphan. Clearing an alert releases the
+// lock in the same commit. Every write of an alert compares and sets on
+// the version the engine holds: when another engine wrote it meanwhile,
+// the engine takes in what it wrote (state, acknowledgement, incident) and
+// writes again; when another engine closed it, the engine drops it from
+// memory, writes nothing to it, and takes the event for one of a new alert.
+//
+// Duplicates stay on the in-memory fast path, so an engine learns that
+// another closed an alert it holds only at its next write of the alert (a
+// change of severity, flapping or suppression, an acknowledgement, Flush,
+// the timeout): until then its duplicates fold into the closed alert in
+// memory. Correlation groups and the ClearAfter timeout are each engine's
+// own, as its events are. Hosts that want one engine per alert partition
+// their events by correlation key (see the project's design notes).
 //
 // # Suppression
 //
@@ -114,13 +141,31 @@
 // alerts of the group are linked to it with a work note. When every alert
 // of the group has cleared, the incident resolves itself (or only gets a
 // note); a new alert of the group within IncidentConfig.ReopenWindow
-// reopens it. Desk failures are logged, never returned by Ingest.
+// reopens it.
+//
+// This work follows the alerts from durable state, never from the caller:
+// Engine.Reactions is a subscription for the host's lifecycle.Dispatcher
+// that, for every change of an alert, reads the alert as stored and brings
+// its group's incident in line, each step idempotent, and is retried until
+// it succeeds, so that an alert persisted open that a rule matches ends
+// with its incident even when the caller hangs up, the desk fails for a
+// while or the host restarts in between. The group's incident is named by
+// a lock per group: its ID is reserved there in one commit before the desk
+// opens it with that ID (incident.Draft.ID), so that neither a retry nor
+// another host opens a second one. Ingest attempts the same at once for
+// the alerts it wrote, on a context of its own bounded by
+// IncidentConfig.InlineTimeout, so that the reaction usually finds nothing
+// left to do; its failures are logged, never returned by Ingest. A refusal
+// of the desk's (a *itil.ValidationError, a transition it does not allow)
+// is logged, and that alert's automation given up.
 //
 // # Adapters
 //
 // DecodeAlertmanager (webhook version 4), DecodePagerDuty (Events API v2)
 // and DecodeCloudEvents (1.0, structured JSON) turn payloads into events,
-// with *itil.ValidationError naming the bad field; AlertmanagerHandler,
+// with *itil.ValidationError naming the bad field in the payload's terms;
+// a body that decoding would alter (not UTF-8, half a surrogate pair) is
+// refused, never repaired; AlertmanagerHandler,
 // PagerDutyHandler and CloudEventsHandler serve them over HTTP with a size
 // limit, a bearer secret or HMAC-SHA256 signature, and all-or-nothing
 // ingestion (see HandlerConfig).

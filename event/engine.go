@@ -2,6 +2,7 @@ package event
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"hash/maphash"
 	"iter"
@@ -20,6 +21,7 @@ import (
 // concurrent use.
 type Engine struct {
 	cfg    Config
+	store  lifecycle.Store
 	proc   *lifecycle.Process[*Alert]
 	seed   maphash.Seed
 	shards []shard
@@ -31,8 +33,12 @@ type Engine struct {
 	beats   atomic.Pointer[map[string]*heartbeat]
 	inhibit []*inhibitRule
 
-	started  time.Time // when NewEngine ran, by cfg.Now
-	restored int64     // open alerts taken over from the store
+	startMu  sync.Mutex   // held while Start runs
+	ready    atomic.Bool  // Start has taken over the stored alerts
+	started  time.Time    // when Start ran, by cfg.Now; written before ready
+	restored atomic.Int64 // open alerts taken over from the store
+
+	settling [64]sync.Mutex // by group: one host's automation of a group at a time
 
 	mu     sync.Mutex // guards groups, byID and down
 	groups map[string]*group
@@ -121,11 +127,12 @@ func (a *alert) setRecord(r lifecycle.Record) {
 }
 
 // NewEngine returns an engine that persists alerts in st. It checks cfg
-// and takes over the open alerts st holds, so that a restarted host
-// resumes them (see the package documentation, Restarts).
+// and does no I/O: Start, or else the first call that needs the alerts,
+// takes over the open alerts st holds (see the package documentation,
+// Restarts).
 //
 // Errors: a *itil.ValidationError naming the bad Config field, or "store"
-// when st is nil; the store's errors from reading the open alerts.
+// when st is nil.
 func NewEngine(st lifecycle.Store, cfg Config) (*Engine, error) {
 	if err := cfg.defaults(); err != nil {
 		return nil, err
@@ -136,6 +143,7 @@ func NewEngine(st lifecycle.Store, cfg Config) (*Engine, error) {
 	}
 	e := &Engine{
 		cfg:    cfg,
+		store:  st,
 		proc:   proc,
 		seed:   maphash.MakeSeed(),
 		shards: make([]shard, cfg.Shards),
@@ -152,16 +160,50 @@ func NewEngine(st lifecycle.Store, cfg Config) (*Engine, error) {
 		ms = append(ms, newMaintenance(w))
 	}
 	e.maint.Store(&ms)
-	e.started = cfg.Now()
-	if err := e.restore(context.Background()); err != nil {
-		return nil, err
-	}
 	return e, nil
+}
+
+// Start takes over the open alerts the store holds, so that a restarted
+// host resumes them (see the package documentation, Restarts), and starts
+// the ClearAfter clock. Call it once the host is ready to read its store;
+// Ingest, Acknowledge, Alert, Alerts, Flush and Sweep call it when it has
+// not run. It returns nil at once when it has run; after an error (the
+// store's, or ctx's), the next call tries again.
+func (e *Engine) Start(ctx context.Context) error {
+	if e.ready.Load() {
+		return nil
+	}
+	e.startMu.Lock()
+	defer e.startMu.Unlock()
+	if e.ready.Load() {
+		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	e.started = e.cfg.Now()
+	if err := e.restore(ctx); err != nil {
+		return err
+	}
+	e.ready.Store(true)
+	return nil
+}
+
+// begin checks ctx and starts the engine if it has not started.
+func (e *Engine) begin(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if e.ready.Load() {
+		return nil
+	}
+	return e.Start(ctx)
 }
 
 // Stats counts what an engine has seen since it started.
 type Stats struct {
-	// Events is every event ingested, acknowledgements included.
+	// Events is every event ingested, acknowledgements included. An event
+	// that was refused, or whose write failed, is counted nowhere.
 	Events int64
 	// Duplicates folded into an open alert; Opened alerts; Cleared alerts.
 	Duplicates, Opened, Cleared int64
@@ -170,14 +212,15 @@ type Stats struct {
 	// Orphans are ok events and acknowledgements for which no alert was
 	// open.
 	Orphans int64
-	// Restored is how many open alerts NewEngine took over from the
-	// store; Opened does not count them.
+	// Restored is how many open alerts Start took over from the store;
+	// Opened does not count them. An engine that takes over an alert
+	// another host opened, at an event for it, counts it nowhere.
 	Restored int64
 }
 
 // Stats returns the engine's counters.
 func (e *Engine) Stats() Stats {
-	s := Stats{Restored: e.restored}
+	s := Stats{Restored: e.restored.Load()}
 	for i := range e.shards {
 		sh := &e.shards[i]
 		s.Events += sh.events.Load()
@@ -202,7 +245,10 @@ func (e *Engine) lookup(key string) *alert {
 
 // Alert returns a copy of the open alert with the given dedup key, with its
 // live counters, or an error matching ErrNoAlert.
-func (e *Engine) Alert(_ context.Context, key string) (*Alert, error) {
+func (e *Engine) Alert(ctx context.Context, key string) (*Alert, error) {
+	if err := e.begin(ctx); err != nil {
+		return nil, err
+	}
 	for {
 		a := e.lookup(key)
 		if a == nil {
@@ -223,6 +269,10 @@ func (e *Engine) Alert(_ context.Context, key string) (*Alert, error) {
 // particular order.
 func (e *Engine) Alerts(ctx context.Context) iter.Seq2[*Alert, error] {
 	return func(yield func(*Alert, error) bool) {
+		if err := e.begin(ctx); err != nil {
+			yield(nil, err)
+			return
+		}
 		for _, a := range e.all() {
 			if err := ctx.Err(); err != nil {
 				yield(nil, err)
@@ -266,24 +316,50 @@ func (e *Engine) Journal(ctx context.Context, id uuid.UUID) iter.Seq2[lifecycle.
 	return e.proc.Journal(ctx, id)
 }
 
-// Acknowledge acknowledges the open alert with the given dedup key. Errors:
-// ErrNoAlert, *lifecycle.TransitionError when the alert is not open (already
-// acknowledged, or suppressed), and the store's errors.
+// Acknowledge acknowledges the open alert with the given dedup key, held
+// by this engine or, when another engine sharing the store opened it, as
+// the store holds it. Errors: a *itil.ValidationError for a bad key, actor
+// or note; ErrNoAlert; *lifecycle.TransitionError when the alert is not
+// open (already acknowledged, or suppressed); ctx's and the store's
+// errors. On an error nothing is written.
 func (e *Engine) Acknowledge(ctx context.Context, key string, by itil.Actor, note string) (*Alert, error) {
-	if by.IsZero() {
-		return nil, invalid("by", "required")
+	if err := checkActor("by", by); err != nil {
+		return nil, err
 	}
-	for {
+	if err := itil.CheckText("key", key, MaxKeyLen); err != nil {
+		return nil, err
+	}
+	if err := itil.CheckText("note", note, MaxMessageLen); err != nil {
+		return nil, err
+	}
+	if err := e.begin(ctx); err != nil {
+		return nil, err
+	}
+	h := maphash.String(e.seed, key)
+	sh := &e.shards[h&e.mask]
+	for attempt := 0; ; attempt++ {
 		a := e.lookup(key)
 		if a == nil {
-			return nil, fmt.Errorf("%q: %w", key, ErrNoAlert)
+			var err error
+			if a, err = e.adopt(ctx, sh, key, h); err != nil {
+				return nil, err
+			}
+			if a == nil {
+				return nil, fmt.Errorf("%q: %w", key, ErrNoAlert)
+			}
+		} else {
+			a.mu.Lock()
+			if a.gone {
+				a.mu.Unlock()
+				continue
+			}
 		}
-		a.mu.Lock()
-		if a.gone {
+		err := e.acknowledge(ctx, a, note, by)
+		if errors.Is(err, errGone) && attempt < maxGone {
+			e.drop(a)
 			a.mu.Unlock()
 			continue
 		}
-		err := e.acknowledge(ctx, a, note, by)
 		var s *Alert
 		if err == nil {
 			s = a.snapshot()
@@ -291,6 +367,20 @@ func (e *Engine) Acknowledge(ctx context.Context, key string, by itil.Actor, not
 		a.mu.Unlock()
 		return s, err
 	}
+}
+
+// checkActor checks the texts of an actor named field.
+func checkActor(field string, by itil.Actor) error {
+	if by.IsZero() {
+		return invalid(field, "required")
+	}
+	if err := itil.CheckText(field+".id", by.ID, MaxKeyLen); err != nil {
+		return err
+	}
+	if err := itil.CheckText(field+".name", by.Name, MaxKeyLen); err != nil {
+		return err
+	}
+	return itil.CheckTexts(field+".groups", by.Groups, MaxKeyLen)
 }
 
 // snapshot returns a deep copy of the live alert. a.mu must be held.
@@ -307,35 +397,11 @@ func (a *alert) snapshot() *Alert {
 
 // acknowledge marks the alert acknowledged and persists it. a.mu is held.
 func (e *Engine) acknowledge(ctx context.Context, a *alert, note string, by itil.Actor) error {
+	was := a.rec.Acknowledged
 	a.rec.Acknowledged = true
-	if err := e.persist(ctx, a, EventAcknowledge, "", note, by); err != nil {
-		a.rec.Acknowledged = false
+	if err := e.persist(ctx, a, by, nil, step{event: EventAcknowledge, note: note}); err != nil {
+		a.rec.Acknowledged = was || a.rec.State == StateAcknowledged
 		return err
 	}
-	return nil
-}
-
-// persist fires event (or, when event is empty, journals an edit named
-// name) on the stored alert, copying the live fields into it and recording
-// the ones that matter. a.mu must be held.
-func (e *Engine) persist(ctx context.Context, a *alert, event, name, note string, by itil.Actor) error {
-	t, err := e.proc.Fire(ctx, a.rec.ID, lifecycle.Action[*Alert]{
-		Event: event, Name: name, Actor: by, Note: note, Always: true,
-		Apply: func(t *Alert, ed *lifecycle.Edit) error {
-			live := a.snapshot()
-			lifecycle.Set(ed, "severity", &t.Severity, live.Severity)
-			lifecycle.Set(ed, "highest", &t.Highest, live.Highest)
-			lifecycle.Set(ed, "flapping", &t.Flapping, live.Flapping)
-			lifecycle.Set(ed, "incident", &t.Incident, live.Incident)
-			rec := t.Record
-			*t = *live
-			t.Record = rec
-			return nil
-		},
-	})
-	if err != nil {
-		return err
-	}
-	a.setRecord(t.Record)
 	return nil
 }

@@ -2,8 +2,10 @@ package event
 
 import (
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/itil-go/itil"
 )
@@ -85,7 +87,10 @@ func (ev *Event) ci() string {
 // Validate reports a *itil.ValidationError naming field.<name> (or just the
 // name when field is empty) for a missing source, an unset severity on an
 // event that is no acknowledgement, an acknowledgement without a dedup key,
-// text that is too long or not UTF-8, or too many labels.
+// too many labels, or text that no store could keep as it is (see
+// itil.CheckText): not valid UTF-8, holding a NUL character, or longer
+// than its limit in characters (MaxKeyLen, MaxMessageLen). A bad label
+// value is named labels[<name>]; a bad label name, labels.
 func (ev *Event) Validate(field string) error {
 	if ev.validScalars() && validLabels(ev.Labels) {
 		return nil
@@ -93,9 +98,10 @@ func (ev *Event) Validate(field string) error {
 	return ev.explain(field)
 }
 
-// validScalars reports whether everything but the labels is valid. Text
-// is checked for UTF-8 only where a byte outside ASCII shows up: one pass
-// over the event, a word at a time, for the common, all-ASCII case.
+// validScalars reports whether everything but the labels is surely valid:
+// false sends Validate to explain, which decides. The text is read once, a
+// word at a time, for the common case: all ASCII, no NUL, within the limits
+// in bytes (and so in characters).
 func (ev *Event) validScalars() bool {
 	if ev.Source == "" || len(ev.Labels) > MaxLabels || len(ev.Message) > MaxMessageLen ||
 		max(len(ev.Source), len(ev.Node), len(ev.CI), len(ev.Check), len(ev.DedupKey)) > MaxKeyLen {
@@ -108,40 +114,37 @@ func (ev *Event) validScalars() bool {
 	} else if !ev.Severity.Valid() {
 		return false
 	}
-	w := orWords(ev.Source) | orWords(ev.Node) | orWords(ev.CI) | orWords(ev.Check) | orWords(ev.DedupKey) | orWords(ev.Message)
-	if w&highBits == 0 {
-		return true
-	}
-	return utf8.ValidString(ev.Source) && utf8.ValidString(ev.Node) && utf8.ValidString(ev.CI) &&
-		utf8.ValidString(ev.Check) && utf8.ValidString(ev.DedupKey) && utf8.ValidString(ev.Message)
+	var t text
+	t.scan(ev.Source)
+	t.scan(ev.Node)
+	t.scan(ev.CI)
+	t.scan(ev.Check)
+	t.scan(ev.DedupKey)
+	t.scan(ev.Message)
+	return t.plain()
 }
 
-// validLabels reports whether every label has a name, both name and value
-// are at most MaxKeyLen bytes of UTF-8, and there are at most MaxLabels.
+// validLabels reports whether the labels are surely valid: at most
+// MaxLabels, each with a name, names and values ASCII without NUL and at
+// most MaxKeyLen bytes.
 func validLabels(labels map[string]string) bool {
 	if len(labels) > MaxLabels {
 		return false
 	}
-	var w uint64
+	var t text
 	for k, v := range labels {
 		if k == "" || len(k) > MaxKeyLen || len(v) > MaxKeyLen {
 			return false
 		}
-		w |= orWords(k) | orWords(v)
+		t.scan(k)
+		t.scan(v)
 	}
-	if w&highBits == 0 {
-		return true
-	}
-	for k, v := range labels {
-		if !utf8.ValidString(k) || !utf8.ValidString(v) {
-			return false
-		}
-	}
-	return true
+	return t.plain()
 }
 
 // explain returns the error Validate reports for an event that failed the
-// fast checks, naming the first bad field.
+// fast checks, naming the first bad field, or nil when it is valid after
+// all (text longer in bytes than its limit in characters, or not ASCII).
 func (ev *Event) explain(field string) error {
 	f := func(name string) string {
 		if field == "" {
@@ -163,60 +166,87 @@ func (ev *Event) explain(field string) error {
 		return bad("severity", "undefined value %d", int8(ev.Severity))
 	case len(ev.Labels) > MaxLabels:
 		return bad("labels", "more than %d labels", MaxLabels)
-	case len(ev.Message) > MaxMessageLen:
-		return bad("message", "longer than %d bytes", MaxMessageLen)
 	}
-	fields := [...]struct{ name, v string }{
-		{"source", ev.Source}, {"node", ev.Node}, {"ci", ev.CI}, {"check", ev.Check}, {"dedup_key", ev.DedupKey},
-	}
-	for _, s := range fields {
-		if len(s.v) > MaxKeyLen {
-			return bad(s.name, "longer than %d bytes", MaxKeyLen)
+	for _, s := range [...]struct {
+		name, v string
+		max     int
+	}{
+		{"source", ev.Source, MaxKeyLen}, {"node", ev.Node, MaxKeyLen}, {"ci", ev.CI, MaxKeyLen},
+		{"check", ev.Check, MaxKeyLen}, {"dedup_key", ev.DedupKey, MaxKeyLen}, {"message", ev.Message, MaxMessageLen},
+	} {
+		if err := itil.CheckText(f(s.name), s.v, s.max); err != nil {
+			return err
 		}
 	}
-	if !utf8.ValidString(ev.Message) {
-		return bad("message", "not valid UTF-8")
-	}
-	for _, s := range fields {
-		if !utf8.ValidString(s.v) {
-			return bad(s.name, "not valid UTF-8")
+	return checkLabels(f, ev.Labels)
+}
+
+// checkLabels explains what is wrong with labels, in the order of their
+// names so that the answer does not depend on the map's.
+func checkLabels(f func(string) string, labels map[string]string) error {
+	for _, k := range slices.Sorted(maps.Keys(labels)) {
+		if k == "" {
+			return &itil.ValidationError{Field: f("labels"), Reason: "empty label name"}
 		}
-	}
-	for k, v := range ev.Labels {
-		if k == "" || len(k) > MaxKeyLen || len(v) > MaxKeyLen {
-			return badLabel(f, k, v)
+		if err := itil.CheckText(f("labels"), k, 0); err != nil {
+			return err // a name that cannot name the field
 		}
-	}
-	for k, v := range ev.Labels {
-		if !utf8.ValidString(k) || !utf8.ValidString(v) {
-			return badLabel(f, k, v)
+		if err := itil.CheckText(f("labels["+k+"]"), k, MaxKeyLen); err != nil {
+			return err
+		}
+		if err := itil.CheckText(f("labels["+k+"]"), labels[k], MaxKeyLen); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// highBits has the top bit of every byte of a word set: a word of text
-// and'ed with it is zero when the text is all ASCII.
-const highBits = 0x8080808080808080
+// checkLabelMap checks the label names and values of a rule or window of
+// the host's configuration, named field.
+func checkLabelMap(field string, labels map[string]string) error {
+	return checkLabels(func(name string) string { return field + strings.TrimPrefix(name, "labels") }, labels)
+}
 
-// orWords returns the bitwise or of the bytes of s, eight at a time, into
-// a word that and'ed with highBits is zero when s is all ASCII.
-func orWords(s string) uint64 {
+// text gathers what the fast checks need to know of strings read a word
+// at a time: whether a byte is not ASCII, and whether one is NUL.
+type text struct {
+	or   uint64 // the or of the bytes: and'ed with highBits, zero when all are ASCII
+	zero uint64 // and'ed with highBits, non-zero when a byte is NUL
+}
+
+// plain reports whether every byte scanned is ASCII and none is NUL.
+func (t *text) plain() bool { return (t.or|t.zero)&highBits == 0 }
+
+// scan adds s. A word x holds a zero byte exactly when
+// (x - 0x01…01) &^ x has a high bit set.
+func (t *text) scan(s string) {
+	const ones = 0x0101010101010101
 	n := len(s)
 	switch {
 	case n >= 8:
-		w := word(s[n-8:])
+		x := word(s[n-8:])
+		t.or |= x
+		t.zero |= (x - ones) &^ x
 		for ; len(s) >= 8; s = s[8:] {
-			w |= word(s)
+			x = word(s)
+			t.or |= x
+			t.zero |= (x - ones) &^ x
 		}
-		return w
 	case n >= 4:
-		return uint64(word32(s) | word32(s[n-4:]))
+		x := uint64(word32(s)) | uint64(word32(s[n-4:]))<<32
+		t.or |= x
+		t.zero |= (x - ones) &^ x
 	case n > 0:
-		return uint64(s[0] | s[n/2] | s[n-1])
+		// The first, middle and last byte: every byte of s.
+		x := uint64(s[0]) | uint64(s[n/2])<<8 | uint64(s[n-1])<<16 | 0x0101010101<<24
+		t.or |= x &^ (0x0101010101 << 24)
+		t.zero |= (x - ones) &^ x
 	}
-	return 0
 }
+
+// highBits has the top bit of every byte of a word set: a word of text
+// and'ed with it is zero when the text is all ASCII.
+const highBits = 0x8080808080808080
 
 // word32 loads the first four bytes of s, which the compiler makes one load.
 func word32(s string) uint32 {
@@ -229,15 +259,4 @@ func word(s string) uint64 {
 	_ = s[7]
 	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-}
-
-// badLabel explains why a label failed validation.
-func badLabel(f func(string) string, k, v string) error {
-	switch {
-	case k == "":
-		return &itil.ValidationError{Field: f("labels"), Reason: "empty label name"}
-	case !utf8.ValidString(k) || !utf8.ValidString(v):
-		return &itil.ValidationError{Field: f("labels"), Reason: "not valid UTF-8"}
-	}
-	return &itil.ValidationError{Field: f("labels[" + k + "]"), Reason: fmt.Sprintf("longer than %d bytes", MaxKeyLen)}
 }

@@ -64,9 +64,9 @@ func ExampleEngine_AddMaintenance() {
 	// Output: suppressed 2 maintenance window db patching
 }
 
-// A restarted host builds its engine over the same store: the engine
-// resumes the open alerts, so that their events fold into them and clear
-// them as before.
+// A restarted host builds its engine over the same store and starts it:
+// the engine resumes the open alerts, so that their events fold into them
+// and clear them as before.
 func ExampleNewEngine_restart() {
 	ctx := context.Background()
 	st := memstore.New(memstore.Config{})
@@ -78,9 +78,12 @@ func ExampleNewEngine_restart() {
 	n, _ := engine.Flush(ctx)
 	fmt.Println("flushed", n)
 
-	// The host restarts.
+	// The host restarts: Start takes over the open alerts.
 	engine, err := event.NewEngine(st, event.Config{})
 	if err != nil {
+		panic(err)
+	}
+	if err := engine.Start(ctx); err != nil {
 		panic(err)
 	}
 	fmt.Println("resumed", engine.Stats().Restored)

@@ -3,13 +3,18 @@ package event_test
 import (
 	"bytes"
 	"io"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/itil-go/itil/event"
 )
 
-// fuzzDecoder checks that a decoder never panics and that whatever it
-// accepts is a valid event. Seeds live in testdata/fuzz/<FuzzName>/.
+// fuzzDecoder checks that a decoder never panics, that whatever it accepts
+// is a valid event, and that it never alters text: a replacement character
+// in an event came with the input. Seeds live in testdata/fuzz/<FuzzName>/,
+// NUL bytes, bytes that are not UTF-8 and halves of surrogate pairs among
+// them.
 func fuzzDecoder(f *testing.F, decode func(io.Reader) ([]event.Event, error)) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		evs, err := decode(bytes.NewReader(b))
@@ -19,12 +24,25 @@ func fuzzDecoder(f *testing.F, decode func(io.Reader) ([]event.Event, error)) {
 		if len(evs) == 0 {
 			t.Fatal("no error and no events")
 		}
+		given := bytes.Contains(b, []byte("\uFFFD")) || bytes.Contains(bytes.ToLower(b), []byte(`\ufffd`))
 		for i := range evs {
 			if err := evs[i].Validate(""); err != nil {
 				t.Fatalf("decoded an invalid event: %v", err)
 			}
+			if !given && slices.ContainsFunc(texts(&evs[i]), func(s string) bool { return strings.ContainsRune(s, '\uFFFD') }) {
+				t.Fatalf("decoded %q into text with a replacement character", b)
+			}
 		}
 	})
+}
+
+// texts returns every text of an event.
+func texts(ev *event.Event) []string {
+	out := []string{ev.Source, ev.Node, ev.CI, ev.Check, ev.Message, ev.DedupKey}
+	for k, v := range ev.Labels {
+		out = append(out, k, v)
+	}
+	return out
 }
 
 func FuzzDecodeAlertmanager(f *testing.F) { fuzzDecoder(f, event.DecodeAlertmanager) }

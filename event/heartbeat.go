@@ -7,6 +7,8 @@ import (
 	"maps"
 	"sync/atomic"
 	"time"
+
+	"github.com/itil-go/itil"
 )
 
 // HeartbeatSource is the Source of the events the engine raises for missed
@@ -31,6 +33,9 @@ func (e *Engine) Heartbeat(source string, every time.Duration) error {
 	if source == "" {
 		return invalid("source", "required")
 	}
+	if err := itil.CheckText("source", source, MaxKeyLen); err != nil {
+		return err
+	}
 	if every <= 0 {
 		return invalid("every", "must be positive")
 	}
@@ -47,7 +52,8 @@ func (e *Engine) Heartbeat(source string, every time.Duration) error {
 	} else {
 		hb.last.Store(e.cfg.Now().UnixNano())
 		// A heartbeat alert still open, resumed after a restart or left
-		// by StopHeartbeat, is the source's to clear.
+		// by StopHeartbeat, is the source's to clear (Start marks those it
+		// resumes later).
 		hb.missed.Store(e.lookup(heartbeatKey(source)) != nil)
 	}
 	next[source] = hb
@@ -103,6 +109,9 @@ type SweepReport struct {
 // them.
 func (e *Engine) Sweep(ctx context.Context, now time.Time) (SweepReport, error) {
 	var rep SweepReport
+	if err := e.begin(ctx); err != nil {
+		return rep, err
+	}
 	var errs []error
 	if m := e.beats.Load(); m != nil {
 		for _, hb := range *m {
@@ -132,15 +141,24 @@ func (e *Engine) Sweep(ctx context.Context, now time.Time) (SweepReport, error) 
 			if since.Before(e.started) {
 				since = e.started
 			}
+			var cleared bool
 			if !a.gone && !a.heartbeat && now.Sub(since) >= e.cfg.ClearAfter {
 				err := e.clear(ctx, a, nil, now, fmt.Sprintf("no event for %s", e.cfg.ClearAfter))
-				if err != nil {
+				switch {
+				case errors.Is(err, errGone):
+					e.drop(a) // another engine closed it
+				case err != nil:
 					errs = append(errs, fmt.Errorf("alert %s: %w", a.rec.Number, err))
-				} else {
+				default:
 					rep.Cleared++
+					cleared = e.wantsAutomation(a)
 				}
 			}
+			id := a.rec.ID
 			a.mu.Unlock()
+			if cleared {
+				e.automate(ctx, id, now)
+			}
 		}
 	}
 	e.expireGroups(now)

@@ -3,21 +3,25 @@ package event
 import (
 	"context"
 	"fmt"
-	"log/slog"
+	"iter"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/incident"
-	"github.com/itil-go/itil/lifecycle"
 )
 
 // Desk is what incident automation needs of an incident desk;
 // *incident.Desk satisfies it. Implementations must be safe for concurrent
-// use.
+// use. Open must honour Draft.ID: the engine reserves the ID of a group's
+// incident in the store before it opens it, and takes an error matching
+// lifecycle.ErrExists to say that the incident was opened already. Notes
+// lets the engine see the notes it left, so that it does not leave one
+// twice.
 type Desk interface {
 	Open(ctx context.Context, dr incident.Draft) (*incident.Incident, error)
+	Notes(ctx context.Context, id uuid.UUID, public bool) iter.Seq2[incident.Note, error]
 	Get(ctx context.Context, id uuid.UUID) (*incident.Incident, error)
 	Resolve(ctx context.Context, id uuid.UUID, res incident.Resolution, by itil.Actor) (*incident.Incident, error)
 	Reopen(ctx context.Context, id uuid.UUID, reason string, by itil.Actor) (*incident.Incident, error)
@@ -76,7 +80,9 @@ var DefaultLevels = map[Severity]Levels{
 // IncidentConfig configures incident automation: one incident per
 // correlation group, raised by the first alert that a rule matches, linked
 // by every further alert, resolved when all have cleared and reopened by a
-// new alert within ReopenWindow.
+// new alert within ReopenWindow. The automation runs from the stored
+// alerts, as the reactions (Engine.Reactions) a host runs on its
+// dispatcher, and Ingest attempts it at once as well (see InlineTimeout).
 type IncidentConfig struct {
 	// Desk raises the incidents; without one there is no automation.
 	Desk Desk
@@ -98,6 +104,12 @@ type IncidentConfig struct {
 	ResolutionCode string
 	// Group is the default assignment group. Default "operations".
 	Group string
+	// InlineTimeout bounds the automation Ingest attempts at once for the
+	// alerts it wrote, on a context of its own that the caller's
+	// cancellation does not end; whatever it leaves undone, the reactions
+	// do. Default 10s; negative: Ingest attempts none, and the reactions
+	// do all.
+	InlineTimeout time.Duration
 }
 
 func (c *IncidentConfig) defaults() error {
@@ -115,6 +127,9 @@ func (c *IncidentConfig) defaults() error {
 	if c.ReopenWindow < 0 {
 		return invalid("Incidents.ReopenWindow", "must not be negative")
 	}
+	if c.InlineTimeout == 0 {
+		c.InlineTimeout = 10 * time.Second
+	}
 	if c.ResolutionCode == "" {
 		c.ResolutionCode = "solved_permanently"
 	}
@@ -125,8 +140,19 @@ func (c *IncidentConfig) defaults() error {
 		return invalid("Incidents.OnCleared", "unknown value %d", c.OnCleared)
 	}
 	for i, r := range c.Rules {
+		field := fmt.Sprintf("Incidents.Rules[%d]", i)
 		if !r.MinSeverity.Valid() || r.MinSeverity == SeverityOK {
-			return invalid(fmt.Sprintf("Incidents.Rules[%d].min_severity", i), "required: info to critical")
+			return invalid(field+".min_severity", "required: info to critical")
+		}
+		for name, v := range map[string]string{"name": r.Name, "group": r.Group, "category": r.Category} {
+			if err := itil.CheckText(field+"."+name, v, MaxKeyLen); err != nil {
+				return err
+			}
+		}
+	}
+	for name, v := range map[string]string{"Incidents.Group": c.Group, "Incidents.ResolutionCode": c.ResolutionCode} {
+		if err := itil.CheckText(name, v, MaxKeyLen); err != nil {
+			return err
 		}
 	}
 	if len(c.Rules) > 0 && c.Desk == nil {
@@ -135,153 +161,12 @@ func (c *IncidentConfig) defaults() error {
 	return nil
 }
 
-func (e *Engine) incidentRule(a *alert) *IncidentRule {
+func (e *Engine) incidentRule(a *Alert) *IncidentRule {
 	for i := range e.cfg.Incidents.Rules {
 		r := &e.cfg.Incidents.Rules[i]
-		if a.rec.Severity >= r.MinSeverity && labelsMatch(r.Labels, a.rec.Labels) {
+		if a.Severity >= r.MinSeverity && labelsMatch(r.Labels, a.Labels) {
 			return r
 		}
 	}
 	return nil
-}
-
-// automate raises or links the incident of the alert's group. Alerts that
-// are suppressed or flapping do neither. a.mu is held.
-func (e *Engine) automate(ctx context.Context, a *alert, at time.Time) {
-	ic := &e.cfg.Incidents
-	if ic.Desk == nil || a.group == nil || a.suppressed || a.flapping {
-		return
-	}
-	a.sync()
-	g := a.group
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if !g.incident.IsZero() {
-		if a.rec.Incident == g.incident {
-			return
-		}
-		inc, err := ic.Desk.Get(ctx, g.incident.ID)
-		switch {
-		case err != nil:
-			e.logIncident(ctx, a, "reading the group's incident", err)
-			return
-		case inc.Open():
-			if _, err := ic.Desk.WorkNote(ctx, inc.ID, e.joinedNote(a), e.cfg.Actor); err != nil {
-				e.logIncident(ctx, a, "noting an alert on the group's incident", err)
-			}
-			e.link(ctx, a, g.incident)
-			return
-		case !inc.ResolvedAt.IsZero() && inc.StateCategory == lifecycle.Resolved && at.Sub(inc.ResolvedAt) <= ic.ReopenWindow:
-			if _, err := ic.Desk.Reopen(ctx, inc.ID, "alert "+a.rec.Number+" fired again: "+a.rec.Message, e.cfg.Actor); err != nil {
-				e.logIncident(ctx, a, "reopening the group's incident", err)
-				return
-			}
-			e.link(ctx, a, g.incident)
-			return
-		}
-		// The incident is closed, or resolved too long ago: raise a new one.
-	}
-	r := e.incidentRule(a)
-	if r == nil || a.rec.Parent != "" {
-		return
-	}
-	lv, ok := ic.Levels[a.rec.Severity]
-	if !ok {
-		lv = Levels{itil.ImpactLow, itil.UrgencyLow}
-	}
-	if ic.Criticality != nil && a.rec.CI != "" {
-		imp, err := ic.Criticality.Criticality(ctx, a.rec.CI)
-		switch {
-		case err != nil:
-			e.logIncident(ctx, a, "asking for a CI's criticality", err)
-		case imp.Valid() && imp < lv.Impact:
-			lv.Impact = imp
-		}
-	}
-	group := r.Group
-	if group == "" {
-		group = ic.Group
-	}
-	dr := incident.Draft{
-		Title:       title(a),
-		Description: fmt.Sprintf("Raised by rule %q from alert %s (%s).\n\n%s", r.Name, a.rec.Number, a.rec.DedupKey, a.rec.Message),
-		Caller:      e.cfg.Actor, By: e.cfg.Actor,
-		Category: r.Category, Impact: lv.Impact, Urgency: lv.Urgency,
-		Channel: incident.ChannelMonitoring, Group: group,
-	}
-	if a.rec.CI != "" {
-		dr.CIs = []string{a.rec.CI}
-	}
-	inc, err := ic.Desk.Open(ctx, dr)
-	if err != nil {
-		e.logIncident(ctx, a, "opening an incident", err)
-		return
-	}
-	ref := inc.Ref()
-	e.mu.Lock()
-	g.incident = ref
-	e.mu.Unlock()
-	e.link(ctx, a, ref)
-}
-
-func title(a *alert) string {
-	t := fmt.Sprintf("[%s] %s", a.rec.Severity, a.rec.Message)
-	if a.rec.Message == "" {
-		t = fmt.Sprintf("[%s] %s %s on %s", a.rec.Severity, a.rec.Source, a.rec.Check, a.rec.Node)
-	}
-	if len(t) > 200 {
-		t = t[:197] + "..."
-	}
-	return t
-}
-
-func (e *Engine) joinedNote(a *alert) string {
-	return fmt.Sprintf("alert %s joined (%s, %s): %s", a.rec.Number, a.rec.DedupKey, a.rec.Severity, a.rec.Message)
-}
-
-// link records the incident on the alert.
-func (e *Engine) link(ctx context.Context, a *alert, ref itil.Ref) {
-	a.rec.Incident = ref
-	if err := e.persist(ctx, a, "", EditIncident, "linked to "+ref.Number, e.cfg.Actor); err != nil {
-		e.logIncident(ctx, a, "recording the incident on the alert", err)
-	}
-}
-
-// groupCleared resolves or notes the group's incident once the last alert
-// of the group has cleared. a.mu is held.
-func (e *Engine) groupCleared(ctx context.Context, a *alert, at time.Time) {
-	ic := &e.cfg.Incidents
-	g := a.group
-	if ic.Desk == nil || g == nil {
-		return
-	}
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	e.mu.Lock()
-	open, ref := g.open, g.incident
-	e.mu.Unlock()
-	if open > 0 || ref.IsZero() {
-		return
-	}
-	inc, err := ic.Desk.Get(ctx, ref.ID)
-	if err != nil {
-		e.logIncident(ctx, a, "reading the group's incident", err)
-		return
-	}
-	if !inc.Open() {
-		return
-	}
-	note := fmt.Sprintf("all alerts of the group have cleared (last: %s at %s)", a.rec.Number, at.UTC().Format(time.RFC3339))
-	if ic.OnCleared == NoteIncident {
-		_, err = ic.Desk.WorkNote(ctx, ref.ID, note, e.cfg.Actor)
-	} else {
-		_, err = ic.Desk.Resolve(ctx, ref.ID, incident.Resolution{Code: ic.ResolutionCode, Notes: note}, e.cfg.Actor)
-	}
-	if err != nil {
-		e.logIncident(ctx, a, "resolving the group's incident", err)
-	}
-}
-
-func (e *Engine) logIncident(ctx context.Context, a *alert, what string, err error) {
-	e.cfg.Logger.WarnContext(ctx, what, slog.String("alert", a.rec.Number), slog.String("dedup_key", a.rec.DedupKey), slog.Any("error", err))
 }

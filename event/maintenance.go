@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sync/atomic"
 	"time"
+
+	"github.com/itil-go/itil"
 )
 
 // MaintenanceWindow suppresses the events it matches while it is active:
@@ -40,6 +42,15 @@ func (w *MaintenanceWindow) validate(field string) error {
 		return invalid(field+".name", "required")
 	case len(w.Labels) == 0 && len(w.CIs) == 0:
 		return invalid(field+".labels", "a window matches on labels or CIs; give at least one")
+	}
+	if err := itil.CheckText(field+".name", w.Name, MaxKeyLen); err != nil {
+		return err
+	}
+	if err := checkLabelMap(field+".labels", w.Labels); err != nil {
+		return err
+	}
+	if err := itil.CheckTexts(field+".cis", w.CIs, MaxKeyLen); err != nil {
+		return err
 	}
 	if w.Weekly == nil {
 		switch {

@@ -4,7 +4,8 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"unicode/utf8"
+
+	"github.com/itil-go/itil"
 )
 
 // PagerDutySource is the Source of events decoded from PagerDuty Events v2.
@@ -43,20 +44,23 @@ var pagerDutySeverities = map[string]Severity{
 // class become labels, and the dedup key is dedup_key (else the default).
 // An acknowledge or resolve needs routing_key and dedup_key: it becomes an
 // acknowledgement or an ok event. Every error is a *itil.ValidationError
-// naming the field: "payload.severity".
+// naming the field: "payload.severity", or "body" (see DecodeAlertmanager).
+// The limits on routing_key (64), dedup_key (255) and payload.summary
+// (1024) are counted in characters.
 func DecodePagerDuty(r io.Reader) ([]Event, error) {
 	var p pagerDutyEvent
 	body, err := decodeJSON(r, &p)
 	if err != nil {
 		return nil, err
 	}
-	switch {
-	case p.RoutingKey == "":
+	if p.RoutingKey == "" {
 		return nil, invalid("routing_key", "required")
-	case len(p.RoutingKey) > 64:
-		return nil, invalid("routing_key", "longer than 64 characters")
-	case len(p.DedupKey) > 255:
-		return nil, invalid("dedup_key", "longer than 255 characters")
+	}
+	if err := itil.CheckText("routing_key", p.RoutingKey, 64); err != nil {
+		return nil, err
+	}
+	if err := itil.CheckText("dedup_key", p.DedupKey, 255); err != nil {
+		return nil, err
 	}
 	ev := Event{Source: PagerDutySource, DedupKey: p.DedupKey, Raw: body}
 	switch p.EventAction {
@@ -67,10 +71,11 @@ func DecodePagerDuty(r io.Reader) ([]Event, error) {
 			return nil, invalid("payload", "required on a trigger")
 		case pl.Summary == "":
 			return nil, invalid("payload.summary", "required")
-		case utf8.RuneCountInString(pl.Summary) > 1024:
-			return nil, invalid("payload.summary", "longer than 1024 characters")
 		case pl.Source == "":
 			return nil, invalid("payload.source", "required")
+		}
+		if err := itil.CheckText("payload.summary", pl.Summary, 1024); err != nil {
+			return nil, err
 		}
 		sev, ok := pagerDutySeverities[pl.Severity]
 		if !ok {
@@ -100,9 +105,26 @@ func DecodePagerDuty(r io.Reader) ([]Event, error) {
 		return nil, invalid("event_action", "want trigger, acknowledge or resolve, got %q", p.EventAction)
 	}
 	if err := ev.Validate(""); err != nil {
-		return nil, err
+		return nil, renamed("", err, pagerDutyField)
 	}
 	return []Event{ev}, nil
+}
+
+// pagerDutyField names the field of a PagerDuty event that an event field
+// came from.
+func pagerDutyField(field string) string {
+	switch field {
+	case "node":
+		return "payload.source"
+	case "check":
+		return "payload.class"
+	case "message":
+		return "payload.summary"
+	}
+	if k, ok := labelField(field); ok {
+		return "payload." + k
+	}
+	return field
 }
 
 // PagerDutyHandler returns an http.Handler for PagerDuty Events API v2

@@ -16,16 +16,21 @@ import (
 // restore takes over the open alerts the store holds, so that a restarted
 // engine resumes them: it puts them back under their dedup keys, with their
 // groups, the groups' incidents, the down CIs and the inhibition rules'
-// sources and targets. NewEngine calls it once, before the engine is
-// shared; it writes nothing and asks the host nothing.
+// sources and targets. Start calls it once, before the engine serves; it
+// asks the host nothing.
 //
-// A record that cannot be an open alert (no dedup key, no severity, a state
-// the lifecycle does not have) is skipped with a warning, and so is the
-// older of two open alerts with one dedup key.
+// The stored state is the truth: of the open alerts of one dedup key, the
+// one the key's lock names is resumed, else the newest, and the others are
+// skipped with a warning. An alert whose lock names no open alert (one
+// opened before engines kept locks) is written into its lock, and so is a
+// resumed group's incident into the group's lock, so that engines sharing
+// the store hold to them. A record that cannot be an open alert (no dedup
+// key, no severity, a state the lifecycle does not have) is skipped with a
+// warning. Nothing is put in memory until every read has succeeded.
 func (e *Engine) restore(ctx context.Context) error {
 	var (
-		alerts []*alert
-		byKey  = map[string]int{} // index in alerts
+		byKey = map[string][]*Alert{}
+		keys  []string
 	)
 	for rec, err := range e.proc.Find(ctx, lifecycle.Query{Where: []lifecycle.Cond{lifecycle.Active()}}) {
 		if err != nil {
@@ -36,23 +41,24 @@ func (e *Engine) restore(ctx context.Context) error {
 				slog.String("alert", rec.Number), slog.String("dedup_key", rec.DedupKey))
 			continue
 		}
-		a := e.revive(rec)
-		if i, ok := byKey[a.key]; ok { // Find yields in creation order: a is the newer
-			e.cfg.Logger.WarnContext(ctx, "two open alerts share a dedup key; resuming the newer",
-				slog.String("alert", a.rec.Number), slog.String("older", alerts[i].rec.Number), slog.String("dedup_key", a.key))
-			alerts[i] = nil
+		if byKey[rec.DedupKey] == nil {
+			keys = append(keys, rec.DedupKey)
 		}
-		byKey[a.key] = len(alerts)
-		alerts = append(alerts, a)
+		byKey[rec.DedupKey] = append(byKey[rec.DedupKey], rec)
 	}
-	n := 0
-	for _, a := range alerts {
-		if a != nil {
-			alerts[n] = a
-			n++
+	var alerts []*alert
+	for _, key := range keys {
+		rec, err := e.restorable(ctx, key, byKey[key])
+		if err != nil {
+			return err
+		}
+		if rec != nil {
+			alerts = append(alerts, e.revive(rec))
 		}
 	}
-	alerts = alerts[:n]
+	if err := e.claimGroups(ctx, alerts); err != nil {
+		return err
+	}
 	e.regroup(alerts)
 	for _, a := range alerts {
 		a.mu.Lock()
@@ -64,7 +70,90 @@ func (e *Engine) restore(ctx context.Context) error {
 		e.markDown(a)
 		a.mu.Unlock()
 	}
-	e.restored = int64(len(alerts))
+	if m := e.beats.Load(); m != nil {
+		for _, hb := range *m {
+			if e.lookup(heartbeatKey(hb.source)) != nil {
+				hb.missed.Store(true)
+			}
+		}
+	}
+	e.restored.Store(int64(len(alerts)))
+	return nil
+}
+
+// restorable picks which of the open alerts of key, oldest first, to
+// resume: the one the key's lock names, else the newest, whose ID it then
+// writes into the lock. It returns nil when the lock names an open alert
+// that is none of them, opened by another engine since they were read.
+func (e *Engine) restorable(ctx context.Context, key string, recs []*Alert) (*Alert, error) {
+	id, err := holder(ctx, e.store, alertLock(key))
+	if err != nil {
+		return nil, fmt.Errorf("event: reading the lock of %q: %w", key, err)
+	}
+	pick := recs[len(recs)-1] // Find yields in creation order: the newest
+	named := false
+	for _, r := range recs {
+		if r.ID == id {
+			pick, named = r, true
+		}
+	}
+	for _, r := range recs {
+		if r != pick {
+			why := "two open alerts share a dedup key; resuming the newer"
+			if named {
+				why = "two open alerts share a dedup key; resuming the one its lock names"
+			}
+			e.cfg.Logger.WarnContext(ctx, why, slog.String("alert", pick.Number), slog.String("other", r.Number), slog.String("dedup_key", key))
+		}
+	}
+	if named {
+		return pick, nil
+	}
+	err = lifecycle.Atomic(ctx, e.store, 0, func(tx *lifecycle.Tx) error {
+		l, err := takeLock(ctx, tx, alertLock(key))
+		if err != nil {
+			return err
+		}
+		if l.Holder != uuid.Nil && l.Holder != pick.ID {
+			got, err := tx.Get(ctx, l.Holder, newAlert)
+			if other, err := openAlert(got, err, key); err != nil || other != nil {
+				return cmpOr(err, errHeld)
+			}
+		}
+		l.Holder = pick.ID
+		return nil
+	})
+	switch {
+	case errors.Is(err, errHeld):
+		e.cfg.Logger.WarnContext(ctx, "not resuming a stored alert: its dedup key has a newer open alert",
+			slog.String("alert", pick.Number), slog.String("dedup_key", key))
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("event: writing the lock of %q: %w", key, err)
+	}
+	return pick, nil
+}
+
+// claimGroups writes the incident of each group of the resumed alerts
+// (the newest its members were linked to, as regroup takes) into the
+// group's lock when the lock names none (an incident raised before engines
+// kept locks), so that the group raises no second one.
+func (e *Engine) claimGroups(ctx context.Context, alerts []*alert) error {
+	claims := map[uuid.UUID]uuid.UUID{}
+	for _, a := range alerts {
+		inc, g := a.rec.Incident.ID, a.rec.Group
+		if inc == uuid.Nil || g == uuid.Nil {
+			continue
+		}
+		if have, ok := claims[g]; !ok || bytes.Compare(inc[:], have[:]) > 0 {
+			claims[g] = inc
+		}
+	}
+	for g, inc := range claims {
+		if _, err := e.reserve(ctx, groupLock(g), uuid.Nil, inc); err != nil {
+			return fmt.Errorf("event: writing the lock of group %s: %w", g, err)
+		}
+	}
 	return nil
 }
 
@@ -82,39 +171,11 @@ func unrestorable(rec *Alert) string {
 	return ""
 }
 
-// revive builds the in-memory alert of a stored open one. The live fields
-// take the values of its last persisted change; the flap ring, which is
-// not persisted, is rebuilt to the persisted FlapPercent.
+// revive builds the in-memory alert of a stored open one (see fill).
 func (e *Engine) revive(rec *Alert) *alert {
 	h := maphash.String(e.seed, rec.DedupKey)
 	a := &alert{key: rec.DedupKey, alertCold: &alertCold{shard: &e.shards[h&e.mask], hash: h}}
-	a.rec = *rec
-	a.rec.Highest = max(rec.Highest, rec.Severity)
-	a.severity, a.flapping = rec.Severity, rec.Flapping
-	a.suppressed = rec.State == StateSuppressed
-	a.count, a.lastSeen, a.message, a.last = max(rec.Count, 1), rec.LastSeen, rec.Message, rec.Last
-	a.saved = a.count
-	if a.lastSeen.IsZero() {
-		a.lastSeen = rec.FirstSeen
-	}
-	a.heartbeat = rec.Source == HeartbeatSource && rec.DedupKey == heartbeatKey(rec.Node)
-	hist := rec.History
-	if len(hist) > HistoryLen {
-		hist = hist[len(hist)-HistoryLen:]
-	}
-	for _, c := range hist {
-		a.hist.push(c)
-	}
-	a.rec.History = nil // the ring holds it
-	if rec.Suppressed.Last != nil {
-		a.suppLast = *rec.Suppressed.Last
-		a.rec.Suppressed.Last = &a.suppLast
-	}
-	if e.cfg.Flap.Disabled {
-		a.flap.init(rec.Severity)
-	} else {
-		a.flap.approximate(rec.Severity, flapAlternate(rec.Severity, hist), rec.FlapPercent)
-	}
+	e.fill(a, rec)
 	return a
 }
 
@@ -126,33 +187,7 @@ func (e *Engine) regroup(alerts []*alert) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for _, a := range alerts {
-		id := a.rec.Group
-		if id == uuid.Nil {
-			id = newGroupID()
-			a.rec.Group = id
-		}
-		g := e.byID[id]
-		if g == nil {
-			g = &group{id: id, created: a.rec.FirstSeen, lastJoin: a.rec.FirstSeen}
-			e.byID[id] = g
-		}
-		if g.key == "" && a.rec.Parent == "" {
-			g.key, g.rule, g.window = e.groupOf(a)
-		}
-		g.open++
-		if a.rec.FirstSeen.Before(g.created) {
-			g.created = a.rec.FirstSeen
-		}
-		if a.rec.FirstSeen.After(g.lastJoin) {
-			g.lastJoin = a.rec.FirstSeen
-		}
-		if len(g.members) < maxGroupMembers {
-			g.members = append(g.members, a.key)
-		}
-		if inc := a.rec.Incident; !inc.IsZero() && (g.incident.IsZero() || bytes.Compare(inc.ID[:], g.incident.ID[:]) > 0) {
-			g.incident = inc
-		}
-		a.group = g
+		e.regroupOne(a)
 	}
 	for _, g := range e.byID {
 		if g.key == "" {
@@ -182,12 +217,16 @@ func newGroupID() uuid.UUID {
 //
 // It returns how many alerts it persisted. Errors of the store are
 // returned joined, each naming its alert's dedup key; the other alerts
-// are persisted. It is safe for concurrent use with Ingest.
+// are persisted. An alert another engine has closed meanwhile is dropped,
+// not written. It is safe for concurrent use with Ingest.
 func (e *Engine) Flush(ctx context.Context) (int, error) {
 	var (
 		n    int
 		errs []error
 	)
+	if err := e.begin(ctx); err != nil {
+		return 0, err
+	}
 	for _, a := range e.all() {
 		if err := ctx.Err(); err != nil {
 			return n, errors.Join(append(errs, err)...)
@@ -197,7 +236,12 @@ func (e *Engine) Flush(ctx context.Context) (int, error) {
 			a.mu.Unlock()
 			continue
 		}
-		err := e.persist(ctx, a, "", EditFlush, fmt.Sprintf("%d events since the last save", a.count-a.saved), e.cfg.Actor)
+		err := e.persist(ctx, a, e.cfg.Actor, nil, step{name: EditFlush, note: fmt.Sprintf("%d events since the last save", a.count-a.saved)})
+		if errors.Is(err, errGone) {
+			e.drop(a) // another engine closed it: nothing of it to save
+			a.mu.Unlock()
+			continue
+		}
 		a.mu.Unlock()
 		if err != nil {
 			errs = append(errs, fmt.Errorf("alert %q: %w", a.key, err))

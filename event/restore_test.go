@@ -35,6 +35,7 @@ func (f *fixture) restart(t *testing.T, tune func(*fixture, *event.Config)) {
 	}
 	f.engine, err = event.NewEngine(f.store, cfg)
 	require.NoError(t, err)
+	require.NoError(t, f.engine.Start(f.ctx))
 }
 
 // storedAlerts returns every alert record of the engine's store.
@@ -340,6 +341,7 @@ func TestRestartSkipsWhatCannotBeAnOpenAlert(t *testing.T) {
 	var logs bytes.Buffer
 	engine, err := event.NewEngine(st, event.Config{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	require.NoError(t, err)
+	require.NoError(t, engine.Start(ctx))
 	assert.Equal(t, int64(2), engine.Stats().Restored)
 	assert.Contains(t, logs.String(), "no dedup key")
 	assert.Contains(t, logs.String(), "severity(42) is not info to critical")
@@ -383,6 +385,7 @@ func TestRestartOnSQLite(t *testing.T) {
 			Incidents: event.IncidentConfig{Desk: desk,
 				Rules: []event.IncidentRule{{Name: "major", MinSeverity: event.SeverityMajor}}}})
 		require.NoError(t, err)
+		require.NoError(t, engine.Start(ctx))
 		return desk, engine, func() { assert.NoError(t, st.Close()); assert.NoError(t, db.Close()) }
 	}
 
@@ -463,10 +466,20 @@ func TestFlushStopsAtCancel(t *testing.T) {
 	assert.Zero(t, n)
 }
 
-// refusingStore fails every Update for the dedup keys in refuse.
+// refusingStore fails every write of an alert with a dedup key in
+// refuse.
 type refusingStore struct {
 	lifecycle.Store
 	refuse map[string]bool
+}
+
+func (s refusingStore) Commit(ctx context.Context, b lifecycle.Batch) error {
+	for _, w := range b.Writes {
+		if a, ok := w.Entity.(*event.Alert); ok && s.refuse[a.DedupKey] {
+			return errDiskFull
+		}
+	}
+	return s.Store.Commit(ctx, b)
 }
 
 func (s refusingStore) Update(ctx context.Context, e lifecycle.Entity, expect int64, ch *lifecycle.Change) error {

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/itil-go/itil"
 )
 
 // suppression returns why ev is suppressed, or "" when it is not: a
@@ -74,6 +76,18 @@ func (r *InhibitRule) validate(field string, names map[string]bool) error {
 		return invalid(field+".target", "required")
 	case r.SourceSeverity != 0 && (!r.SourceSeverity.Valid() || r.SourceSeverity == SeverityOK):
 		return invalid(field+".source_severity", "must be info to critical")
+	}
+	if err := itil.CheckText(field+".name", r.Name, MaxKeyLen); err != nil {
+		return err
+	}
+	if err := checkLabelMap(field+".source", r.Source); err != nil {
+		return err
+	}
+	if err := checkLabelMap(field+".target", r.Target); err != nil {
+		return err
+	}
+	if err := itil.CheckTexts(field+".equal", r.Equal, MaxKeyLen); err != nil {
+		return err
 	}
 	names[r.Name] = true
 	if r.SourceSeverity == 0 {

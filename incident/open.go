@@ -2,6 +2,7 @@ package incident
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -120,6 +121,18 @@ func (d *Desk) OpenIn(ctx context.Context, tx *lifecycle.Tx, dr Draft) (*Inciden
 }
 
 func (d *Desk) openIn(ctx context.Context, tx *lifecycle.Tx, inc *Incident, dr Draft) (*Incident, error) {
+	if inc.ID != uuid.Nil {
+		// A taken ID stays taken: refuse it here, as an error of the Tx's
+		// function, so that Atomic returns it rather than run it again as
+		// it would after a commit's ErrExists.
+		_, err := tx.Get(ctx, inc.ID, func() lifecycle.Entity { return new(Incident) })
+		switch {
+		case err == nil:
+			return nil, fmt.Errorf("incident %s: %w", inc.ID, lifecycle.ErrExists)
+		case !errors.Is(err, lifecycle.ErrNotFound):
+			return nil, err
+		}
+	}
 	if inc.Parent != uuid.Nil {
 		parent, err := d.getIn(ctx, tx, inc.Parent)
 		if err != nil {

@@ -91,8 +91,25 @@ func newDay(ctx context.Context, w io.Writer, st lifecycle.Store) (*day, error) 
 	if err != nil {
 		return nil, err
 	}
+	// Constructors read nothing: each service reads the store at its start.
+	if err := changes.Start(ctx); err != nil {
+		return nil, err
+	}
+	if err := problems.Start(ctx); err != nil {
+		return nil, err
+	}
+	if err := events.Start(ctx); err != nil {
+		return nil, err
+	}
 	bus := notify.NewBus()
-	disp, err := lifecycle.NewDispatcher(st, []lifecycle.Subscription{{Name: "servicedesk-bus", Notifier: bus}},
+	// The bus, and the work that must follow changes: an alert's incident, a
+	// parent incident's children resolved with it, a problem's workaround
+	// and fix passed to its incidents.
+	subs := []lifecycle.Subscription{{Name: "servicedesk-bus", Notifier: bus}}
+	subs = append(subs, events.Reactions()...)
+	subs = append(subs, desk.Reactions()...)
+	subs = append(subs, problems.Reactions()...)
+	disp, err := lifecycle.NewDispatcher(st, subs,
 		lifecycle.DispatcherConfig{Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		return nil, err

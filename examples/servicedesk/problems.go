@@ -60,6 +60,9 @@ func (d *day) printers(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := d.deliver(ctx); err != nil {
+		return err
+	}
 	d.say("%s is a known error (%v); workaround sent to every open linked incident as a comment", p.Number, p.KnownError)
 	comments := 0
 	for _, id := range d.printerIncidents {
@@ -91,6 +94,9 @@ func (d *day) fixPrinters(ctx context.Context) error {
 	}
 	p, err := d.problems.Resolve(ctx, d.problem, problem.Fix{}, carla)
 	if err != nil {
+		return err
+	}
+	if err := d.deliver(ctx); err != nil {
 		return err
 	}
 	closed := 0

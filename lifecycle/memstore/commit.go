@@ -4,15 +4,19 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 
 	"github.com/google/uuid"
 
 	"github.com/itil-go/itil/lifecycle"
 )
 
-// Commit implements lifecycle.Store. It takes the write locks of the
-// shards the batch touches, in shard order (so two commits never wait on
-// each other in a circle), checks every version, then applies every write.
+// Commit implements lifecycle.Store. It checks the batch and the text of
+// every write, takes the write locks of the shards the batch touches, in
+// shard order (so two commits never wait on each other in a circle),
+// checks every version, then applies every write. The batch's changes are
+// published to the log under one hold of its lock: they have consecutive
+// Seqs, and a reader of the log sees all of them or none.
 func (s *Store) Commit(ctx context.Context, b lifecycle.Batch) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -21,9 +25,23 @@ func (s *Store) Commit(ctx context.Context, b lifecycle.Batch) error {
 		return err
 	}
 	clones := make([]lifecycle.Entity, len(b.Writes))
+	attrs := make([][]lifecycle.Attr, len(b.Writes))
 	var touched [shards]bool
 	for i, w := range b.Writes {
+		prefix := "writes[" + strconv.Itoa(i) + "]."
+		if err := lifecycle.CheckStorable(w.Entity, nil, prefix); err != nil {
+			return err
+		}
+		if w.Change != nil {
+			if err := lifecycle.CheckStorable(nil, w.Change, prefix); err != nil {
+				return err
+			}
+		}
 		clones[i] = w.Entity.Clone()
+		attrs[i] = attrsOf(clones[i], nil)
+		if err := lifecycle.CheckStorableAttrs(attrs[i], prefix); err != nil {
+			return err
+		}
 		touched[shardOf(w.Entity.Base().ID)] = true
 	}
 	for _, rd := range b.Reads {
@@ -44,6 +62,12 @@ func (s *Store) Commit(ctx context.Context, b lifecycle.Batch) error {
 	if err := s.checkBatch(b, clones); err != nil {
 		return err
 	}
+	type staged struct {
+		en  *entry
+		ch  *lifecycle.Change
+		pos uint64
+	}
+	changes := make([]staged, 0, len(b.Writes))
 	for i, w := range b.Writes {
 		c := clones[i]
 		r := c.Base()
@@ -53,17 +77,26 @@ func (s *Store) Commit(ctx context.Context, b lifecycle.Batch) error {
 			en = &entry{e: c}
 			sh.m[r.ID] = en
 			sh.kindSet(r.Kind).add(r.ID)
-			sh.index(en, r.ID, r.Kind, attrsOf(c, nil))
+			sh.index(en, r.ID, r.Kind, attrs[i])
 		} else {
-			attrs := attrsOf(c, sh.scratch[:0])
-			sh.scratch = attrs[:0]
-			if !slices.Equal(en.attrs, attrs) {
-				sh.reindex(en, r.ID, r.Kind, attrs)
+			if !slices.Equal(en.attrs, attrs[i]) {
+				sh.reindex(en, r.ID, r.Kind, attrs[i])
 			}
 			en.e = c
 		}
 		if w.Change != nil {
-			s.appendChange(sh, en, w.Change)
+			changes = append(changes, staged{en: en, ch: w.Change, pos: s.encode(sh, w.Change)})
+		}
+	}
+	if len(changes) > 0 {
+		s.logMu.Lock()
+		for _, st := range changes {
+			st.ch.Seq = s.log.publish(st.pos)
+		}
+		s.wake()
+		s.logMu.Unlock()
+		for _, st := range changes {
+			st.en.seqs = append(st.en.seqs, st.ch.Seq)
 		}
 	}
 	return nil

@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/lifecycle"
 )
 
@@ -23,6 +24,10 @@ const findBatch = 256
 // it iterates.
 func (s *Store) Find(ctx context.Context, q lifecycle.Query) iter.Seq2[lifecycle.Entity, error] {
 	return func(yield func(lifecycle.Entity, error) bool) {
+		if q.Kind == "" {
+			yield(nil, &itil.ValidationError{Field: "kind", Reason: "required"})
+			return
+		}
 		after := q.After
 		left := q.Limit
 		if left <= 0 {

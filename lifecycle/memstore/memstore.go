@@ -147,8 +147,17 @@ func (s *Store) Create(ctx context.Context, e lifecycle.Entity, ch *lifecycle.Ch
 	if r.ID == uuid.Nil {
 		return fmt.Errorf("memstore: create: record has no ID")
 	}
+	if err := lifecycle.CheckStorable(e, nil, ""); err != nil {
+		return err
+	}
 	c := e.Clone()
 	attrs := attrsOf(c, nil)
+	if err := lifecycle.CheckStorableAttrs(attrs, ""); err != nil {
+		return err
+	}
+	if err := lifecycle.CheckStorable(nil, ch, ""); err != nil {
+		return err
+	}
 	sh := s.shard(r.ID)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
@@ -167,6 +176,17 @@ func (s *Store) Create(ctx context.Context, e lifecycle.Entity, ch *lifecycle.Ch
 // and to the entry's journal, and sets its Seq. The shard's lock must be
 // held: it guards the shard's chunk and the entry's journal.
 func (s *Store) appendChange(sh *shard, en *entry, ch *lifecycle.Change) {
+	pos := s.encode(sh, ch)
+	s.logMu.Lock()
+	ch.Seq = s.log.publish(pos)
+	s.wake()
+	s.logMu.Unlock()
+	en.seqs = append(en.seqs, ch.Seq)
+}
+
+// encode encodes ch into the shard's log chunk and returns its position,
+// for publish. The shard's lock must be held.
+func (s *Store) encode(sh *shard, ch *lifecycle.Change) uint64 {
 	if need := encodedSize(ch); len(sh.chunk)+need > cap(sh.chunk) {
 		s.logMu.Lock()
 		sh.chunkID, sh.chunk = s.log.newChunk(need)
@@ -174,14 +194,15 @@ func (s *Store) appendChange(sh *shard, en *entry, ch *lifecycle.Change) {
 	}
 	pos := uint64(sh.chunkID)<<32 | uint64(len(sh.chunk))
 	sh.chunk = encodeChange(sh.chunk, ch) // in place: the chunk has room
-	s.logMu.Lock()
-	ch.Seq = s.log.publish(pos)
+	return pos
+}
+
+// wake closes the channel of Changed; logMu must be held.
+func (s *Store) wake() {
 	if s.changed != nil {
 		close(s.changed)
 		s.changed = nil
 	}
-	s.logMu.Unlock()
-	en.seqs = append(en.seqs, ch.Seq)
 }
 
 // Get implements lifecycle.Store; zero is not used.
@@ -209,10 +230,21 @@ func (s *Store) Update(ctx context.Context, e lifecycle.Entity, expect int64, ch
 		return err
 	}
 	r := e.Base()
+	if err := lifecycle.CheckStorable(e, nil, ""); err != nil {
+		return err
+	}
+	if err := lifecycle.CheckStorable(nil, ch, ""); err != nil {
+		return err
+	}
 	c := e.Clone()
 	sh := s.shard(r.ID)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
+	attrs := attrsOf(c, sh.scratch[:0])
+	sh.scratch = attrs[:0]
+	if err := lifecycle.CheckStorableAttrs(attrs, ""); err != nil {
+		return err
+	}
 	en, ok := sh.m[r.ID]
 	if !ok {
 		return fmt.Errorf("%s %s: %w", r.Kind, r.ID, lifecycle.ErrNotFound)
@@ -220,8 +252,6 @@ func (s *Store) Update(ctx context.Context, e lifecycle.Entity, expect int64, ch
 	if v := en.e.Base().Version; v != expect {
 		return fmt.Errorf("%s %s: stored version %d, expected %d: %w", r.Kind, r.Number, v, expect, lifecycle.ErrConflict)
 	}
-	attrs := attrsOf(c, sh.scratch[:0])
-	sh.scratch = attrs[:0]
 	if !slices.Equal(en.attrs, attrs) {
 		sh.reindex(en, r.ID, r.Kind, attrs)
 	}

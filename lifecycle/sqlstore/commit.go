@@ -28,6 +28,9 @@ func (s *Store) Commit(ctx context.Context, b lifecycle.Batch) error {
 	rows := make([]recordRow, len(b.Writes))
 	crows := make([]*changeRow, len(b.Writes))
 	for i, w := range b.Writes {
+		if err := storable(w.Entity, w.Change, fmt.Sprintf("writes[%d].", i)); err != nil {
+			return err
+		}
 		var err error
 		if rows[i], err = newRecordRow(w.Entity); err != nil {
 			return err
@@ -179,4 +182,3 @@ func (s *Store) ReadLog(ctx context.Context, after int64, limit int) ([]lifecycl
 	}
 	return chs, nil
 }
-

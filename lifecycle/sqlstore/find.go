@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/lifecycle"
 )
 
@@ -32,8 +33,12 @@ var recordColumns = map[string]string{
 // the entity's attributes. Records are decoded into q.New().
 func (s *Store) Find(ctx context.Context, q lifecycle.Query) iter.Seq2[lifecycle.Entity, error] {
 	return func(yield func(lifecycle.Entity, error) bool) {
+		if q.Kind == "" {
+			yield(nil, &itil.ValidationError{Field: "kind", Reason: "required"})
+			return
+		}
 		if q.New == nil {
-			yield(nil, errors.New("sqlstore: find: Query.New is required"))
+			yield(nil, &itil.ValidationError{Field: "new", Reason: "required: a func that makes an entity to decode into"})
 			return
 		}
 		for _, c := range q.Where {

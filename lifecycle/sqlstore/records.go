@@ -33,6 +33,9 @@ func (s *Store) Create(ctx context.Context, e lifecycle.Entity, ch *lifecycle.Ch
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if err := storable(e, ch, ""); err != nil {
+		return err
+	}
 	r := e.Base()
 	if r.ID == uuid.Nil {
 		return errors.New("sqlstore: create: record has no ID")
@@ -84,6 +87,9 @@ func (s *Store) Update(ctx context.Context, e lifecycle.Entity, expect int64, ch
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if err := storable(e, ch, ""); err != nil {
+		return err
+	}
 	r := e.Base()
 	row, err := newRecordRow(e)
 	if err != nil {
@@ -122,4 +128,13 @@ func (s *Store) whyNotUpdated(ctx context.Context, r *lifecycle.Record, expect i
 		return fmt.Errorf("sqlstore: update %s %s: %w", r.Kind, r.ID, err)
 	}
 	return fmt.Errorf("%s %s: stored version %d, expected %d: %w", r.Kind, r.Number, stored, expect, lifecycle.ErrConflict)
+}
+
+// storable refuses text the database cannot keep as it is, before anything
+// is written (see lifecycle.CheckStorable).
+func storable(e lifecycle.Entity, ch *lifecycle.Change, prefix string) error {
+	if err := lifecycle.CheckStorable(e, ch, prefix); err != nil {
+		return err
+	}
+	return lifecycle.CheckStorableAttrs(e.Attrs(nil), prefix)
 }

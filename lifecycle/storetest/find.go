@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/lifecycle"
 )
 
@@ -126,6 +127,31 @@ func testFind(t *testing.T, s *suite) {
 		assert.Len(t, f.find(lifecycle.Query{Kind: otherKind}), 10)
 		assert.Len(t, f.find(lifecycle.Query{Kind: itemKind}), 40)
 		assert.Empty(t, f.find(lifecycle.Query{Kind: "nothing"}))
+	})
+
+	s.run(t, "NoKind", func(t *testing.T, f *fixture) {
+		seedFind(f)
+		for _, q := range []lifecycle.Query{
+			{New: NewItem},
+			{New: NewItem, Where: []lifecycle.Cond{lifecycle.Eq("owner", "alice")}},
+			{},
+		} {
+			n := 0
+			var err error
+			for e, ferr := range f.st.Find(f.ctx, q) {
+				if ferr != nil {
+					err = ferr
+					break
+				}
+				assert.Failf(t, "Find without a kind yielded a record", "%s", e.Base().ID)
+				n++
+			}
+			var verr *itil.ValidationError
+			if assert.ErrorAs(t, err, &verr, "Find %+v: the kind is required", q) {
+				assert.Equal(t, "kind", verr.Field)
+			}
+			assert.Zero(t, n)
+		}
 	})
 
 	s.run(t, "LimitAfterOrder", func(t *testing.T, f *fixture) {

@@ -54,6 +54,9 @@ type fixture struct {
 	ctx context.Context
 	st  lifecycle.Store
 	n   *atomic.Int64 // item numbers and clock ticks
+	// open opens one more host on st's database (see WithHosts); it
+	// returns st itself when the backend gave no way to.
+	open func() lifecycle.Store
 }
 
 // on returns a copy of f that reports to t, for subtests that share f's
@@ -68,7 +71,33 @@ func (s *suite) fixture(t *testing.T) *fixture {
 	t.Helper()
 	st := s.newStore(t)
 	require.NotNil(t, st, "newStore returned nil")
-	return &fixture{t: t, ctx: t.Context(), st: st, n: new(atomic.Int64)}
+	return &fixture{t: t, ctx: t.Context(), st: st, n: new(atomic.Int64), open: func() lifecycle.Store { return st }}
+}
+
+// hostsFixture is fixture on a database that several hosts open: its st is
+// the first host, and open opens more (see WithHosts).
+func (s *suite) hostsFixture(t *testing.T) *fixture {
+	t.Helper()
+	if s.cfg.hosts == nil {
+		return s.fixture(t)
+	}
+	open := s.cfg.hosts(t)
+	require.NotNil(t, open, "WithHosts: newDB returned nil")
+	st := open()
+	require.NotNil(t, st, "WithHosts: open returned nil")
+	return &fixture{t: t, ctx: t.Context(), st: st, n: new(atomic.Int64), open: open}
+}
+
+// hosts returns n stores on f's database: f.st and n-1 more hosts.
+func (f *fixture) hosts(n int) []lifecycle.Store {
+	f.t.Helper()
+	out := []lifecycle.Store{f.st}
+	for len(out) < n {
+		st := f.open()
+		require.NotNil(f.t, st, "WithHosts: open returned nil")
+		out = append(out, st)
+	}
+	return out
 }
 
 // tick returns a new, later time.

@@ -1,6 +1,11 @@
 package storetest
 
-import "time"
+import (
+	"testing"
+	"time"
+
+	"github.com/itil-go/itil/lifecycle"
+)
 
 // Option adapts the suite to a backend. Without options the suite runs at
 // the sizes given in each option's documentation.
@@ -11,6 +16,8 @@ type config struct {
 	paging                   int
 	lease                    time.Duration
 	serial                   bool
+	sparseSeq                bool
+	hosts                    func(t *testing.T) func() lifecycle.Store
 }
 
 func newConfig(opts []Option) config {
@@ -66,3 +73,20 @@ func WithShortLease(d time.Duration) Option {
 // backend whose fresh stores share a resource that cannot be used
 // concurrently.
 func Serial() Option { return func(c *config) { c.serial = true } }
+
+// WithHosts lets the tests in which several hosts share one store open it
+// as several host processes would. newDB is called once per such subtest
+// and returns open, which opens one more host on one fresh, empty database
+// each time it is called (on a SQL store, a new connection pool on it);
+// open is called from the subtest's goroutine. Without WithHosts those
+// tests share the one store newStore returns among their goroutines, which
+// is what hosts of an in-memory store do.
+func WithHosts(newDB func(t *testing.T) (open func() lifecycle.Store)) Option {
+	return func(c *config) { c.hosts = newDB }
+}
+
+// SparseSeq tells the suite that the changes of one Store.Commit get
+// increasing Seqs that changes of other writes may fall between. Without
+// it the suite expects a commit's changes to have consecutive Seqs, as
+// memstore and sqlstore give them.
+func SparseSeq() Option { return func(c *config) { c.sparseSeq = true } }

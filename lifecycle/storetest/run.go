@@ -31,6 +31,10 @@ func Run(t *testing.T, newStore func(t *testing.T) lifecycle.Store, opts ...Opti
 		{"Journal", testJournal},
 		{"Outbox", testOutbox},
 		{"Concurrency", testConcurrency},
+		{"Commit", testCommit},
+		{"CommitConcurrency", testCommitConcurrency},
+		{"ReadLog", testReadLog},
+		{"Text", testText},
 		{"Context", testContext},
 	}
 	for _, g := range groups {
@@ -60,5 +64,14 @@ func (s *suite) run(t *testing.T, name string, fn func(t *testing.T, f *fixture)
 	t.Run(name, func(t *testing.T) {
 		s.parallel(t)
 		fn(t, s.fixture(t))
+	})
+}
+
+// runHosts is run on a database that several hosts share (see WithHosts).
+func (s *suite) runHosts(t *testing.T, name string, fn func(t *testing.T, f *fixture)) {
+	t.Helper()
+	t.Run(name, func(t *testing.T) {
+		s.parallel(t)
+		fn(t, s.hostsFixture(t))
 	})
 }
