@@ -17,21 +17,7 @@ import (
 func alertLock(key string) string      { return "event.alert/" + key }
 func groupLock(group uuid.UUID) string { return "event.group/" + group.String() }
 
-func newLock() lifecycle.Entity { return new(lifecycle.Lock) }
-
-// lockState is the state of the locks the engine writes.
-const lockState = "held"
-
-// takeLock takes the lock of key in tx (lifecycle.Tx.Lock). A lock the
-// kernel makes anew has no state category, which a SQL store cannot
-// encode; it gets one here.
-func takeLock(ctx context.Context, tx *lifecycle.Tx, key string) (*lifecycle.Lock, error) {
-	l, err := tx.Lock(ctx, key)
-	if err == nil && !l.StateCategory.Valid() {
-		l.State, l.StateCategory = lockState, lifecycle.Open
-	}
-	return l, err
-}
+func newLock() lifecycle.Entity  { return new(lifecycle.Lock) }
 func newAlert() lifecycle.Entity { return new(Alert) }
 
 // holder returns the record the lock of key names, or uuid.Nil.

@@ -263,7 +263,7 @@ func (e *Engine) open(ctx context.Context, a *alert, ev *Event, at time.Time) (a
 	var stored, created *Alert
 	err = lifecycle.Atomic(ctx, e.store, 0, func(tx *lifecycle.Tx) error {
 		stored, created = nil, nil
-		l, err := takeLock(ctx, tx, alertLock(a.key))
+		l, err := tx.Lock(ctx, alertLock(a.key))
 		if err != nil {
 			return err
 		}
@@ -503,7 +503,7 @@ func (e *Engine) clear(ctx context.Context, a *alert, ev *Event, at time.Time, r
 	a.setSeverity(SeverityOK)
 	a.rec.ClearedAt, a.rec.ClearReason = at, reason
 	release := func(tx *lifecycle.Tx) error {
-		l, err := takeLock(ctx, tx, alertLock(a.key))
+		l, err := tx.Lock(ctx, alertLock(a.key))
 		if err == nil && l.Holder == a.rec.ID {
 			l.Holder = uuid.Nil
 		}

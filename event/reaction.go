@@ -202,7 +202,7 @@ var errMoved = errors.New("event: the lock moved")
 // expect; moved reports that it did not.
 func (e *Engine) reserve(ctx context.Context, key string, expect, next uuid.UUID) (moved bool, err error) {
 	err = lifecycle.Atomic(ctx, e.store, 0, func(tx *lifecycle.Tx) error {
-		l, err := takeLock(ctx, tx, key)
+		l, err := tx.Lock(ctx, key)
 		if err != nil {
 			return err
 		}

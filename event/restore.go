@@ -110,7 +110,7 @@ func (e *Engine) restorable(ctx context.Context, key string, recs []*Alert) (*Al
 		return pick, nil
 	}
 	err = lifecycle.Atomic(ctx, e.store, 0, func(tx *lifecycle.Tx) error {
-		l, err := takeLock(ctx, tx, alertLock(key))
+		l, err := tx.Lock(ctx, alertLock(key))
 		if err != nil {
 			return err
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/event"
 	"github.com/itil-go/itil/incident"
+	"github.com/itil-go/itil/lifecycle"
 	"github.com/itil-go/itil/lifecycle/memstore"
 )
 
@@ -29,7 +30,11 @@ type Config struct {
 type bridge struct {
 	engine *event.Engine
 	desk   *incident.Desk
-	mux    *http.ServeMux
+	// disp runs the work that follows the engine's and the desk's changes:
+	// an alert's incident when the inline attempt failed (a sender that
+	// hung up, a desk that refused for a while), a parent's children.
+	disp *lifecycle.Dispatcher
+	mux  *http.ServeMux
 }
 
 // newBridge builds an incident desk and an event engine over one
@@ -59,7 +64,12 @@ func newBridge(cfg Config) (*bridge, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &bridge{engine: engine, desk: desk, mux: http.NewServeMux()}
+	disp, err := lifecycle.NewDispatcher(st, append(engine.Reactions(), desk.Reactions()...),
+		lifecycle.DispatcherConfig{Logger: cfg.Logger})
+	if err != nil {
+		return nil, err
+	}
+	b := &bridge{engine: engine, desk: desk, disp: disp, mux: http.NewServeMux()}
 	hc := event.HandlerConfig{Secret: cfg.Secret, Logger: cfg.Logger}
 	b.mux.Handle("/alertmanager", event.AlertmanagerHandler(engine, hc))
 	b.mux.Handle("/pagerduty", event.PagerDutyHandler(engine, hc))

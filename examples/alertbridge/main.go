@@ -53,6 +53,10 @@ func run(ctx context.Context, addr string, cfg Config) error {
 	if err != nil {
 		return err
 	}
+	if err := b.engine.Start(ctx); err != nil {
+		return err
+	}
+	go b.disp.Run(ctx) //nolint:errcheck // returns nil when ctx ends
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
