@@ -1,6 +1,7 @@
 package incident
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 
@@ -31,18 +32,35 @@ const (
 func requireActor(by itil.Actor) error { return checkActor("by", by) }
 
 // checkActor checks the actor named under field: its ID is required, and
-// its ID, name and groups are texts of at most MaxName characters.
+// its ID, name and groups are texts of at most MaxName characters. The
+// field names of an error are built only when there is one: this runs on
+// every command.
 func checkActor(field string, a itil.Actor) error {
 	if a.ID == "" {
 		return &itil.ValidationError{Field: field, Reason: "an actor is required"}
 	}
-	if err := itil.CheckText(field+".id", a.ID, MaxName); err != nil {
-		return err
+	if err := itil.CheckText("", a.ID, MaxName); err != nil {
+		return named(err, field+".id")
 	}
-	if err := itil.CheckText(field+".name", a.Name, MaxName); err != nil {
-		return err
+	if err := itil.CheckText("", a.Name, MaxName); err != nil {
+		return named(err, field+".name")
 	}
-	return itil.CheckTexts(field+".groups", a.Groups, MaxName)
+	for i, g := range a.Groups {
+		if err := itil.CheckText("", g, MaxName); err != nil {
+			return named(err, fmt.Sprintf("%s.groups[%d]", field, i))
+		}
+	}
+	return nil
+}
+
+// named sets the field of err, a *itil.ValidationError of itil.CheckText
+// made for this call alone.
+func named(err error, field string) error {
+	var ve *itil.ValidationError
+	if errors.As(err, &ve) {
+		ve.Field = field
+	}
+	return err
 }
 
 // requireText checks that a text input is given, and is one the stores
@@ -58,15 +76,14 @@ func requireText(field, text, reason string, max int) error {
 // each at most MaxName characters.
 func validCIs(field string, cis []string) error {
 	for i, ci := range cis {
-		f := fmt.Sprintf("%s[%d]", field, i)
 		if ci == "" {
-			return &itil.ValidationError{Field: f, Reason: "empty CI name"}
+			return &itil.ValidationError{Field: fmt.Sprintf("%s[%d]", field, i), Reason: "empty CI name"}
 		}
-		if err := itil.CheckText(f, ci, MaxName); err != nil {
-			return err
+		if err := itil.CheckText("", ci, MaxName); err != nil {
+			return named(err, fmt.Sprintf("%s[%d]", field, i))
 		}
 		if slices.Contains(cis[:i], ci) {
-			return &itil.ValidationError{Field: f, Reason: fmt.Sprintf("CI %q listed twice", ci)}
+			return &itil.ValidationError{Field: fmt.Sprintf("%s[%d]", field, i), Reason: fmt.Sprintf("CI %q listed twice", ci)}
 		}
 	}
 	return nil

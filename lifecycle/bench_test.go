@@ -135,3 +135,80 @@ func BenchmarkTransitionParallel(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkCommit is two records moved in one commit on memstore, to set
+// beside BenchmarkTransition, which moves one: "Store" loads both records
+// and saves each with a transition's write and change through one
+// Store.Commit; "Atomic" fires an event on each through Process.FireIn in
+// one lifecycle.Atomic.
+func BenchmarkCommit(b *testing.B) {
+	b.Run("Store", func(b *testing.B) {
+		p, first := benchTicket(b, nil, lifecycle.ProcessConfig{})
+		second := benchSecond(b, p)
+		st, ctx := p.Store(), context.Background()
+		states := [2]string{"on_hold", "in_progress"}
+		cats := [2]lifecycle.Category{lifecycle.Paused, lifecycle.Open}
+		zero := func() lifecycle.Entity { return new(ticket) }
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			var writes [2]lifecycle.Write
+			var changes [2]lifecycle.Change
+			for k, id := range [2]uuid.UUID{first, second} {
+				e, err := st.Get(ctx, id, zero)
+				if err != nil {
+					b.Fatal(err)
+				}
+				tk := e.(*ticket)
+				from := tk.State
+				tk.State, tk.StateCategory = states[i&1], cats[i&1]
+				tk.Version++
+				changes[k] = lifecycle.Change{ID: uuid.Must(uuid.NewV7()), Kind: tk.Kind, RecordID: tk.ID, Number: tk.Number,
+					Version: tk.Version, Event: "move", From: from, To: tk.State, Actor: alice}
+				writes[k] = lifecycle.Write{Entity: tk, Expect: tk.Version - 1, Change: &changes[k]}
+			}
+			if err := st.Commit(ctx, lifecycle.Batch{Writes: writes[:]}); err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+	})
+	b.Run("Atomic", func(b *testing.B) {
+		p, first := benchTicket(b, nil, lifecycle.ProcessConfig{})
+		second := benchSecond(b, p)
+		ctx := context.Background()
+		events := [2]string{"hold", "resume"}
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			err := lifecycle.Atomic(ctx, p.Store(), 0, func(tx *lifecycle.Tx) error {
+				for _, id := range [2]uuid.UUID{first, second} {
+					if _, err := p.FireIn(ctx, tx, id, lifecycle.Action[*ticket]{Event: events[i&1], Actor: alice}); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+	})
+}
+
+// benchSecond adds a second in-progress ticket to p, as benchTicket makes
+// the first.
+func benchSecond(b *testing.B, p *lifecycle.Process[*ticket]) uuid.UUID {
+	ctx := context.Background()
+	tk, err := p.Create(ctx, &ticket{Title: "bench 2", Group: "desk", HoldReason: "awaiting caller"}, alice, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, ev := range []string{"assign", "start"} {
+		if _, err := p.Fire(ctx, tk.ID, lifecycle.Action[*ticket]{Event: ev, Actor: alice}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return tk.ID
+}

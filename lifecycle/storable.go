@@ -55,6 +55,9 @@ func (b *badText) error(prefix string) error {
 
 // textReason returns why s cannot be stored, or "" when it can.
 func textReason(s string) string {
+	if plainASCII(s) {
+		return ""
+	}
 	if !utf8.ValidString(s) {
 		return "not valid UTF-8"
 	}
@@ -62,6 +65,17 @@ func textReason(s string) string {
 		return "holds a NUL character"
 	}
 	return ""
+}
+
+// plainASCII reports whether s is ASCII without a NUL, the usual text, by
+// a loop cheaper on short strings than the calls of the full check.
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == 0 || c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // checkString is the check of one string.
@@ -149,6 +163,18 @@ func buildChecker(t reflect.Type, building map[reflect.Type]*checker) checker {
 		if elem == nil {
 			return nil
 		}
+		if t.Elem().Kind() == reflect.String {
+			return func(v reflect.Value) *badText {
+				for i := range v.Len() {
+					if s := v.Index(i).String(); !plainASCII(s) {
+						if b := checkString(s); b != nil {
+							return b.at("[" + strconv.Itoa(i) + "]")
+						}
+					}
+				}
+				return nil
+			}
+		}
 		return func(v reflect.Value) *badText {
 			for i := range v.Len() {
 				if b := elem(v.Index(i)); b != nil {
@@ -227,6 +253,7 @@ func structChecker(t reflect.Type, sub func(reflect.Type) checker) checker {
 		index int
 		name  string // "" for an embedded struct, whose fields are flattened
 		check checker
+		str   bool // a string, checked without a call of check
 	}
 	var fields []field
 	for i := range t.NumField() {
@@ -240,7 +267,7 @@ func structChecker(t reflect.Type, sub func(reflect.Type) checker) checker {
 			name = sf.Name
 		}
 		if c := sub(sf.Type); c != nil {
-			fields = append(fields, field{index: i, name: name, check: c})
+			fields = append(fields, field{index: i, name: name, check: c, str: sf.Type.Kind() == reflect.String})
 		}
 	}
 	if len(fields) == 0 {
@@ -248,7 +275,13 @@ func structChecker(t reflect.Type, sub func(reflect.Type) checker) checker {
 	}
 	return func(v reflect.Value) *badText {
 		for _, f := range fields {
-			if b := f.check(v.Field(f.index)); b != nil {
+			fv := v.Field(f.index)
+			if f.str {
+				if s := fv.String(); plainASCII(s) {
+					continue
+				}
+			}
+			if b := f.check(fv); b != nil {
 				return b.at(f.name)
 			}
 		}
@@ -305,9 +338,32 @@ func CheckStorableAttrs(attrs []Attr, prefix string) error {
 	return nil
 }
 
+// plainChange reports whether every text of ch is plainASCII: the usual
+// change, which needs no naming of fields.
+func plainChange(ch *Change) bool {
+	if !(plainASCII(ch.Kind) && plainASCII(ch.Number) && plainASCII(ch.Event) && plainASCII(ch.From) &&
+		plainASCII(ch.To) && plainASCII(ch.Actor.ID) && plainASCII(ch.Actor.Name) && plainASCII(ch.Note)) {
+		return false
+	}
+	for _, g := range ch.Actor.Groups {
+		if !plainASCII(g) {
+			return false
+		}
+	}
+	for _, f := range ch.Fields {
+		if !(plainASCII(f.Field) && plainASCII(f.Old) && plainASCII(f.New)) {
+			return false
+		}
+	}
+	return true
+}
+
 // checkChange checks the text of ch, naming its fields under
 // prefix+"change.".
 func checkChange(ch *Change, prefix string) error {
+	if plainChange(ch) {
+		return nil
+	}
 	bad := func(field, s string) error {
 		if r := textReason(s); r != "" {
 			return &itil.ValidationError{Field: prefix + "change." + field, Reason: r}

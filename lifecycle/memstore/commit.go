@@ -2,12 +2,14 @@ package memstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
 
 	"github.com/google/uuid"
 
+	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/lifecycle"
 )
 
@@ -24,25 +26,30 @@ func (s *Store) Commit(ctx context.Context, b lifecycle.Batch) error {
 	if err := b.Check(); err != nil {
 		return err
 	}
-	clones := make([]lifecycle.Entity, len(b.Writes))
-	attrs := make([][]lifecycle.Attr, len(b.Writes))
+	n := len(b.Writes)
+	// A batch of a few writes keeps its working memory on the stack, and
+	// the attributes of all its writes in one slice.
+	var clonesBuf [4]lifecycle.Entity
+	var attrsBuf [4][]lifecycle.Attr
+	clones, attrs := clonesBuf[:0], attrsBuf[:0]
+	if n > len(clonesBuf) {
+		clones, attrs = make([]lifecycle.Entity, 0, n), make([][]lifecycle.Attr, 0, n)
+	}
+	all := make([]lifecycle.Attr, 0, 8*n)
 	var touched [shards]bool
 	for i, w := range b.Writes {
-		prefix := "writes[" + strconv.Itoa(i) + "]."
-		if err := lifecycle.CheckStorable(w.Entity, nil, prefix); err != nil {
-			return err
+		if err := lifecycle.CheckStorable(w.Entity, w.Change, ""); err != nil {
+			return inWrite(err, i)
 		}
-		if w.Change != nil {
-			if err := lifecycle.CheckStorable(nil, w.Change, prefix); err != nil {
-				return err
-			}
+		c := w.Entity.Clone()
+		from := len(all)
+		all = attrsOf(c, all)
+		a := all[from:len(all):len(all)]
+		if err := lifecycle.CheckStorableAttrs(a, ""); err != nil {
+			return inWrite(err, i)
 		}
-		clones[i] = w.Entity.Clone()
-		attrs[i] = attrsOf(clones[i], nil)
-		if err := lifecycle.CheckStorableAttrs(attrs[i], prefix); err != nil {
-			return err
-		}
-		touched[shardOf(w.Entity.Base().ID)] = true
+		clones, attrs = append(clones, c), append(attrs, a)
+		touched[shardOf(c.Base().ID)] = true
 	}
 	for _, rd := range b.Reads {
 		touched[shardOf(rd.ID)] = true
@@ -62,12 +69,8 @@ func (s *Store) Commit(ctx context.Context, b lifecycle.Batch) error {
 	if err := s.checkBatch(b, clones); err != nil {
 		return err
 	}
-	type staged struct {
-		en  *entry
-		ch  *lifecycle.Change
-		pos uint64
-	}
-	changes := make([]staged, 0, len(b.Writes))
+	var stagedBuf [4]staged
+	changes := stagedBuf[:0]
 	for i, w := range b.Writes {
 		c := clones[i]
 		r := c.Base()
@@ -77,10 +80,10 @@ func (s *Store) Commit(ctx context.Context, b lifecycle.Batch) error {
 			en = &entry{e: c}
 			sh.m[r.ID] = en
 			sh.kindSet(r.Kind).add(r.ID)
-			sh.index(en, r.ID, r.Kind, attrs[i])
+			sh.index(en, r.ID, r.Kind, slices.Clone(attrs[i])) // the entry keeps its list
 		} else {
 			if !slices.Equal(en.attrs, attrs[i]) {
-				sh.reindex(en, r.ID, r.Kind, attrs[i])
+				sh.reindex(en, r.ID, r.Kind, attrs[i]) // which copies what it keeps
 			}
 			en.e = c
 		}
@@ -102,14 +105,45 @@ func (s *Store) Commit(ctx context.Context, b lifecycle.Batch) error {
 	return nil
 }
 
+// staged is a change of a commit encoded into its shard's chunk, to be
+// published.
+type staged struct {
+	en  *entry
+	ch  *lifecycle.Change
+	pos uint64
+}
+
+// inWrite names the field of a *itil.ValidationError under the write of
+// the batch it came from.
+func inWrite(err error, i int) error {
+	var verr *itil.ValidationError
+	if errors.As(err, &verr) {
+		return &itil.ValidationError{Field: "writes[" + strconv.Itoa(i) + "]." + verr.Field, Reason: verr.Reason}
+	}
+	return err
+}
+
 // checkBatch checks the versions b expects against the stored records,
 // following the versions that earlier writes of the batch set. The locks
 // of every shard b touches must be held.
 func (s *Store) checkBatch(b lifecycle.Batch, clones []lifecycle.Entity) error {
-	after := make(map[uuid.UUID]int64, len(b.Writes)) // version after the batch's last write so far
+	var after map[uuid.UUID]int64 // version after the batch's last write so far, for long batches
+	if len(b.Writes) > 8 {
+		after = make(map[uuid.UUID]int64, len(b.Writes))
+	}
 	for i, w := range b.Writes {
 		r := w.Entity.Base()
-		stored, seen := after[r.ID]
+		var stored int64
+		seen := false
+		if after != nil {
+			stored, seen = after[r.ID]
+		} else {
+			for j := i - 1; j >= 0 && !seen; j-- {
+				if c := clones[j].Base(); c.ID == r.ID {
+					stored, seen = c.Version, true
+				}
+			}
+		}
 		if !seen {
 			if en, ok := s.shard(r.ID).m[r.ID]; ok {
 				stored = en.e.Base().Version
@@ -123,7 +157,9 @@ func (s *Store) checkBatch(b lifecycle.Batch, clones []lifecycle.Entity) error {
 		case w.Expect != stored:
 			return fmt.Errorf("%s %s: stored version %d, expected %d: %w", r.Kind, r.Number, stored, w.Expect, lifecycle.ErrConflict)
 		}
-		after[r.ID] = clones[i].Base().Version
+		if after != nil {
+			after[r.ID] = clones[i].Base().Version
+		}
 	}
 	for _, rd := range b.Reads {
 		var stored int64

@@ -7,6 +7,14 @@
 // Records are kept as clones and handed out as clones: a caller that changes
 // what it got cannot change what is stored.
 //
+// It refuses what a SQL store could not keep as it is, so that a host that
+// moves to one finds nothing new refused: a record, attribute or change
+// whose text holds a NUL or bytes that are not UTF-8 fails Create, Update
+// and Commit with a *itil.ValidationError naming the field
+// (lifecycle.CheckStorable), and a Find without a Kind with one naming
+// "kind". Commit publishes a batch's changes together: they have
+// consecutive Seqs, and a reader of the log sees all of them or none.
+//
 //	st := memstore.New(memstore.Config{})
 //	p, _ := lifecycle.NewProcess[Ticket](st, def, lifecycle.ProcessConfig{})
 package memstore

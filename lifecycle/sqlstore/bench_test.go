@@ -124,3 +124,69 @@ func placeholders(d sqlstore.Dialect) func(int) string {
 	}
 	return func(int) string { return "?" }
 }
+
+// BenchmarkSQLCommit is two records moved in one commit, to set beside
+// BenchmarkSQLTransition, which moves one: "Store" loads both records and
+// saves each with a transition's write and change through one
+// Store.Commit; "Atomic" fires an event on each through Process.FireIn in
+// one lifecycle.Atomic.
+func BenchmarkSQLCommit(b *testing.B) {
+	for _, be := range backends {
+		b.Run(be.name+"/Store", func(b *testing.B) {
+			st := newStore(b, be.target(b))
+			_, first := benchTicket(b, st)
+			_, second := benchTicket(b, st)
+			states := [2]string{"on_hold", "in_progress"}
+			cats := [2]lifecycle.Category{lifecycle.Paused, lifecycle.Open}
+			zero := func() lifecycle.Entity { return new(ticket) }
+			ctx := b.Context()
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				var writes [2]lifecycle.Write
+				var changes [2]lifecycle.Change
+				for k, id := range [2]uuid.UUID{first.ID, second.ID} {
+					e, err := st.Get(ctx, id, zero)
+					if err != nil {
+						b.Fatal(err)
+					}
+					tk := e.(*ticket)
+					from := tk.State
+					tk.State, tk.StateCategory = states[i&1], cats[i&1]
+					tk.Version++
+					tk.UpdatedAt = time.Now()
+					changes[k] = lifecycle.Change{ID: uuid.Must(uuid.NewV7()), Kind: tk.Kind, RecordID: tk.ID, Number: tk.Number,
+						Version: tk.Version, Event: "move", From: from, To: tk.State, Actor: bob, At: tk.UpdatedAt}
+					writes[k] = lifecycle.Write{Entity: tk, Expect: tk.Version - 1, Change: &changes[k]}
+				}
+				if err := st.Commit(ctx, lifecycle.Batch{Writes: writes[:]}); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
+		b.Run(be.name+"/Atomic", func(b *testing.B) {
+			st := newStore(b, be.target(b))
+			p, first := benchTicket(b, st)
+			_, second := benchTicket(b, st)
+			ctx := b.Context()
+			events := [2]string{"hold", "resume"}
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				err := lifecycle.Atomic(ctx, st, 0, func(tx *lifecycle.Tx) error {
+					for _, id := range [2]uuid.UUID{first.ID, second.ID} {
+						if _, err := p.FireIn(ctx, tx, id, lifecycle.Action[*ticket]{Event: events[i&1], Actor: bob}); err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
+	}
+}

@@ -38,18 +38,10 @@ type dialect interface {
 	// attributes, and appends c; updated is false when the record is
 	// missing or has another version, and then nothing was written.
 	update(ctx context.Context, db *sql.DB, r *recordRow, expect int64, c *changeRow) (seq int64, updated bool, err error)
-	// createRow and updateRow are create and update without the change,
-	// inside tx, for Commit; version reads a record's version in tx,
-	// locking its row until tx ends where the database needs it, and ok is
-	// false when the record is missing; appendChange appends c in tx.
-	createRow(ctx context.Context, tx *sql.Tx, r *recordRow) (created bool, err error)
-	updateRow(ctx context.Context, tx *sql.Tx, r *recordRow, expect int64) (updated bool, err error)
-	version(ctx context.Context, tx *sql.Tx, id uuid.UUID) (v int64, ok bool, err error)
-	appendChange(ctx context.Context, tx *sql.Tx, c *changeRow) (seq int64, err error)
-	// lockFirst tells Commit to visit a batch's records in ID order, reads
-	// among writes; otherwise it writes first, in the batch's order, and
-	// reads after.
-	lockFirst() bool
+	// commit writes a batch, rows and crows being its writes and their
+	// changes encoded (nil for a write without one), all or nothing, and
+	// returns the Seq of each write's change; see Store.Commit.
+	commit(ctx context.Context, s *Store, b lifecycle.Batch, rows []recordRow, crows []*changeRow) ([]int64, error)
 	// nextNumber increments prefix's sequence.
 	nextNumber(ctx context.Context, db *sql.DB, prefix string) (int64, error)
 	// claim leases consumer to holder until until if it is free, held by

@@ -54,9 +54,29 @@
 // may share a SQLite file: set busy_timeout, as above, so that a writer
 // waits for another process's write instead of failing.
 //
+// Commit writes a lifecycle.Batch of several records all or nothing. On
+// PostgreSQL it is one statement, one round trip: it locks every record the
+// batch writes or reads, in ID order (so two commits never wait on each
+// other in a circle), compares their versions, and writes the records,
+// their attributes and the changes only if all match, drawing the changes'
+// seqs last; a record created meanwhile by another host fails the insert
+// and so the statement (lifecycle.ErrExists), and a deadlock or
+// serialization failure the database reports is lifecycle.ErrConflict. On
+// SQLite it is one write transaction. Either way a commit's changes get
+// consecutive seqs in batch order.
+//
+// Text that the database would not keep as it is, a NUL (which PostgreSQL
+// refuses) or bytes that are not UTF-8 (which encoding/json replaces with
+// U+FFFD), is refused before anything is written with a
+// *itil.ValidationError naming the field (lifecycle.CheckStorable), and
+// text that reaches the encoding only through a MarshalJSON or MarshalText
+// method with one naming "record" or "change": the same on SQLite and
+// PostgreSQL as on memstore.
+//
 // A transition through lifecycle.Process costs about what the bare SQL
 // does: BenchmarkSQLTransition against BenchmarkSQLRawUpdate, one UPDATE and
-// one INSERT in a transaction, in this package.
+// one INSERT in a transaction, in this package. BenchmarkSQLCommit moves two
+// records in one commit.
 //
 // # The log and the outbox
 //

@@ -33,18 +33,18 @@ func (s *Store) Create(ctx context.Context, e lifecycle.Entity, ch *lifecycle.Ch
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := storable(e, ch, ""); err != nil {
+	if err := lifecycle.CheckStorable(e, ch, ""); err != nil {
 		return err
 	}
 	r := e.Base()
 	if r.ID == uuid.Nil {
 		return errors.New("sqlstore: create: record has no ID")
 	}
-	row, err := newRecordRow(e)
+	row, err := newRecordRow(e, "")
 	if err != nil {
 		return err
 	}
-	crow, err := newChangeRow(ch)
+	crow, err := newChangeRow(ch, "")
 	if err != nil {
 		return err
 	}
@@ -56,6 +56,9 @@ func (s *Store) Create(ctx context.Context, e lifecycle.Entity, ch *lifecycle.Ch
 	unlock()
 	switch {
 	case err != nil:
+		if verr := textError(err, ""); verr != nil {
+			return verr
+		}
 		return fmt.Errorf("sqlstore: create %s %s: %w", r.Kind, r.ID, err)
 	case !created:
 		return fmt.Errorf("%s %s: %w", r.Kind, r.ID, lifecycle.ErrExists)
@@ -87,15 +90,15 @@ func (s *Store) Update(ctx context.Context, e lifecycle.Entity, expect int64, ch
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := storable(e, ch, ""); err != nil {
+	if err := lifecycle.CheckStorable(e, ch, ""); err != nil {
 		return err
 	}
 	r := e.Base()
-	row, err := newRecordRow(e)
+	row, err := newRecordRow(e, "")
 	if err != nil {
 		return err
 	}
-	crow, err := newChangeRow(ch)
+	crow, err := newChangeRow(ch, "")
 	if err != nil {
 		return err
 	}
@@ -106,6 +109,9 @@ func (s *Store) Update(ctx context.Context, e lifecycle.Entity, expect int64, ch
 	seq, updated, err := s.d.update(ctx, s.db, &row, expect, &crow)
 	unlock()
 	if err != nil {
+		if verr := textError(err, ""); verr != nil {
+			return verr
+		}
 		return fmt.Errorf("sqlstore: update %s %s: %w", r.Kind, r.ID, err)
 	}
 	if !updated {
@@ -128,13 +134,4 @@ func (s *Store) whyNotUpdated(ctx context.Context, r *lifecycle.Record, expect i
 		return fmt.Errorf("sqlstore: update %s %s: %w", r.Kind, r.ID, err)
 	}
 	return fmt.Errorf("%s %s: stored version %d, expected %d: %w", r.Kind, r.Number, stored, expect, lifecycle.ErrConflict)
-}
-
-// storable refuses text the database cannot keep as it is, before anything
-// is written (see lifecycle.CheckStorable).
-func storable(e lifecycle.Entity, ch *lifecycle.Change, prefix string) error {
-	if err := lifecycle.CheckStorable(e, ch, prefix); err != nil {
-		return err
-	}
-	return lifecycle.CheckStorableAttrs(e.Attrs(nil), prefix)
 }

@@ -24,14 +24,22 @@ type recordRow struct {
 	hasAttrs             bool
 }
 
-// newRecordRow encodes e. The encoding is a copy: nothing of e is kept.
-func newRecordRow(e lifecycle.Entity) (recordRow, error) {
+// newRecordRow encodes e, refusing text the database would not keep as it
+// is with a *itil.ValidationError naming the field under prefix ("" or
+// "writes[1]."). The encoding is a copy: nothing of e is kept.
+func newRecordRow(e lifecycle.Entity, prefix string) (recordRow, error) {
 	r := e.Base()
 	body, err := json.Marshal(e)
 	if err != nil {
 		return recordRow{}, fmt.Errorf("sqlstore: encode %s %s: %w", r.Kind, r.ID, err)
 	}
+	if err := checkJSON(body, prefix+"record"); err != nil {
+		return recordRow{}, err
+	}
 	attrs := e.Attrs(nil)
+	if err := lifecycle.CheckStorableAttrs(attrs, prefix); err != nil {
+		return recordRow{}, err
+	}
 	pairs := make([][2]string, len(attrs))
 	for i, a := range attrs {
 		pairs[i] = [2]string{a.Key, a.Value}
@@ -61,13 +69,16 @@ type changeRow struct {
 	body                string // the change as JSON, with Seq zero
 }
 
-// newChangeRow encodes ch.
-func newChangeRow(ch *lifecycle.Change) (changeRow, error) {
+// newChangeRow encodes ch, refusing text as newRecordRow does.
+func newChangeRow(ch *lifecycle.Change, prefix string) (changeRow, error) {
 	c := *ch
 	c.Seq = 0
 	body, err := json.Marshal(c)
 	if err != nil {
 		return changeRow{}, fmt.Errorf("sqlstore: encode change %s: %w", ch.ID, err)
+	}
+	if err := checkJSON(body, prefix+"change"); err != nil {
+		return changeRow{}, err
 	}
 	return changeRow{
 		id: c.ID, recordID: c.RecordID, kind: c.Kind, number: c.Number, event: c.Event,

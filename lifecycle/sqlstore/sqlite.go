@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"embed"
 	"errors"
+	"fmt"
 	"io/fs"
 	"time"
 
@@ -158,10 +159,6 @@ func (d sqliteDialect) version(ctx context.Context, tx *sql.Tx, id uuid.UUID) (i
 	return v, err == nil, err
 }
 
-// lockFirst is false: a SQLite commit writes before it reads, so that its
-// transaction holds the database's write lock from its first statement.
-func (sqliteDialect) lockFirst() bool { return false }
-
 // appendChange inserts c into the log and returns its seq.
 func (d sqliteDialect) appendChange(ctx context.Context, tx *sql.Tx, c *changeRow) (int64, error) {
 	res, err := d.stmts.exec(ctx, tx, sqliteAppend,
@@ -217,4 +214,65 @@ func (sqliteDialect) ack(ctx context.Context, db *sql.DB, consumer, holder strin
 	}
 	n, err := res.RowsAffected()
 	return n == 1, err
+}
+
+// commit writes b in one write transaction, writes first in batch order,
+// so that the transaction holds the database's write lock from its first
+// statement, then checks the reads: SQLite has one writer, whose
+// transaction this is, so no row locks are needed.
+func (d sqliteDialect) commit(ctx context.Context, s *Store, b lifecycle.Batch, rows []recordRow, crows []*changeRow) ([]int64, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, s.commitError(err)
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit it does nothing
+	for i, w := range b.Writes {
+		r := &rows[i]
+		if w.Expect == 0 {
+			created, err := d.createRow(ctx, tx, r)
+			if err != nil {
+				return nil, s.commitError(err)
+			}
+			if !created {
+				return nil, fmt.Errorf("%s %s: %w", r.kind, r.id, lifecycle.ErrExists)
+			}
+			continue
+		}
+		updated, err := d.updateRow(ctx, tx, r, w.Expect)
+		if err != nil {
+			return nil, s.commitError(err)
+		}
+		if !updated {
+			v, ok, err := d.version(ctx, tx, r.id)
+			switch {
+			case err != nil:
+				return nil, s.commitError(err)
+			case !ok:
+				return nil, fmt.Errorf("%s %s: %w", r.kind, r.id, lifecycle.ErrNotFound)
+			}
+			return nil, fmt.Errorf("%s %s: stored version %d, expected %d: %w", r.kind, r.number, v, w.Expect, lifecycle.ErrConflict)
+		}
+	}
+	for _, rd := range b.Reads {
+		v, ok, err := d.version(ctx, tx, rd.ID)
+		if err != nil {
+			return nil, s.commitError(err)
+		}
+		if !ok || v != rd.Version {
+			return nil, &lifecycle.StaleReadError{ID: rd.ID, Read: rd.Version, Stored: v}
+		}
+	}
+	seqs := make([]int64, len(b.Writes))
+	for i, c := range crows {
+		if c == nil {
+			continue
+		}
+		if seqs[i], err = d.appendChange(ctx, tx, c); err != nil {
+			return nil, s.commitError(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, s.commitError(err)
+	}
+	return seqs, nil
 }

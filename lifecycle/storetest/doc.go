@@ -39,7 +39,38 @@
 //     released and expired, and independent consumers.
 //   - Concurrency: goroutines doing read-modify-write cycles lose no update.
 //   - Context: a cancelled context fails every call and writes nothing.
+//   - Commit: creates and updates of several records at once, a record
+//     written twice, writes without a change, Seqs in batch order (and
+//     consecutive, unless SparseSeq), journals and indexes of every record;
+//     a batch with a stale write or read, a taken ID or a missing record
+//     writes nothing (records, journals, log, outbox and indexes as they
+//     were) and fails with ErrConflict, *lifecycle.StaleReadError,
+//     ErrExists or ErrNotFound; a malformed batch fails with a
+//     *itil.ValidationError naming its bad part; a cancelled commit writes
+//     nothing.
+//   - CommitConcurrency: workers on several hosts move units between
+//     accounts in commits that read and write two records and pin a third
+//     that another goroutine keeps updating; at the end the total is kept,
+//     each journal replays to its record, the log holds exactly the
+//     committed changes, and no commit saw a pinned record that had moved.
+//     A dozen hosts take one Tx.Lock and create a record if no one holds
+//     the key: exactly one does.
+//   - ReadLog: the log after a Seq, limits, the prefix property, and no
+//     lease taken or cursor moved.
+//   - Text: a NUL or bytes that are not UTF-8 anywhere in a record, its
+//     attributes or its change make Create, Update and Commit fail with a
+//     *itil.ValidationError naming the field, and write nothing; other text
+//     (U+FFFD, the escapes' spelling) is kept byte for byte. Find without a
+//     Kind fails with a *itil.ValidationError naming "kind".
 //
 // Subtests run in parallel, so newStore may be called from several goroutines
-// at once; a backend whose stores share one resource passes Serial.
+// at once; a backend whose stores share one resource passes Serial. The
+// tests in which several hosts share a store open it through WithHosts when
+// it is given, so that on a SQL store each host has a connection pool of
+// its own:
+//
+//	storetest.Run(t, newStore, storetest.WithHosts(func(t *testing.T) func() lifecycle.Store {
+//		db := newDatabase(t)
+//		return func() lifecycle.Store { return openStore(t, db) }
+//	}))
 package storetest

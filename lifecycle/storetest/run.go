@@ -13,8 +13,11 @@ import (
 //
 // Besides what the lifecycle.Store documentation states, the suite expects
 // that a successful Create or Update writes the Seq it assigned back into the
-// Change passed in, and that the caller may use the store (read and write)
-// while it iterates over Find.
+// Change passed in, that the caller may use the store (read and write)
+// while it iterates over Find, that a Find without a Kind yields a
+// *itil.ValidationError naming "kind", that writes refuse text no store
+// keeps as it is (see lifecycle.CheckStorable), and that the changes of one
+// Commit get consecutive Seqs (unless SparseSeq is given).
 func Run(t *testing.T, newStore func(t *testing.T) lifecycle.Store, opts ...Option) {
 	t.Helper()
 	s := &suite{cfg: newConfig(opts), newStore: newStore}
