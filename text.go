@@ -38,3 +38,61 @@ func CheckTexts(field string, ss []string, max int) error {
 	}
 	return nil
 }
+
+// CheckJSONText reports a *ValidationError naming field when encoding/json
+// would alter a text of the JSON data as it decodes it: bytes that are not
+// UTF-8, and \u escapes of half a UTF-16 surrogate pair, both of which it
+// turns into U+FFFD without a word. data may be a whole document or one
+// string literal; what is malformed otherwise is left to the decoder.
+func CheckJSONText(field string, data []byte) error {
+	if !utf8.Valid(data) {
+		return &ValidationError{Field: field, Reason: "not valid UTF-8"}
+	}
+	for i := 0; i < len(data); i++ {
+		if data[i] != '\\' {
+			continue
+		}
+		i++ // the escaped character; only \u needs a look
+		if i >= len(data) || data[i] != 'u' {
+			continue
+		}
+		r, ok := hex4(data[i+1:])
+		if !ok {
+			continue // malformed: the decoder says so
+		}
+		i += 4
+		if r < 0xd800 || r > 0xdfff {
+			continue
+		}
+		if r <= 0xdbff && i+6 < len(data) && data[i+1] == '\\' && data[i+2] == 'u' {
+			if lo, ok := hex4(data[i+3:]); ok && lo >= 0xdc00 && lo <= 0xdfff {
+				i += 6
+				continue
+			}
+		}
+		return &ValidationError{Field: field, Reason: fmt.Sprintf("not valid UTF-8: holds half a UTF-16 surrogate pair (\\u%04x)", r)}
+	}
+	return nil
+}
+
+// hex4 decodes the four hexadecimal digits that start b.
+func hex4(b []byte) (rune, bool) {
+	if len(b) < 4 {
+		return 0, false
+	}
+	var r rune
+	for _, c := range b[:4] {
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c -= 'a' - 10
+		case c >= 'A' && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(c)
+	}
+	return r, true
+}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+
+	"github.com/itil-go/itil"
 )
 
 // CloudEvents content types: structured mode, one event or a batch.
@@ -35,7 +37,7 @@ func DecodeCloudEvents(r io.Reader) ([]Event, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkJSONText(body); err != nil {
+	if err := itil.CheckJSONText("body", body); err != nil {
 		return nil, err
 	}
 	trimmed := bytes.TrimLeft(body, " \t\r\n")

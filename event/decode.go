@@ -8,7 +8,6 @@ import (
 	"io"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/itil-go/itil"
 )
@@ -21,68 +20,10 @@ func decodeJSON(r io.Reader, v any) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkJSONText(body); err != nil {
+	if err := itil.CheckJSONText("body", body); err != nil {
 		return nil, err
 	}
 	return body, unmarshal(body, "body", v)
-}
-
-// checkJSONText refuses a body that encoding/json would alter as it
-// decodes it: bytes that are not UTF-8, and \u escapes of half a
-// surrogate pair, both of which it turns into U+FFFD without a word.
-func checkJSONText(b []byte) error {
-	if !utf8.Valid(b) {
-		return invalid("body", "not valid UTF-8")
-	}
-	for i := 0; i < len(b); i++ {
-		if b[i] != '\\' {
-			continue
-		}
-		i++ // the escaped character; a backslash outside a string is malformed JSON anyway
-		if i >= len(b) || b[i] != 'u' {
-			continue
-		}
-		r, ok := hex4(b[i+1:])
-		if !ok {
-			continue // malformed: the decoder says so
-		}
-		i += 4
-		switch {
-		case r >= 0xdc00 && r <= 0xdfff:
-			return invalid("body", "holds half a UTF-16 surrogate pair (\\u%04x)", r)
-		case r >= 0xd800 && r <= 0xdbff:
-			if i+6 < len(b) && b[i+1] == '\\' && b[i+2] == 'u' {
-				if lo, ok := hex4(b[i+3:]); ok && lo >= 0xdc00 && lo <= 0xdfff {
-					i += 6
-					continue
-				}
-			}
-			return invalid("body", "holds half a UTF-16 surrogate pair (\\u%04x)", r)
-		}
-	}
-	return nil
-}
-
-// hex4 decodes the four hex digits b starts with.
-func hex4(b []byte) (rune, bool) {
-	if len(b) < 4 {
-		return 0, false
-	}
-	var r rune
-	for _, c := range b[:4] {
-		switch {
-		case c >= '0' && c <= '9':
-			c -= '0'
-		case c >= 'a' && c <= 'f':
-			c -= 'a' - 10
-		case c >= 'A' && c <= 'F':
-			c -= 'A' - 10
-		default:
-			return 0, false
-		}
-		r = r<<4 | rune(c)
-	}
-	return r, true
 }
 
 // renamed returns err with the event field it names (see Event.Validate)

@@ -57,37 +57,38 @@ func (b *Batch) Check() error {
 	}
 	written := make(map[uuid.UUID]int64, len(b.Writes))
 	for i, w := range b.Writes {
-		field := fmt.Sprintf("writes[%d]", i)
+		// Named only when refused: this runs on every commit.
+		field := func(part string) string { return fmt.Sprintf("writes[%d].%s", i, part) }
 		if isNil(w.Entity) {
-			return &itil.ValidationError{Field: field + ".entity", Reason: "required"}
+			return &itil.ValidationError{Field: field("entity"), Reason: "required"}
 		}
 		r := w.Entity.Base()
 		switch {
 		case r.ID == uuid.Nil:
-			return &itil.ValidationError{Field: field + ".entity.id", Reason: "required"}
+			return &itil.ValidationError{Field: field("entity.id"), Reason: "required"}
 		case w.Expect < 0:
-			return &itil.ValidationError{Field: field + ".expect", Reason: "negative"}
+			return &itil.ValidationError{Field: field("expect"), Reason: "negative"}
 		case w.Change != nil && w.Change.RecordID != r.ID:
-			return &itil.ValidationError{Field: field + ".change.record_id", Reason: "names another record than the write"}
+			return &itil.ValidationError{Field: field("change.record_id"), Reason: "names another record than the write"}
 		}
 		if v, ok := written[r.ID]; ok && w.Expect != v {
-			return &itil.ValidationError{Field: field + ".expect", Reason: fmt.Sprintf("record %s was written at version %d before in the batch", r.ID, v)}
+			return &itil.ValidationError{Field: field("expect"), Reason: fmt.Sprintf("record %s was written at version %d before in the batch", r.ID, v)}
 		}
 		written[r.ID] = r.Version
 	}
 	read := make(map[uuid.UUID]bool, len(b.Reads))
 	for i, rd := range b.Reads {
-		field := fmt.Sprintf("reads[%d]", i)
+		field := func(part string) string { return fmt.Sprintf("reads[%d].%s", i, part) }
 		switch {
 		case rd.ID == uuid.Nil:
-			return &itil.ValidationError{Field: field + ".id", Reason: "required"}
+			return &itil.ValidationError{Field: field("id"), Reason: "required"}
 		case rd.Version < 1:
-			return &itil.ValidationError{Field: field + ".version", Reason: "must be at least 1"}
+			return &itil.ValidationError{Field: field("version"), Reason: "must be at least 1"}
 		case read[rd.ID]:
-			return &itil.ValidationError{Field: field + ".id", Reason: "read twice"}
+			return &itil.ValidationError{Field: field("id"), Reason: "read twice"}
 		}
 		if _, ok := written[rd.ID]; ok {
-			return &itil.ValidationError{Field: field + ".id", Reason: "also written in the batch"}
+			return &itil.ValidationError{Field: field("id"), Reason: "also written in the batch"}
 		}
 		read[rd.ID] = true
 	}

@@ -8,7 +8,6 @@ import (
 	"io"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/looplab/fsm"
 
@@ -273,7 +272,7 @@ func (doc *jsonDoc) str(path string, dst *string) error {
 	case nil:
 		return nil
 	case string:
-		if !validJSONText(raw) {
+		if itil.CheckJSONText(path, raw) != nil {
 			return invalid(path, "not valid UTF-8")
 		}
 		if err := itil.CheckText(path, s, 0); err != nil {
@@ -328,73 +327,6 @@ func kindOf(tok json.Token) string {
 		return "a boolean"
 	}
 	return "a number"
-}
-
-// validJSONText reports whether the string literal in raw (after any
-// separators) holds only UTF-8 and \u escapes of whole characters: the
-// decoder replaces invalid bytes and unpaired surrogates with U+FFFD,
-// which would change the text without a word.
-func validJSONText(raw []byte) bool {
-	i := bytes.IndexByte(raw, '"')
-	if i < 0 {
-		return false
-	}
-	s := raw[i+1:]
-	for len(s) > 0 {
-		if s[0] != '\\' {
-			r, n := utf8.DecodeRune(s)
-			if r == utf8.RuneError && n <= 1 {
-				return false
-			}
-			s = s[n:]
-			continue
-		}
-		if len(s) < 2 || s[1] != 'u' {
-			s = s[min(2, len(s)):]
-			continue
-		}
-		r, ok := hex4(s[2:])
-		if !ok {
-			return false
-		}
-		s = s[6:]
-		switch {
-		case r >= 0xdc00 && r <= 0xdfff:
-			return false // a low surrogate alone
-		case r >= 0xd800 && r <= 0xdbff:
-			if len(s) < 6 || s[0] != '\\' || s[1] != 'u' {
-				return false
-			}
-			lo, ok := hex4(s[2:])
-			if !ok || lo < 0xdc00 || lo > 0xdfff {
-				return false
-			}
-			s = s[6:]
-		}
-	}
-	return true
-}
-
-// hex4 decodes the four hexadecimal digits that start b.
-func hex4(b []byte) (rune, bool) {
-	if len(b) < 4 {
-		return 0, false
-	}
-	var r rune
-	for _, c := range b[:4] {
-		switch {
-		case c >= '0' && c <= '9':
-			c -= '0'
-		case c >= 'a' && c <= 'f':
-			c -= 'a' - 10
-		case c >= 'A' && c <= 'F':
-			c -= 'A' - 10
-		default:
-			return 0, false
-		}
-		r = r<<4 | rune(c)
-	}
-	return r, true
 }
 
 // Mermaid renders the lifecycle as a Mermaid state diagram, through

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/lifecycle/approval"
@@ -302,8 +301,8 @@ func prefixed(prefix string, err error) error {
 // *itil.ValidationError: "item" for JSON that does not decode, else the
 // field Validate names.
 func ParseItem(data []byte) (Item, error) {
-	if !validJSONText(data) {
-		return Item{}, &itil.ValidationError{Field: "item", Reason: "not valid UTF-8"}
+	if err := itil.CheckJSONText("item", data); err != nil {
+		return Item{}, err
 	}
 	var it Item
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -318,63 +317,4 @@ func ParseItem(data []byte) (Item, error) {
 		return Item{}, err
 	}
 	return it, nil
-}
-
-// validJSONText reports whether JSON data is UTF-8 and escapes only whole
-// characters: encoding/json replaces invalid bytes and unpaired surrogate
-// escapes (\ud800) with U+FFFD, which would change a text without a word.
-func validJSONText(data []byte) bool {
-	if !utf8.Valid(data) {
-		return false
-	}
-	for i := 0; i < len(data); i++ {
-		if data[i] != '\\' {
-			continue
-		}
-		if i+1 >= len(data) || data[i+1] != 'u' {
-			i++ // a two-character escape, such as \\
-			continue
-		}
-		r, ok := hex4(data[i+2:])
-		if !ok {
-			continue // not JSON: the decoder says so
-		}
-		i += 5
-		switch {
-		case r >= 0xdc00 && r <= 0xdfff:
-			return false
-		case r >= 0xd800 && r <= 0xdbff:
-			if i+6 >= len(data) || data[i+1] != '\\' || data[i+2] != 'u' {
-				return false
-			}
-			lo, ok := hex4(data[i+3:])
-			if !ok || lo < 0xdc00 || lo > 0xdfff {
-				return false
-			}
-			i += 6
-		}
-	}
-	return true
-}
-
-// hex4 decodes the four hexadecimal digits that start b.
-func hex4(b []byte) (rune, bool) {
-	if len(b) < 4 {
-		return 0, false
-	}
-	var r rune
-	for _, c := range b[:4] {
-		switch {
-		case c >= '0' && c <= '9':
-			c -= '0'
-		case c >= 'a' && c <= 'f':
-			c -= 'a' - 10
-		case c >= 'A' && c <= 'F':
-			c -= 'A' - 10
-		default:
-			return 0, false
-		}
-		r = r<<4 | rune(c)
-	}
-	return r, true
 }

@@ -7,8 +7,6 @@ import (
 	"io"
 	"slices"
 	"time"
-	"unicode/utf16"
-	"unicode/utf8"
 
 	"github.com/itil-go/itil"
 )
@@ -60,7 +58,7 @@ func readObject(self string, member func(string) string, b []byte, known []strin
 				return nil, malformed(self, err)
 			}
 			name, _ := tok.(string)
-			if !rawStringOK(bytes.TrimLeft(b[start:dec.InputOffset()], " \t\r\n,")) {
+			if itil.CheckJSONText(self, bytes.TrimLeft(b[start:dec.InputOffset()], " \t\r\n,")) != nil {
 				return nil, &itil.ValidationError{Field: self, Reason: "a member name is not valid UTF-8"}
 			}
 			if err := itil.CheckText(self, name, MaxNameLength); err != nil {
@@ -163,62 +161,6 @@ func wrongType(field, want string, raw []byte) error {
 // isNull reports whether the valid JSON value raw is null (or absent).
 func isNull(raw []byte) bool { return len(raw) == 0 || raw[0] == 'n' }
 
-// rawStringOK reports whether the JSON string literal raw decodes to what it
-// says rather than with U+FFFD in place of bytes: it is valid UTF-8, and each
-// \u escape of a UTF-16 surrogate is half of a pair.
-func rawStringOK(raw []byte) bool {
-	if !utf8.Valid(raw) {
-		return false
-	}
-	for i := 0; i < len(raw); i++ {
-		if raw[i] != '\\' {
-			continue
-		}
-		i++ // the escaped character, skipped by the loop unless it is u
-		if i >= len(raw) || raw[i] != 'u' {
-			continue
-		}
-		r, ok := hex4(raw[i+1:])
-		if !ok {
-			return false
-		}
-		i += 4
-		if !utf16.IsSurrogate(r) {
-			continue
-		}
-		if r >= 0xDC00 || i+6 >= len(raw) || raw[i+1] != '\\' || raw[i+2] != 'u' {
-			return false // a low surrogate first, or a high one alone
-		}
-		if low, ok := hex4(raw[i+3:]); !ok || low < 0xDC00 || low > 0xDFFF {
-			return false
-		}
-		i += 6
-	}
-	return true
-}
-
-// hex4 decodes the four hexadecimal digits b starts with.
-func hex4(b []byte) (rune, bool) {
-	if len(b) < 4 {
-		return 0, false
-	}
-	var r rune
-	for _, c := range b[:4] {
-		switch {
-		case '0' <= c && c <= '9':
-			c -= '0'
-		case 'a' <= c && c <= 'f':
-			c -= 'a' - 10
-		case 'A' <= c && c <= 'F':
-			c -= 'A' - 10
-		default:
-			return 0, false
-		}
-		r = r<<4 | rune(c)
-	}
-	return r, true
-}
-
 // decodeString decodes a JSON string; null or absent is "".
 func decodeString(field string, raw []byte) (string, error) {
 	if isNull(raw) {
@@ -227,7 +169,7 @@ func decodeString(field string, raw []byte) (string, error) {
 	if raw[0] != '"' {
 		return "", wrongType(field, "string", raw)
 	}
-	if !rawStringOK(raw) {
+	if itil.CheckJSONText(field, raw) != nil {
 		return "", &itil.ValidationError{Field: field, Reason: "not valid UTF-8"}
 	}
 	var s string

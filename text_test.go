@@ -1,0 +1,71 @@
+package itil_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/itil-go/itil"
+)
+
+func TestCheckText(t *testing.T) {
+	for _, tc := range []struct {
+		name, s string
+		max     int
+		reason  string // "" when accepted
+	}{
+		{"plain", "VPN down", 200, ""},
+		{"characters not bytes", strings.Repeat("€", 150), 200, ""},
+		{"too long", strings.Repeat("€", 201), 200, "longer than 200 characters (201)"},
+		{"no limit", strings.Repeat("x", 10000), 0, ""},
+		{"NUL", "a\x00b", 0, "holds a NUL character"},
+		{"not UTF-8", "a\xffb", 0, "not valid UTF-8"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := itil.CheckText("title", tc.s, tc.max)
+			if tc.reason == "" {
+				assert.NoError(t, err)
+				return
+			}
+			var ve *itil.ValidationError
+			require.ErrorAs(t, err, &ve)
+			assert.Equal(t, "title", ve.Field)
+			assert.Equal(t, tc.reason, ve.Reason)
+		})
+	}
+	var ve *itil.ValidationError
+	require.ErrorAs(t, itil.CheckTexts("cis", []string{"a", "b\x00"}, 0), &ve)
+	assert.Equal(t, "cis[1]", ve.Field)
+}
+
+func TestCheckJSONText(t *testing.T) {
+	for _, tc := range []struct {
+		name, data string
+		ok         bool
+	}{
+		{"plain", `{"title":"VPN down"}`, true},
+		{"escapes", `{"t":"a\"b\\c\n\u00e9"}`, true},
+		{"a whole pair", `"\ud83d\ude00"`, true},
+		{"escaped backslash before u", `"\\ud800"`, true},
+		{"malformed escape left to the decoder", `"\u12"`, true},
+		{"bytes not UTF-8", "{\"t\":\"a\xffb\"}", false},
+		{"a high surrogate alone", `"\ud800x"`, false},
+		{"a high surrogate at the end", `"\ud800"`, false},
+		{"a low surrogate alone", `"\udc00"`, false},
+		{"a high surrogate before a non-surrogate", `"\ud800\u0041"`, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := itil.CheckJSONText("body", []byte(tc.data))
+			if tc.ok {
+				assert.NoError(t, err)
+				return
+			}
+			var ve *itil.ValidationError
+			require.ErrorAs(t, err, &ve)
+			assert.Equal(t, "body", ve.Field)
+			assert.Contains(t, ve.Reason, "not valid UTF-8")
+		})
+	}
+}
