@@ -76,18 +76,22 @@ func WithHook(h Hook) Option { return func(d *Definition) { d.hooks = append(d.h
 // concurrent use; the looplab/fsm machines that run it are built once and
 // pooled.
 type Definition struct {
-	name    string
-	states  []State
-	events  []Event
-	initial string
-	byState map[string]int            // state name → index in states
-	next    map[[2]string]*transition // (event, from) → where and what it needs
-	out     map[string][]outgoing     // from → its events, for firing
-	allowed map[string][]string       // from → events, in definition order
-	guards  []Guard
-	hooks   []Hook
-	firings sync.Pool // of *firingTx, each with its fsm machine
-	fsmDesc fsm.Events
+	name     string
+	states   []State
+	events   []Event
+	initial  string
+	byState  map[string]int            // state name → index in states
+	next     map[[2]string]*transition // (event, from) → where and what it needs
+	out      map[string][]outgoing     // from → its events, for firing
+	allowed  map[string][]string       // from → events, in definition order
+	guards   []Guard
+	hooks    []Hook
+	fields   []Field             // custom fields, declared or required
+	fieldIdx map[string]int      // field name → index in fields
+	entry    map[string][]string // state → what entering it requires
+	bases    []*Definition       // what a parsed definition may extend
+	firings  sync.Pool           // of *firingTx, each with its fsm machine
+	fsmDesc  fsm.Events
 }
 
 // NewDefinition builds and validates a lifecycle named name (the record kind,
@@ -200,6 +204,9 @@ func (d *Definition) validate() error {
 	if d.initial == "" {
 		return invalid("states", "no initial state")
 	}
+	if err := d.validateFields(); err != nil {
+		return err
+	}
 	d.next = make(map[[2]string]*transition)
 	d.allowed = make(map[string][]string)
 	d.out = make(map[string][]outgoing)
@@ -263,7 +270,7 @@ func (d *Definition) validate() error {
 		tr.toCat = target.Category
 		tr.fromCat = d.states[d.byState[key[1]]].Category
 		if tr.to != key[1] { // a state's own fields are required on entry only
-			tr.requires = append(slices.Clone(target.Requires), tr.requires...)
+			tr.requires = append(slices.Clone(d.entry[target.Name]), tr.requires...)
 		}
 	}
 	return nil
@@ -418,8 +425,9 @@ func (d *Definition) With(opts ...Option) (*Definition, error) {
 
 // Extend returns a new, validated Definition with states and events added:
 // a host's "awaiting_vendor" state and the events in and out of it. An added
-// event whose name already exists adds source states to it. Guards and hooks
-// are kept and opts may add more. The receiver is unchanged.
+// event whose name already exists adds source states to it. Guards, hooks
+// and custom fields are kept and opts may add more (WithFields for fields).
+// The receiver is unchanged.
 func (d *Definition) Extend(states []State, events []Event, opts ...Option) (*Definition, error) {
 	all := append(slices.Clone(d.states), states...)
 	evs := append(slices.Clone(d.events), events...)
@@ -429,6 +437,9 @@ func (d *Definition) Extend(states []State, events []Event, opts ...Option) (*De
 	}
 	for _, h := range d.hooks {
 		keep = append(keep, WithHook(h))
+	}
+	if fs := d.declared(); len(fs) > 0 {
+		keep = append(keep, WithFields(fs...))
 	}
 	return NewDefinition(d.name, all, evs, append(keep, opts...)...)
 }

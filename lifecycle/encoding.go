@@ -17,16 +17,18 @@ import (
 // definitionJSON is the stored form of a Definition: its data, without the
 // guards and hooks, which are code.
 type definitionJSON struct {
-	Name   string  `json:"name"`
-	States []State `json:"states"`
-	Events []Event `json:"events"`
+	Extends string  `json:"extends,omitempty"`
+	Name    string  `json:"name"`
+	States  []State `json:"states"`
+	Events  []Event `json:"events"`
+	Fields  []Field `json:"fields,omitempty"`
 }
 
 // MarshalJSON encodes the definition's name, states and events. Guards and
 // hooks are code and are not encoded; a process attaches its own again with
 // With when it takes a loaded definition.
 func (d *Definition) MarshalJSON() ([]byte, error) {
-	return json.Marshal(definitionJSON{Name: d.name, States: d.states, Events: d.events})
+	return json.Marshal(definitionJSON{Name: d.name, States: d.states, Events: d.events, Fields: d.declared()})
 }
 
 // ParseDefinition decodes a definition written by MarshalJSON (or by hand)
@@ -41,12 +43,52 @@ func (d *Definition) MarshalJSON() ([]byte, error) {
 // "states[0].require" for an unknown field, "states" when no state is
 // initial, and "definition" for the document as a whole (not JSON, not an
 // object, trailing data).
+//
+// A document with "extends" names a base definition, given with WithBase,
+// and holds only what it adds to it, as Definition.Extend adds: states,
+// events (an event that exists gains source states) and fields. Its "name",
+// when given, must be the base's.
+//
+//	{"extends": "incident",
+//	 "states": [{"name": "awaiting_vendor", "category": "paused"}],
+//	 "events": [{"name": "wait_vendor", "from": ["in_progress"], "to": "awaiting_vendor"},
+//	            {"name": "vendor_replied", "from": ["awaiting_vendor"], "to": "in_progress"}],
+//	 "fields": [{"name": "vendor_ticket", "required_in": ["awaiting_vendor"]}]}
 func ParseDefinition(data []byte, opts ...Option) (*Definition, error) {
 	dj, err := decodeDefinition(data)
 	if err != nil {
 		return nil, err
 	}
-	return NewDefinition(dj.Name, dj.States, dj.Events, opts...)
+	if dj.Extends == "" {
+		return NewDefinition(dj.Name, dj.States, dj.Events, append(opts, WithFields(dj.Fields...))...)
+	}
+	var scratch Definition
+	for i, o := range opts {
+		if o == nil {
+			return nil, invalid(fmt.Sprintf("options[%d]", i), "nil option")
+		}
+		o(&scratch)
+	}
+	var base *Definition
+	for _, b := range scratch.bases {
+		if b != nil && b.name == dj.Extends {
+			base = b
+		}
+	}
+	switch {
+	case base == nil:
+		return nil, invalid("extends", "no base lifecycle %q is known here", dj.Extends)
+	case dj.Name != "" && dj.Name != base.name:
+		return nil, invalid("name", "%q differs from the base lifecycle %q", dj.Name, base.name)
+	}
+	return base.Extend(dj.States, dj.Events, append(opts, WithFields(dj.Fields...))...)
+}
+
+// WithBase makes the definitions bases that ParseDefinition may extend,
+// named by their Name: {"extends": "incident", …}. It has no effect on
+// NewDefinition.
+func WithBase(bases ...*Definition) Option {
+	return func(d *Definition) { d.bases = append(d.bases, bases...) }
 }
 
 // UnmarshalJSON decodes and validates a definition in place, so that a
@@ -59,6 +101,7 @@ func (d *Definition) UnmarshalJSON(data []byte) error {
 	}
 	d.name, d.states, d.events, d.initial = nd.name, nd.states, nd.events, nd.initial
 	d.byState, d.next, d.out, d.allowed = nd.byState, nd.next, nd.out, nd.allowed
+	d.fields, d.fieldIdx, d.entry = nd.fields, nd.fieldIdx, nd.entry
 	d.guards, d.hooks = nil, nil
 	d.firings = sync.Pool{} // machines of what d was before are not reused
 	d.build()
@@ -77,10 +120,35 @@ func decodeDefinition(data []byte) (definitionJSON, error) {
 	if tok != json.Delim('{') {
 		return dj, invalid(rootField, "must be a JSON object, not %s", kindOf(tok))
 	}
-	err = doc.members("", []string{"name", "states", "events"}, func(key, path string) error {
+	err = doc.members("", []string{"extends", "name", "states", "events", "fields"}, func(key, path string) error {
 		switch key {
+		case "extends":
+			return doc.str(path, &dj.Extends)
 		case "name":
 			return doc.str(path, &dj.Name)
+		case "fields":
+			return doc.array(path, func(path string) error {
+				var f Field
+				err := doc.object(path, []string{"name", "kind", "choices", "max_length", "required_in"}, func(key, path string) error {
+					switch key {
+					case "name":
+						return doc.str(path, &f.Name)
+					case "kind":
+						var k string
+						err := doc.str(path, &k)
+						f.Kind = FieldKind(k)
+						return err
+					case "choices":
+						return doc.strs(path, &f.Choices)
+					case "max_length":
+						return doc.integer(path, &f.MaxLength)
+					default: // required_in
+						return doc.strs(path, &f.RequiredIn)
+					}
+				})
+				dj.Fields = append(dj.Fields, f)
+				return err
+			})
 		case "states":
 			return doc.array(path, func(path string) error {
 				var s State
@@ -308,6 +376,25 @@ func (doc *jsonDoc) boolean(path string, dst *bool) error {
 		return nil
 	}
 	return invalid(path, "must be true or false, not %s", kindOf(tok))
+}
+
+// integer reads a whole number from 0 to 1<<30, or null, at path into dst.
+func (doc *jsonDoc) integer(path string, dst *int) error {
+	tok, _, err := doc.next(path)
+	if err != nil {
+		return err
+	}
+	switch n := tok.(type) {
+	case nil:
+		return nil
+	case float64:
+		if n != float64(int(n)) || n < 0 || n > 1<<30 {
+			return invalid(path, "must be a whole number from 0 to %d", 1<<30)
+		}
+		*dst = int(n)
+		return nil
+	}
+	return invalid(path, "must be a number, not %s", kindOf(tok))
 }
 
 // kindOf names the kind of JSON value tok starts.

@@ -172,7 +172,18 @@ func (p *Process[T]) create(ctx context.Context, tx *Tx, t T, by itil.Actor, not
 	rec.StateCategory = init.Category
 	rec.Version = 1
 	rec.CreatedAt, rec.UpdatedAt = now, now
-	for _, name := range init.Requires {
+	if err := p.def.CheckFields(rec.Fields); err != nil {
+		return zero, err
+	}
+	for k, v := range rec.Fields {
+		if v == "" { // an empty value is an unset field
+			delete(rec.Fields, k)
+		}
+	}
+	if len(rec.Fields) == 0 {
+		rec.Fields = nil
+	}
+	for _, name := range p.def.entry[init.Name] {
 		if err := requireField(t, name, entering(init.Name)); err != nil {
 			return zero, err
 		}
@@ -268,6 +279,11 @@ type Action[T Entity] struct {
 	// Apply edits the record's fields, before guards run, recording what it
 	// changed in ed. An error aborts the action; nothing is saved.
 	Apply func(t T, ed *Edit) error
+	// Fields sets custom fields after Apply and before guards run: each
+	// value is checked against the lifecycle's declaration
+	// (Definition.CheckField) and journaled as "fields.NAME"; an empty
+	// value unsets the field.
+	Fields map[string]string
 	// Always saves and journals an edit even when no field changed and no
 	// note was given.
 	Always bool
@@ -350,6 +366,9 @@ func (p *Process[T]) apply(ctx context.Context, t T, a *Action[T], stx *Tx) (T, 
 		if err := a.Apply(t, ed); err != nil {
 			return zero, err
 		}
+	}
+	if err := p.def.setFields(rec, a.Fields, ed); err != nil {
+		return zero, err
 	}
 	now := p.cfg.Now()
 	if event != "" {
