@@ -29,3 +29,16 @@ type Params struct {
 	// them (see Field); an empty value unsets a field.
 	Fields map[string]string
 }
+
+// FireParams fires a lifecycle event by name: the services' Fire, for the
+// events a host added to a lifecycle ("wait_vendor") as much as the built-in
+// ones. Its first five fields are those of Params.
+type FireParams struct {
+	ID      uuid.UUID
+	Version int64
+	By      itil.Actor
+	Note    string
+	Fields  map[string]string
+	// Event is the event to fire; required.
+	Event string
+}
