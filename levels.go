@@ -1,7 +1,5 @@
 package itil
 
-import "fmt"
-
 // Impact is how widely a disruption or change reaches: how many users,
 // services or how much of the business it touches. The zero value means unset.
 type Impact int8
@@ -24,85 +22,41 @@ const (
 	UrgencyLow    Urgency = 3
 )
 
-// levelNames are the names shared by Impact and Urgency, indexed by value.
-var levelNames = [...]string{"", "high", "medium", "low"}
-
-func parseLevel(field, s string) (int8, error) {
-	for i := 1; i < len(levelNames); i++ {
-		if levelNames[i] == s {
-			return int8(i), nil
-		}
-	}
-	return 0, &ValidationError{Field: field, Reason: fmt.Sprintf("unknown %s %q (want high, medium or low)", field, s)}
-}
+// The names of Impact and Urgency, which share them.
+var (
+	impactNames  = Names[Impact]{Field: "impact", List: []string{"", "high", "medium", "low"}}
+	urgencyNames = Names[Urgency]{Field: "urgency", List: []string{"", "high", "medium", "low"}}
+)
 
 // String returns "high", "medium" or "low", or "impact(N)" for other values.
-func (i Impact) String() string {
-	if i.Valid() {
-		return levelNames[i]
-	}
-	return fmt.Sprintf("impact(%d)", int8(i))
-}
+func (i Impact) String() string { return impactNames.String(i) }
 
 // Valid reports whether i is one of the defined levels.
-func (i Impact) Valid() bool { return i >= ImpactHigh && i <= ImpactLow }
+func (i Impact) Valid() bool { return impactNames.Valid(i) }
 
 // ParseImpact returns the impact named s ("high", "medium", "low").
-func ParseImpact(s string) (Impact, error) {
-	v, err := parseLevel("impact", s)
-	return Impact(v), err
-}
+func ParseImpact(s string) (Impact, error) { return impactNames.Parse(s) }
 
 // MarshalText encodes the impact by name; an unset or unknown value is an error.
-func (i Impact) MarshalText() ([]byte, error) {
-	if !i.Valid() {
-		return nil, &ValidationError{Field: "impact", Reason: fmt.Sprintf("undefined value %d", int8(i))}
-	}
-	return []byte(levelNames[i]), nil
-}
+func (i Impact) MarshalText() ([]byte, error) { return impactNames.Marshal(i) }
 
 // UnmarshalText decodes an impact by name.
-func (i *Impact) UnmarshalText(b []byte) error {
-	v, err := ParseImpact(string(b))
-	if err == nil {
-		*i = v
-	}
-	return err
-}
+func (i *Impact) UnmarshalText(b []byte) error { return impactNames.Unmarshal(i, b) }
 
 // String returns "high", "medium" or "low", or "urgency(N)" for other values.
-func (u Urgency) String() string {
-	if u.Valid() {
-		return levelNames[u]
-	}
-	return fmt.Sprintf("urgency(%d)", int8(u))
-}
+func (u Urgency) String() string { return urgencyNames.String(u) }
 
 // Valid reports whether u is one of the defined levels.
-func (u Urgency) Valid() bool { return u >= UrgencyHigh && u <= UrgencyLow }
+func (u Urgency) Valid() bool { return urgencyNames.Valid(u) }
 
 // ParseUrgency returns the urgency named s ("high", "medium", "low").
-func ParseUrgency(s string) (Urgency, error) {
-	v, err := parseLevel("urgency", s)
-	return Urgency(v), err
-}
+func ParseUrgency(s string) (Urgency, error) { return urgencyNames.Parse(s) }
 
 // MarshalText encodes the urgency by name; an unset or unknown value is an error.
-func (u Urgency) MarshalText() ([]byte, error) {
-	if !u.Valid() {
-		return nil, &ValidationError{Field: "urgency", Reason: fmt.Sprintf("undefined value %d", int8(u))}
-	}
-	return []byte(levelNames[u]), nil
-}
+func (u Urgency) MarshalText() ([]byte, error) { return urgencyNames.Marshal(u) }
 
 // UnmarshalText decodes an urgency by name.
-func (u *Urgency) UnmarshalText(b []byte) error {
-	v, err := ParseUrgency(string(b))
-	if err == nil {
-		*u = v
-	}
-	return err
-}
+func (u *Urgency) UnmarshalText(b []byte) error { return urgencyNames.Unmarshal(u, b) }
 
 // Priority orders work: P1 is handled first. It is usually derived from
 // Impact and Urgency through a PriorityMatrix. The zero value means unset.
@@ -119,16 +73,14 @@ const (
 
 var priorityLabels = [...]string{"", "critical", "high", "moderate", "low", "planning"}
 
+// priorityNames are the priorities' names, "P1" … "P5".
+var priorityNames = Names[Priority]{Field: "priority", List: []string{"", "P1", "P2", "P3", "P4", "P5"}}
+
 // Valid reports whether p is one of P1 to P5.
-func (p Priority) Valid() bool { return p >= P1 && p <= P5 }
+func (p Priority) Valid() bool { return priorityNames.Valid(p) }
 
 // String returns "P1" … "P5", or "priority(N)" for other values.
-func (p Priority) String() string {
-	if p.Valid() {
-		return "P" + string(rune('0'+p))
-	}
-	return fmt.Sprintf("priority(%d)", int8(p))
-}
+func (p Priority) String() string { return priorityNames.String(p) }
 
 // Label returns the priority's word: critical, high, moderate, low, planning.
 func (p Priority) Label() string {
@@ -140,22 +92,20 @@ func (p Priority) Label() string {
 
 // ParsePriority returns the priority named s: "P1" … "P5" (or "p1" … "p5").
 func ParsePriority(s string) (Priority, error) {
-	if len(s) == 2 && (s[0] == 'P' || s[0] == 'p') && s[1] >= '1' && s[1] <= '5' {
-		return Priority(s[1] - '0'), nil
+	if len(s) == 2 && s[0] == 'p' {
+		s = "P" + s[1:]
 	}
-	return 0, &ValidationError{Field: "priority", Reason: fmt.Sprintf("unknown priority %q (want P1 to P5)", s)}
+	return priorityNames.Parse(s)
 }
 
 // MarshalText encodes the priority as "P1" … "P5"; an unset value is an error.
-func (p Priority) MarshalText() ([]byte, error) {
-	if !p.Valid() {
-		return nil, &ValidationError{Field: "priority", Reason: fmt.Sprintf("undefined value %d", int8(p))}
-	}
-	return []byte(p.String()), nil
-}
+func (p Priority) MarshalText() ([]byte, error) { return priorityNames.Marshal(p) }
 
 // UnmarshalText decodes a priority from "P1" … "P5".
 func (p *Priority) UnmarshalText(b []byte) error {
+	if p == nil {
+		return priorityNames.Unmarshal(p, b)
+	}
 	v, err := ParsePriority(string(b))
 	if err == nil {
 		*p = v

@@ -1,6 +1,6 @@
 package lifecycle
 
-import "fmt"
+import "github.com/itil-go/itil"
 
 // Category groups states by what they mean for the work, so that process
 // code, SLA clocks and reports reason about categories and a host can add its
@@ -22,10 +22,10 @@ const (
 	Cancelled
 )
 
-var categoryNames = [...]string{"", "open", "paused", "resolved", "closed", "cancelled"}
+var categoryNames = itil.Names[Category]{Field: "category", List: []string{"", "open", "paused", "resolved", "closed", "cancelled"}}
 
 // Valid reports whether c is one of the defined categories.
-func (c Category) Valid() bool { return c >= Open && c <= Cancelled }
+func (c Category) Valid() bool { return categoryNames.Valid(c) }
 
 // Active reports whether c is Open or Paused: the record still needs work.
 func (c Category) Active() bool { return c == Open || c == Paused }
@@ -33,37 +33,15 @@ func (c Category) Active() bool { return c == Open || c == Paused }
 // Terminal reports whether c is Closed or Cancelled.
 func (c Category) Terminal() bool { return c == Closed || c == Cancelled }
 
-// String returns the category's name.
-func (c Category) String() string {
-	if c.Valid() {
-		return categoryNames[c]
-	}
-	return fmt.Sprintf("category(%d)", int8(c))
-}
+// String returns the category's name, or "category(N)" for other values.
+func (c Category) String() string { return categoryNames.String(c) }
 
-// ParseCategory returns the category named s.
-func ParseCategory(s string) (Category, error) {
-	for i := 1; i < len(categoryNames); i++ {
-		if categoryNames[i] == s {
-			return Category(i), nil
-		}
-	}
-	return 0, fmt.Errorf("unknown category %q (want open, paused, resolved, closed or cancelled)", s)
-}
+// ParseCategory returns the category named s, or a *itil.ValidationError
+// naming "category".
+func ParseCategory(s string) (Category, error) { return categoryNames.Parse(s) }
 
-// MarshalText encodes the category by name.
-func (c Category) MarshalText() ([]byte, error) {
-	if !c.Valid() {
-		return nil, fmt.Errorf("undefined category %d", int8(c))
-	}
-	return []byte(categoryNames[c]), nil
-}
+// MarshalText encodes the category by name; an undefined value is an error.
+func (c Category) MarshalText() ([]byte, error) { return categoryNames.Marshal(c) }
 
 // UnmarshalText decodes a category by name.
-func (c *Category) UnmarshalText(b []byte) error {
-	v, err := ParseCategory(string(b))
-	if err == nil {
-		*c = v
-	}
-	return err
-}
+func (c *Category) UnmarshalText(b []byte) error { return categoryNames.Unmarshal(c, b) }

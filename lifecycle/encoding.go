@@ -161,9 +161,9 @@ func decodeDefinition(data []byte) (definitionJSON, error) {
 						if err := doc.str(path, &name); err != nil {
 							return err
 						}
-						c, err := ParseCategory(name)
+						c, err := categoryNames.ParseAt(path, name)
 						if err != nil {
-							return invalid(path, "%v", err)
+							return err
 						}
 						s.Category = c
 						return nil
