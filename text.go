@@ -32,7 +32,8 @@ func CheckText(field, s string, max int) error {
 // field[i].
 func CheckTexts(field string, ss []string, max int) error {
 	for i, s := range ss {
-		if err := CheckText(fmt.Sprintf("%s[%d]", field, i), s, max); err != nil {
+		if err := CheckText(field, s, max); err != nil {
+			err.(*ValidationError).Field = fmt.Sprintf("%s[%d]", field, i) // named only when refused
 			return err
 		}
 	}

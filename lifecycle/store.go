@@ -44,13 +44,15 @@ type Store interface {
 	// Find yields the records of q.Kind that match q, in ID order (creation
 	// order), starting after q.After, at most q.Limit of them when it is
 	// positive. A store uses indexes so that a page does not read every record.
+	// A query without a Kind yields one *itil.ValidationError naming "kind".
 	Find(ctx context.Context, q Query) iter.Seq2[Entity, error]
 
 	// Journal yields the record's changes in the order they were made.
 	Journal(ctx context.Context, id uuid.UUID) iter.Seq2[Change, error]
 
 	// Commit writes several records at once, all or nothing: see Batch.
-	// On success it sets the Seq of every change it appended.
+	// On success it sets the Seq of every change it appended; a commit's
+	// changes get consecutive Seqs, in the order of the batch's writes.
 	Commit(ctx context.Context, b Batch) error
 
 	Outbox

@@ -8,31 +8,15 @@ import (
 
 	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/lifecycle"
-	"github.com/itil-go/itil/lifecycle/approval"
-	"github.com/itil-go/itil/request"
 )
-
-// statusOf maps an error of the portal or the library to an HTTP status.
-func statusOf(err error) int {
-	switch {
-	case errors.Is(err, lifecycle.ErrForbidden):
-		return http.StatusForbidden
-	case errors.Is(err, lifecycle.ErrNotFound):
-		return http.StatusNotFound
-	case errors.Is(err, itil.ErrInvalid):
-		return http.StatusBadRequest
-	case errors.Is(err, lifecycle.ErrTransition), errors.Is(err, lifecycle.ErrConflict),
-		errors.Is(err, approval.ErrAlreadyDecided), errors.Is(err, approval.ErrClosed),
-		errors.Is(err, request.ErrRetired):
-		return http.StatusConflict
-	}
-	return http.StatusInternalServerError
-}
 
 // apiError is the body of every JSON error answer.
 type apiError struct {
 	// Error says what is wrong.
 	Error string `json:"error"`
+	// Class is the error's class (lifecycle.ClassName): invalid,
+	// forbidden, not_found, conflict, refused or internal.
+	Class string `json:"class"`
 	// Field names the bad field of a 400.
 	Field string `json:"field,omitempty"`
 }
@@ -40,8 +24,8 @@ type apiError struct {
 // describe returns the status and the answer for err, logging refusals and
 // hiding the details of internal errors.
 func (s *server) describe(r *http.Request, u *User, err error) (int, apiError) {
-	status := statusOf(err)
-	body := apiError{Error: err.Error()}
+	status := lifecycle.HTTPStatus(err)
+	body := apiError{Error: err.Error(), Class: lifecycle.ClassName(err)}
 	var ve *itil.ValidationError
 	if errors.As(err, &ve) {
 		body.Field = ve.Field
@@ -52,7 +36,7 @@ func (s *server) describe(r *http.Request, u *User, err error) (int, apiError) {
 			slog.String("path", r.URL.Path), slog.String("reason", err.Error()))
 	case http.StatusInternalServerError:
 		s.log.ErrorContext(r.Context(), "internal error", slog.String("path", r.URL.Path), slog.Any("err", err))
-		body = apiError{Error: "internal error"}
+		body = apiError{Error: "internal error", Class: "internal"}
 	}
 	return status, body
 }

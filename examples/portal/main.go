@@ -50,6 +50,10 @@ func run(ctx context.Context, addr string, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	ctx, cancelWorld := context.WithCancel(ctx)
+	defer cancelWorld()
+	worldDone := make(chan error, 1)
+	go func() { worldDone <- w.run(ctx) }()
 	srv, err := newServer(w, Config{Logger: logger})
 	if err != nil {
 		return err
@@ -64,6 +68,9 @@ func run(ctx context.Context, addr string, logger *slog.Logger) error {
 	go func() { done <- hs.Serve(ln) }()
 	select {
 	case err := <-done:
+		return err
+	case err := <-worldDone:
+		_ = hs.Close()
 		return err
 	case <-ctx.Done():
 	}

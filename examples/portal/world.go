@@ -27,6 +27,9 @@ type world struct {
 	changes   *change.Manager
 	sla       *sla.Policy
 	now       func() time.Time
+	// reactions runs the work that follows a change (a parent incident's
+	// children resolved with it) from the store's log; see run.
+	reactions *lifecycle.Dispatcher
 }
 
 // newWorld builds the services over a fresh in-memory store and seeds them
@@ -59,10 +62,26 @@ func newWorld(ctx context.Context, now func() time.Time, logger *slog.Logger) (*
 	if err != nil {
 		return nil, fmt.Errorf("change manager: %w", err)
 	}
+	w.reactions, err = lifecycle.NewDispatcher(st, w.incidents.Reactions(), lifecycle.DispatcherConfig{Logger: logger})
+	if err != nil {
+		return nil, fmt.Errorf("reactions: %w", err)
+	}
 	if err := w.seed(ctx); err != nil {
 		return nil, fmt.Errorf("seed: %w", err)
 	}
 	return w, nil
+}
+
+// run catches the change calendar up with the store and runs the reactions
+// until ctx is done; the portal serves meanwhile.
+func (w *world) run(ctx context.Context) error {
+	if err := w.changes.Start(ctx); err != nil {
+		return fmt.Errorf("change calendar: %w", err)
+	}
+	if err := w.reactions.Run(ctx); err != nil && ctx.Err() == nil {
+		return fmt.Errorf("reactions: %w", err)
+	}
+	return nil
 }
 
 // catalogItems is the service catalog of the demo.
