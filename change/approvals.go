@@ -7,26 +7,10 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/google/uuid"
-
 	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/lifecycle"
 	"github.com/itil-go/itil/lifecycle/approval"
 )
-
-// RequestApprovalParams start a change's approval round.
-type RequestApprovalParams struct {
-	// ID names the change; Actor is who acts, and must be set.
-	ID    uuid.UUID
-	Actor itil.Actor
-	// Approvers are added to the rule's slots: the owner of an affected
-	// service, say, as approval.Person("olivia").
-	Approvers []approval.Slot
-	// Note is journaled with the step. Version, when set, is the version
-	// the caller read: a change since then fails with lifecycle.ErrConflict.
-	Note    string
-	Version int64
-}
 
 // RequestApproval starts an approval round and moves the change to
 // authorize. The rule comes from Config.Approvals by the change's risk, or
@@ -39,7 +23,7 @@ type RequestApprovalParams struct {
 // *lifecycle.TransitionError where approval cannot be requested (standard
 // changes never can); lifecycle.ErrNotFound, lifecycle.ErrConflict.
 func (m *Manager) RequestApproval(ctx context.Context, p RequestApprovalParams) (*Change, error) {
-	if err := checkStep(p.Actor, p.Note); err != nil {
+	if err := checkParams(p.params()); err != nil {
 		return nil, err
 	}
 	for i, s := range p.Approvers {
@@ -48,33 +32,33 @@ func (m *Manager) RequestApproval(ctx context.Context, p RequestApprovalParams) 
 		}
 	}
 	return m.fire(ctx, p.ID, func(*lifecycle.Definition) lifecycle.Action[*Change] {
-		return lifecycle.Action[*Change]{
-			Event: EventRequestApproval, Actor: p.Actor, Note: p.Note, Version: p.Version,
-			Apply: func(c *Change, ed *lifecycle.Edit) error {
-				rule, err := m.rule(c)
-				if err != nil {
-					return err
+		act := action(p.params())
+		act.Event = EventRequestApproval
+		act.Apply = func(c *Change, ed *lifecycle.Edit) error {
+			rule, err := m.rule(c)
+			if err != nil {
+				return err
+			}
+			slots := rule.Slots
+			for _, s := range p.Approvers {
+				if !slices.Contains(slots, s) {
+					slots = append(slots, s)
 				}
-				slots := rule.Slots
-				for _, s := range p.Approvers {
-					if !slices.Contains(slots, s) {
-						slots = append(slots, s)
-					}
-				}
-				a, err := approval.New(approval.Request{
-					Policy:   rule.Policy,
-					Slots:    slots,
-					Excluded: exclusions(c),
-					At:       m.cfg.Now(),
-				})
-				if err != nil {
-					return approverField(err, len(rule.Slots))
-				}
-				c.Approvals = append(c.Approvals, a)
-				ed.Field("approval", "", a.Summary())
-				return nil
-			},
+			}
+			a, err := approval.New(approval.Request{
+				Policy:   rule.Policy,
+				Slots:    slots,
+				Excluded: exclusions(c),
+				At:       m.cfg.Now(),
+			})
+			if err != nil {
+				return approverField(err, len(rule.Slots))
+			}
+			c.Approvals = append(c.Approvals, a)
+			ed.Field("approval", "", a.Summary())
+			return nil
 		}
+		return act
 	})
 }
 
@@ -89,7 +73,7 @@ func (m *Manager) rule(c *Change) (approval.Rule, error) {
 	if !c.Risk.Valid() {
 		return approval.Rule{}, &itil.ValidationError{Field: "risk", Reason: "assess the change before requesting approval"}
 	}
-	return m.cfg.Approvals.Rule(c.Risk.String())
+	return m.cfg.Approvals.RuleOf(c.Risk)
 }
 
 // exclusions bars the requester and the implementer from deciding.
@@ -122,18 +106,6 @@ func approverField(err error, ruleSlots int) error {
 	return err
 }
 
-// DecideParams carry an approver's decision on a change's current round.
-type DecideParams struct {
-	// ID names the change; Actor is the approver.
-	ID    uuid.UUID
-	Actor itil.Actor
-	// Comment is the approver's reason, journaled as the note; a rejection
-	// needs one.
-	Comment string
-	// Version, when set, is the version the caller read.
-	Version int64
-}
-
 // Approve records actor's approval in the change's current round. The
 // decision is journaled (event "decide") with the comment as note and the
 // round's summary before and after.
@@ -151,52 +123,52 @@ func (m *Manager) Approve(ctx context.Context, p DecideParams) (*Change, error) 
 // settles the round as rejected, the change goes back to new (event
 // "reject") for rework or cancellation; otherwise it is journaled as event
 // "decide". The errors are Approve's, and a *itil.ValidationError on
-// "comment" when there is none.
+// "note" when there is no comment.
 func (m *Manager) Reject(ctx context.Context, p DecideParams) (*Change, error) {
 	return m.decide(ctx, p, approval.Reject)
 }
 
 func (m *Manager) decide(ctx context.Context, p DecideParams, v approval.Verdict) (*Change, error) {
-	if err := checkActor(p.Actor); err != nil {
-		return nil, err
-	}
-	if err := checkNote("comment", p.Comment); err != nil {
+	if err := checkParams(p.params()); err != nil {
 		return nil, err
 	}
 	return m.fire(ctx, p.ID, func(def *lifecycle.Definition) lifecycle.Action[*Change] {
-		return lifecycle.Action[*Change]{
-			// The event depends on whether the decision settles the round
-			// as rejected, which a trial on a copy of the round tells.
-			EventFor: func(c *Change) string {
-				if r := c.current(); r != nil {
-					trial := r.Clone()
-					if _, err := trial.Decide(p.Actor, v, p.Comment, m.cfg.Now()); err == nil && trial.Outcome() == approval.Rejected {
-						return EventReject
-					}
+		act := action(p.params())
+		// The event depends on whether the decision settles the round as
+		// rejected, which a trial on a copy of the round tells.
+		act.EventFor = func(c *Change) string {
+			if r := c.current(); r != nil {
+				trial := r.Clone()
+				if _, err := trial.Decide(p.By, v, p.Note, m.cfg.Now()); err == nil && trial.Outcome() == approval.Rejected {
+					return EventReject
 				}
-				return EventDecide
-			},
-			Actor: p.Actor, Note: p.Comment, Version: p.Version,
-			Apply: func(c *Change, ed *lifecycle.Edit) error {
-				r := c.current()
-				if r == nil {
-					return fmt.Errorf("change %s: no approval was requested: %w", c.Number, approval.ErrClosed)
-				}
-				if err := segregate(c, p.Actor); err != nil {
-					return err
-				}
-				before := r.Summary()
-				d, err := r.Decide(p.Actor, v, p.Comment, m.cfg.Now())
-				if err != nil {
-					return err
-				}
-				ed.Field("decision", "", d.String())
-				ed.Field("approval", before, r.Summary())
-				return nil
-			},
+			}
+			return EventDecide
 		}
+		act.Apply = func(c *Change, ed *lifecycle.Edit) error {
+			r := c.current()
+			if r == nil {
+				return fmt.Errorf("change %s: no approval was requested: %w", c.Number, approval.ErrClosed)
+			}
+			if err := segregate(c, p.By); err != nil {
+				return err
+			}
+			before := r.Summary()
+			d, err := r.Decide(p.By, v, p.Note, m.cfg.Now())
+			if err != nil {
+				return approverNote(err)
+			}
+			ed.Field("decision", "", d.String())
+			ed.Field("approval", before, r.Summary())
+			return nil
+		}
+		return act
 	})
 }
+
+// approverNote names the approver's comment "note", as DecideParams holds
+// it, in approval.Decide's errors on "comment".
+func approverNote(err error) error { return renameField("comment", "note", err) }
 
 // segregate refuses a decision by the change's current requester or
 // implementer, who may have been named after the round began.

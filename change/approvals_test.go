@@ -65,7 +65,7 @@ func TestApprovalPolicies(t *testing.T) {
 			require.Equal(t, change.RiskLow, c.Risk)
 			var err error
 			for _, v := range tc.votes {
-				p := change.DecideParams{ID: c.ID, Actor: v.by, Comment: "because"}
+				p := change.DecideParams{ID: c.ID, By: v.by, Note: "because"}
 				if v.approve {
 					c, err = f.m.Approve(ctx, p)
 				} else {
@@ -102,7 +102,7 @@ func TestDecisionJournal(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, withLowRule(approval.Quorum(2)))
 	c := f.toState(t, change.Normal, change.StateAuthorize)
-	_, err := f.m.Approve(ctx, change.DecideParams{ID: c.ID, Actor: p1, Comment: "backout tested"})
+	_, err := f.m.Approve(ctx, change.DecideParams{ID: c.ID, By: p1, Note: "backout tested"})
 	require.NoError(t, err)
 	j := f.journal(t, c.ID)
 	last := j[len(j)-1]
@@ -134,7 +134,7 @@ func TestSegregationOfDuties(t *testing.T) {
 		who  itil.Actor
 		role string
 	}{{alice, approval.RoleRequester}, {bob, approval.RoleImplementer}} {
-		_, err := f.m.Approve(ctx, change.DecideParams{ID: c.ID, Actor: tc.who, Comment: "mine"})
+		_, err := f.m.Approve(ctx, change.DecideParams{ID: c.ID, By: tc.who, Note: "mine"})
 		var se *approval.SegregationError
 		require.ErrorAs(t, err, &se, tc.who.ID)
 		assert.Equal(t, tc.role, se.Role)
@@ -144,9 +144,9 @@ func TestSegregationOfDuties(t *testing.T) {
 	}
 
 	// Someone who decided may not become the implementer afterwards.
-	c, err = f.m.Approve(ctx, change.DecideParams{ID: c.ID, Actor: carol})
+	c, err = f.m.Approve(ctx, change.DecideParams{ID: c.ID, By: carol})
 	require.NoError(t, err)
-	_, err = f.m.Schedule(ctx, change.ScheduleParams{ID: c.ID, Actor: alice, Window: window(24, 1), Implementer: carol.ID})
+	_, err = f.m.Schedule(ctx, change.ScheduleParams{ID: c.ID, By: alice, Window: window(24, 1), Implementer: carol.ID})
 	var se *approval.SegregationError
 	require.ErrorAs(t, err, &se)
 	assert.Equal(t, "carol", se.Actor)
@@ -158,18 +158,18 @@ func TestApprovalRefusals(t *testing.T) {
 	f := newFixture(t, change.Config{})
 	c := f.toState(t, change.Normal, change.StateAuthorize)
 
-	_, err := f.m.Approve(ctx, change.DecideParams{ID: c.ID, Actor: dave}) // cab, not a change manager
+	_, err := f.m.Approve(ctx, change.DecideParams{ID: c.ID, By: dave}) // cab, not a change manager
 	assert.ErrorIs(t, err, approval.ErrNotApprover)
 	assert.ErrorIs(t, err, lifecycle.ErrForbidden)
-	_, err = f.m.Reject(ctx, change.DecideParams{ID: c.ID, Actor: carol})
-	assertInvalid(t, err, "comment")
+	_, err = f.m.Reject(ctx, change.DecideParams{ID: c.ID, By: carol})
+	assertInvalid(t, err, "note")
 	_, err = f.m.Approve(ctx, change.DecideParams{ID: c.ID})
-	assertInvalid(t, err, "actor")
+	assertInvalid(t, err, "by")
 	f.unchanged(t, c)
 
-	c, err = f.m.Approve(ctx, change.DecideParams{ID: c.ID, Actor: carol, Comment: "ok"})
+	c, err = f.m.Approve(ctx, change.DecideParams{ID: c.ID, By: carol, Note: "ok"})
 	require.NoError(t, err)
-	_, err = f.m.Approve(ctx, change.DecideParams{ID: c.ID, Actor: erin})
+	_, err = f.m.Approve(ctx, change.DecideParams{ID: c.ID, By: erin})
 	assert.ErrorIs(t, err, approval.ErrClosed, "the round is settled")
 }
 
@@ -180,19 +180,19 @@ func TestRiskPicksPolicy(t *testing.T) {
 	f := newFixture(t, change.Config{})
 	c, err := f.m.Propose(ctx, draft(change.Normal))
 	require.NoError(t, err)
-	c, err = f.m.Assess(ctx, change.AssessParams{ID: c.ID, Actor: alice, Impact: itil.ImpactHigh, Likelihood: change.LikelihoodHigh})
+	c, err = f.m.Assess(ctx, change.AssessParams{ID: c.ID, By: alice, Impact: itil.ImpactHigh, Likelihood: change.LikelihoodHigh})
 	require.NoError(t, err)
 	require.Equal(t, change.RiskHigh, c.Risk)
-	c, err = f.m.RequestApproval(ctx, change.RequestApprovalParams{ID: c.ID, Actor: alice})
+	c, err = f.m.RequestApproval(ctx, change.RequestApprovalParams{ID: c.ID, By: alice})
 	require.NoError(t, err)
-	assert.Equal(t, []approval.Slot{approval.Group("cab"), approval.Group("change-managers")}, c.Approval().Slots)
+	assert.Equal(t, []approval.Slot{approval.Group(approval.GroupCAB), approval.Group(approval.GroupChangeManagers)}, c.Approval().Slots)
 
-	c, err = f.m.Approve(ctx, change.DecideParams{ID: c.ID, Actor: carol})
+	c, err = f.m.Approve(ctx, change.DecideParams{ID: c.ID, By: carol})
 	require.NoError(t, err)
 	assert.Equal(t, approval.Pending, c.Approval().Outcome())
-	_, err = f.m.Approve(ctx, change.DecideParams{ID: c.ID, Actor: dave})
+	_, err = f.m.Approve(ctx, change.DecideParams{ID: c.ID, By: dave})
 	assert.ErrorIs(t, err, approval.ErrAlreadyDecided, "carol decided for the CAB")
-	c, err = f.m.Approve(ctx, change.DecideParams{ID: c.ID, Actor: erin})
+	c, err = f.m.Approve(ctx, change.DecideParams{ID: c.ID, By: erin})
 	require.NoError(t, err)
 	assert.True(t, c.Approved())
 }
@@ -201,10 +201,10 @@ func TestEmergencyCAB(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, change.Config{})
 	c := f.toState(t, change.Emergency, change.StateAuthorize)
-	assert.Equal(t, []approval.Slot{approval.Group("ecab")}, c.Approval().Slots)
-	_, err := f.m.Approve(ctx, change.DecideParams{ID: c.ID, Actor: carol})
+	assert.Equal(t, []approval.Slot{approval.Group(approval.GroupECAB)}, c.Approval().Slots)
+	_, err := f.m.Approve(ctx, change.DecideParams{ID: c.ID, By: carol})
 	assert.ErrorIs(t, err, approval.ErrNotApprover, "the CAB is not the emergency CAB")
-	c, err = f.m.Approve(ctx, change.DecideParams{ID: c.ID, Actor: erin})
+	c, err = f.m.Approve(ctx, change.DecideParams{ID: c.ID, By: erin})
 	require.NoError(t, err)
 	assert.True(t, c.Approved())
 }
@@ -213,15 +213,15 @@ func TestExtraApprovers(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, change.Config{})
 	c := f.toState(t, change.Normal, change.StateAssess)
-	_, err := f.m.RequestApproval(ctx, change.RequestApprovalParams{ID: c.ID, Actor: alice, Approvers: []approval.Slot{approval.Person("alice")}})
+	_, err := f.m.RequestApproval(ctx, change.RequestApprovalParams{ID: c.ID, By: alice, Approvers: []approval.Slot{approval.Person("alice")}})
 	assertInvalid(t, err, "approvers[0]")
-	_, err = f.m.RequestApproval(ctx, change.RequestApprovalParams{ID: c.ID, Actor: alice, Approvers: []approval.Slot{{}}})
+	_, err = f.m.RequestApproval(ctx, change.RequestApprovalParams{ID: c.ID, By: alice, Approvers: []approval.Slot{{}}})
 	assertInvalid(t, err, "approvers[0]")
 	f.unchanged(t, c)
 
-	c, err = f.m.RequestApproval(ctx, change.RequestApprovalParams{ID: c.ID, Actor: alice, Approvers: []approval.Slot{approval.Person("olivia"), approval.Group("change-managers")}})
+	c, err = f.m.RequestApproval(ctx, change.RequestApprovalParams{ID: c.ID, By: alice, Approvers: []approval.Slot{approval.Person("olivia"), approval.Group(approval.GroupChangeManagers)}})
 	require.NoError(t, err)
-	assert.Equal(t, []approval.Slot{approval.Group("change-managers"), approval.Person("olivia")}, c.Approval().Slots)
+	assert.Equal(t, []approval.Slot{approval.Group(approval.GroupChangeManagers), approval.Person("olivia")}, c.Approval().Slots)
 }
 
 // TestRevertCancelsPendingApprovals: going back to new cancels the pending
@@ -233,7 +233,7 @@ func TestRevertCancelsPendingApprovals(t *testing.T) {
 			t.Parallel()
 			f := newFixture(t, change.Config{})
 			c := f.toState(t, typ, change.StateAuthorize)
-			c, err := f.m.RevertToNew(ctx, change.Params{ID: c.ID, Actor: alice, Note: "scope grew"})
+			c, err := f.m.RevertToNew(ctx, change.Params{ID: c.ID, By: alice, Note: "scope grew"})
 			require.NoError(t, err)
 			assert.Equal(t, change.StateNew, c.State)
 			require.Len(t, c.Approvals, 1)
@@ -243,7 +243,7 @@ func TestRevertCancelsPendingApprovals(t *testing.T) {
 			assert.Equal(t, change.EventRevert, j[len(j)-1].Event)
 			assert.Contains(t, j[len(j)-1].Fields, lifecycle.FieldChange{Field: "approval", Old: "0/1 approved, any one", New: "0/1 approved, any one (cancelled: scope grew)"})
 
-			_, err = f.m.Approve(ctx, change.DecideParams{ID: c.ID, Actor: vic})
+			_, err = f.m.Approve(ctx, change.DecideParams{ID: c.ID, By: vic})
 			var te *lifecycle.TransitionError
 			require.ErrorAs(t, err, &te, "no decisions outside authorization")
 
@@ -263,7 +263,7 @@ func TestCancelCancelsPendingApprovals(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, change.Config{})
 	c := f.toState(t, change.Normal, change.StateAuthorize)
-	c, err := f.m.Cancel(ctx, change.Params{ID: c.ID, Actor: alice, Note: "vendor patch withdrawn"})
+	c, err := f.m.Cancel(ctx, change.Params{ID: c.ID, By: alice, Note: "vendor patch withdrawn"})
 	require.NoError(t, err)
 	assert.Equal(t, change.StateCancelled, c.State)
 	assert.Equal(t, approval.Cancelled, c.Approval().Outcome())
@@ -279,7 +279,7 @@ func TestImplementWithoutApproval(t *testing.T) {
 	require.NoError(t, err)
 	f := newFixture(t, change.Config{Normal: def})
 	c := f.toState(t, change.Normal, change.StateAuthorize)
-	_, err = f.m.Implement(ctx, change.Params{ID: c.ID, Actor: bob})
+	_, err = f.m.Implement(ctx, change.Params{ID: c.ID, By: bob})
 	var ae *change.ApprovalError
 	require.ErrorAs(t, err, &ae)
 	assert.ErrorIs(t, err, change.ErrNotApproved)
@@ -291,7 +291,7 @@ func TestImplementWithoutApproval(t *testing.T) {
 	// The default lifecycle does not even offer it.
 	g := newFixture(t, change.Config{})
 	c = g.toState(t, change.Normal, change.StateAuthorize)
-	_, err = g.m.Implement(ctx, change.Params{ID: c.ID, Actor: bob})
+	_, err = g.m.Implement(ctx, change.Params{ID: c.ID, By: bob})
 	var te *lifecycle.TransitionError
 	require.ErrorAs(t, err, &te)
 }
@@ -315,7 +315,7 @@ func TestAwaitingQuery(t *testing.T) {
 	assert.Equal(t, []string{low.Number, em.Number}, ids(change.Query{Awaiting: change.SlotsOf(erin)}))
 	assert.Empty(t, ids(change.Query{Awaiting: change.SlotsOf(dave)}))
 
-	_, err := f.m.Approve(ctx, change.DecideParams{ID: low.ID, Actor: carol})
+	_, err := f.m.Approve(ctx, change.DecideParams{ID: low.ID, By: carol})
 	require.NoError(t, err)
 	assert.Empty(t, ids(change.Query{Awaiting: change.SlotsOf(carol)}), "a settled round waits for no one")
 }

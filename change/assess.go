@@ -5,30 +5,9 @@ import (
 	"maps"
 	"slices"
 
-	"github.com/google/uuid"
-
 	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/lifecycle"
 )
-
-// AssessParams assess a change's risk, either by the questionnaire
-// (Answers) or by impact × likelihood (Likelihood, with Impact or the
-// change's own impact).
-type AssessParams struct {
-	// ID names the change; Actor is who acts, and must be set.
-	ID    uuid.UUID
-	Actor itil.Actor
-	// Answers maps question IDs of Config.Questionnaire to answer IDs.
-	Answers map[string]string
-	// Likelihood, with Impact, reads the risk off Config.RiskMatrix.
-	Likelihood Likelihood
-	// Impact, when set, also becomes the change's impact.
-	Impact itil.Impact
-	// Note is journaled with the step. Version, when set, is the version
-	// the caller read: a change since then fails with lifecycle.ErrConflict.
-	Note    string
-	Version int64
-}
 
 // Assess records a change's risk, which picks its approval rule. A new
 // normal change moves to assess; a change that may still request approval
@@ -40,7 +19,7 @@ type AssessParams struct {
 // (event "assess") once approval has been requested;
 // lifecycle.ErrNotFound, lifecycle.ErrConflict.
 func (m *Manager) Assess(ctx context.Context, p AssessParams) (*Change, error) {
-	if err := checkStep(p.Actor, p.Note); err != nil {
+	if err := checkParams(p.params()); err != nil {
 		return nil, err
 	}
 	for _, q := range slices.Sorted(maps.Keys(p.Answers)) {
@@ -66,42 +45,41 @@ func (m *Manager) Assess(ctx context.Context, p AssessParams) (*Change, error) {
 		if err != nil {
 			return nil, err
 		}
-		a = Assessment{Method: MethodQuestionnaire, Answers: maps.Clone(p.Answers), Score: score, Risk: risk, By: p.Actor.ID}
+		a = Assessment{Method: MethodQuestionnaire, Answers: maps.Clone(p.Answers), Score: score, Risk: risk, By: p.By.ID}
 	}
 	return m.fire(ctx, p.ID, func(def *lifecycle.Definition) lifecycle.Action[*Change] {
-		return lifecycle.Action[*Change]{
-			EventFor: func(c *Change) string {
-				if _, ok := def.Target(EventAssess, c.State); ok {
-					return EventAssess
-				}
-				return ""
-			},
-			Name: EventAssess, Actor: p.Actor, Note: p.Note, Version: p.Version,
-			Apply: func(c *Change, ed *lifecycle.Edit) error {
-				_, enters := def.Target(EventAssess, c.State)
-				_, requestable := def.Target(EventRequestApproval, c.State)
-				if !enters && !requestable {
-					return &lifecycle.TransitionError{Kind: Kind, Event: EventAssess, State: c.State, Allowed: def.Allowed(c.State)}
-				}
-				if p.Impact != 0 {
-					lifecycle.Set(ed, "impact", &c.Impact, p.Impact)
-				}
-				next := a
-				if next.Method == "" {
-					risk, err := m.cfg.RiskMatrix.Risk(c.Impact, p.Likelihood)
-					if err != nil {
-						return err
-					}
-					next = Assessment{Method: MethodMatrix, Impact: c.Impact, Likelihood: p.Likelihood, Risk: risk, By: p.Actor.ID}
-				}
-				next.Answers = maps.Clone(next.Answers)
-				next.At = m.cfg.Now()
-				lifecycle.Set(ed, "risk", &c.Risk, next.Risk)
-				ed.Field("assessment", c.Assessment.Method, next.Method)
-				c.Assessment = next
-				return nil
-			},
-			Always: true,
+		act := action(p.params())
+		act.Name, act.Always = EventAssess, true
+		act.EventFor = func(c *Change) string {
+			if _, ok := def.Target(EventAssess, c.State); ok {
+				return EventAssess
+			}
+			return ""
 		}
+		act.Apply = func(c *Change, ed *lifecycle.Edit) error {
+			_, enters := def.Target(EventAssess, c.State)
+			_, requestable := def.Target(EventRequestApproval, c.State)
+			if !enters && !requestable {
+				return &lifecycle.TransitionError{Kind: Kind, Event: EventAssess, State: c.State, Allowed: def.Allowed(c.State)}
+			}
+			if p.Impact != 0 {
+				lifecycle.Set(ed, "impact", &c.Impact, p.Impact)
+			}
+			next := a
+			if next.Method == "" {
+				risk, err := m.cfg.RiskMatrix.Risk(c.Impact, p.Likelihood)
+				if err != nil {
+					return err
+				}
+				next = Assessment{Method: MethodMatrix, Impact: c.Impact, Likelihood: p.Likelihood, Risk: risk, By: p.By.ID}
+			}
+			next.Answers = maps.Clone(next.Answers)
+			next.At = m.cfg.Now()
+			lifecycle.Set(ed, "risk", &c.Risk, next.Risk)
+			ed.Field("assessment", c.Assessment.Method, next.Method)
+			c.Assessment = next
+			return nil
+		}
+		return act
 	})
 }

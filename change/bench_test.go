@@ -168,7 +168,7 @@ func BenchmarkSchedule(b *testing.B) {
 	i := 0
 	for b.Loop() {
 		i++
-		if _, err := m.Schedule(ctx, change.ScheduleParams{ID: c.ID, Actor: alice, Window: windows[i%2]}); err != nil {
+		if _, err := m.Schedule(ctx, change.ScheduleParams{ID: c.ID, By: alice, Window: windows[i%2]}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -23,7 +23,7 @@ func TestCalendar(t *testing.T) {
 	f := newFixture(t, change.Config{})
 	schedule := func(ci, implementer string, w change.Window) *change.Change {
 		c := f.toState(t, change.Standard, change.StateNew, ci)
-		res, err := f.m.Schedule(ctx, change.ScheduleParams{ID: c.ID, Actor: alice, Window: w, Implementer: implementer})
+		res, err := f.m.Schedule(ctx, change.ScheduleParams{ID: c.ID, By: alice, Window: w, Implementer: implementer})
 		require.NoError(t, err)
 		return res.Change
 	}
@@ -32,7 +32,7 @@ func TestCalendar(t *testing.T) {
 	mid := schedule("db-1", "ivan", window(10, 1))
 	schedule("db-1", "ivan", window(200, 1)) // out of range
 	cancelled := schedule("db-1", "ivan", window(11, 1))
-	_, err := f.m.Cancel(ctx, change.Params{ID: cancelled.ID, Actor: alice, Note: "dropped"})
+	_, err := f.m.Cancel(ctx, change.Params{ID: cancelled.ID, By: alice, Note: "dropped"})
 	require.NoError(t, err)
 
 	numbers := func(q change.CalendarQuery) []string {
@@ -123,10 +123,10 @@ func TestWindowsOverTime(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m, err := change.NewManager(memstore.New(memstore.Config{}), change.Config{Templates: []change.Template{restartWeb}})
 		require.NoError(t, err)
-		c, err := m.Propose(ctx, change.Draft{Template: "restart-web", CIs: []string{"web-1"}, Actor: alice})
+		c, err := m.Propose(ctx, change.Draft{Template: "restart-web", CIs: []string{"web-1"}, By: alice})
 		require.NoError(t, err)
 		start := time.Now().Add(time.Hour)
-		_, err = m.Schedule(ctx, change.ScheduleParams{ID: c.ID, Actor: alice, Implementer: bob.ID, Window: change.Window{Start: start, End: start.Add(2 * time.Hour)}})
+		_, err = m.Schedule(ctx, change.ScheduleParams{ID: c.ID, By: alice, Implementer: bob.ID, Window: change.Window{Start: start, End: start.Add(2 * time.Hour)}})
 		require.NoError(t, err)
 		active := func() bool {
 			ok, _, err := m.Windows().Active(ctx, "web-1", time.Now())
@@ -136,7 +136,7 @@ func TestWindowsOverTime(t *testing.T) {
 		assert.False(t, active())
 		time.Sleep(90 * time.Minute)
 		assert.True(t, active())
-		c, err = m.Implement(ctx, change.Params{ID: c.ID, Actor: bob})
+		c, err = m.Implement(ctx, change.Params{ID: c.ID, By: bob})
 		require.NoError(t, err)
 		assert.Equal(t, time.Now(), c.Actual.Start)
 		time.Sleep(time.Hour)
@@ -169,7 +169,7 @@ func icsFixture(t *testing.T) (*fixture, []*change.Change) {
 	standard, err := f.m.Propose(ctx, sd)
 	require.NoError(t, err)
 	emergency := f.toState(t, change.Emergency, change.StateScheduled, "fw-1")
-	_, err = f.m.Schedule(ctx, change.ScheduleParams{ID: emergency.ID, Actor: erin, Window: window(20, 2), Note: "sooner"})
+	_, err = f.m.Schedule(ctx, change.ScheduleParams{ID: emergency.ID, By: erin, Window: window(20, 2), Note: "sooner"})
 	require.NoError(t, err)
 	emergency, err = f.do(emergency.ID, "implement")
 	require.NoError(t, err)

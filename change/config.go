@@ -3,6 +3,7 @@ package change
 import (
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -31,8 +32,17 @@ type Config struct {
 	// DefaultRiskMatrix().
 	RiskMatrix RiskMatrix
 
-	// Approvals picks the approval rule of normal changes by risk: it needs
-	// the labels "low", "moderate" and "high". Default DefaultApprovals().
+	// Approvals picks the approval rule of normal changes by risk, labelled
+	// by Risk.String(): build it with approval.MatrixOf and a
+	// map[Risk]approval.Rule, which needs a rule for each of RiskLow,
+	// RiskModerate and RiskHigh and no other label. Default
+	// DefaultApprovals().
+	//
+	//	Approvals: approval.MatrixOf(map[change.Risk]approval.Rule{
+	//		change.RiskLow:      {Policy: approval.Any(), Slots: []approval.Slot{approval.Group(approval.GroupChangeManagers)}},
+	//		change.RiskModerate: {Policy: approval.Any(), Slots: []approval.Slot{approval.Group(approval.GroupCAB)}},
+	//		change.RiskHigh:     {Policy: approval.All(), Slots: []approval.Slot{approval.Group(approval.GroupCAB)}},
+	//	}),
 	Approvals approval.Matrix
 	// EmergencyApprovals is the rule of emergency changes: the emergency
 	// CAB. Default DefaultEmergencyApprovals().
@@ -56,7 +66,7 @@ type Config struct {
 	Now func() time.Time
 	// Logger receives the Manager's warnings (an emergency change let into
 	// a freeze) and, at debug level, Start's reading of the calendar.
-	// Default: discard.
+	// Default slog.Default().
 	Logger *slog.Logger
 }
 
@@ -85,23 +95,24 @@ type Template struct {
 }
 
 // DefaultApprovals returns the default approval rules of normal changes:
-// low risk needs any one change manager, moderate the CAB, and high both
-// the CAB and a change manager, where the first rejection rejects.
+// low risk needs any one change manager (approval.GroupChangeManagers),
+// moderate the CAB (approval.GroupCAB), and high both the CAB and a change
+// manager, where the first rejection rejects.
 func DefaultApprovals() approval.Matrix {
-	return approval.Matrix{
-		RiskLow.String():      {Policy: approval.Any(), Slots: []approval.Slot{approval.Group("change-managers")}},
-		RiskModerate.String(): {Policy: approval.All(), Slots: []approval.Slot{approval.Group("cab")}},
-		RiskHigh.String(): {
+	return approval.MatrixOf(map[Risk]approval.Rule{
+		RiskLow:      {Policy: approval.Any(), Slots: []approval.Slot{approval.Group(approval.GroupChangeManagers)}},
+		RiskModerate: {Policy: approval.All(), Slots: []approval.Slot{approval.Group(approval.GroupCAB)}},
+		RiskHigh: {
 			Policy: approval.Policy{Kind: approval.KindAll, FirstRejectionRejects: true},
-			Slots:  []approval.Slot{approval.Group("cab"), approval.Group("change-managers")},
+			Slots:  []approval.Slot{approval.Group(approval.GroupCAB), approval.Group(approval.GroupChangeManagers)},
 		},
-	}
+	})
 }
 
 // DefaultEmergencyApprovals returns the default rule of emergency changes:
-// any one member of the emergency CAB ("ecab").
+// any one member of the emergency CAB (approval.GroupECAB).
 func DefaultEmergencyApprovals() approval.Rule {
-	return approval.Rule{Policy: approval.Any(), Slots: []approval.Slot{approval.Group("ecab")}}
+	return approval.Rule{Policy: approval.Any(), Slots: []approval.Slot{approval.Group(approval.GroupECAB)}}
 }
 
 // withDefaults fills in the defaults and validates cfg.
@@ -149,6 +160,11 @@ func (cfg Config) withDefaults() (Config, error) {
 			return cfg, &itil.ValidationError{Field: "approvals[" + r.String() + "]", Reason: "no approval rule for this risk"}
 		}
 	}
+	for _, label := range slices.Sorted(maps.Keys(cfg.Approvals)) {
+		if _, err := ParseRisk(label); err != nil {
+			return cfg, &itil.ValidationError{Field: "approvals[" + label + "]", Reason: "not a risk: the labels are " + riskNames.Want()}
+		}
+	}
 	if len(cfg.EmergencyApprovals.Slots) == 0 && cfg.EmergencyApprovals.Policy == (approval.Policy{}) {
 		cfg.EmergencyApprovals = DefaultEmergencyApprovals()
 	}
@@ -166,7 +182,7 @@ func (cfg Config) withDefaults() (Config, error) {
 		cfg.Now = time.Now
 	}
 	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.DiscardHandler)
+		cfg.Logger = slog.Default()
 	}
 	return cfg, nil
 }

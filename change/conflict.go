@@ -39,16 +39,16 @@ const (
 	ConflictImplementer
 )
 
-var conflictNames = names[ConflictKind]{field: "conflict", list: []string{"", "ci", "parent", "child", "implementer"}}
+var conflictNames = itil.Names[ConflictKind]{Field: "conflict", List: []string{"", "ci", "parent", "child", "implementer"}}
 
 // String returns "ci", "parent", "child" or "implementer".
 func (k ConflictKind) String() string { return conflictNames.String(k) }
 
 // MarshalText encodes the kind by name.
-func (k ConflictKind) MarshalText() ([]byte, error) { return conflictNames.marshal(k) }
+func (k ConflictKind) MarshalText() ([]byte, error) { return conflictNames.Marshal(k) }
 
 // UnmarshalText decodes a kind by name.
-func (k *ConflictKind) UnmarshalText(b []byte) error { return conflictNames.unmarshal(k, b) }
+func (k *ConflictKind) UnmarshalText(b []byte) error { return conflictNames.Unmarshal(k, b) }
 
 // Conflict is another change whose window overlaps a change's window on a
 // shared CI, a related CI or the same implementer.

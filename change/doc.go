@@ -5,16 +5,36 @@
 // event whether a CI is in an approved implementation window.
 //
 //	m, err := change.NewManager(st, change.Config{Topology: cmdb})
-//	c, err := m.Propose(ctx, change.Draft{Title: "Upgrade PostgreSQL 16 → 17",
-//		CIs: []string{"db-1"}, Impact: itil.ImpactMedium, Actor: alice,
+//	c, err := m.Propose(ctx, change.Draft{By: alice, Title: "Upgrade PostgreSQL 16 → 17",
+//		CIs: []string{"db-1"}, Impact: itil.ImpactMedium,
 //		ImplementationPlan: "…", BackoutPlan: "…"})
-//	c, err = m.Assess(ctx, change.AssessParams{ID: c.ID, Actor: alice, Likelihood: change.LikelihoodMedium})
-//	c, err = m.RequestApproval(ctx, change.RequestApprovalParams{ID: c.ID, Actor: alice})
-//	c, err = m.Approve(ctx, change.DecideParams{ID: c.ID, Actor: carol, Comment: "tested on staging"})
-//	res, err := m.Schedule(ctx, change.ScheduleParams{ID: c.ID, Actor: alice, Window: w, Implementer: "bob"})
-//	c, err = m.Implement(ctx, change.Params{ID: c.ID, Actor: bob})
-//	c, err = m.RecordOutcome(ctx, change.OutcomeParams{ID: c.ID, Actor: bob, Outcome: change.Successful})
-//	c, err = m.Close(ctx, change.Params{ID: c.ID, Actor: bob})
+//	c, err = m.Assess(ctx, change.AssessParams{ID: c.ID, By: alice, Likelihood: change.LikelihoodMedium})
+//	c, err = m.RequestApproval(ctx, change.RequestApprovalParams{ID: c.ID, By: alice})
+//	c, err = m.Approve(ctx, change.DecideParams{ID: c.ID, By: carol, Note: "tested on staging"})
+//	res, err := m.Schedule(ctx, change.ScheduleParams{ID: c.ID, By: alice, Window: w, Implementer: "bob"})
+//	c, err = m.Implement(ctx, change.Params{ID: c.ID, By: bob})
+//	c, err = m.RecordOutcome(ctx, change.OutcomeParams{ID: c.ID, By: bob, Outcome: change.Successful})
+//	c, err = m.Close(ctx, change.Params{ID: c.ID, Version: c.Version, By: bob})
+//
+// # Calling the Manager
+//
+// Every command takes ctx and one params struct, and returns the change
+// as stored (Schedule returns it in a ScheduleResult, with the conflicts
+// and freezes it found). Every params struct starts with the same five
+// fields: ID (the change), Version (the version the caller read: a
+// change changed since fails with lifecycle.ErrConflict and nothing is
+// written; zero acts on the latest, retrying after a concurrent write), By
+// (who acts), Note (journaled with the step; an approver's comment, a
+// cancellation's reason) and Fields (custom fields, as the type's
+// lifecycle declares them). Params, the kernel's lifecycle.Params, is all
+// that Implement, Close, Cancel, RevertToNew and Edit take. A Draft
+// carries ID (optional), By, Note and Fields too. Get, GetByNumber and
+// Journal come from the embedded lifecycle.Records; Find takes a Query,
+// whose fields AND and whose values of one field OR.
+//
+// A host adds states, events and custom fields to a type's lifecycle in
+// JSON that extends the default by the type's name (ParseLifecycle), and
+// fires its own events with Fire.
 //
 // # Types and their lifecycles
 //
@@ -47,7 +67,10 @@
 // Assess turns a questionnaire's weighted answers (Config.Questionnaire), or
 // impact × likelihood (Config.RiskMatrix), into low, moderate or high risk.
 // The risk picks the approval rule from Config.Approvals, an
-// approval.Matrix; emergency changes use Config.EmergencyApprovals. Rounds
+// approval.Matrix keyed by risk (approval.MatrixOf a map[Risk]approval.Rule);
+// emergency changes use Config.EmergencyApprovals. The default rules name
+// the groups approval.GroupChangeManagers, approval.GroupCAB and
+// approval.GroupECAB. Rounds
 // are decided by package approval: all, any, quorum or majority, optionally
 // rejected on the first rejection, with approver groups and segregation of
 // duties — the requester and the implementer may not decide
@@ -97,13 +120,17 @@
 //
 // # Errors
 //
-// Compare with errors.Is and errors.As: *FreezeError (ErrFrozen),
-// *ApprovalError (ErrNotApproved), *ConflictError (ErrConflicts),
-// *approval.SegregationError (approval.ErrSegregation and
-// lifecycle.ErrForbidden), the kernel's *lifecycle.TransitionError,
-// lifecycle.ErrNotFound and lifecycle.ErrConflict, and *itil.ValidationError
-// naming the bad field. A refused step changes nothing: not the record, not
-// its journal, not the log.
+// Every error is in one of the kernel's classes (lifecycle.Class, and
+// lifecycle.HTTPStatus to answer it). Refused, lifecycle.ErrRefused: a
+// *FreezeError (ErrFrozen), an *ApprovalError (ErrNotApproved), a
+// *ConflictError (ErrConflicts, a window over other changes' windows, not
+// a stale version), the kernel's *lifecycle.TransitionError, and
+// approval.ErrClosed and approval.ErrAlreadyDecided. Forbidden,
+// lifecycle.ErrForbidden: *approval.SegregationError (approval.ErrSegregation)
+// and approval.ErrNotApprover. Conflict: lifecycle.ErrConflict. Not found:
+// lifecycle.ErrNotFound. Invalid, itil.ErrInvalid: a *itil.ValidationError
+// naming the bad field. Compare with errors.Is and errors.As. A refused
+// step changes nothing: not the record, not its journal, not the log.
 //
 // # Texts
 //

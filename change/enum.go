@@ -1,52 +1,6 @@
 package change
 
-import (
-	"fmt"
-	"strings"
-
-	"github.com/itil-go/itil"
-)
-
-// names is the text form of a small enumeration: value i is called list[i];
-// the empty name at index 0 marks the unset zero value.
-type names[T ~int8] struct {
-	field string
-	list  []string
-}
-
-func (n names[T]) valid(v T) bool { return v > 0 && int(v) < len(n.list) }
-
-// String returns v's name, or "field(N)" for an undefined value.
-func (n names[T]) String(v T) string {
-	if n.valid(v) {
-		return n.list[v]
-	}
-	return fmt.Sprintf("%s(%d)", n.field, int8(v))
-}
-
-func (n names[T]) marshal(v T) ([]byte, error) {
-	if !n.valid(v) {
-		return nil, &itil.ValidationError{Field: n.field, Reason: fmt.Sprintf("undefined value %d", int8(v))}
-	}
-	return []byte(n.list[v]), nil
-}
-
-func (n names[T]) parse(s string) (T, error) {
-	for i := 1; i < len(n.list); i++ {
-		if n.list[i] == s {
-			return T(i), nil
-		}
-	}
-	return 0, &itil.ValidationError{Field: n.field, Reason: fmt.Sprintf("unknown %s %q (want %s)", n.field, s, strings.Join(n.list[1:], ", "))}
-}
-
-func (n names[T]) unmarshal(dst *T, b []byte) error {
-	v, err := n.parse(string(b))
-	if err == nil {
-		*dst = v
-	}
-	return err
-}
+import "github.com/itil-go/itil"
 
 // Type is the kind of change, which decides its lifecycle. The zero value is
 // unset.
@@ -66,22 +20,22 @@ const (
 	Emergency
 )
 
-var typeNames = names[Type]{field: "type", list: []string{"", "normal", "standard", "emergency"}}
+var typeNames = itil.Names[Type]{Field: "type", List: []string{"", "normal", "standard", "emergency"}}
 
 // String returns "normal", "standard" or "emergency", or "type(N)".
 func (t Type) String() string { return typeNames.String(t) }
 
 // Valid reports whether t is one of the defined types.
-func (t Type) Valid() bool { return typeNames.valid(t) }
+func (t Type) Valid() bool { return typeNames.Valid(t) }
 
 // ParseType returns the type named s.
-func ParseType(s string) (Type, error) { return typeNames.parse(s) }
+func ParseType(s string) (Type, error) { return typeNames.Parse(s) }
 
 // MarshalText encodes the type by name; an unset value is an error.
-func (t Type) MarshalText() ([]byte, error) { return typeNames.marshal(t) }
+func (t Type) MarshalText() ([]byte, error) { return typeNames.Marshal(t) }
 
 // UnmarshalText decodes a type by name.
-func (t *Type) UnmarshalText(b []byte) error { return typeNames.unmarshal(t, b) }
+func (t *Type) UnmarshalText(b []byte) error { return typeNames.Unmarshal(t, b) }
 
 // Outcome is how an implementation ended. The zero value is unset.
 type Outcome int8
@@ -96,22 +50,22 @@ const (
 	BackedOut
 )
 
-var outcomeNames = names[Outcome]{field: "outcome", list: []string{"", "successful", "failed", "backed_out"}}
+var outcomeNames = itil.Names[Outcome]{Field: "outcome", List: []string{"", "successful", "failed", "backed_out"}}
 
 // String returns "successful", "failed" or "backed_out", or "outcome(N)".
 func (o Outcome) String() string { return outcomeNames.String(o) }
 
 // Valid reports whether o is one of the defined outcomes.
-func (o Outcome) Valid() bool { return outcomeNames.valid(o) }
+func (o Outcome) Valid() bool { return outcomeNames.Valid(o) }
 
 // ParseOutcome returns the outcome named s.
-func ParseOutcome(s string) (Outcome, error) { return outcomeNames.parse(s) }
+func ParseOutcome(s string) (Outcome, error) { return outcomeNames.Parse(s) }
 
 // MarshalText encodes the outcome by name; an unset value is an error.
-func (o Outcome) MarshalText() ([]byte, error) { return outcomeNames.marshal(o) }
+func (o Outcome) MarshalText() ([]byte, error) { return outcomeNames.Marshal(o) }
 
 // UnmarshalText decodes an outcome by name.
-func (o *Outcome) UnmarshalText(b []byte) error { return outcomeNames.unmarshal(o, b) }
+func (o *Outcome) UnmarshalText(b []byte) error { return outcomeNames.Unmarshal(o, b) }
 
 // Risk is what an assessment concludes about a change; it picks the
 // approval rule. Values ascend, so RiskHigh > RiskLow. The zero value means
@@ -125,22 +79,22 @@ const (
 	RiskHigh
 )
 
-var riskNames = names[Risk]{field: "risk", list: []string{"", "low", "moderate", "high"}}
+var riskNames = itil.Names[Risk]{Field: "risk", List: []string{"", "low", "moderate", "high"}}
 
 // String returns "low", "moderate" or "high", or "risk(N)".
 func (r Risk) String() string { return riskNames.String(r) }
 
 // Valid reports whether r is one of the defined levels.
-func (r Risk) Valid() bool { return riskNames.valid(r) }
+func (r Risk) Valid() bool { return riskNames.Valid(r) }
 
 // ParseRisk returns the risk named s.
-func ParseRisk(s string) (Risk, error) { return riskNames.parse(s) }
+func ParseRisk(s string) (Risk, error) { return riskNames.Parse(s) }
 
 // MarshalText encodes the risk by name; an unset value is an error.
-func (r Risk) MarshalText() ([]byte, error) { return riskNames.marshal(r) }
+func (r Risk) MarshalText() ([]byte, error) { return riskNames.Marshal(r) }
 
 // UnmarshalText decodes a risk by name.
-func (r *Risk) UnmarshalText(b []byte) error { return riskNames.unmarshal(r, b) }
+func (r *Risk) UnmarshalText(b []byte) error { return riskNames.Unmarshal(r, b) }
 
 // Likelihood is how likely a change is to cause a disruption, the second
 // axis of the impact × likelihood risk matrix. Like itil.Impact and
@@ -155,19 +109,19 @@ const (
 	LikelihoodLow
 )
 
-var likelihoodNames = names[Likelihood]{field: "likelihood", list: []string{"", "high", "medium", "low"}}
+var likelihoodNames = itil.Names[Likelihood]{Field: "likelihood", List: []string{"", "high", "medium", "low"}}
 
 // String returns "high", "medium" or "low", or "likelihood(N)".
 func (l Likelihood) String() string { return likelihoodNames.String(l) }
 
 // Valid reports whether l is one of the defined levels.
-func (l Likelihood) Valid() bool { return likelihoodNames.valid(l) }
+func (l Likelihood) Valid() bool { return likelihoodNames.Valid(l) }
 
 // ParseLikelihood returns the likelihood named s.
-func ParseLikelihood(s string) (Likelihood, error) { return likelihoodNames.parse(s) }
+func ParseLikelihood(s string) (Likelihood, error) { return likelihoodNames.Parse(s) }
 
 // MarshalText encodes the likelihood by name; an unset value is an error.
-func (l Likelihood) MarshalText() ([]byte, error) { return likelihoodNames.marshal(l) }
+func (l Likelihood) MarshalText() ([]byte, error) { return likelihoodNames.Marshal(l) }
 
 // UnmarshalText decodes a likelihood by name.
-func (l *Likelihood) UnmarshalText(b []byte) error { return likelihoodNames.unmarshal(l, b) }
+func (l *Likelihood) UnmarshalText(b []byte) error { return likelihoodNames.Unmarshal(l, b) }

@@ -11,6 +11,8 @@ import (
 
 	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/change"
+	"github.com/itil-go/itil/lifecycle"
+	"github.com/itil-go/itil/lifecycle/approval"
 	"github.com/itil-go/itil/lifecycle/memstore"
 )
 
@@ -26,7 +28,7 @@ func Example() {
 		panic(err)
 	}
 	alice := itil.Actor{ID: "alice"}
-	carol := itil.Actor{ID: "carol", Groups: []string{"change-managers"}}
+	carol := itil.Actor{ID: "carol", Groups: []string{approval.GroupChangeManagers}}
 	bob := itil.Actor{ID: "bob"}
 
 	c, _ := m.Propose(ctx, change.Draft{
@@ -35,29 +37,29 @@ func Example() {
 		Impact:             itil.ImpactMedium,
 		ImplementationPlan: "pg_upgrade --link",
 		BackoutPlan:        "restore the snapshot",
-		Actor:              alice,
+		By:                 alice,
 	})
-	c, _ = m.Assess(ctx, change.AssessParams{ID: c.ID, Actor: alice, Likelihood: change.LikelihoodLow})
+	c, _ = m.Assess(ctx, change.AssessParams{ID: c.ID, By: alice, Likelihood: change.LikelihoodLow})
 	fmt.Println(c.Number, c.State, "risk", c.Risk)
 
-	c, _ = m.RequestApproval(ctx, change.RequestApprovalParams{ID: c.ID, Actor: alice})
+	c, _ = m.RequestApproval(ctx, change.RequestApprovalParams{ID: c.ID, By: alice})
 	fmt.Println(c.State, c.Approval().Summary())
 
 	// The requester may not approve her own change.
-	_, err = m.Approve(ctx, change.DecideParams{ID: c.ID, Actor: itil.Actor{ID: "alice", Groups: []string{"change-managers"}}})
+	_, err = m.Approve(ctx, change.DecideParams{ID: c.ID, By: itil.Actor{ID: "alice", Groups: []string{approval.GroupChangeManagers}}})
 	fmt.Println(err)
 
-	c, _ = m.Approve(ctx, change.DecideParams{ID: c.ID, Actor: carol, Comment: "tested on staging"})
+	c, _ = m.Approve(ctx, change.DecideParams{ID: c.ID, By: carol, Note: "tested on staging"})
 	fmt.Println(c.Approval().Summary())
 
 	start := monday().Add(36 * time.Hour)
-	res, _ := m.Schedule(ctx, change.ScheduleParams{ID: c.ID, Actor: alice, Implementer: "bob",
+	res, _ := m.Schedule(ctx, change.ScheduleParams{ID: c.ID, By: alice, Implementer: "bob",
 		Window: change.Window{Start: start, End: start.Add(2 * time.Hour)}})
 	fmt.Println(res.Change.State, res.Change.Planned)
 
-	c, _ = m.Implement(ctx, change.Params{ID: c.ID, Actor: bob})
-	c, _ = m.RecordOutcome(ctx, change.OutcomeParams{ID: c.ID, Actor: bob, Outcome: change.Successful})
-	c, _ = m.Close(ctx, change.Params{ID: c.ID, Actor: bob})
+	c, _ = m.Implement(ctx, change.Params{ID: c.ID, By: bob})
+	c, _ = m.RecordOutcome(ctx, change.OutcomeParams{ID: c.ID, By: bob, Outcome: change.Successful})
+	c, _ = m.Close(ctx, change.Params{ID: c.ID, By: bob})
 	fmt.Println(c.State, c.Outcome)
 
 	for e := range m.Journal(ctx, c.ID) {
@@ -98,11 +100,11 @@ func Example_standard() {
 			MaxDuration:        2 * time.Hour,
 		}},
 	})
-	c, _ := m.Propose(ctx, change.Draft{Template: "restart-web", CIs: []string{"web-1"}, Actor: itil.Actor{ID: "alice"}})
+	c, _ := m.Propose(ctx, change.Draft{Template: "restart-web", CIs: []string{"web-1"}, By: itil.Actor{ID: "alice"}})
 	fmt.Println(c.Type, c.Title, c.Risk, c.Approved())
 
 	start := monday().Add(12 * time.Hour)
-	res, err := m.Schedule(ctx, change.ScheduleParams{ID: c.ID, Actor: itil.Actor{ID: "alice"}, Implementer: "bob",
+	res, err := m.Schedule(ctx, change.ScheduleParams{ID: c.ID, By: itil.Actor{ID: "alice"}, Implementer: "bob",
 		Window: change.Window{Start: start, End: start.Add(time.Hour)}})
 	fmt.Println(res.Change.State, err)
 	// Output:
@@ -124,19 +126,19 @@ func ExampleFreezeError() {
 		Freezes:   []change.Freeze{weekend},
 		Templates: []change.Template{{Name: "patch", Title: "Patch", ImplementationPlan: "apt upgrade", BackoutPlan: "apt rollback"}},
 	})
-	alice, erin := itil.Actor{ID: "alice"}, itil.Actor{ID: "erin", Groups: []string{"ecab"}}
+	alice, erin := itil.Actor{ID: "alice"}, itil.Actor{ID: "erin", Groups: []string{approval.GroupECAB}}
 	saturday := change.Window{Start: time.Date(2026, 11, 7, 10, 0, 0, 0, berlin), End: time.Date(2026, 11, 7, 11, 0, 0, 0, berlin)}
 
-	std, _ := m.Propose(ctx, change.Draft{Template: "patch", CIs: []string{"web-1"}, Actor: alice})
-	_, err := m.Schedule(ctx, change.ScheduleParams{ID: std.ID, Actor: alice, Implementer: "bob", Window: saturday})
+	std, _ := m.Propose(ctx, change.Draft{Template: "patch", CIs: []string{"web-1"}, By: alice})
+	_, err := m.Schedule(ctx, change.ScheduleParams{ID: std.ID, By: alice, Implementer: "bob", Window: saturday})
 	var fe *change.FreezeError
 	fmt.Println(errors.As(err, &fe), fe.Hits[0].Window.Start.In(berlin).Format("Mon 15:04"))
 
-	em, _ := m.Propose(ctx, change.Draft{Type: change.Emergency, Title: "Patch OpenSSL", CIs: []string{"web-1"}, Actor: alice,
+	em, _ := m.Propose(ctx, change.Draft{Type: change.Emergency, Title: "Patch OpenSSL", CIs: []string{"web-1"}, By: alice,
 		ImplementationPlan: "apt upgrade openssl", BackoutPlan: "apt rollback"})
-	em, _ = m.RequestApproval(ctx, change.RequestApprovalParams{ID: em.ID, Actor: alice})
-	em, _ = m.Approve(ctx, change.DecideParams{ID: em.ID, Actor: erin})
-	res, err := m.Schedule(ctx, change.ScheduleParams{ID: em.ID, Actor: erin, Implementer: "bob", Window: saturday})
+	em, _ = m.RequestApproval(ctx, change.RequestApprovalParams{ID: em.ID, By: alice})
+	em, _ = m.Approve(ctx, change.DecideParams{ID: em.ID, By: erin})
+	res, err := m.Schedule(ctx, change.ScheduleParams{ID: em.ID, By: erin, Implementer: "bob", Window: saturday})
 	fmt.Println(res.Change.State, err, len(res.Freezes))
 	fmt.Println(strings.Contains(res.Change.Warnings[0], `emergency change in freeze "weekend"`))
 	// Output:
@@ -171,8 +173,8 @@ func ExampleManager_Conflicts() {
 	})
 	alice := itil.Actor{ID: "alice"}
 	start := monday().Add(24 * time.Hour)
-	host, _ := m.Propose(ctx, change.Draft{Template: "patch", Title: "Patch the hypervisor", CIs: []string{"host-7"}, Actor: alice})
-	m.Schedule(ctx, change.ScheduleParams{ID: host.ID, Actor: alice, Implementer: "bob",
+	host, _ := m.Propose(ctx, change.Draft{Template: "patch", Title: "Patch the hypervisor", CIs: []string{"host-7"}, By: alice})
+	m.Schedule(ctx, change.ScheduleParams{ID: host.ID, By: alice, Implementer: "bob",
 		Window: change.Window{Start: start, End: start.Add(2 * time.Hour)}})
 
 	vm := &change.Change{CIs: []string{"vm-9"}, Implementer: "bob",
@@ -195,9 +197,9 @@ func ExampleWindows_Active() {
 		Templates: []change.Template{{Name: "patch", Title: "Patch", ImplementationPlan: "apt upgrade", BackoutPlan: "apt rollback"}},
 	})
 	alice := itil.Actor{ID: "alice"}
-	c, _ := m.Propose(ctx, change.Draft{Template: "patch", CIs: []string{"web-1"}, Actor: alice})
+	c, _ := m.Propose(ctx, change.Draft{Template: "patch", CIs: []string{"web-1"}, By: alice})
 	start := monday().Add(time.Hour)
-	m.Schedule(ctx, change.ScheduleParams{ID: c.ID, Actor: alice, Implementer: "bob", Window: change.Window{Start: start, End: start.Add(time.Hour)}})
+	m.Schedule(ctx, change.ScheduleParams{ID: c.ID, By: alice, Implementer: "bob", Window: change.Window{Start: start, End: start.Add(time.Hour)}})
 
 	// The event package's own interface: *change.Windows satisfies it.
 	var windows interface {
@@ -223,9 +225,9 @@ func ExampleManager_WriteICS() {
 		Templates: []change.Template{{Name: "patch", Title: "Patch web-1", ImplementationPlan: "apt upgrade", BackoutPlan: "apt rollback"}},
 	})
 	alice := itil.Actor{ID: "alice"}
-	c, _ := m.Propose(ctx, change.Draft{Template: "patch", CIs: []string{"web-1"}, Actor: alice})
+	c, _ := m.Propose(ctx, change.Draft{Template: "patch", CIs: []string{"web-1"}, By: alice})
 	start := monday().Add(time.Hour)
-	m.Schedule(ctx, change.ScheduleParams{ID: c.ID, Actor: alice, Implementer: "bob", Window: change.Window{Start: start, End: start.Add(time.Hour)}})
+	m.Schedule(ctx, change.ScheduleParams{ID: c.ID, By: alice, Implementer: "bob", Window: change.Window{Start: start, End: start.Add(time.Hour)}})
 
 	var buf bytes.Buffer
 	_ = m.WriteICS(ctx, &buf, change.CalendarQuery{From: monday(), To: monday().Add(7 * 24 * time.Hour)})
@@ -260,14 +262,53 @@ func ExampleManager_Start() {
 	start := monday().Add(24 * time.Hour)
 	w := change.Window{Start: start, End: start.Add(time.Hour)}
 
-	first, _ := a.Propose(ctx, change.Draft{Template: "patch", CIs: []string{"db-1"}, Actor: alice})
-	_, err := a.Schedule(ctx, change.ScheduleParams{ID: first.ID, Actor: alice, Implementer: "bob", Window: w})
+	first, _ := a.Propose(ctx, change.Draft{Template: "patch", CIs: []string{"db-1"}, By: alice})
+	_, err := a.Schedule(ctx, change.ScheduleParams{ID: first.ID, By: alice, Implementer: "bob", Window: w})
 	fmt.Println("A:", err)
 
-	second, _ := b.Propose(ctx, change.Draft{Template: "patch", CIs: []string{"db-1"}, Actor: alice})
-	_, err = b.Schedule(ctx, change.ScheduleParams{ID: second.ID, Actor: alice, Implementer: "carol", Window: w})
+	second, _ := b.Propose(ctx, change.Draft{Template: "patch", CIs: []string{"db-1"}, By: alice})
+	_, err = b.Schedule(ctx, change.ScheduleParams{ID: second.ID, By: alice, Implementer: "carol", Window: w})
 	fmt.Println("B:", err)
 	// Output:
 	// A: <nil>
 	// B: change: CHG0000002 conflicts with CHG0000001 (scheduled) on db-1, 2026-11-03T09:00:00Z/2026-11-03T10:00:00Z
+}
+
+// A host's lifecycle extends a default by the type's name: here normal
+// changes gain an "on_hold" state, the events in and out of it, and a
+// custom field it requires. Fire fires the host's events; every command
+// sets custom fields.
+func ExampleParseLifecycle() {
+	ctx := context.Background()
+	normal, err := change.ParseLifecycle([]byte(`{"extends": "normal",
+		"states": [{"name": "on_hold", "category": "paused"}],
+		"events": [{"name": "hold", "from": ["scheduled"], "to": "on_hold"},
+		           {"name": "resume", "from": ["on_hold"], "to": "scheduled"}],
+		"fields": [{"name": "vendor_ticket", "required_in": ["on_hold"]}]}`))
+	if err != nil {
+		panic(err)
+	}
+	m, _ := change.NewManager(memstore.New(memstore.Config{}), change.Config{Now: monday, Normal: normal})
+	alice := itil.Actor{ID: "alice"}
+	carol := itil.Actor{ID: "carol", Groups: []string{approval.GroupChangeManagers}}
+	c, _ := m.Propose(ctx, change.Draft{By: alice, Title: "Upgrade the SAN firmware", CIs: []string{"san-1"},
+		ImplementationPlan: "vendor procedure", BackoutPlan: "roll back the firmware"})
+	c, _ = m.Assess(ctx, change.AssessParams{ID: c.ID, By: alice, Likelihood: change.LikelihoodLow, Impact: itil.ImpactLow})
+	c, _ = m.RequestApproval(ctx, change.RequestApprovalParams{ID: c.ID, By: alice})
+	c, _ = m.Approve(ctx, change.DecideParams{ID: c.ID, By: carol, Note: "routine"})
+	start := monday().Add(24 * time.Hour)
+	res, _ := m.Schedule(ctx, change.ScheduleParams{ID: c.ID, By: alice, Window: change.Window{Start: start, End: start.Add(time.Hour)}, Implementer: "bob"})
+	c = res.Change
+
+	_, err = m.Fire(ctx, lifecycle.FireParams{ID: c.ID, Version: c.Version, By: alice, Event: "hold"})
+	fmt.Println(err)
+	c, err = m.Fire(ctx, lifecycle.FireParams{ID: c.ID, Version: c.Version, By: alice, Event: "hold",
+		Note: "the vendor found a bug", Fields: map[string]string{"vendor_ticket": "V-1234"}})
+	fmt.Println(c.State, c.Fields["vendor_ticket"], err)
+	_, err = m.Fire(ctx, lifecycle.FireParams{ID: c.ID, By: alice, Event: change.EventSchedule})
+	fmt.Println(err)
+	// Output:
+	// invalid fields.vendor_ticket: required by event hold to state on_hold
+	// on_hold V-1234 <nil>
+	// invalid event: "schedule" is fired by the Manager's own commands
 }

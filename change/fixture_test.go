@@ -15,6 +15,7 @@ import (
 	"github.com/itil-go/itil/change"
 	"github.com/itil-go/itil/internal/clocktest"
 	"github.com/itil-go/itil/lifecycle"
+	"github.com/itil-go/itil/lifecycle/approval"
 	"github.com/itil-go/itil/lifecycle/memstore"
 )
 
@@ -24,13 +25,13 @@ var update = flag.Bool("update", false, "rewrite golden files in testdata/")
 var t0 = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 
 var (
-	alice = itil.Actor{ID: "alice", Name: "Alice Requester", Groups: []string{"change-managers"}}
-	bob   = itil.Actor{ID: "bob", Name: "Bob Implementer", Groups: []string{"change-managers"}}
-	carol = itil.Actor{ID: "carol", Groups: []string{"change-managers", "cab"}}
-	dave  = itil.Actor{ID: "dave", Groups: []string{"cab"}}
-	erin  = itil.Actor{ID: "erin", Groups: []string{"ecab", "change-managers"}}
+	alice = itil.Actor{ID: "alice", Name: "Alice Requester", Groups: []string{approval.GroupChangeManagers}}
+	bob   = itil.Actor{ID: "bob", Name: "Bob Implementer", Groups: []string{approval.GroupChangeManagers}}
+	carol = itil.Actor{ID: "carol", Groups: []string{approval.GroupChangeManagers, approval.GroupCAB}}
+	dave  = itil.Actor{ID: "dave", Groups: []string{approval.GroupCAB}}
+	erin  = itil.Actor{ID: "erin", Groups: []string{approval.GroupECAB, approval.GroupChangeManagers}}
 	// vic approves for every group.
-	vic = itil.Actor{ID: "vic", Groups: []string{"change-managers", "cab", "ecab"}}
+	vic = itil.Actor{ID: "vic", Groups: []string{approval.GroupChangeManagers, approval.GroupCAB, approval.GroupECAB}}
 )
 
 // restartWeb is the standard change template of the fixtures.
@@ -93,10 +94,10 @@ func draft(typ change.Type, cis ...string) change.Draft {
 		ImplementationPlan: "pg_upgrade in place.",
 		BackoutPlan:        "Restore the snapshot.",
 		TestPlan:           "Smoke tests.",
-		Actor:              alice,
+		By:                 alice,
 	}
 	if typ == change.Standard {
-		d = change.Draft{Type: typ, Template: restartWeb.Name, CIs: cis, Actor: alice}
+		d = change.Draft{Type: typ, Template: restartWeb.Name, CIs: cis, By: alice}
 	}
 	return d
 }
@@ -137,28 +138,28 @@ var paths = map[change.Type]map[string][]string{
 func (f *fixture) do(id uuid.UUID, step string) (*change.Change, error) {
 	switch step {
 	case "assess":
-		return f.m.Assess(ctx, change.AssessParams{ID: id, Actor: alice, Likelihood: change.LikelihoodLow})
+		return f.m.Assess(ctx, change.AssessParams{ID: id, By: alice, Likelihood: change.LikelihoodLow})
 	case "request_approval":
-		return f.m.RequestApproval(ctx, change.RequestApprovalParams{ID: id, Actor: alice})
+		return f.m.RequestApproval(ctx, change.RequestApprovalParams{ID: id, By: alice})
 	case "approve", "decide":
-		return f.m.Approve(ctx, change.DecideParams{ID: id, Actor: vic, Comment: "fine"})
+		return f.m.Approve(ctx, change.DecideParams{ID: id, By: vic, Note: "fine"})
 	case "reject":
-		return f.m.Reject(ctx, change.DecideParams{ID: id, Actor: vic, Comment: "no backout test"})
+		return f.m.Reject(ctx, change.DecideParams{ID: id, By: vic, Note: "no backout test"})
 	case "revert":
-		return f.m.RevertToNew(ctx, change.Params{ID: id, Actor: alice, Note: "rework"})
+		return f.m.RevertToNew(ctx, change.Params{ID: id, By: alice, Note: "rework"})
 	case "schedule":
-		res, err := f.m.Schedule(ctx, change.ScheduleParams{ID: id, Actor: alice, Window: window(24, 1), Implementer: bob.ID})
+		res, err := f.m.Schedule(ctx, change.ScheduleParams{ID: id, By: alice, Window: window(24, 1), Implementer: bob.ID})
 		return res.Change, err
 	case "implement":
-		return f.m.Implement(ctx, change.Params{ID: id, Actor: bob})
+		return f.m.Implement(ctx, change.Params{ID: id, By: bob})
 	case "complete":
-		return f.m.RecordOutcome(ctx, change.OutcomeParams{ID: id, Actor: bob, Outcome: change.Successful})
+		return f.m.RecordOutcome(ctx, change.OutcomeParams{ID: id, By: bob, Outcome: change.Successful})
 	case "review":
-		return f.m.Review(ctx, change.ReviewParams{ID: id, Actor: carol, Summary: "went as planned"})
+		return f.m.Review(ctx, change.ReviewParams{ID: id, By: carol, Summary: "went as planned"})
 	case "close":
-		return f.m.Close(ctx, change.Params{ID: id, Actor: bob})
+		return f.m.Close(ctx, change.Params{ID: id, By: bob})
 	case "cancel":
-		return f.m.Cancel(ctx, change.Params{ID: id, Actor: alice, Note: "not needed"})
+		return f.m.Cancel(ctx, change.Params{ID: id, By: alice, Note: "not needed"})
 	}
 	panic("unknown step " + step)
 }

@@ -85,7 +85,7 @@ func proposing(mod func(d *change.Draft, s string)) func(context.Context, *chang
 
 func updating(mod func(p *change.UpdateParams, s string)) func(context.Context, *change.Manager, targets, string) error {
 	return func(ctx context.Context, m *change.Manager, s targets, text string) error {
-		p := change.UpdateParams{ID: s.fresh.ID, Actor: alice}
+		p := change.UpdateParams{ID: s.fresh.ID, By: alice}
 		mod(&p, text)
 		_, err := m.Update(ctx, p)
 		return err
@@ -94,7 +94,7 @@ func updating(mod func(p *change.UpdateParams, s string)) func(context.Context, 
 
 func approving(mod func(p *change.DecideParams, s string)) func(context.Context, *change.Manager, targets, string) error {
 	return func(ctx context.Context, m *change.Manager, s targets, text string) error {
-		p := change.DecideParams{ID: s.authorizing.ID, Actor: vic, Comment: "fine"}
+		p := change.DecideParams{ID: s.authorizing.ID, By: vic, Note: "fine"}
 		mod(&p, text)
 		_, err := m.Approve(ctx, p)
 		return err
@@ -159,11 +159,11 @@ var textInputs = []textInput{
 	{field: "links[0].number", max: limitName, call: proposing(func(d *change.Draft, s string) { d.Links[0].Number = s })},
 	{field: "links[0].kind", max: limitName, matched: true, call: proposing(func(d *change.Draft, s string) { d.Links[0].Kind = s })},
 	{field: "note", max: limitNote, call: proposing(func(d *change.Draft, s string) { d.Note = s })},
-	{field: "actor", max: limitName, call: proposing(func(d *change.Draft, s string) { d.Actor.ID, d.Requester = s, "alice" })},
-	{field: "actor.name", max: limitName, call: proposing(func(d *change.Draft, s string) { d.Actor.Name = s })},
-	{field: "actor.groups[1]", max: limitName, call: proposing(func(d *change.Draft, s string) { d.Actor.Groups = []string{"cab", s} })},
+	{field: "by", max: limitName, call: proposing(func(d *change.Draft, s string) { d.By.ID, d.Requester = s, "alice" })},
+	{field: "by.name", max: limitName, call: proposing(func(d *change.Draft, s string) { d.By.Name = s })},
+	{field: "by.groups[1]", max: limitName, call: proposing(func(d *change.Draft, s string) { d.By.Groups = []string{approval.GroupCAB, s} })},
 	{field: "template", max: limitName, matched: true, call: func(ctx context.Context, m *change.Manager, _ targets, text string) error {
-		_, err := m.Propose(ctx, change.Draft{Type: change.Standard, Template: text, CIs: []string{"web-9"}, Actor: alice})
+		_, err := m.Propose(ctx, change.Draft{Type: change.Standard, Template: text, CIs: []string{"web-9"}, By: alice})
 		return err
 	}},
 	// Update
@@ -177,87 +177,87 @@ var textInputs = []textInput{
 	{field: "test_plan", max: limitText, call: updating(func(p *change.UpdateParams, s string) { p.TestPlan = &s })},
 	{field: "implementer", max: limitName, call: updating(func(p *change.UpdateParams, s string) { p.Implementer = &s })},
 	{field: "note", max: limitNote, call: updating(func(p *change.UpdateParams, s string) { p.Note = s })},
-	{field: "actor.name", max: limitName, call: updating(func(p *change.UpdateParams, s string) { p.Actor.Name = s })},
+	{field: "by.name", max: limitName, call: updating(func(p *change.UpdateParams, s string) { p.By.Name = s })},
 	// Assess
 	{field: "note", max: limitNote, call: func(ctx context.Context, m *change.Manager, s targets, text string) error {
-		_, err := m.Assess(ctx, change.AssessParams{ID: s.fresh.ID, Actor: alice, Likelihood: change.LikelihoodLow, Note: text})
+		_, err := m.Assess(ctx, change.AssessParams{ID: s.fresh.ID, By: alice, Likelihood: change.LikelihoodLow, Note: text})
 		return err
 	}},
 	{field: "answers[outage]", max: limitName, matched: true, call: func(ctx context.Context, m *change.Manager, s targets, text string) error {
-		_, err := m.Assess(ctx, change.AssessParams{ID: s.fresh.ID, Actor: alice, Answers: map[string]string{"outage": text, "tested": "yes"}})
+		_, err := m.Assess(ctx, change.AssessParams{ID: s.fresh.ID, By: alice, Answers: map[string]string{"outage": text, "tested": "yes"}})
 		return err
 	}},
 	{field: "answers", max: limitName, matched: true, call: func(ctx context.Context, m *change.Manager, s targets, text string) error {
-		_, err := m.Assess(ctx, change.AssessParams{ID: s.fresh.ID, Actor: alice, Answers: map[string]string{"outage": "no", "tested": "yes", text: "no"}})
+		_, err := m.Assess(ctx, change.AssessParams{ID: s.fresh.ID, By: alice, Answers: map[string]string{"outage": "no", "tested": "yes", text: "no"}})
 		return err
 	}},
 	// RequestApproval
 	{field: "approvers[0]", max: limitName, call: func(ctx context.Context, m *change.Manager, s targets, text string) error {
-		_, err := m.RequestApproval(ctx, change.RequestApprovalParams{ID: s.assessed.ID, Actor: alice, Approvers: []approval.Slot{approval.Person(text)}})
+		_, err := m.RequestApproval(ctx, change.RequestApprovalParams{ID: s.assessed.ID, By: alice, Approvers: []approval.Slot{approval.Person(text)}})
 		return err
 	}},
 	{field: "note", max: limitNote, call: func(ctx context.Context, m *change.Manager, s targets, text string) error {
-		_, err := m.RequestApproval(ctx, change.RequestApprovalParams{ID: s.assessed.ID, Actor: alice, Note: text})
+		_, err := m.RequestApproval(ctx, change.RequestApprovalParams{ID: s.assessed.ID, By: alice, Note: text})
 		return err
 	}},
 	// Approve, Reject
-	{field: "comment", max: limitNote, call: approving(func(p *change.DecideParams, s string) { p.Comment = s })},
-	{field: "actor.name", max: limitName, call: approving(func(p *change.DecideParams, s string) { p.Actor.Name = s })},
-	{field: "actor.groups[0]", max: limitName, call: approving(func(p *change.DecideParams, s string) {
-		p.Actor.Groups = append([]string{s}, vic.Groups...)
+	{field: "note", max: limitNote, call: approving(func(p *change.DecideParams, s string) { p.Note = s })},
+	{field: "by.name", max: limitName, call: approving(func(p *change.DecideParams, s string) { p.By.Name = s })},
+	{field: "by.groups[0]", max: limitName, call: approving(func(p *change.DecideParams, s string) {
+		p.By.Groups = append([]string{s}, vic.Groups...)
 	})},
-	{field: "comment", max: limitNote, call: func(ctx context.Context, m *change.Manager, s targets, text string) error {
-		_, err := m.Reject(ctx, change.DecideParams{ID: s.authorizing.ID, Actor: vic, Comment: text})
+	{field: "note", max: limitNote, call: func(ctx context.Context, m *change.Manager, s targets, text string) error {
+		_, err := m.Reject(ctx, change.DecideParams{ID: s.authorizing.ID, By: vic, Note: text})
 		return err
 	}},
 	// Schedule
 	{field: "implementer", max: limitName, call: func(ctx context.Context, m *change.Manager, s targets, text string) error {
-		_, err := m.Schedule(ctx, change.ScheduleParams{ID: s.standard.ID, Actor: alice, Window: window(5, 1), Implementer: text})
+		_, err := m.Schedule(ctx, change.ScheduleParams{ID: s.standard.ID, By: alice, Window: window(5, 1), Implementer: text})
 		return err
 	}},
 	{field: "note", max: limitNote, call: func(ctx context.Context, m *change.Manager, s targets, text string) error {
-		_, err := m.Schedule(ctx, change.ScheduleParams{ID: s.scheduled.ID, Actor: alice, Window: window(6, 1), Note: text})
+		_, err := m.Schedule(ctx, change.ScheduleParams{ID: s.scheduled.ID, By: alice, Window: window(6, 1), Note: text})
 		return err
 	}},
-	{field: "actor", max: limitName, call: func(ctx context.Context, m *change.Manager, s targets, text string) error {
-		_, err := m.Schedule(ctx, change.ScheduleParams{ID: s.standard.ID, Actor: itil.Actor{ID: text}, Window: window(5, 1), Implementer: "bob"})
+	{field: "by", max: limitName, call: func(ctx context.Context, m *change.Manager, s targets, text string) error {
+		_, err := m.Schedule(ctx, change.ScheduleParams{ID: s.standard.ID, By: itil.Actor{ID: text}, Window: window(5, 1), Implementer: "bob"})
 		return err
 	}},
 	// The steps
 	{field: "note", max: limitNote, call: func(ctx context.Context, m *change.Manager, s targets, text string) error {
-		_, err := m.Implement(ctx, change.Params{ID: s.scheduled.ID, Actor: bob, Note: text})
+		_, err := m.Implement(ctx, change.Params{ID: s.scheduled.ID, By: bob, Note: text})
 		return err
 	}},
 	{field: "note", max: limitNote, call: func(ctx context.Context, m *change.Manager, s targets, text string) error {
-		_, err := m.RecordOutcome(ctx, change.OutcomeParams{ID: s.implementing.ID, Actor: bob, Outcome: change.Successful, Note: text})
+		_, err := m.RecordOutcome(ctx, change.OutcomeParams{ID: s.implementing.ID, By: bob, Outcome: change.Successful, Note: text})
 		return err
 	}},
 	{field: "summary", max: limitNote, call: func(ctx context.Context, m *change.Manager, s targets, text string) error {
-		_, err := m.Review(ctx, change.ReviewParams{ID: s.review.ID, Actor: carol, Summary: text})
+		_, err := m.Review(ctx, change.ReviewParams{ID: s.review.ID, By: carol, Summary: text})
 		return err
 	}},
 	{field: "note", max: limitNote, call: func(ctx context.Context, m *change.Manager, s targets, text string) error {
-		_, err := m.Close(ctx, change.Params{ID: s.review.ID, Actor: bob, Note: text})
+		_, err := m.Close(ctx, change.Params{ID: s.review.ID, By: bob, Note: text})
 		return err
 	}},
 	{field: "note", max: limitNote, call: func(ctx context.Context, m *change.Manager, s targets, text string) error {
-		_, err := m.Cancel(ctx, change.Params{ID: s.fresh.ID, Actor: alice, Note: text})
+		_, err := m.Cancel(ctx, change.Params{ID: s.fresh.ID, By: alice, Note: text})
 		return err
 	}},
 	{field: "note", max: limitNote, call: func(ctx context.Context, m *change.Manager, s targets, text string) error {
-		_, err := m.RevertToNew(ctx, change.Params{ID: s.authorizing.ID, Actor: alice, Note: text})
+		_, err := m.RevertToNew(ctx, change.Params{ID: s.authorizing.ID, By: alice, Note: text})
 		return err
 	}},
 	{field: "to.number", max: limitName, call: func(ctx context.Context, m *change.Manager, s targets, text string) error {
-		_, err := m.Link(ctx, change.LinkParams{ID: s.fresh.ID, Actor: carol, To: itil.Ref{Kind: "incident", ID: uuid.New(), Number: text}})
+		_, err := m.Link(ctx, change.LinkParams{ID: s.fresh.ID, By: carol, To: itil.Ref{Kind: "incident", ID: uuid.New(), Number: text}})
 		return err
 	}},
 	{field: "to.kind", max: limitName, matched: true, call: func(ctx context.Context, m *change.Manager, s targets, text string) error {
-		_, err := m.Link(ctx, change.LinkParams{ID: s.fresh.ID, Actor: carol, To: itil.Ref{Kind: text, ID: uuid.New()}})
+		_, err := m.Link(ctx, change.LinkParams{ID: s.fresh.ID, By: carol, To: itil.Ref{Kind: text, ID: uuid.New()}})
 		return err
 	}},
 	{field: "note", max: limitNote, call: func(ctx context.Context, m *change.Manager, s targets, text string) error {
-		_, err := m.Link(ctx, change.LinkParams{ID: s.fresh.ID, Actor: carol, To: itil.Ref{Kind: "incident", ID: uuid.New()}, Note: text})
+		_, err := m.Link(ctx, change.LinkParams{ID: s.fresh.ID, By: carol, To: itil.Ref{Kind: "incident", ID: uuid.New()}, Note: text})
 		return err
 	}},
 	// Reading

@@ -50,7 +50,7 @@ func TestScheduleRefusesConflictsOnce(t *testing.T) {
 				ci := fmt.Sprintf("db-%d", hosts) // the subtests share the database
 				ids := make([]*change.Change, changes)
 				for i := range ids {
-					c, err := managers[i%hosts].Propose(ctx, change.Draft{Template: restartWeb.Name, CIs: []string{ci}, Actor: alice})
+					c, err := managers[i%hosts].Propose(ctx, change.Draft{Template: restartWeb.Name, CIs: []string{ci}, By: alice})
 					require.NoError(t, err)
 					ids[i] = c
 				}
@@ -59,7 +59,7 @@ func TestScheduleRefusesConflictsOnce(t *testing.T) {
 				for i, c := range ids {
 					wg.Go(func() {
 						_, errs[i] = managers[i%hosts].Schedule(ctx, change.ScheduleParams{
-							ID: c.ID, Actor: alice, Window: window(24, 1), Implementer: fmt.Sprintf("eng-%d", i),
+							ID: c.ID, By: alice, Window: window(24, 1), Implementer: fmt.Sprintf("eng-%d", i),
 						})
 					})
 				}
@@ -98,9 +98,9 @@ func TestCalendarFollowsOtherHosts(t *testing.T) {
 		a := hostManager(t, db.Host(t), change.Config{})
 		b := hostManager(t, db.Host(t), change.Config{})
 
-		c, err := a.Propose(ctx, change.Draft{Template: restartWeb.Name, CIs: []string{"db-1"}, Actor: alice})
+		c, err := a.Propose(ctx, change.Draft{Template: restartWeb.Name, CIs: []string{"db-1"}, By: alice})
 		require.NoError(t, err)
-		res, err := a.Schedule(ctx, change.ScheduleParams{ID: c.ID, Actor: alice, Window: window(24, 1), Implementer: bob.ID})
+		res, err := a.Schedule(ctx, change.ScheduleParams{ID: c.ID, By: alice, Window: window(24, 1), Implementer: bob.ID})
 		require.NoError(t, err)
 
 		probe := &change.Change{CIs: []string{"db-1"}, Planned: window(24.5, 1)}
@@ -124,21 +124,21 @@ func TestCalendarFollowsOtherHosts(t *testing.T) {
 		assert.Equal(t, c.Number, ref.Number)
 
 		// B schedules a second change: it sees A's and reports it.
-		d, err := b.Propose(ctx, change.Draft{Template: restartWeb.Name, CIs: []string{"db-1"}, Actor: alice})
+		d, err := b.Propose(ctx, change.Draft{Template: restartWeb.Name, CIs: []string{"db-1"}, By: alice})
 		require.NoError(t, err)
-		res2, err := b.Schedule(ctx, change.ScheduleParams{ID: d.ID, Actor: alice, Window: window(24.5, 1), Implementer: "zoe"})
+		res2, err := b.Schedule(ctx, change.ScheduleParams{ID: d.ID, By: alice, Window: window(24.5, 1), Implementer: "zoe"})
 		require.NoError(t, err)
 		require.Len(t, res2.Conflicts, 1)
 		assert.Equal(t, c.Number, res2.Conflicts[0].With.Number)
 
 		// A moves its change away and then cancels it: B follows both.
-		_, err = a.Schedule(ctx, change.ScheduleParams{ID: c.ID, Actor: alice, Window: window(48, 1), Version: res.Change.Version})
+		_, err = a.Schedule(ctx, change.ScheduleParams{ID: c.ID, By: alice, Window: window(48, 1), Version: res.Change.Version})
 		require.NoError(t, err)
 		got, err = b.Conflicts(ctx, probe)
 		require.NoError(t, err)
 		require.Len(t, got, 1)
 		assert.Equal(t, d.Number, got[0].With.Number, "only B's own change is left in the window")
-		_, err = a.Cancel(ctx, change.Params{ID: c.ID, Actor: alice, Note: "not needed"})
+		_, err = a.Cancel(ctx, change.Params{ID: c.ID, By: alice, Note: "not needed"})
 		require.NoError(t, err)
 		ok, _, err = b.Windows().Active(ctx, "db-1", window(48.5, 0).Start)
 		require.NoError(t, err)
@@ -218,7 +218,7 @@ func TestScheduleRefusesRelatedConflictsOnce(t *testing.T) {
 		schedule := func(cis []string, implementer func(i int) string) []error {
 			cs := make([]*change.Change, len(cis))
 			for i, ci := range cis {
-				c, err := hosts[i%2].Propose(ctx, change.Draft{Template: restartWeb.Name, CIs: []string{ci}, Actor: alice})
+				c, err := hosts[i%2].Propose(ctx, change.Draft{Template: restartWeb.Name, CIs: []string{ci}, By: alice})
 				require.NoError(t, err)
 				cs[i] = c
 			}
@@ -226,7 +226,7 @@ func TestScheduleRefusesRelatedConflictsOnce(t *testing.T) {
 			var wg sync.WaitGroup
 			for i, c := range cs {
 				wg.Go(func() {
-					_, errs[i] = hosts[i%2].Schedule(ctx, change.ScheduleParams{ID: c.ID, Actor: alice, Window: window(24, 1), Implementer: implementer(i)})
+					_, errs[i] = hosts[i%2].Schedule(ctx, change.ScheduleParams{ID: c.ID, By: alice, Window: window(24, 1), Implementer: implementer(i)})
 				})
 			}
 			wg.Wait()

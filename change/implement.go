@@ -4,34 +4,19 @@ import (
 	"context"
 	"strings"
 
-	"github.com/google/uuid"
-
 	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/lifecycle"
 )
 
-// Params name a change and who acts on it, for the steps that need nothing
-// more.
-type Params struct {
-	// ID names the change; Actor is who acts, and must be set.
-	ID    uuid.UUID
-	Actor itil.Actor
-	// Note is journaled with the step.
-	Note string
-	// Public makes the note visible to the requester.
-	Public bool
-	// Version, when set, is the version the caller read: a change since
-	// then fails the step with lifecycle.ErrConflict.
-	Version int64
-}
-
 // step fires event on the change named by p.
 func (m *Manager) step(ctx context.Context, p Params, event string, apply func(c *Change, ed *lifecycle.Edit) error) (*Change, error) {
-	if err := checkStep(p.Actor, p.Note); err != nil {
+	if err := checkParams(p); err != nil {
 		return nil, err
 	}
 	return m.fire(ctx, p.ID, func(*lifecycle.Definition) lifecycle.Action[*Change] {
-		return lifecycle.Action[*Change]{Event: event, Actor: p.Actor, Note: p.Note, Public: p.Public, Version: p.Version, Apply: apply}
+		a := action(p)
+		a.Event, a.Apply = event, apply
+		return a
 	})
 }
 
@@ -46,19 +31,6 @@ func (m *Manager) Implement(ctx context.Context, p Params) (*Change, error) {
 	return m.step(ctx, p, EventImplement, nil)
 }
 
-// OutcomeParams end a change's implementation.
-type OutcomeParams struct {
-	// ID names the change; Actor is who acts, and must be set.
-	ID    uuid.UUID
-	Actor itil.Actor
-	// Outcome is how the implementation ended; required.
-	Outcome Outcome
-	// Note is journaled with the step. Version, when set, is the version
-	// the caller read: a change since then fails with lifecycle.ErrConflict.
-	Note    string
-	Version int64
-}
-
 // RecordOutcome ends the implementation with its outcome, stamps
 // Actual.End and moves the change to review. A failed or backed-out change,
 // and every emergency change, must then pass Review before it closes.
@@ -67,28 +39,17 @@ type OutcomeParams struct {
 // when the change is not being implemented; lifecycle.ErrNotFound,
 // lifecycle.ErrConflict.
 func (m *Manager) RecordOutcome(ctx context.Context, p OutcomeParams) (*Change, error) {
-	if err := checkStep(p.Actor, p.Note); err != nil {
+	if err := checkParams(p.params()); err != nil {
 		return nil, err
 	}
 	if !p.Outcome.Valid() {
 		return nil, &itil.ValidationError{Field: "outcome", Reason: "must be successful, failed or backed_out"}
 	}
-	return m.step(ctx, Params{ID: p.ID, Actor: p.Actor, Note: p.Note, Version: p.Version}, EventComplete,
+	return m.step(ctx, p.params(), EventComplete,
 		func(c *Change, ed *lifecycle.Edit) error {
 			lifecycle.Set(ed, "outcome", &c.Outcome, p.Outcome)
 			return nil
 		})
-}
-
-// ReviewParams record a post-implementation review.
-type ReviewParams struct {
-	// ID names the change; Actor is who acts, and must be set.
-	ID    uuid.UUID
-	Actor itil.Actor
-	// Summary is what the review found; required.
-	Summary string
-	// Version, when set, is the version the caller read.
-	Version int64
 }
 
 // Review records the post-implementation review of a completed change
@@ -98,7 +59,7 @@ type ReviewParams struct {
 // (event "review") when the change is not awaiting closure;
 // lifecycle.ErrNotFound, lifecycle.ErrConflict.
 func (m *Manager) Review(ctx context.Context, p ReviewParams) (*Change, error) {
-	if err := checkActor(p.Actor); err != nil {
+	if err := checkParams(p.params()); err != nil {
 		return nil, err
 	}
 	if err := checkNote("summary", p.Summary); err != nil {
@@ -109,18 +70,17 @@ func (m *Manager) Review(ctx context.Context, p ReviewParams) (*Change, error) {
 		return nil, &itil.ValidationError{Field: "summary", Reason: "required"}
 	}
 	return m.fire(ctx, p.ID, func(def *lifecycle.Definition) lifecycle.Action[*Change] {
-		return lifecycle.Action[*Change]{
-			Name: "review", Actor: p.Actor, Version: p.Version,
-			Apply: func(c *Change, ed *lifecycle.Edit) error {
-				if _, ok := def.Target(EventClose, c.State); !ok {
-					return &lifecycle.TransitionError{Kind: Kind, Event: "review", State: c.State, Allowed: def.Allowed(c.State)}
-				}
-				ed.Field("review", c.Review.Summary, summary)
-				c.Review = Review{Summary: summary, By: p.Actor.ID, At: m.cfg.Now()}
-				return nil
-			},
-			Always: true,
+		a := action(p.params())
+		a.Name, a.Always = "review", true
+		a.Apply = func(c *Change, ed *lifecycle.Edit) error {
+			if _, ok := def.Target(EventClose, c.State); !ok {
+				return &lifecycle.TransitionError{Kind: Kind, Event: "review", State: c.State, Allowed: def.Allowed(c.State)}
+			}
+			ed.Field("review", c.Review.Summary, summary)
+			c.Review = Review{Summary: summary, By: p.By.ID, At: m.cfg.Now()}
+			return nil
 		}
+		return a
 	})
 }
 
@@ -141,7 +101,7 @@ func (m *Manager) Close(ctx context.Context, p Params) (*Change, error) {
 // the implementation has started; lifecycle.ErrNotFound,
 // lifecycle.ErrConflict.
 func (m *Manager) Cancel(ctx context.Context, p Params) (*Change, error) {
-	if err := checkStep(p.Actor, p.Note); err != nil {
+	if err := checkParams(p); err != nil {
 		return nil, err
 	}
 	if strings.TrimSpace(p.Note) == "" {

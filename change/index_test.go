@@ -72,19 +72,19 @@ func TestIndexMatchesScan(t *testing.T) {
 	for step := range 400 {
 		switch op := rng.IntN(10); {
 		case op < 5 || len(live) == 0: // a new standard change
-			c, err := f.m.Propose(ctx, change.Draft{Template: "restart-web", CIs: []string{cis[rng.IntN(len(cis))]}, Actor: alice})
+			c, err := f.m.Propose(ctx, change.Draft{Template: "restart-web", CIs: []string{cis[rng.IntN(len(cis))]}, By: alice})
 			require.NoError(t, err)
-			res, err := f.m.Schedule(ctx, change.ScheduleParams{ID: c.ID, Actor: alice, Window: randWindow(), Implementer: people[rng.IntN(len(people))]})
+			res, err := f.m.Schedule(ctx, change.ScheduleParams{ID: c.ID, By: alice, Window: randWindow(), Implementer: people[rng.IntN(len(people))]})
 			require.NoError(t, err)
 			live = append(live, res.Change)
 		case op < 7: // move one
 			i := rng.IntN(len(live))
-			res, err := f.m.Schedule(ctx, change.ScheduleParams{ID: live[i].ID, Actor: alice, Window: randWindow()})
+			res, err := f.m.Schedule(ctx, change.ScheduleParams{ID: live[i].ID, By: alice, Window: randWindow()})
 			require.NoError(t, err)
 			live[i] = res.Change
 		case op < 8: // cancel one
 			i := rng.IntN(len(live))
-			_, err := f.m.Cancel(ctx, change.Params{ID: live[i].ID, Actor: alice, Note: "random"})
+			_, err := f.m.Cancel(ctx, change.Params{ID: live[i].ID, By: alice, Note: "random"})
 			require.NoError(t, err)
 			live = slices.Delete(live, i, i+1)
 		default: // implement and complete one
@@ -136,7 +136,7 @@ func TestManagersShareAStore(t *testing.T) {
 	assert.True(t, active(a.m))
 	assert.True(t, active(b), "b read it from the log")
 
-	_, err = a.m.Cancel(ctx, change.Params{ID: c.ID, Actor: alice, Note: "not needed"})
+	_, err = a.m.Cancel(ctx, change.Params{ID: c.ID, By: alice, Note: "not needed"})
 	require.NoError(t, err)
 	assert.False(t, active(b), "b follows a's cancellation at once")
 
@@ -156,12 +156,12 @@ func TestConcurrentScheduling(t *testing.T) {
 	for w := range workers {
 		wg.Go(func() {
 			for i := range each {
-				c, err := f.m.Propose(ctx, change.Draft{Template: "restart-web", CIs: []string{"web-1"}, Actor: alice})
+				c, err := f.m.Propose(ctx, change.Draft{Template: "restart-web", CIs: []string{"web-1"}, By: alice})
 				if err != nil {
 					errs <- err
 					return
 				}
-				res, err := f.m.Schedule(ctx, change.ScheduleParams{ID: c.ID, Actor: alice, Window: window(float64(w*each+i), 1), Implementer: bob.ID})
+				res, err := f.m.Schedule(ctx, change.ScheduleParams{ID: c.ID, By: alice, Window: window(float64(w*each+i), 1), Implementer: bob.ID})
 				if err != nil {
 					errs <- err
 					return
@@ -182,7 +182,7 @@ func TestConcurrentScheduling(t *testing.T) {
 	c := g.toState(t, change.Normal, change.StateAuthorize)
 	for _, who := range []itil.Actor{p1, p2, p3} {
 		wg.Go(func() {
-			if _, err := g.m.Approve(ctx, change.DecideParams{ID: c.ID, Actor: who}); err != nil && !isClosed(err) {
+			if _, err := g.m.Approve(ctx, change.DecideParams{ID: c.ID, By: who}); err != nil && !isClosed(err) {
 				errs <- err
 			}
 		})

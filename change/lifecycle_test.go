@@ -156,7 +156,7 @@ func TestOutcomeAndReview(t *testing.T) {
 			f := newFixture(t, change.Config{})
 			c := f.toState(t, tc.typ, change.StateImplement)
 			f.clock.Advance(25 * 3600e9)
-			c, err := f.m.RecordOutcome(ctx, change.OutcomeParams{ID: c.ID, Actor: bob, Outcome: tc.outcome, Note: "done"})
+			c, err := f.m.RecordOutcome(ctx, change.OutcomeParams{ID: c.ID, By: bob, Outcome: tc.outcome, Note: "done"})
 			require.NoError(t, err)
 			assert.Equal(t, change.StateReview, c.State)
 			assert.Equal(t, tc.outcome, c.Outcome)
@@ -164,14 +164,14 @@ func TestOutcomeAndReview(t *testing.T) {
 			assert.Equal(t, t0.Add(25*3600e9), c.Actual.End)
 			assert.False(t, c.Actual.Start.IsZero())
 
-			_, err = f.m.Close(ctx, change.Params{ID: c.ID, Actor: bob})
+			_, err = f.m.Close(ctx, change.Params{ID: c.ID, By: bob})
 			if tc.review {
 				assertInvalid(t, err, "review")
 				f.unchanged(t, c)
-				c, err = f.m.Review(ctx, change.ReviewParams{ID: c.ID, Actor: carol, Summary: "root cause: missing index"})
+				c, err = f.m.Review(ctx, change.ReviewParams{ID: c.ID, By: carol, Summary: "root cause: missing index"})
 				require.NoError(t, err)
 				assert.Equal(t, "carol", c.Review.By)
-				_, err = f.m.Close(ctx, change.Params{ID: c.ID, Actor: bob})
+				_, err = f.m.Close(ctx, change.Params{ID: c.ID, By: bob})
 			}
 			require.NoError(t, err)
 		})
@@ -182,20 +182,20 @@ func TestRecordOutcomeBadInput(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, change.Config{})
 	c := f.toState(t, change.Standard, change.StateImplement)
-	_, err := f.m.RecordOutcome(ctx, change.OutcomeParams{ID: c.ID, Actor: bob})
+	_, err := f.m.RecordOutcome(ctx, change.OutcomeParams{ID: c.ID, By: bob})
 	assertInvalid(t, err, "outcome")
-	_, err = f.m.Review(ctx, change.ReviewParams{ID: c.ID, Actor: carol, Summary: "early"})
+	_, err = f.m.Review(ctx, change.ReviewParams{ID: c.ID, By: carol, Summary: "early"})
 	var te *lifecycle.TransitionError
 	require.ErrorAs(t, err, &te)
 	assert.Equal(t, "review", te.Event)
-	_, err = f.m.Review(ctx, change.ReviewParams{ID: c.ID, Actor: carol, Summary: "  "})
+	_, err = f.m.Review(ctx, change.ReviewParams{ID: c.ID, By: carol, Summary: "  "})
 	assertInvalid(t, err, "summary")
-	_, err = f.m.Cancel(ctx, change.Params{ID: c.ID, Actor: alice, Note: "too late"})
+	_, err = f.m.Cancel(ctx, change.Params{ID: c.ID, By: alice, Note: "too late"})
 	require.ErrorAs(t, err, &te, "no cancelling once implementation started")
-	_, err = f.m.Cancel(ctx, change.Params{ID: c.ID, Actor: alice})
+	_, err = f.m.Cancel(ctx, change.Params{ID: c.ID, By: alice})
 	assertInvalid(t, err, "note")
 	_, err = f.m.Implement(ctx, change.Params{ID: c.ID})
-	assertInvalid(t, err, "actor")
+	assertInvalid(t, err, "by")
 	f.unchanged(t, c)
 }
 
@@ -251,4 +251,64 @@ func versions(j []lifecycle.Change) []int64 {
 		out = append(out, c.Version)
 	}
 	return out
+}
+
+// TestParseLifecycle: a JSON lifecycle extends one of the three defaults
+// by its type's name, and the result is a change lifecycle the Manager
+// takes for that type.
+func TestParseLifecycle(t *testing.T) {
+	t.Parallel()
+	for _, typ := range types {
+		t.Run(typ.String(), func(t *testing.T) {
+			t.Parallel()
+			def, err := change.ParseLifecycle([]byte(`{"extends": "` + typ.String() + `",
+				"states": [{"name": "on_hold", "category": "paused"}],
+				"events": [{"name": "hold", "from": ["scheduled"], "to": "on_hold"},
+				           {"name": "resume", "from": ["on_hold"], "to": "scheduled"}],
+				"fields": [{"name": "vendor_ticket", "required_in": ["on_hold"]}]}`))
+			require.NoError(t, err)
+			assert.Equal(t, change.Kind, def.Name())
+			base := map[change.Type]*lifecycle.Definition{
+				change.Normal: change.NormalLifecycle(), change.Standard: change.StandardLifecycle(), change.Emergency: change.EmergencyLifecycle(),
+			}[typ]
+			assert.Equal(t, append(base.States(), lifecycle.State{Name: "on_hold", Category: lifecycle.Paused}), def.States(),
+				"the states of %s, and the one added", typ)
+			assert.Equal(t, []string{"fields.vendor_ticket"}, def.Requires("on_hold"))
+			field, ok := def.Field("vendor_ticket")
+			require.True(t, ok)
+			assert.Equal(t, lifecycle.FieldText, field.Kind)
+
+			cfg := change.Config{}
+			switch typ {
+			case change.Normal:
+				cfg.Normal = def
+			case change.Standard:
+				cfg.Standard = def
+			case change.Emergency:
+				cfg.Emergency = def
+			}
+			m := newFixture(t, cfg).m
+			assert.Contains(t, m.Definition(typ).Allowed(change.StateScheduled), "hold")
+		})
+	}
+
+	whole, err := change.NormalLifecycle().MarshalJSON()
+	require.NoError(t, err)
+	def, err := change.ParseLifecycle(whole)
+	require.NoError(t, err, "a whole lifecycle named change")
+	assert.Equal(t, change.NormalLifecycle().Events(), def.Events())
+
+	for _, tc := range []struct{ name, doc, field string }{
+		{"extends the kind", `{"extends": "change"}`, "extends"},
+		{"extends another process", `{"extends": "incident"}`, "extends"},
+		{"named as a type without extending", `{"name": "normal", "states": [{"name": "new", "category": "open", "initial": true}], "events": []}`, "name"},
+		{"names its base otherwise", `{"extends": "normal", "name": "change"}`, "name"},
+		{"bad added state", `{"extends": "normal", "states": [{"name": "x", "category": "sleeping"}]}`, "states[0].category"},
+		{"not JSON", `{`, "definition"},
+	} {
+		_, err := change.ParseLifecycle([]byte(tc.doc))
+		assertInvalid(t, err, tc.field)
+	}
+	_, err = change.ParseLifecycle([]byte(`{"extends": "change"}`))
+	assert.ErrorContains(t, err, "normal, standard or emergency")
 }

@@ -3,14 +3,13 @@ package change
 import (
 	"context"
 	"fmt"
-	"iter"
+	"reflect"
 	"sync/atomic"
 
 	"github.com/google/uuid"
 
 	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/lifecycle"
-	"github.com/itil-go/itil/lifecycle/approval"
 )
 
 // Manager is the change enablement service: it proposes, assesses,
@@ -19,6 +18,11 @@ import (
 // safe for concurrent use, and several Managers (on several hosts) may
 // share one store: the calendar follows the store's log (see Start).
 type Manager struct {
+	// Records gives the Manager its Get, GetByNumber (CHG0000001) and
+	// Journal: every transition, decision and edit of a change with who,
+	// when, the note and the fields changed, oldest first.
+	lifecycle.Records[*Change]
+
 	cfg       Config
 	store     lifecycle.Store
 	procs     [Emergency + 1]*lifecycle.Process[*Change] // by Type
@@ -35,8 +39,14 @@ type Manager struct {
 // Errors: a *itil.ValidationError naming the bad Config field, such as
 // "templates[0].backout_plan", "approvals[high]" or "freezes[1].rrule".
 func NewManager(st lifecycle.Store, cfg Config) (*Manager, error) {
-	if st == nil {
+	if isNil(st) {
 		return nil, &itil.ValidationError{Field: "store", Reason: "required"}
+	}
+	if cfg.Topology != nil && isNil(cfg.Topology) {
+		return nil, &itil.ValidationError{Field: "topology", Reason: "a nil pointer: leave it unset for no topology"}
+	}
+	if cfg.Authorizer != nil && isNil(cfg.Authorizer) {
+		return nil, &itil.ValidationError{Field: "authorizer", Reason: "a nil pointer: leave it unset for no authorizer"}
 	}
 	cfg, err := cfg.withDefaults()
 	if err != nil {
@@ -69,7 +79,33 @@ func NewManager(st lifecycle.Store, cfg Config) (*Manager, error) {
 		}
 		m.procs[t] = p
 	}
+	m.Records = m.procs[Normal].Records()
 	return m, nil
+}
+
+// GetByNumber returns the change with the given number (CHG0000001), as
+// the embedded Records does, after checking the text.
+//
+// Errors: a *itil.ValidationError on "number" for a text that cannot be a
+// number; lifecycle.ErrNotFound.
+func (m *Manager) GetByNumber(ctx context.Context, number string) (*Change, error) {
+	if err := checkName("number", number); err != nil {
+		return nil, err
+	}
+	return m.Records.GetByNumber(ctx, number)
+}
+
+// isNil reports whether v is nil or holds a nil pointer, map, slice, func
+// or channel, which would fail when called.
+func isNil(v any) bool {
+	if v == nil {
+		return true
+	}
+	switch r := reflect.ValueOf(v); r.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.Interface:
+		return r.IsNil()
+	}
+	return false
 }
 
 // Definition returns the lifecycle that changes of type t follow, with the
@@ -89,146 +125,6 @@ func (m *Manager) process(c *Change) (*lifecycle.Process[*Change], error) {
 		return nil, &itil.ValidationError{Field: "type", Reason: fmt.Sprintf("change %s has no valid type", c.Number)}
 	}
 	return m.procs[c.Type], nil
-}
-
-// Get returns the change with the given ID, or an error wrapping
-// lifecycle.ErrNotFound.
-func (m *Manager) Get(ctx context.Context, id uuid.UUID) (*Change, error) {
-	return m.procs[Normal].Get(ctx, id)
-}
-
-// GetByNumber returns the change with the given number (CHG0000001).
-//
-// Errors: a *itil.ValidationError on "number" for a text that cannot be a
-// number; lifecycle.ErrNotFound.
-func (m *Manager) GetByNumber(ctx context.Context, number string) (*Change, error) {
-	if err := checkName("number", number); err != nil {
-		return nil, err
-	}
-	return m.procs[Normal].GetByNumber(ctx, number)
-}
-
-// Journal yields the change's journal, oldest first: every transition,
-// decision and edit with who, when, the note and the fields changed.
-func (m *Manager) Journal(ctx context.Context, id uuid.UUID) iter.Seq2[lifecycle.Change, error] {
-	return m.procs[Normal].Journal(ctx, id)
-}
-
-// Query selects changes for Find. Its conditions must all hold; the zero
-// Query selects every change.
-type Query struct {
-	// Type, Risk, Template, Category, Requester and Implementer, when set,
-	// must equal the change's.
-	Type Type
-	// States lists states, any of which matches.
-	States []string
-	// Open selects changes still in progress (open or paused states).
-	Open bool
-	// CI selects the changes that touch the CI.
-	CI          string
-	Requester   string
-	Implementer string
-	Risk        Risk
-	Template    string
-	Category    string
-	// Awaiting selects the changes whose current round still waits for any
-	// of the slots; SlotsOf(actor) lists an actor's. Each slot names one
-	// group or person.
-	Awaiting []approval.Slot
-	// Link selects the changes linked to the record; it needs the
-	// record's kind and ID.
-	Link itil.Ref
-	// After is the cursor: only changes created after the one with this ID.
-	After uuid.UUID
-	// Limit caps the number of changes; zero means no cap.
-	Limit int
-}
-
-// conds translates q into store conditions.
-func (q Query) conds() ([]lifecycle.Cond, error) {
-	var where []lifecycle.Cond
-	eq := func(key, v string) {
-		if v != "" {
-			where = append(where, lifecycle.Eq(key, v))
-		}
-	}
-	for _, k := range []struct{ field, v string }{
-		{"ci", q.CI}, {"requester", q.Requester}, {"implementer", q.Implementer},
-		{"template", q.Template}, {"category", q.Category},
-	} {
-		if err := checkKey(k.field, k.v); err != nil {
-			return nil, err
-		}
-	}
-	for i, st := range q.States {
-		field := fmt.Sprintf("states[%d]", i)
-		if st == "" {
-			return nil, &itil.ValidationError{Field: field, Reason: "empty state name"}
-		}
-		if err := checkKey(field, st); err != nil {
-			return nil, err
-		}
-	}
-	for i, sl := range q.Awaiting {
-		if err := checkSlot(fmt.Sprintf("awaiting[%d]", i), sl); err != nil {
-			return nil, err
-		}
-	}
-	if q.Link != (itil.Ref{}) {
-		if err := q.Link.Validate("link"); err != nil {
-			return nil, err
-		}
-		if err := checkRef("link", q.Link); err != nil {
-			return nil, err
-		}
-	}
-	switch {
-	case q.Type != 0 && !q.Type.Valid():
-		return nil, &itil.ValidationError{Field: "type", Reason: fmt.Sprintf("undefined value %d", int8(q.Type))}
-	case q.Risk != 0 && !q.Risk.Valid():
-		return nil, &itil.ValidationError{Field: "risk", Reason: fmt.Sprintf("undefined value %d", int8(q.Risk))}
-	}
-	if q.Type != 0 {
-		eq("type", q.Type.String())
-	}
-	if q.Risk != 0 {
-		eq("risk", q.Risk.String())
-	}
-	if len(q.States) > 0 {
-		where = append(where, lifecycle.Eq("state", q.States...))
-	}
-	if q.Open {
-		where = append(where, lifecycle.Active())
-	}
-	eq("ci", q.CI)
-	eq("requester", q.Requester)
-	eq("implementer", q.Implementer)
-	eq("template", q.Template)
-	eq("category", q.Category)
-	if len(q.Awaiting) > 0 {
-		vals := make([]string, len(q.Awaiting))
-		for i, s := range q.Awaiting {
-			vals[i] = s.String()
-		}
-		where = append(where, lifecycle.Eq("awaiting", vals...))
-	}
-	if q.Link != (itil.Ref{}) {
-		eq("link", q.Link.Kind+":"+q.Link.ID.String())
-	}
-	return where, nil
-}
-
-// Find yields the changes that match q, in creation order. A bad query
-// yields one *itil.ValidationError naming the field: an undefined "type"
-// or "risk", a blank or unstorable name ("ci", "states[1]"), an approval
-// slot that names neither or both of a group and a person ("awaiting[0]"),
-// a "link" without its kind or ID.
-func (m *Manager) Find(ctx context.Context, q Query) iter.Seq2[*Change, error] {
-	where, err := q.conds()
-	if err != nil {
-		return func(yield func(*Change, error) bool) { yield(nil, err) }
-	}
-	return m.procs[Normal].Find(ctx, lifecycle.Query{Where: where, After: q.After, Limit: q.Limit})
 }
 
 // fire runs the action that build makes for the change's lifecycle through

@@ -15,6 +15,15 @@ import (
 
 // Draft is a proposed change, for Propose.
 type Draft struct {
+	// ID is the new change's ID; zero means a new UUIDv7.
+	ID uuid.UUID
+	// By is who files the change, and is required; Note is journaled with
+	// it. Fields are the change's custom fields, as its type's lifecycle
+	// declares them.
+	By     itil.Actor
+	Note   string
+	Fields map[string]string
+
 	// Type is the change type. Zero means Standard when Template is set,
 	// else Normal.
 	Type Type
@@ -42,28 +51,24 @@ type Draft struct {
 	BackoutPlan        string
 	TestPlan           string
 
-	// Requester is who asks for the change; default Actor.ID.
+	// Requester is who asks for the change; default By.ID.
 	Requester string
 	// Implementer is who will carry it out, if known.
 	Implementer string
 	// Links are problems and incidents the change is for.
 	Links []itil.Ref
-
-	// Actor is who files the change; Note is journaled with it.
-	Actor itil.Actor
-	Note  string
 }
 
 // Propose files a new change in state new. A standard change takes its
 // template's plans, impact and risk (the template pre-approves it).
 //
 // Errors: a *itil.ValidationError naming the bad field ("title", "type",
-// "template", "cis[1]", "planned.end", "links[0].kind", "actor",
-// "actor.name", "note"), for a text that is missing, too long (see
+// "template", "cis[1]", "planned.end", "links[0].kind", "by",
+// "by.name", "note", "fields.NAME"), for a text that is missing, too long (see
 // MaxTitleLength and the other limits) or cannot be stored; the
 // Authorizer's refusal; the store's errors.
 func (m *Manager) Propose(ctx context.Context, d Draft) (*Change, error) {
-	if err := checkStep(d.Actor, d.Note); err != nil {
+	if err := checkStep(d.By, d.Note); err != nil {
 		return nil, err
 	}
 	if d.Type == 0 {
@@ -76,6 +81,7 @@ func (m *Manager) Propose(ctx context.Context, d Draft) (*Change, error) {
 		return nil, &itil.ValidationError{Field: "type", Reason: fmt.Sprintf("undefined value %d", int8(d.Type))}
 	}
 	c := &Change{
+		Record:             lifecycle.Record{ID: d.ID, Fields: maps.Clone(d.Fields)},
 		Type:               d.Type,
 		Title:              strings.TrimSpace(d.Title),
 		Description:        d.Description,
@@ -92,9 +98,9 @@ func (m *Manager) Propose(ctx context.Context, d Draft) (*Change, error) {
 		Links:              slices.Clone(d.Links),
 	}
 	if c.Requester == "" {
-		c.Requester = d.Actor.ID
+		c.Requester = d.By.ID
 	}
-	if err := m.applyTemplate(c, d.Template, d.Actor); err != nil {
+	if err := m.applyTemplate(c, d.Template, d.By); err != nil {
 		return nil, err
 	}
 	if err := checkDraft(c); err != nil {
@@ -102,7 +108,7 @@ func (m *Manager) Propose(ctx context.Context, d Draft) (*Change, error) {
 	}
 	p := m.procs[c.Type]
 	if c.Planned.IsZero() {
-		c, err := p.Create(ctx, c, d.Actor, d.Note)
+		c, err := p.Create(ctx, c, d.By, d.Note)
 		if err != nil {
 			return nil, err
 		}
@@ -117,7 +123,7 @@ func (m *Manager) Propose(ctx context.Context, d Draft) (*Change, error) {
 		if err := m.lockOwn(ctx, tx, c); err != nil {
 			return err
 		}
-		created, err := p.CreateIn(ctx, tx, c, d.Actor, d.Note)
+		created, err := p.CreateIn(ctx, tx, c, d.By, d.Note)
 		out = created
 		return err
 	})
@@ -237,32 +243,6 @@ func checkLinks(links []itil.Ref) error {
 	return nil
 }
 
-// UpdateParams edits a change's description while it is being drafted (in
-// new, or in a state from which approval may be requested). Nil fields are
-// left as they are.
-type UpdateParams struct {
-	// ID names the change; Actor is who acts, and must be set.
-	ID    uuid.UUID
-	Actor itil.Actor
-	// Note is journaled with the step. Version, when set, is the version
-	// the caller read: a change since then fails with lifecycle.ErrConflict.
-	Note    string
-	Version int64
-
-	// The new values of the Change's fields of the same names.
-	Title              *string
-	Description        *string
-	Justification      *string
-	Category           *string
-	Impact             *itil.Impact
-	CIs                *[]string
-	Planned            *Window
-	ImplementationPlan *string
-	BackoutPlan        *string
-	TestPlan           *string
-	Implementer        *string
-}
-
 // Update edits a change being drafted. Once approval is requested the
 // change is what the approvers see: revert it to new to edit it again.
 // Assess again after changing what the risk depends on.
@@ -271,53 +251,53 @@ type UpdateParams struct {
 // *itil.ValidationError naming the bad field, as Propose's;
 // lifecycle.ErrNotFound, lifecycle.ErrConflict.
 func (m *Manager) Update(ctx context.Context, p UpdateParams) (*Change, error) {
-	if err := checkStep(p.Actor, p.Note); err != nil {
+	if err := checkParams(p.params()); err != nil {
 		return nil, err
 	}
 	return m.fireAtomic(ctx, p.ID, func(def *lifecycle.Definition, tx *lifecycle.Tx) lifecycle.Action[*Change] {
-		return lifecycle.Action[*Change]{
-			Name: lifecycle.EventUpdate, Actor: p.Actor, Note: p.Note, Version: p.Version,
-			Apply: func(c *Change, ed *lifecycle.Edit) error {
-				was := placementOf(c)
-				if !drafting(def, c.State) {
-					return &lifecycle.TransitionError{Kind: Kind, Event: lifecycle.EventUpdate, State: c.State, Allowed: def.Allowed(c.State)}
+		act := action(p.params())
+		act.Name = lifecycle.EventUpdate
+		act.Apply = func(c *Change, ed *lifecycle.Edit) error {
+			was := placementOf(c)
+			if !drafting(def, c.State) {
+				return &lifecycle.TransitionError{Kind: Kind, Event: lifecycle.EventUpdate, State: c.State, Allowed: def.Allowed(c.State)}
+			}
+			setText := func(field string, dst *string, v *string) {
+				if v != nil {
+					lifecycle.Set(ed, field, dst, strings.TrimSpace(*v))
 				}
-				setText := func(field string, dst *string, v *string) {
-					if v != nil {
-						lifecycle.Set(ed, field, dst, strings.TrimSpace(*v))
-					}
-				}
-				setText("title", &c.Title, p.Title)
-				setText("description", &c.Description, p.Description)
-				setText("justification", &c.Justification, p.Justification)
-				setText("category", &c.Category, p.Category)
-				setText("implementation_plan", &c.ImplementationPlan, p.ImplementationPlan)
-				setText("backout_plan", &c.BackoutPlan, p.BackoutPlan)
-				setText("test_plan", &c.TestPlan, p.TestPlan)
-				setText("implementer", &c.Implementer, p.Implementer)
-				if p.Impact != nil {
-					lifecycle.Set(ed, "impact", &c.Impact, *p.Impact)
-				}
-				if p.CIs != nil {
-					cis := trimAll(*p.CIs)
-					ed.Field("cis", strings.Join(c.CIs, ","), strings.Join(cis, ","))
-					c.CIs = cis
-				}
-				if p.Planned != nil {
-					ed.Field("planned", windowText(c.Planned), windowText(*p.Planned))
-					c.Planned = *p.Planned
-				}
-				if err := checkDraft(c); err != nil {
-					return err
-				}
-				// A change put on the calendar, or moved on it, takes the
-				// locks of its CIs and implementer (see lock.go).
-				if now := placementOf(c); now.on && !now.equal(was) {
-					return m.lockOwn(ctx, tx, c)
-				}
-				return nil
-			},
+			}
+			setText("title", &c.Title, p.Title)
+			setText("description", &c.Description, p.Description)
+			setText("justification", &c.Justification, p.Justification)
+			setText("category", &c.Category, p.Category)
+			setText("implementation_plan", &c.ImplementationPlan, p.ImplementationPlan)
+			setText("backout_plan", &c.BackoutPlan, p.BackoutPlan)
+			setText("test_plan", &c.TestPlan, p.TestPlan)
+			setText("implementer", &c.Implementer, p.Implementer)
+			if p.Impact != nil {
+				lifecycle.Set(ed, "impact", &c.Impact, *p.Impact)
+			}
+			if p.CIs != nil {
+				cis := trimAll(*p.CIs)
+				ed.Field("cis", strings.Join(c.CIs, ","), strings.Join(cis, ","))
+				c.CIs = cis
+			}
+			if p.Planned != nil {
+				ed.Field("planned", windowText(c.Planned), windowText(*p.Planned))
+				c.Planned = *p.Planned
+			}
+			if err := checkDraft(c); err != nil {
+				return err
+			}
+			// A change put on the calendar, or moved on it, takes the
+			// locks of its CIs and implementer (see lock.go).
+			if now := placementOf(c); now.on && !now.equal(was) {
+				return m.lockOwn(ctx, tx, c)
+			}
+			return nil
 		}
+		return act
 	})
 }
 
@@ -339,28 +319,15 @@ func windowText(w Window) string {
 	return w.String()
 }
 
-// LinkParams links a change to a problem or an incident.
-type LinkParams struct {
-	// ID names the change; Actor is who acts, and must be set.
-	ID    uuid.UUID
-	Actor itil.Actor
-	// To is the problem or incident.
-	To itil.Ref
-	// Note is journaled with the step. Version, when set, is the version
-	// the caller read: a change since then fails with lifecycle.ErrConflict.
-	Note    string
-	Version int64
-}
-
 // Link links a change to a problem or incident, in any state: a change
 // found later to have caused an incident is linked after it closed.
 // Linking twice is a no-op.
 //
 // Errors: *itil.ValidationError on "to" for a link that is not to a
-// problem or an incident ("to.kind", "to.id", "to.number"), on "actor" or
-// "note"; lifecycle.ErrNotFound, lifecycle.ErrConflict.
+// problem or an incident ("to.kind", "to.id", "to.number"), on "id", "by",
+// "note" or "fields.NAME"; lifecycle.ErrNotFound, lifecycle.ErrConflict.
 func (m *Manager) Link(ctx context.Context, p LinkParams) (*Change, error) {
-	if err := checkStep(p.Actor, p.Note); err != nil {
+	if err := checkParams(p.params()); err != nil {
 		return nil, err
 	}
 	if err := checkRef("to", p.To); err != nil {
@@ -370,16 +337,16 @@ func (m *Manager) Link(ctx context.Context, p LinkParams) (*Change, error) {
 		return nil, renameField("links[0]", "to", err)
 	}
 	return m.fire(ctx, p.ID, func(*lifecycle.Definition) lifecycle.Action[*Change] {
-		return lifecycle.Action[*Change]{
-			Name: "link", Actor: p.Actor, Note: p.Note, Version: p.Version,
-			Apply: func(c *Change, ed *lifecycle.Edit) error {
-				if slices.ContainsFunc(c.Links, func(o itil.Ref) bool { return o.Kind == p.To.Kind && o.ID == p.To.ID }) {
-					return nil
-				}
-				c.Links = append(c.Links, p.To)
-				ed.Field("links", "", p.To.String())
+		act := action(p.params())
+		act.Name = "link"
+		act.Apply = func(c *Change, ed *lifecycle.Edit) error {
+			if slices.ContainsFunc(c.Links, func(o itil.Ref) bool { return o.Kind == p.To.Kind && o.ID == p.To.ID }) {
 				return nil
-			},
+			}
+			c.Links = append(c.Links, p.To)
+			ed.Field("links", "", p.To.String())
+			return nil
 		}
+		return act
 	})
 }

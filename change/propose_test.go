@@ -41,14 +41,14 @@ func TestPropose(t *testing.T) {
 	assert.Equal(t, c, got)
 	_, err = f.m.Get(ctx, uuid.New())
 	assert.ErrorIs(t, err, lifecycle.ErrNotFound)
-	_, err = f.m.Implement(ctx, change.Params{ID: uuid.New(), Actor: bob})
+	_, err = f.m.Implement(ctx, change.Params{ID: uuid.New(), By: bob})
 	assert.ErrorIs(t, err, lifecycle.ErrNotFound)
 }
 
 func TestProposeStandard(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, change.Config{})
-	c, err := f.m.Propose(ctx, change.Draft{Template: "restart-web", CIs: []string{"web-1"}, Actor: alice, TestPlan: "curl /health"})
+	c, err := f.m.Propose(ctx, change.Draft{Template: "restart-web", CIs: []string{"web-1"}, By: alice, TestPlan: "curl /health"})
 	require.NoError(t, err)
 	assert.Equal(t, change.Standard, c.Type, "a template makes a standard change")
 	assert.Equal(t, restartWeb.Title, c.Title)
@@ -59,9 +59,9 @@ func TestProposeStandard(t *testing.T) {
 	assert.True(t, c.Approved(), "the template pre-approves it")
 
 	// No CAB: straight to scheduled, within the template's duration.
-	_, err = f.m.Schedule(ctx, change.ScheduleParams{ID: c.ID, Actor: alice, Window: window(24, 3), Implementer: bob.ID})
+	_, err = f.m.Schedule(ctx, change.ScheduleParams{ID: c.ID, By: alice, Window: window(24, 3), Implementer: bob.ID})
 	assertInvalid(t, err, "window")
-	res, err := f.m.Schedule(ctx, change.ScheduleParams{ID: c.ID, Actor: alice, Window: window(24, 2), Implementer: bob.ID})
+	res, err := f.m.Schedule(ctx, change.ScheduleParams{ID: c.ID, By: alice, Window: window(24, 2), Implementer: bob.ID})
 	require.NoError(t, err)
 	assert.Equal(t, change.StateScheduled, res.Change.State)
 }
@@ -74,7 +74,7 @@ func TestProposeBadInput(t *testing.T) {
 		edit  func(d *change.Draft)
 		field string
 	}{
-		{"no actor", func(d *change.Draft) { d.Actor = itil.Actor{} }, "actor"},
+		{"no actor", func(d *change.Draft) { d.By = itil.Actor{} }, "by"},
 		{"no title", func(d *change.Draft) { d.Title = "  " }, "title"},
 		{"bad type", func(d *change.Draft) { d.Type = 9 }, "type"},
 		{"bad impact", func(d *change.Draft) { d.Impact = 7 }, "impact"},
@@ -112,11 +112,11 @@ func TestProposeBadInput(t *testing.T) {
 func TestUpdate(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, change.Config{})
-	c, err := f.m.Propose(ctx, change.Draft{Title: "Replace switch", Actor: alice})
+	c, err := f.m.Propose(ctx, change.Draft{Title: "Replace switch", By: alice})
 	require.NoError(t, err)
 	title, plan, backout := "Replace core switch", "Swap in the spare.", "Swap back."
 	cis := []string{"sw-core-1"}
-	c, err = f.m.Update(ctx, change.UpdateParams{ID: c.ID, Actor: alice, Title: &title, ImplementationPlan: &plan, BackoutPlan: &backout, CIs: &cis, Note: "details"})
+	c, err = f.m.Update(ctx, change.UpdateParams{ID: c.ID, By: alice, Title: &title, ImplementationPlan: &plan, BackoutPlan: &backout, CIs: &cis, Note: "details"})
 	require.NoError(t, err)
 	assert.Equal(t, title, c.Title)
 	assert.Equal(t, cis, c.CIs)
@@ -125,25 +125,25 @@ func TestUpdate(t *testing.T) {
 	assert.Contains(t, j[len(j)-1].Fields, lifecycle.FieldChange{Field: "cis", New: "sw-core-1"})
 
 	empty := ""
-	_, err = f.m.Update(ctx, change.UpdateParams{ID: c.ID, Actor: alice, Title: &empty})
+	_, err = f.m.Update(ctx, change.UpdateParams{ID: c.ID, By: alice, Title: &empty})
 	assertInvalid(t, err, "title")
 	bad := change.Window{Start: t0, End: t0}
-	_, err = f.m.Update(ctx, change.UpdateParams{ID: c.ID, Actor: alice, Planned: &bad})
+	_, err = f.m.Update(ctx, change.UpdateParams{ID: c.ID, By: alice, Planned: &bad})
 	assertInvalid(t, err, "planned.end")
 	f.unchanged(t, c)
 
 	// Once approval is requested, the change is what approvers see.
-	c, err = f.m.Assess(ctx, change.AssessParams{ID: c.ID, Actor: alice, Impact: itil.ImpactLow, Likelihood: change.LikelihoodLow})
+	c, err = f.m.Assess(ctx, change.AssessParams{ID: c.ID, By: alice, Impact: itil.ImpactLow, Likelihood: change.LikelihoodLow})
 	require.NoError(t, err)
-	c, err = f.m.RequestApproval(ctx, change.RequestApprovalParams{ID: c.ID, Actor: alice})
+	c, err = f.m.RequestApproval(ctx, change.RequestApprovalParams{ID: c.ID, By: alice})
 	require.NoError(t, err)
-	_, err = f.m.Update(ctx, change.UpdateParams{ID: c.ID, Actor: alice, Title: &title})
+	_, err = f.m.Update(ctx, change.UpdateParams{ID: c.ID, By: alice, Title: &title})
 	var te *lifecycle.TransitionError
 	require.ErrorAs(t, err, &te)
 	assert.Equal(t, lifecycle.EventUpdate, te.Event)
 
 	// A stale version is refused.
-	_, err = f.m.RevertToNew(ctx, change.Params{ID: c.ID, Actor: alice, Version: c.Version - 1})
+	_, err = f.m.RevertToNew(ctx, change.Params{ID: c.ID, By: alice, Version: c.Version - 1})
 	assert.ErrorIs(t, err, lifecycle.ErrConflict)
 }
 
@@ -179,13 +179,13 @@ func TestLinkAndFind(t *testing.T) {
 	e := f.toState(t, change.Emergency, change.StateNew, "db-1", "fw-1")
 
 	// A change found to have caused an incident is linked after it closed.
-	a, err := f.m.Link(ctx, change.LinkParams{ID: a.ID, Actor: carol, To: inc, Note: "caused the outage"})
+	a, err := f.m.Link(ctx, change.LinkParams{ID: a.ID, By: carol, To: inc, Note: "caused the outage"})
 	require.NoError(t, err)
 	assert.Equal(t, []itil.Ref{inc}, a.Links)
-	again, err := f.m.Link(ctx, change.LinkParams{ID: a.ID, Actor: carol, To: inc})
+	again, err := f.m.Link(ctx, change.LinkParams{ID: a.ID, By: carol, To: inc})
 	require.NoError(t, err)
 	assert.Equal(t, a.Version, again.Version, "linking twice changes nothing")
-	_, err = f.m.Link(ctx, change.LinkParams{ID: a.ID, Actor: carol, To: itil.Ref{Kind: "alert", ID: uuid.New()}})
+	_, err = f.m.Link(ctx, change.LinkParams{ID: a.ID, By: carol, To: itil.Ref{Kind: "alert", ID: uuid.New()}})
 	assertInvalid(t, err, "to.kind")
 
 	numbers := func(q change.Query) []string {
@@ -216,13 +216,13 @@ func TestJSONRoundTrip(t *testing.T) {
 	f := newFixture(t, change.Config{Questionnaire: questionnaire})
 	c, err := f.m.Propose(ctx, draft(change.Emergency))
 	require.NoError(t, err)
-	c, err = f.m.Assess(ctx, change.AssessParams{ID: c.ID, Actor: carol, Answers: map[string]string{"outage": "full", "tested": "no"}})
+	c, err = f.m.Assess(ctx, change.AssessParams{ID: c.ID, By: carol, Answers: map[string]string{"outage": "full", "tested": "no"}})
 	require.NoError(t, err)
 	for _, step := range paths[change.Emergency][change.StateClosed] {
 		c, err = f.do(c.ID, step)
 		require.NoError(t, err)
 	}
-	_, err = f.m.Link(ctx, change.LinkParams{ID: c.ID, Actor: carol, To: itil.Ref{Kind: "problem", ID: uuid.New()}})
+	_, err = f.m.Link(ctx, change.LinkParams{ID: c.ID, By: carol, To: itil.Ref{Kind: "problem", ID: uuid.New()}})
 	require.NoError(t, err)
 	c, err = f.m.Get(ctx, c.ID)
 	require.NoError(t, err)
@@ -238,7 +238,7 @@ func TestJSONRoundTrip(t *testing.T) {
 	assert.Equal(t, c.Planned.Start.Unix(), back.Planned.Start.Unix())
 
 	// A new change, with its enumerations unset, encodes too.
-	n, err := f.m.Propose(ctx, change.Draft{Title: "t", Actor: alice})
+	n, err := f.m.Propose(ctx, change.Draft{Title: "t", By: alice})
 	require.NoError(t, err)
 	_, err = json.Marshal(n)
 	require.NoError(t, err)
@@ -257,8 +257,8 @@ func TestFindRefusesEmptyNames(t *testing.T) {
 		field string
 	}{
 		{"empty slot", change.Query{Awaiting: []approval.Slot{{}}}, "awaiting[0]"},
-		{"empty slot after a good one", change.Query{Awaiting: []approval.Slot{approval.Group("cab"), {}}}, "awaiting[1]"},
-		{"slot naming a group and a person", change.Query{Awaiting: []approval.Slot{{Group: "cab", Person: "carol"}}}, "awaiting[0]"},
+		{"empty slot after a good one", change.Query{Awaiting: []approval.Slot{approval.Group(approval.GroupCAB), {}}}, "awaiting[1]"},
+		{"slot naming a group and a person", change.Query{Awaiting: []approval.Slot{{Group: approval.GroupCAB, Person: "carol"}}}, "awaiting[0]"},
 		{"empty group name", change.Query{Awaiting: []approval.Slot{approval.Group("  ")}}, "awaiting[0]"},
 		{"empty state", change.Query{States: []string{change.StateNew, ""}}, "states[1]"},
 		{"link without a kind", change.Query{Link: itil.Ref{ID: uuid.New()}}, "link.kind"},

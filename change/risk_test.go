@@ -54,14 +54,14 @@ func TestAssessByMatrix(t *testing.T) {
 	f := newFixture(t, change.Config{})
 	c, err := f.m.Propose(ctx, draft(change.Normal))
 	require.NoError(t, err)
-	c, err = f.m.Assess(ctx, change.AssessParams{ID: c.ID, Actor: carol, Likelihood: change.LikelihoodMedium, Note: "db team"})
+	c, err = f.m.Assess(ctx, change.AssessParams{ID: c.ID, By: carol, Likelihood: change.LikelihoodMedium, Note: "db team"})
 	require.NoError(t, err)
 	assert.Equal(t, change.StateAssess, c.State)
 	assert.Equal(t, change.RiskModerate, c.Risk)
 	assert.Equal(t, change.Assessment{Method: change.MethodMatrix, Impact: itil.ImpactMedium, Likelihood: change.LikelihoodMedium, Risk: change.RiskModerate, By: "carol", At: t0}, c.Assessment)
 
 	// Assessed again in assess: an edit, and the impact changes with it.
-	c, err = f.m.Assess(ctx, change.AssessParams{ID: c.ID, Actor: carol, Likelihood: change.LikelihoodHigh, Impact: itil.ImpactHigh})
+	c, err = f.m.Assess(ctx, change.AssessParams{ID: c.ID, By: carol, Likelihood: change.LikelihoodHigh, Impact: itil.ImpactHigh})
 	require.NoError(t, err)
 	assert.Equal(t, change.StateAssess, c.State)
 	assert.Equal(t, change.RiskHigh, c.Risk)
@@ -73,9 +73,9 @@ func TestAssessByMatrix(t *testing.T) {
 	assert.Contains(t, last.Fields, lifecycle.FieldChange{Field: "risk", Old: "moderate", New: "high"})
 
 	// Once approval is requested the risk is fixed.
-	c, err = f.m.RequestApproval(ctx, change.RequestApprovalParams{ID: c.ID, Actor: alice})
+	c, err = f.m.RequestApproval(ctx, change.RequestApprovalParams{ID: c.ID, By: alice})
 	require.NoError(t, err)
-	_, err = f.m.Assess(ctx, change.AssessParams{ID: c.ID, Actor: carol, Likelihood: change.LikelihoodLow})
+	_, err = f.m.Assess(ctx, change.AssessParams{ID: c.ID, By: carol, Likelihood: change.LikelihoodLow})
 	var te *lifecycle.TransitionError
 	require.ErrorAs(t, err, &te)
 	assert.Equal(t, change.EventAssess, te.Event)
@@ -89,7 +89,7 @@ func TestAssessWithoutImpact(t *testing.T) {
 	d.Impact = 0
 	c, err := f.m.Propose(ctx, d)
 	require.NoError(t, err)
-	_, err = f.m.Assess(ctx, change.AssessParams{ID: c.ID, Actor: carol, Likelihood: change.LikelihoodMedium})
+	_, err = f.m.Assess(ctx, change.AssessParams{ID: c.ID, By: carol, Likelihood: change.LikelihoodMedium})
 	assertInvalid(t, err, "impact")
 	f.unchanged(t, c)
 }
@@ -109,7 +109,7 @@ func TestAssessByQuestionnaire(t *testing.T) {
 	} {
 		c, err := f.m.Propose(ctx, draft(change.Normal))
 		require.NoError(t, err)
-		c, err = f.m.Assess(ctx, change.AssessParams{ID: c.ID, Actor: carol, Answers: tc.answers})
+		c, err = f.m.Assess(ctx, change.AssessParams{ID: c.ID, By: carol, Answers: tc.answers})
 		require.NoError(t, err)
 		assert.Equal(t, tc.risk, c.Risk)
 		assert.Equal(t, change.MethodQuestionnaire, c.Assessment.Method)
@@ -127,14 +127,14 @@ func TestAssessBadInput(t *testing.T) {
 		p     change.AssessParams
 		field string
 	}{
-		{change.AssessParams{}, "actor"},
-		{change.AssessParams{Actor: carol}, "answers"},
-		{change.AssessParams{Actor: carol, Likelihood: change.LikelihoodLow, Answers: map[string]string{"outage": "no"}}, "answers"},
-		{change.AssessParams{Actor: carol, Answers: map[string]string{"outage": "no"}}, "answers[tested]"},
-		{change.AssessParams{Actor: carol, Answers: map[string]string{"outage": "maybe", "tested": "yes"}}, "answers[outage]"},
-		{change.AssessParams{Actor: carol, Answers: map[string]string{"outage": "no", "tested": "yes", "color": "red"}}, "answers[color]"},
-		{change.AssessParams{Actor: carol, Likelihood: 7}, "likelihood"},
-		{change.AssessParams{Actor: carol, Likelihood: change.LikelihoodLow, Impact: 9}, "impact"},
+		{change.AssessParams{}, "by"},
+		{change.AssessParams{By: carol}, "answers"},
+		{change.AssessParams{By: carol, Likelihood: change.LikelihoodLow, Answers: map[string]string{"outage": "no"}}, "answers"},
+		{change.AssessParams{By: carol, Answers: map[string]string{"outage": "no"}}, "answers[tested]"},
+		{change.AssessParams{By: carol, Answers: map[string]string{"outage": "maybe", "tested": "yes"}}, "answers[outage]"},
+		{change.AssessParams{By: carol, Answers: map[string]string{"outage": "no", "tested": "yes", "color": "red"}}, "answers[color]"},
+		{change.AssessParams{By: carol, Likelihood: 7}, "likelihood"},
+		{change.AssessParams{By: carol, Likelihood: change.LikelihoodLow, Impact: 9}, "impact"},
 	} {
 		tc.p.ID = c.ID
 		_, err := f.m.Assess(ctx, tc.p)
@@ -145,7 +145,7 @@ func TestAssessBadInput(t *testing.T) {
 	g := newFixture(t, change.Config{})
 	c, err = g.m.Propose(ctx, draft(change.Normal))
 	require.NoError(t, err)
-	_, err = g.m.Assess(ctx, change.AssessParams{ID: c.ID, Actor: carol, Answers: map[string]string{"outage": "no"}})
+	_, err = g.m.Assess(ctx, change.AssessParams{ID: c.ID, By: carol, Answers: map[string]string{"outage": "no"}})
 	assertInvalid(t, err, "answers")
 
 	// Standard changes take their risk from the template.
@@ -153,7 +153,7 @@ func TestAssessBadInput(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, change.RiskLow, s.Risk)
 	assert.Equal(t, change.MethodTemplate, s.Assessment.Method)
-	_, err = g.m.Assess(ctx, change.AssessParams{ID: s.ID, Actor: carol, Likelihood: change.LikelihoodLow})
+	_, err = g.m.Assess(ctx, change.AssessParams{ID: s.ID, By: carol, Likelihood: change.LikelihoodLow})
 	var te *lifecycle.TransitionError
 	require.ErrorAs(t, err, &te)
 }

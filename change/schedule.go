@@ -5,26 +5,9 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/google/uuid"
-
 	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/lifecycle"
 )
-
-// ScheduleParams set a change's implementation window.
-type ScheduleParams struct {
-	// ID names the change; Actor is who acts, and must be set.
-	ID    uuid.UUID
-	Actor itil.Actor
-	// Window is when the change will be implemented.
-	Window Window
-	// Implementer, when set, becomes the change's implementer.
-	Implementer string
-	// Note is journaled with the step. Version, when set, is the version
-	// the caller read: a change since then fails with lifecycle.ErrConflict.
-	Note    string
-	Version int64
-}
 
 // ScheduleResult is a scheduled change and what scheduling it found.
 type ScheduleResult struct {
@@ -54,7 +37,7 @@ type ScheduleResult struct {
 // several, the second always sees the first: under RefuseConflicts exactly
 // one of them is scheduled.
 //
-// Errors besides those: *itil.ValidationError on "actor", "note",
+// Errors besides those: *itil.ValidationError on "by", "note",
 // "implementer" (a text that cannot be stored), "window.start",
 // "window.end" (ends before it starts), "window" (longer than the
 // template allows) or a field the scheduled state requires ("cis",
@@ -64,7 +47,7 @@ type ScheduleResult struct {
 // lifecycle.ErrConflict (the version given is not the stored one, or
 // other writers kept taking the same locks first).
 func (m *Manager) Schedule(ctx context.Context, p ScheduleParams) (ScheduleResult, error) {
-	if err := checkStep(p.Actor, p.Note); err != nil {
+	if err := checkParams(p.params()); err != nil {
 		return ScheduleResult{}, err
 	}
 	if err := checkKey("implementer", p.Implementer); err != nil {
@@ -75,58 +58,58 @@ func (m *Manager) Schedule(ctx context.Context, p ScheduleParams) (ScheduleResul
 	}
 	var res ScheduleResult
 	c, err := m.fireAtomic(ctx, p.ID, func(_ *lifecycle.Definition, tx *lifecycle.Tx) lifecycle.Action[*Change] {
-		return lifecycle.Action[*Change]{
-			Event: EventSchedule, Actor: p.Actor, Note: p.Note, Version: p.Version,
-			Apply: func(c *Change, ed *lifecycle.Edit) error {
-				res = ScheduleResult{}
-				if !c.Approved() {
-					return &ApprovalError{Number: c.Number, Event: EventSchedule, State: c.Approval().Outcome()}
-				}
-				implementer := c.Implementer
-				if s := strings.TrimSpace(p.Implementer); s != "" {
-					implementer = s
-				}
-				if err := checkImplementer(c, implementer); err != nil {
-					return err
-				}
-				if t, ok := m.templates[c.Template]; ok && c.Type == Standard && t.MaxDuration > 0 && p.Window.Duration() > t.MaxDuration {
-					return &itil.ValidationError{Field: "window", Reason: fmt.Sprintf("template %q allows at most %s", t.Name, t.MaxDuration)}
-				}
-				hits := m.Frozen(p.Window, c.CIs...)
-				if len(hits) > 0 && c.Type != Emergency {
-					return &FreezeError{Number: c.Number, Hits: hits}
-				}
-				look, err := m.related(ctx, c.CIs)
-				if err != nil {
-					return err
-				}
-				// Locks first, then the log: see lock.go.
-				if err := calendarLocks(ctx, tx, look, implementer); err != nil {
-					return err
-				}
-				if err := m.catchUp(ctx); err != nil {
-					return err
-				}
-				conflicts := m.conflicts(c.ID, p.Window, look, implementer)
-				if len(conflicts) > 0 && m.cfg.RefuseConflicts {
-					return &ConflictError{Number: c.Number, Conflicts: conflicts}
-				}
-				var warnings []string
-				for _, h := range hits {
-					warnings = append(warnings, "emergency change in "+h.String())
-				}
-				for _, cf := range conflicts {
-					warnings = append(warnings, "conflicts with "+cf.String())
-				}
-				ed.Field("planned", windowText(c.Planned), windowText(p.Window))
-				c.Planned = p.Window
-				lifecycle.Set(ed, "implementer", &c.Implementer, implementer)
-				ed.Field("warnings", strings.Join(c.Warnings, "; "), strings.Join(warnings, "; "))
-				c.Warnings = warnings
-				res.Conflicts, res.Freezes = conflicts, hits
-				return nil
-			},
+		act := action(p.params())
+		act.Event = EventSchedule
+		act.Apply = func(c *Change, ed *lifecycle.Edit) error {
+			res = ScheduleResult{}
+			if !c.Approved() {
+				return &ApprovalError{Number: c.Number, Event: EventSchedule, State: c.Approval().Outcome()}
+			}
+			implementer := c.Implementer
+			if s := strings.TrimSpace(p.Implementer); s != "" {
+				implementer = s
+			}
+			if err := checkImplementer(c, implementer); err != nil {
+				return err
+			}
+			if t, ok := m.templates[c.Template]; ok && c.Type == Standard && t.MaxDuration > 0 && p.Window.Duration() > t.MaxDuration {
+				return &itil.ValidationError{Field: "window", Reason: fmt.Sprintf("template %q allows at most %s", t.Name, t.MaxDuration)}
+			}
+			hits := m.Frozen(p.Window, c.CIs...)
+			if len(hits) > 0 && c.Type != Emergency {
+				return &FreezeError{Number: c.Number, Hits: hits}
+			}
+			look, err := m.related(ctx, c.CIs)
+			if err != nil {
+				return err
+			}
+			// Locks first, then the log: see lock.go.
+			if err := calendarLocks(ctx, tx, look, implementer); err != nil {
+				return err
+			}
+			if err := m.catchUp(ctx); err != nil {
+				return err
+			}
+			conflicts := m.conflicts(c.ID, p.Window, look, implementer)
+			if len(conflicts) > 0 && m.cfg.RefuseConflicts {
+				return &ConflictError{Number: c.Number, Conflicts: conflicts}
+			}
+			var warnings []string
+			for _, h := range hits {
+				warnings = append(warnings, "emergency change in "+h.String())
+			}
+			for _, cf := range conflicts {
+				warnings = append(warnings, "conflicts with "+cf.String())
+			}
+			ed.Field("planned", windowText(c.Planned), windowText(p.Window))
+			c.Planned = p.Window
+			lifecycle.Set(ed, "implementer", &c.Implementer, implementer)
+			ed.Field("warnings", strings.Join(c.Warnings, "; "), strings.Join(warnings, "; "))
+			c.Warnings = warnings
+			res.Conflicts, res.Freezes = conflicts, hits
+			return nil
 		}
+		return act
 	})
 	if err != nil {
 		return ScheduleResult{}, err

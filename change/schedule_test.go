@@ -27,11 +27,11 @@ func TestScheduleBadWindow(t *testing.T) {
 		{change.Window{Start: t0}, "window.end"},
 		{change.Window{Start: time.Date(1500, 1, 1, 0, 0, 0, 0, time.UTC), End: t0}, "window.start"},
 	} {
-		_, err := f.m.Schedule(ctx, change.ScheduleParams{ID: c.ID, Actor: alice, Window: tc.w, Implementer: bob.ID})
+		_, err := f.m.Schedule(ctx, change.ScheduleParams{ID: c.ID, By: alice, Window: tc.w, Implementer: bob.ID})
 		assertInvalid(t, err, tc.field)
 	}
 	_, err := f.m.Schedule(ctx, change.ScheduleParams{ID: c.ID, Window: window(1, 1)})
-	assertInvalid(t, err, "actor")
+	assertInvalid(t, err, "by")
 	f.unchanged(t, c)
 }
 
@@ -66,7 +66,7 @@ func TestFreezeBlocksNormalAndStandard(t *testing.T) {
 			c, err = f.do(c.ID, step)
 			require.NoError(t, err)
 		}
-		_, err := f.m.Schedule(ctx, change.ScheduleParams{ID: c.ID, Actor: alice, Window: window(30, 1), Implementer: bob.ID})
+		_, err := f.m.Schedule(ctx, change.ScheduleParams{ID: c.ID, By: alice, Window: window(30, 1), Implementer: bob.ID})
 		var fe *change.FreezeError
 		require.ErrorAs(t, err, &fe, typ.String())
 		assert.ErrorIs(t, err, change.ErrFrozen)
@@ -77,7 +77,7 @@ func TestFreezeBlocksNormalAndStandard(t *testing.T) {
 		f.unchanged(t, c)
 
 		// Touching the freeze is not inside it.
-		res, err := f.m.Schedule(ctx, change.ScheduleParams{ID: c.ID, Actor: alice, Window: window(23, 1), Implementer: bob.ID})
+		res, err := f.m.Schedule(ctx, change.ScheduleParams{ID: c.ID, By: alice, Window: window(23, 1), Implementer: bob.ID})
 		require.NoError(t, err, typ.String())
 		assert.Empty(t, res.Freezes)
 	}
@@ -89,7 +89,7 @@ func TestFreezeWarnsEmergency(t *testing.T) {
 	c := f.toState(t, change.Emergency, change.StateAuthorize)
 	c, err := f.do(c.ID, "approve")
 	require.NoError(t, err)
-	res, err := f.m.Schedule(ctx, change.ScheduleParams{ID: c.ID, Actor: erin, Window: window(30, 1), Implementer: bob.ID})
+	res, err := f.m.Schedule(ctx, change.ScheduleParams{ID: c.ID, By: erin, Window: window(30, 1), Implementer: bob.ID})
 	require.NoError(t, err)
 	require.Len(t, res.Freezes, 1)
 	assert.Equal(t, "year-end", res.Freezes[0].Freeze)
@@ -110,10 +110,10 @@ func TestFreezeScopedToCIs(t *testing.T) {
 	payments.CIs = []string{"payments-db"}
 	f := newFixture(t, change.Config{Freezes: []change.Freeze{payments}})
 	c := f.toState(t, change.Standard, change.StateNew, "db-1")
-	_, err := f.m.Schedule(ctx, change.ScheduleParams{ID: c.ID, Actor: alice, Window: window(30, 1), Implementer: bob.ID})
+	_, err := f.m.Schedule(ctx, change.ScheduleParams{ID: c.ID, By: alice, Window: window(30, 1), Implementer: bob.ID})
 	require.NoError(t, err)
 	c = f.toState(t, change.Standard, change.StateNew, "db-1", "payments-db")
-	_, err = f.m.Schedule(ctx, change.ScheduleParams{ID: c.ID, Actor: alice, Window: window(30, 1), Implementer: bob.ID})
+	_, err = f.m.Schedule(ctx, change.ScheduleParams{ID: c.ID, By: alice, Window: window(30, 1), Implementer: bob.ID})
 	assert.ErrorIs(t, err, change.ErrFrozen)
 }
 
@@ -144,7 +144,7 @@ func TestWeeklyFreeze(t *testing.T) {
 	assert.Empty(t, f.m.Frozen(change.Window{Start: first.Start.Add(-48 * time.Hour), End: first.Start}))
 
 	c := f.toState(t, change.Standard, change.StateNew)
-	_, err = f.m.Schedule(ctx, change.ScheduleParams{ID: c.ID, Actor: alice, Window: sat, Implementer: bob.ID})
+	_, err = f.m.Schedule(ctx, change.ScheduleParams{ID: c.ID, By: alice, Window: sat, Implementer: bob.ID})
 	assert.ErrorIs(t, err, change.ErrFrozen)
 }
 
@@ -213,7 +213,7 @@ func TestConflicts(t *testing.T) {
 	f := newFixture(t, change.Config{Topology: topo})
 	schedule := func(cis []string, implementer string, w change.Window) *change.Change {
 		c := f.toState(t, change.Standard, change.StateNew, cis...)
-		res, err := f.m.Schedule(ctx, change.ScheduleParams{ID: c.ID, Actor: alice, Window: w, Implementer: implementer})
+		res, err := f.m.Schedule(ctx, change.ScheduleParams{ID: c.ID, By: alice, Window: w, Implementer: implementer})
 		require.NoError(t, err)
 		return res.Change
 	}
@@ -270,12 +270,12 @@ func TestScheduleReportsConflicts(t *testing.T) {
 	for _, refuse := range []bool{false, true} {
 		f := newFixture(t, change.Config{RefuseConflicts: refuse})
 		first := f.toState(t, change.Standard, change.StateScheduled) // db-1, window(24, 1)
-		res, err := f.m.Schedule(ctx, change.ScheduleParams{ID: first.ID, Actor: alice, Window: window(24.5, 1)})
+		res, err := f.m.Schedule(ctx, change.ScheduleParams{ID: first.ID, By: alice, Window: window(24.5, 1)})
 		require.NoError(t, err, "moving a change does not conflict with itself")
 		assert.Empty(t, res.Conflicts)
 
 		second := f.toState(t, change.Standard, change.StateNew)
-		res, err = f.m.Schedule(ctx, change.ScheduleParams{ID: second.ID, Actor: alice, Window: window(25, 1), Implementer: "zoe"})
+		res, err = f.m.Schedule(ctx, change.ScheduleParams{ID: second.ID, By: alice, Window: window(25, 1), Implementer: "zoe"})
 		if refuse {
 			var ce *change.ConflictError
 			require.ErrorAs(t, err, &ce)
@@ -311,13 +311,13 @@ func TestCalendarLeavesWithTheChange(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 3, count())
 
-	_, err = f.m.Cancel(ctx, change.Params{ID: a.ID, Actor: alice, Note: "moved to next week"})
+	_, err = f.m.Cancel(ctx, change.Params{ID: a.ID, By: alice, Note: "moved to next week"})
 	require.NoError(t, err)
 	assert.Equal(t, 2, count())
 	_, err = f.do(b.ID, "complete")
 	require.NoError(t, err)
 	assert.Equal(t, 1, count())
-	_, err = f.m.Cancel(ctx, change.Params{ID: e.ID, Actor: alice, Note: "withdrawn"})
+	_, err = f.m.Cancel(ctx, change.Params{ID: e.ID, By: alice, Note: "withdrawn"})
 	require.NoError(t, err)
 	assert.Zero(t, count())
 }
@@ -326,7 +326,7 @@ func TestStepsRefusedChangeNothing(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, change.Config{})
 	c := f.toState(t, change.Normal, change.StateScheduled)
-	_, err := f.m.Close(ctx, change.Params{ID: c.ID, Actor: bob})
+	_, err := f.m.Close(ctx, change.Params{ID: c.ID, By: bob})
 	var te *lifecycle.TransitionError
 	require.ErrorAs(t, err, &te)
 	assert.Equal(t, []string{change.EventSchedule, change.EventImplement, change.EventCancel}, te.Allowed)

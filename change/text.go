@@ -67,18 +67,18 @@ func checkKey(field, s string) error {
 }
 
 // checkActor requires an actor ID and checks every text of the actor:
-// "actor" for the ID, "actor.name", "actor.groups[i]".
+// "by" for the ID, "by.name", "by.groups[i]".
 func checkActor(a itil.Actor) error {
-	if err := checkName("actor", a.ID); err != nil {
+	if err := checkName("by", a.ID); err != nil {
 		return err
 	}
 	if strings.TrimSpace(a.ID) == "" {
-		return &itil.ValidationError{Field: "actor", Reason: "required"}
+		return &itil.ValidationError{Field: "by", Reason: "required"}
 	}
-	if err := checkName("actor.name", a.Name); err != nil {
+	if err := checkName("by.name", a.Name); err != nil {
 		return err
 	}
-	return checkNames("actor.groups", a.Groups)
+	return checkNames("by.groups", a.Groups)
 }
 
 // checkStep checks what every step takes: the actor and the note.

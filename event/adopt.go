@@ -52,12 +52,12 @@ func openAlert(e lifecycle.Entity, err error, key string) (*Alert, error) {
 	return a, nil
 }
 
-// adopt takes over the open alert with key, hash h, of shard sh that
+// adopt takes over the open alert with key, of shard sh, that
 // another engine opened: when the key's lock names an alert the store
 // holds open, it puts the alert in memory, as Start would have, and
 // returns it locked. It returns nil when the store holds none, and the
 // alert this engine holds when it came first.
-func (e *Engine) adopt(ctx context.Context, sh *shard, key string, h uint64) (*alert, error) {
+func (e *Engine) adopt(ctx context.Context, sh *shard, key string) (*alert, error) {
 	for {
 		id, err := holder(ctx, e.store, alertLock(key))
 		if err != nil || id == uuid.Nil {
@@ -68,7 +68,7 @@ func (e *Engine) adopt(ctx context.Context, sh *shard, key string, h uint64) (*a
 		if err != nil || rec == nil {
 			return nil, err
 		}
-		a, fresh := e.insertKey(sh, key, h)
+		a, fresh := e.insertKey(sh, key)
 		if !fresh {
 			a.mu.Lock()
 			if a.gone {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"net/http"
 	"strconv"
 	"strings"
 	"sync"
@@ -56,6 +57,7 @@ func TestOkEventClearsAndNextEventOpensANewAlert(t *testing.T) {
 
 	_, err := f.engine.Alert(f.ctx, "nagios/web-1/http")
 	require.ErrorIs(t, err, event.ErrNoAlert)
+	assert.ErrorIs(t, err, lifecycle.ErrNotFound)
 	stored, err := f.engine.Get(f.ctx, opened.ID)
 	require.NoError(t, err)
 	assert.Equal(t, event.StateClosed, stored.State)
@@ -100,13 +102,15 @@ func TestAcknowledge(t *testing.T) {
 	f := newFixture(t, nil)
 	f.ingest(t, web(event.SeverityMajor))
 	bob := itil.Actor{ID: "bob"}
-	a, err := f.engine.Acknowledge(f.ctx, "nagios/web-1/http", bob, "looking")
+	a, err := f.engine.Acknowledge(f.ctx, event.AcknowledgeParams{Key: "nagios/web-1/http", By: bob, Note: "looking"})
 	require.NoError(t, err)
 	assert.Equal(t, event.StateAcknowledged, a.State)
-	_, err = f.engine.Acknowledge(f.ctx, "nagios/web-1/http", bob, "again")
+	_, err = f.engine.Acknowledge(f.ctx, event.AcknowledgeParams{Key: "nagios/web-1/http", By: bob, Note: "again"})
 	require.ErrorIs(t, err, lifecycle.ErrTransition)
-	_, err = f.engine.Acknowledge(f.ctx, "nope", bob, "")
+	_, err = f.engine.Acknowledge(f.ctx, event.AcknowledgeParams{Key: "nope", By: bob})
 	require.ErrorIs(t, err, event.ErrNoAlert)
+	assert.ErrorIs(t, err, lifecycle.ErrNotFound, "no alert is a not found")
+	assert.Equal(t, http.StatusNotFound, lifecycle.HTTPStatus(err))
 
 	// An acknowledgement event acknowledges by dedup key.
 	f.ingest(t, event.Event{Source: "pd", DedupKey: "k1", Severity: event.SeverityMajor})
@@ -130,6 +134,7 @@ func TestClearAfterTimeout(t *testing.T) {
 
 func TestConfigValidation(t *testing.T) {
 	t.Parallel()
+	f := newFixture(t, nil)
 	for _, tc := range []struct {
 		cfg   event.Config
 		field string
@@ -140,8 +145,18 @@ func TestConfigValidation(t *testing.T) {
 		{event.Config{Inhibit: []event.InhibitRule{{Name: "x", Source: map[string]string{"a": "b"}}}}, "Inhibit[0].target"},
 		{event.Config{Maintenance: []event.MaintenanceWindow{{Name: "m"}}}, "Maintenance[0].labels"},
 		{event.Config{Incidents: event.IncidentConfig{Rules: []event.IncidentRule{{MinSeverity: event.SeverityMajor}}}}, "Incidents.Desk"},
+		{event.Config{Incidents: event.IncidentConfig{OnCleared: 7}}, "Incidents.OnCleared"},
+		{event.Config{Incidents: event.IncidentConfig{Levels: map[event.Severity]event.Levels{
+			event.SeverityOK: {Impact: itil.ImpactLow, Urgency: itil.UrgencyLow}}}}, "Incidents.Levels[ok]"},
+		{event.Config{Incidents: event.IncidentConfig{Levels: map[event.Severity]event.Levels{
+			event.SeverityMajor: {Impact: itil.ImpactLow}}}}, "Incidents.Levels[major]"},
+		{event.Config{Incidents: event.IncidentConfig{Desk: f.desk, Rules: []event.IncidentRule{{MinSeverity: event.SeverityMajor,
+			Labels: map[string]string{"env": "pr\x00od"}}}}}, "Incidents.Rules[0].labels[env]"},
+		{event.Config{Fields: []lifecycle.Field{{Name: "ticket", RequiredIn: []string{event.StateOpen}}}}, "Fields[0].required_in[0]"},
+		{event.Config{Fields: []lifecycle.Field{{Name: "ticket"}, {Name: "ticket"}}}, "Fields[1].name"},
+		{event.Config{Fields: []lifecycle.Field{{Name: "tier", Kind: lifecycle.FieldChoice}}}, "Fields[0].choices"},
 	} {
-		_, err := event.NewEngine(newFixture(t, nil).store, tc.cfg)
+		_, err := event.NewEngine(f.store, tc.cfg)
 		var ve *itil.ValidationError
 		require.ErrorAs(t, err, &ve, tc.field)
 		assert.Equal(t, tc.field, ve.Field)
@@ -323,7 +338,7 @@ func TestManyAlertsOpenAndClear(t *testing.T) {
 }
 
 // TestLookupsDuringChurn: while other alerts of the same shard open and
-// clear, moving entries of its table and growing it, an alert that stays
+// clear, growing and shrinking its map, an alert that stays
 // open is always found, and every event for it folds into it rather than
 // opening a second alert.
 func TestLookupsDuringChurn(t *testing.T) {

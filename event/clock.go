@@ -10,6 +10,11 @@ import (
 // time.Now costs two, from a wall-clock reading it takes again every
 // second. A step of the wall clock therefore shows within a second, and
 // the times it returns carry monotonic readings, as time.Now's do.
+//
+// It stays for what BenchmarkClock shows against BenchmarkTimeNow in the
+// same run: a third less time per reading, from one goroutine and from
+// all (go test -bench 'Clock|TimeNow' ./event). Below a fifth, time.Now
+// would replace it.
 type systemClock struct {
 	base atomic.Pointer[time.Time]
 }

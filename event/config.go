@@ -2,12 +2,15 @@ package event
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/bits"
+	"strings"
 	"time"
 
 	"github.com/itil-go/itil"
+	"github.com/itil-go/itil/lifecycle"
 )
 
 // Config configures an Engine. The zero value means the defaults; NewEngine
@@ -63,6 +66,34 @@ type Config struct {
 	// Incidents configures incident automation; without a Desk there is
 	// none.
 	Incidents IncidentConfig
+
+	// Fields declares custom fields of alerts, which Acknowledge and Edit
+	// set (events carry none). A field may be required in the
+	// acknowledged state only: the engine enters the others itself.
+	Fields []lifecycle.Field
+}
+
+// lifecycle returns the alert lifecycle with cfg.Fields declared, or a
+// *itil.ValidationError naming the bad field as "Fields[i]…".
+func (cfg *Config) lifecycle() (*lifecycle.Definition, error) {
+	def := Lifecycle()
+	if len(cfg.Fields) == 0 {
+		return def, nil
+	}
+	for i, f := range cfg.Fields {
+		for j, s := range f.RequiredIn {
+			if s != StateAcknowledged {
+				return nil, invalid(fmt.Sprintf("Fields[%d].required_in[%d]", i, j),
+					"%q: a field may be required in %s only, the state a caller enters", s, StateAcknowledged)
+			}
+		}
+	}
+	def, err := def.With(lifecycle.WithFields(cfg.Fields...))
+	if ve, ok := errors.AsType[*itil.ValidationError](err); ok {
+		name, _ := strings.CutPrefix(ve.Field, "fields")
+		return nil, &itil.ValidationError{Field: "Fields" + name, Reason: ve.Reason}
+	}
+	return def, err
 }
 
 func (cfg *Config) defaults() error {

@@ -13,6 +13,8 @@
 //	go disp.Run(ctx) // the incidents follow the alerts from the log
 //	err = engine.Ingest(ctx, event.Event{Source: "nagios", Node: "web-1", Check: "http",
 //		Severity: event.SeverityCritical, Message: "HTTP 503"})
+//	a, err := engine.Acknowledge(ctx, event.AcknowledgeParams{Key: "nagios/web-1/http", By: alice, Note: "on it"})
+//	for a, err := range engine.Find(ctx, event.Query{Open: true, Severities: []event.Severity{event.SeverityCritical}}) { … }
 //	http.Handle("/hooks/alertmanager", event.AlertmanagerHandler(engine, event.HandlerConfig{Secret: token}))
 //	go func() { for now := range time.Tick(time.Minute) { engine.Sweep(ctx, now) } }()
 //
@@ -42,13 +44,31 @@
 //     (edit "incident", by the incident automation);
 //   - it cleared (event clear), with its final counters.
 //
-// Engine.Alert and Engine.Alerts return the live view; Engine.Get and Find
-// the persisted one.
+// Engine.Alert and Engine.Alerts return the live view; Engine.Get,
+// GetByNumber, Journal and Find the persisted one.
+//
+// # Commands
+//
+// The engine's commands take the services' params (see lifecycle.Params):
+// Acknowledge(ctx, AcknowledgeParams{ID or Key, Version, By, Note,
+// Fields}) and Edit(ctx, Params), which journals a note and sets custom
+// fields on an open or closed alert. A non-zero Version fails with
+// lifecycle.ErrConflict when the alert changed since; zero acts on the
+// alert as it is. Custom fields are declared with Config.Fields and set
+// through those commands only: an Event carries none, since monitoring
+// speaks in labels, which the alert keeps.
+//
+// There is no Fire: the engine, not its callers, owns an alert's life. It
+// suppresses, unsuppresses, restores and clears alerts as windows,
+// inhibitions, ok events and timeouts come and go, and keeps the dedup
+// key's lock, the correlation group and the live state in step with each
+// write; an event fired on the stored record past it would leave them
+// behind.
 //
 // # Restarts
 //
 // NewEngine does no I/O. Start (or else the first Ingest, Acknowledge,
-// Alert, Alerts, Flush or Sweep) takes over the open alerts (open,
+// Edit, Alert, Alerts, Flush or Sweep) takes over the open alerts (open,
 // acknowledged, suppressed) that the store holds, so that a restarted host
 // resumes them: an event for one folds into it, an ok event or the timeout
 // clears it, and it keeps its state, acknowledgement, suppression,
@@ -136,7 +156,9 @@
 // # Incidents
 //
 // With IncidentConfig.Desk set (an *incident.Desk), the first alert of a
-// group that an IncidentRule matches opens one incident, its impact and
+// group that an IncidentRule matches (without Rules, DefaultIncidentRule:
+// every alert, as PagerDuty opens an incident for every event) opens one
+// incident, its impact and
 // urgency mapped from severity and raised to the CI's criticality. Further
 // alerts of the group are linked to it with a work note. When every alert
 // of the group has cleared, the incident resolves itself (or only gets a
@@ -172,6 +194,10 @@
 //
 // # Errors
 //
-// Compare with errors.Is and errors.As: ErrNoAlert, *itil.ValidationError
-// (itil.ErrInvalid), *lifecycle.TransitionError and the store's errors.
+// Every error is in one class of the library's (see lifecycle.Class), to
+// compare with errors.Is: *itil.ValidationError naming the field
+// (itil.ErrInvalid); ErrNoAlert (lifecycle.ErrNotFound); lifecycle.ErrConflict
+// for a stale Version; *lifecycle.TransitionError (lifecycle.ErrRefused) for
+// an alert whose state does not allow the command. Anything else is the
+// store's or the context's.
 package event

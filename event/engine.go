@@ -2,7 +2,6 @@ package event
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"hash/maphash"
 	"iter"
@@ -19,9 +18,16 @@ import (
 // Engine ingests events, folds them into alerts, suppresses, correlates and
 // detects flapping, watches heartbeats and raises incidents. It is safe for
 // concurrent use.
+//
+// Its Get, GetByNumber and Journal, from the embedded lifecycle.Records,
+// read alerts as last persisted, open or closed; Alert and Alerts read the
+// live ones.
 type Engine struct {
+	lifecycle.Records[*Alert]
+
 	cfg    Config
 	store  lifecycle.Store
+	def    *lifecycle.Definition
 	proc   *lifecycle.Process[*Alert]
 	seed   maphash.Seed
 	shards []shard
@@ -53,7 +59,7 @@ type shard struct {
 	mu                 sync.RWMutex
 	events, duplicates atomic.Int64
 	_                  [64 - 24 - 16]byte
-	t                  alertTable
+	alerts             map[string]*alert // by dedup key; mu guards it
 	opened, cleared    atomic.Int64
 	suppressed         atomic.Int64
 	orphans            atomic.Int64
@@ -94,7 +100,6 @@ type alert struct {
 type alertCold struct {
 	rec       Alert
 	shard     *shard
-	hash      uint64    // of key, which chose the shard
 	changeAt  time.Time // when ChangeWindows was last asked
 	isDown    bool
 	heartbeat bool
@@ -137,20 +142,29 @@ func NewEngine(st lifecycle.Store, cfg Config) (*Engine, error) {
 	if err := cfg.defaults(); err != nil {
 		return nil, err
 	}
-	proc, err := lifecycle.NewProcess[Alert](st, Lifecycle(), lifecycle.ProcessConfig{Prefix: "ALR", Now: cfg.Now})
+	def, err := cfg.lifecycle()
+	if err != nil {
+		return nil, err
+	}
+	proc, err := lifecycle.NewProcess[Alert](st, def, lifecycle.ProcessConfig{Prefix: "ALR", Now: cfg.Now})
 	if err != nil {
 		return nil, err
 	}
 	e := &Engine{
-		cfg:    cfg,
-		store:  st,
-		proc:   proc,
-		seed:   maphash.MakeSeed(),
-		shards: make([]shard, cfg.Shards),
-		mask:   uint64(cfg.Shards - 1),
-		groups: make(map[string]*group),
-		byID:   make(map[uuid.UUID]*group),
-		down:   make(map[string]map[*alert]struct{}),
+		Records: proc.Records(),
+		cfg:     cfg,
+		store:   st,
+		def:     def,
+		proc:    proc,
+		seed:    maphash.MakeSeed(),
+		shards:  make([]shard, cfg.Shards),
+		mask:    uint64(cfg.Shards - 1),
+		groups:  make(map[string]*group),
+		byID:    make(map[uuid.UUID]*group),
+		down:    make(map[string]map[*alert]struct{}),
+	}
+	for i := range e.shards {
+		e.shards[i].alerts = make(map[string]*alert)
 	}
 	for i := range cfg.Inhibit {
 		e.inhibit = append(e.inhibit, newInhibitRule(cfg.Inhibit[i]))
@@ -163,11 +177,15 @@ func NewEngine(st lifecycle.Store, cfg Config) (*Engine, error) {
 	return e, nil
 }
 
+// Lifecycle returns the engine's alert lifecycle: Lifecycle() with
+// Config.Fields declared.
+func (e *Engine) Lifecycle() *lifecycle.Definition { return e.def }
+
 // Start takes over the open alerts the store holds, so that a restarted
 // host resumes them (see the package documentation, Restarts), and starts
 // the ClearAfter clock. Call it once the host is ready to read its store;
-// Ingest, Acknowledge, Alert, Alerts, Flush and Sweep call it when it has
-// not run. It returns nil at once when it has run; after an error (the
+// Ingest, Acknowledge, Edit, Alert, Alerts, Flush and Sweep call it when
+// it has not run. It returns nil at once when it has run; after an error (the
 // store's, or ctx's), the next call tries again.
 func (e *Engine) Start(ctx context.Context) error {
 	if e.ready.Load() {
@@ -238,7 +256,7 @@ func (e *Engine) lookup(key string) *alert {
 	h := maphash.String(e.seed, key)
 	sh := &e.shards[h&e.mask]
 	sh.mu.RLock()
-	a := get(&sh.t, h, key)
+	a := sh.alerts[key]
 	sh.mu.RUnlock()
 	return a
 }
@@ -297,76 +315,12 @@ func (e *Engine) all() []*alert {
 	for i := range e.shards {
 		sh := &e.shards[i]
 		sh.mu.RLock()
-		out = sh.t.all(out)
+		for _, a := range sh.alerts {
+			out = append(out, a)
+		}
 		sh.mu.RUnlock()
 	}
 	return out
-}
-
-// Get returns an alert as last persisted, open or closed, by ID.
-func (e *Engine) Get(ctx context.Context, id uuid.UUID) (*Alert, error) { return e.proc.Get(ctx, id) }
-
-// Find yields persisted alerts that match q.
-func (e *Engine) Find(ctx context.Context, q lifecycle.Query) iter.Seq2[*Alert, error] {
-	return e.proc.Find(ctx, q)
-}
-
-// Journal yields an alert's persisted changes, oldest first.
-func (e *Engine) Journal(ctx context.Context, id uuid.UUID) iter.Seq2[lifecycle.Change, error] {
-	return e.proc.Journal(ctx, id)
-}
-
-// Acknowledge acknowledges the open alert with the given dedup key, held
-// by this engine or, when another engine sharing the store opened it, as
-// the store holds it. Errors: a *itil.ValidationError for a bad key, actor
-// or note; ErrNoAlert; *lifecycle.TransitionError when the alert is not
-// open (already acknowledged, or suppressed); ctx's and the store's
-// errors. On an error nothing is written.
-func (e *Engine) Acknowledge(ctx context.Context, key string, by itil.Actor, note string) (*Alert, error) {
-	if err := checkActor("by", by); err != nil {
-		return nil, err
-	}
-	if err := itil.CheckText("key", key, MaxKeyLen); err != nil {
-		return nil, err
-	}
-	if err := itil.CheckText("note", note, MaxMessageLen); err != nil {
-		return nil, err
-	}
-	if err := e.begin(ctx); err != nil {
-		return nil, err
-	}
-	h := maphash.String(e.seed, key)
-	sh := &e.shards[h&e.mask]
-	for attempt := 0; ; attempt++ {
-		a := e.lookup(key)
-		if a == nil {
-			var err error
-			if a, err = e.adopt(ctx, sh, key, h); err != nil {
-				return nil, err
-			}
-			if a == nil {
-				return nil, fmt.Errorf("%q: %w", key, ErrNoAlert)
-			}
-		} else {
-			a.mu.Lock()
-			if a.gone {
-				a.mu.Unlock()
-				continue
-			}
-		}
-		err := e.acknowledge(ctx, a, note, by)
-		if errors.Is(err, errGone) && attempt < maxGone {
-			e.drop(a)
-			a.mu.Unlock()
-			continue
-		}
-		var s *Alert
-		if err == nil {
-			s = a.snapshot()
-		}
-		a.mu.Unlock()
-		return s, err
-	}
 }
 
 // checkActor checks the texts of an actor named field.
@@ -393,15 +347,4 @@ func (a *alert) snapshot() *Alert {
 		s.Suppressed.Last = &l
 	}
 	return s.Clone().(*Alert)
-}
-
-// acknowledge marks the alert acknowledged and persists it. a.mu is held.
-func (e *Engine) acknowledge(ctx context.Context, a *alert, note string, by itil.Actor) error {
-	was := a.rec.Acknowledged
-	a.rec.Acknowledged = true
-	if err := e.persist(ctx, a, by, nil, step{event: EventAcknowledge, note: note}); err != nil {
-		a.rec.Acknowledged = was || a.rec.State == StateAcknowledged
-		return err
-	}
-	return nil
 }

@@ -2,6 +2,7 @@ package event_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/event"
 	"github.com/itil-go/itil/incident"
+	"github.com/itil-go/itil/lifecycle"
 	"github.com/itil-go/itil/lifecycle/memstore"
 )
 
@@ -111,4 +113,44 @@ func ExampleDecodePagerDuty() {
 	// Output:
 	// srv01/disk major <nil>
 	// payload.severity
+}
+
+// An on-call engineer acknowledges an alert by its dedup key, with the
+// vendor's ticket as a custom field that acknowledging requires, and then
+// finds the open alerts: a query's fields AND, the values of one OR.
+func ExampleEngine_Acknowledge() {
+	ctx := context.Background()
+	engine, err := event.NewEngine(memstore.New(memstore.Config{}), event.Config{
+		Fields: []lifecycle.Field{{Name: "ticket", RequiredIn: []string{event.StateAcknowledged}}},
+	})
+	if err != nil {
+		panic(err)
+	}
+	_ = engine.Ingest(ctx,
+		event.Event{Source: "nagios", Node: "web-1", Check: "http", Severity: event.SeverityCritical},
+		event.Event{Source: "nagios", Node: "db-1", Check: "mysql", Severity: event.SeverityMajor},
+		event.Event{Source: "zabbix", Node: "db-1", Check: "disk", Severity: event.SeverityWarning})
+	alice := itil.Actor{ID: "alice"}
+
+	_, err = engine.Acknowledge(ctx, event.AcknowledgeParams{Key: "nagios/web-1/http", By: alice})
+	var ve *itil.ValidationError
+	if errors.As(err, &ve) {
+		fmt.Println("refused:", ve.Field)
+	}
+	a, err := engine.Acknowledge(ctx, event.AcknowledgeParams{Key: "nagios/web-1/http", By: alice,
+		Note: "on it", Fields: map[string]string{"ticket": "VND-7"}})
+	fmt.Println(a.Number, a.State, a.Fields["ticket"], err)
+
+	for a, err := range engine.Find(ctx, event.Query{Open: true, Source: []string{"nagios"},
+		Severities: []event.Severity{event.SeverityMajor, event.SeverityCritical}}) {
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println(a.Number, a.DedupKey, a.Severity, a.State)
+	}
+	// Output:
+	// refused: fields.ticket
+	// ALR0000001 acknowledged VND-7 <nil>
+	// ALR0000001 nagios/web-1/http critical acknowledged
+	// ALR0000002 nagios/db-1/mysql major open
 }

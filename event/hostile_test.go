@@ -169,10 +169,32 @@ func TestHostileInputChangesNothing(t *testing.T) {
 				bad.Source = "nagios\x00"
 				return h.engine.Ingest(ctx, crit("web-3"), bad)
 			}), "events[1].source"},
-			{"ack by NUL", field(func() error { _, err := h.engine.Acknowledge(ctx, key, itil.Actor{ID: "bo\x00b"}, ""); return err }), "by.id"},
-			{"ack NUL note", field(func() error { _, err := h.engine.Acknowledge(ctx, key, bob, "on it\x00"); return err }), "note"},
-			{"ack bad UTF-8 note", field(func() error { _, err := h.engine.Acknowledge(ctx, key, bob, "\xff"); return err }), "note"},
-			{"ack NUL key", field(func() error { _, err := h.engine.Acknowledge(ctx, key+"\x00", bob, ""); return err }), "key"},
+			{"ack by NUL", field(func() error {
+				_, err := h.engine.Acknowledge(ctx, event.AcknowledgeParams{Key: key, By: itil.Actor{ID: "bo\x00b"}})
+				return err
+			}), "by.id"},
+			{"ack NUL note", field(func() error {
+				_, err := h.engine.Acknowledge(ctx, event.AcknowledgeParams{Key: key, By: bob, Note: "on it\x00"})
+				return err
+			}), "note"},
+			{"ack bad UTF-8 note", field(func() error {
+				_, err := h.engine.Acknowledge(ctx, event.AcknowledgeParams{Key: key, By: bob, Note: "\xff"})
+				return err
+			}), "note"},
+			{"ack NUL key", field(func() error {
+				_, err := h.engine.Acknowledge(ctx, event.AcknowledgeParams{Key: key + "\x00", By: bob})
+				return err
+			}), "key"},
+			{"ack NUL field", field(func() error {
+				_, err := h.engine.Acknowledge(ctx, event.AcknowledgeParams{Key: key, By: bob, Fields: map[string]string{"ticket\x00": "x"}})
+				return err
+			}), "fields"},
+			{"edit NUL note", field(func() error {
+				a, err := h.engine.Alert(ctx, key)
+				require.NoError(t, err)
+				_, err = h.engine.Edit(ctx, event.Params{ID: a.ID, By: bob, Note: "x\x00"})
+				return err
+			}), "note"},
 			{"heartbeat NUL source", field(func() error { return h.engine.Heartbeat("backup\x00", time.Minute) }), "source"},
 			{"maintenance NUL name", field(func() error {
 				return h.engine.AddMaintenance(event.MaintenanceWindow{Name: "m\x00", CIs: []string{"web-1"}, Start: time.Now(), End: time.Now().Add(time.Hour)})

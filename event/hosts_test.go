@@ -67,7 +67,7 @@ func drain(t *testing.T, hosts ...*host) {
 func alertsOf(t *testing.T, e *event.Engine) []*event.Alert {
 	t.Helper()
 	var out []*event.Alert
-	for a, err := range e.Find(t.Context(), lifecycle.Query{}) {
+	for a, err := range e.Find(t.Context(), event.Query{}) {
 		require.NoError(t, err)
 		out = append(out, a)
 	}

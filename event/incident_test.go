@@ -141,3 +141,43 @@ func TestFlappingAlertRaisesNoIncident(t *testing.T) {
 	assert.True(t, a.Flapping)
 	assert.Empty(t, openIncidents(t, f))
 }
+
+// TestDeskWithoutRulesRaisesEveryAlert: a desk given no rules gets
+// DefaultIncidentRule, so that every alert, info and up, raises its
+// group's incident, as PagerDuty does, rather than a desk that never hears
+// of an alert.
+func TestDeskWithoutRulesRaisesEveryAlert(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, func(f *fixture, c *event.Config) { c.Incidents = event.IncidentConfig{Desk: f.desk} })
+	f.ingest(t, web(event.SeverityInfo))
+	incs := openIncidents(t, f)
+	require.Len(t, incs, 1)
+	assert.Equal(t, itil.ImpactLow, incs[0].Impact, "severity sets the priority")
+	assert.Equal(t, itil.UrgencyLow, incs[0].Urgency)
+	assert.Contains(t, incs[0].Description, event.DefaultIncidentRule.Name)
+	assert.Equal(t, incs[0].Ref(), f.alert(t, "nagios/web-1/http").Incident)
+}
+
+func TestOnClearedText(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		v    event.OnCleared
+		text string
+	}{{event.ResolveIncident, "resolve"}, {event.NoteIncident, "note"}} {
+		b, err := tc.v.MarshalText()
+		require.NoError(t, err)
+		assert.Equal(t, tc.text, string(b))
+		assert.Equal(t, tc.text, tc.v.String())
+		var got event.OnCleared = 5
+		require.NoError(t, got.UnmarshalText(b))
+		assert.Equal(t, tc.v, got)
+	}
+	_, err := event.OnCleared(5).MarshalText()
+	assert.ErrorIs(t, err, itil.ErrInvalid)
+	got := event.NoteIncident
+	err = got.UnmarshalText([]byte("ignore"))
+	var ve *itil.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "Incidents.OnCleared", ve.Field)
+	assert.Equal(t, event.NoteIncident, got, "left as it was")
+}

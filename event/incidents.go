@@ -23,9 +23,9 @@ type Desk interface {
 	Open(ctx context.Context, dr incident.Draft) (*incident.Incident, error)
 	Notes(ctx context.Context, id uuid.UUID, public bool) iter.Seq2[incident.Note, error]
 	Get(ctx context.Context, id uuid.UUID) (*incident.Incident, error)
-	Resolve(ctx context.Context, id uuid.UUID, res incident.Resolution, by itil.Actor) (*incident.Incident, error)
-	Reopen(ctx context.Context, id uuid.UUID, reason string, by itil.Actor) (*incident.Incident, error)
-	WorkNote(ctx context.Context, id uuid.UUID, text string, by itil.Actor) (*incident.Incident, error)
+	Resolve(ctx context.Context, p incident.ResolveParams) (*incident.Incident, error)
+	Reopen(ctx context.Context, p incident.Params) (*incident.Incident, error)
+	WorkNote(ctx context.Context, p incident.Params) (*incident.Incident, error)
 }
 
 var _ Desk = (*incident.Desk)(nil)
@@ -52,7 +52,8 @@ type IncidentRule struct {
 }
 
 // OnCleared says what happens to a group's incident when every alert of the
-// group has cleared.
+// group has cleared. Its text form, for a host's configuration files, is
+// "resolve" or "note".
 type OnCleared int8
 
 const (
@@ -61,6 +62,27 @@ const (
 	// NoteIncident only adds a work note; people resolve it.
 	NoteIncident
 )
+
+var onClearedNames = itil.Names[OnCleared]{Field: "Incidents.OnCleared", List: []string{"resolve", "note"}}
+
+// String returns "resolve" or "note", or "Incidents.OnCleared(N)" for an
+// undefined value.
+func (o OnCleared) String() string { return onClearedNames.String(o) }
+
+// MarshalText encodes the value by name; an undefined one is a
+// *itil.ValidationError.
+func (o OnCleared) MarshalText() ([]byte, error) { return onClearedNames.Marshal(o) }
+
+// UnmarshalText decodes "resolve" or "note", leaving o as it was on error.
+func (o *OnCleared) UnmarshalText(b []byte) error { return onClearedNames.Unmarshal(o, b) }
+
+// DefaultIncidentRule is the rule of an engine given a Desk and no Rules:
+// every alert, info and up, raises (or joins) its group's incident, as a
+// PagerDuty service opens an incident for every event it is sent and an
+// Alertmanager receiver is notified of every alert routed to it. Severity
+// then sets only the incident's priority, through Levels; a host that
+// wants incidents for some alerts only says so with Rules.
+var DefaultIncidentRule = IncidentRule{Name: "every-alert", MinSeverity: SeverityInfo}
 
 // Levels are an impact and an urgency.
 type Levels struct {
@@ -87,7 +109,8 @@ type IncidentConfig struct {
 	// Desk raises the incidents; without one there is no automation.
 	Desk Desk
 	// Rules select the alerts that raise incidents; the first that
-	// matches applies.
+	// matches applies. Default, with a Desk: DefaultIncidentRule, every
+	// alert.
 	Rules []IncidentRule
 	// Levels maps severity to impact and urgency. Default DefaultLevels.
 	Levels map[Severity]Levels
@@ -117,6 +140,9 @@ func (c *IncidentConfig) defaults() error {
 		c.Levels = DefaultLevels
 	}
 	for s, l := range c.Levels {
+		if !s.Valid() || s == SeverityOK {
+			return invalid(fmt.Sprintf("Incidents.Levels[%s]", s), "the severity must be info to critical")
+		}
 		if !l.Impact.Valid() || !l.Urgency.Valid() {
 			return invalid(fmt.Sprintf("Incidents.Levels[%s]", s), "impact and urgency are required")
 		}
@@ -136,8 +162,8 @@ func (c *IncidentConfig) defaults() error {
 	if c.Group == "" {
 		c.Group = "operations"
 	}
-	if c.OnCleared != ResolveIncident && c.OnCleared != NoteIncident {
-		return invalid("Incidents.OnCleared", "unknown value %d", c.OnCleared)
+	if !onClearedNames.Valid(c.OnCleared) {
+		return invalid("Incidents.OnCleared", "unknown value %d (want %s)", c.OnCleared, onClearedNames.Want())
 	}
 	for i, r := range c.Rules {
 		field := fmt.Sprintf("Incidents.Rules[%d]", i)
@@ -149,14 +175,20 @@ func (c *IncidentConfig) defaults() error {
 				return err
 			}
 		}
+		if err := checkLabelMap(field+".labels", r.Labels); err != nil {
+			return err
+		}
 	}
 	for name, v := range map[string]string{"Incidents.Group": c.Group, "Incidents.ResolutionCode": c.ResolutionCode} {
 		if err := itil.CheckText(name, v, MaxKeyLen); err != nil {
 			return err
 		}
 	}
-	if len(c.Rules) > 0 && c.Desk == nil {
+	switch {
+	case len(c.Rules) > 0 && c.Desk == nil:
 		return invalid("Incidents.Desk", "required with rules")
+	case c.Desk != nil && len(c.Rules) == 0:
+		c.Rules = []IncidentRule{DefaultIncidentRule}
 	}
 	return nil
 }

@@ -101,7 +101,7 @@ func (e *Engine) find(ev *Event) (*shard, *alert) {
 		h := maphash.String(e.seed, key)
 		sh := &e.shards[h&e.mask]
 		sh.mu.RLock()
-		a = get(&sh.t, h, key)
+		a = sh.alerts[key]
 		sh.mu.RUnlock()
 		return sh, a
 	}
@@ -109,7 +109,7 @@ func (e *Engine) find(ev *Event) (*shard, *alert) {
 	h := maphash.Bytes(e.seed, kb)
 	sh := &e.shards[h&e.mask]
 	sh.mu.RLock()
-	a = get(&sh.t, h, kb)
+	a = sh.alerts[string(kb)]
 	sh.mu.RUnlock()
 	return sh, a
 }
@@ -141,7 +141,7 @@ func (e *Engine) ingest(ctx context.Context, ev *Event, now time.Time, t *target
 				}
 				key := ev.Key()
 				var err error
-				if a, err = e.adopt(ctx, sh, key, maphash.String(e.seed, key)); err != nil {
+				if a, err = e.adopt(ctx, sh, key); err != nil {
 					return err
 				}
 				if a == nil {
@@ -210,21 +210,21 @@ func (e *Engine) applied(ctx context.Context, sh *shard, a *alert, wrote bool, e
 // already, which it then returns, unlocked, with fresh false.
 func (e *Engine) insert(sh *shard, ev *Event) (fresh bool, a *alert) {
 	key := ev.Key()
-	a, fresh = e.insertKey(sh, key, maphash.String(e.seed, key))
+	a, fresh = e.insertKey(sh, key)
 	return fresh, a
 }
 
-// insertKey is insert for a key and its hash h.
-func (e *Engine) insertKey(sh *shard, key string, h uint64) (a *alert, fresh bool) {
+// insertKey is insert for a key of shard sh.
+func (e *Engine) insertKey(sh *shard, key string) (a *alert, fresh bool) {
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	if a := get(&sh.t, h, key); a != nil {
+	if a := sh.alerts[key]; a != nil {
 		return a, false
 	}
-	a = &alert{key: key, alertCold: &alertCold{shard: sh, hash: h}}
+	a = &alert{key: key, alertCold: &alertCold{shard: sh}}
 	a.rec.DedupKey = key
 	a.mu.Lock()
-	sh.t.put(a)
+	sh.alerts[key] = a
 	return a, true
 }
 
@@ -232,7 +232,9 @@ func (e *Engine) insertKey(sh *shard, key string, h uint64) (a *alert, fresh boo
 func (e *Engine) remove(a *alert) {
 	a.gone = true
 	a.shard.mu.Lock()
-	a.shard.t.delete(a)
+	if sh := a.shard; sh.alerts[a.key] == a {
+		delete(sh.alerts, a.key)
+	}
 	a.shard.mu.Unlock()
 	e.releaseInhibit(a)
 }
@@ -294,7 +296,7 @@ func (e *Engine) open(ctx context.Context, a *alert, ev *Event, at time.Time) (a
 	case errors.Is(err, errHeld):
 		e.leaveGroup(a)
 		e.releaseInhibit(a)
-		*a.alertCold = alertCold{shard: a.shard, hash: a.hash}
+		*a.alertCold = alertCold{shard: a.shard}
 		a.flap, a.inChange = flapRing{}, false
 		e.takeOver(a, stored)
 		return true, nil
@@ -330,7 +332,7 @@ func (e *Engine) fold(ctx context.Context, sh *shard, a *alert, ev *Event, at ti
 		if a.rec.State != StateOpen {
 			return false, nil // already acknowledged, or suppressed: nothing to do
 		}
-		err := e.acknowledge(ctx, a, "acknowledged by "+ev.Source, e.cfg.Actor)
+		err := e.acknowledge(ctx, a, 0, e.cfg.Actor, "acknowledged by "+ev.Source, nil)
 		if errors.Is(err, lifecycle.ErrTransition) && a.rec.State != StateOpen {
 			return false, nil // another engine acknowledged or suppressed it meanwhile
 		}

@@ -152,12 +152,13 @@ func (e *Engine) raise(ctx context.Context, a *Alert, at time.Time) error {
 		}
 		switch {
 		case inc != nil && inc.Open():
-			if _, err := ic.Desk.WorkNote(ctx, inc.ID, joinedNote(a), e.cfg.Actor); err != nil {
+			if _, err := ic.Desk.WorkNote(ctx, incident.Params{ID: inc.ID, By: e.cfg.Actor, Note: joinedNote(a)}); err != nil {
 				return err
 			}
 			return e.link(ctx, a, inc.Ref())
 		case inc != nil && inc.StateCategory == lifecycle.Resolved && !inc.ResolvedAt.IsZero() && at.Sub(inc.ResolvedAt) <= ic.ReopenWindow:
-			_, err := ic.Desk.Reopen(ctx, inc.ID, "alert "+a.Number+" fired again: "+a.Message, e.cfg.Actor)
+			_, err := ic.Desk.Reopen(ctx, incident.Params{ID: inc.ID, By: e.cfg.Actor,
+				Note: "alert " + a.Number + " fired again: " + a.Message})
 			if errors.Is(err, lifecycle.ErrTransition) {
 				continue // reopened, or closed, meanwhile: look again
 			}
@@ -308,10 +309,10 @@ func (e *Engine) cleared(ctx context.Context, a *Alert, at time.Time) error {
 		if err != nil || noted {
 			return err
 		}
-		_, err = ic.Desk.WorkNote(ctx, inc.ID, note, e.cfg.Actor)
+		_, err = ic.Desk.WorkNote(ctx, incident.Params{ID: inc.ID, By: e.cfg.Actor, Note: note})
 		return err
 	}
-	_, err = ic.Desk.Resolve(ctx, inc.ID, incident.Resolution{Code: ic.ResolutionCode, Notes: note}, e.cfg.Actor)
+	_, err = ic.Desk.Resolve(ctx, incident.ResolveParams{ID: inc.ID, By: e.cfg.Actor, Note: note, Code: ic.ResolutionCode})
 	if errors.Is(err, lifecycle.ErrTransition) {
 		return nil // resolved meanwhile
 	}

@@ -63,7 +63,7 @@ func (e *Engine) restore(ctx context.Context) error {
 	for _, a := range alerts {
 		a.mu.Lock()
 		a.shard.mu.Lock()
-		a.shard.t.put(a)
+		a.shard.alerts[a.key] = a
 		a.shard.mu.Unlock()
 		e.prepareInhibit(a)
 		e.markSource(a)
@@ -174,7 +174,7 @@ func unrestorable(rec *Alert) string {
 // revive builds the in-memory alert of a stored open one (see fill).
 func (e *Engine) revive(rec *Alert) *alert {
 	h := maphash.String(e.seed, rec.DedupKey)
-	a := &alert{key: rec.DedupKey, alertCold: &alertCold{shard: &e.shards[h&e.mask], hash: h}}
+	a := &alert{key: rec.DedupKey, alertCold: &alertCold{shard: &e.shards[h&e.mask]}}
 	e.fill(a, rec)
 	return a
 }

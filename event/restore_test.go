@@ -42,7 +42,7 @@ func (f *fixture) restart(t *testing.T, tune func(*fixture, *event.Config)) {
 func storedAlerts(t *testing.T, ctx context.Context, e *event.Engine) []*event.Alert {
 	t.Helper()
 	var out []*event.Alert
-	for a, err := range e.Find(ctx, lifecycle.Query{}) {
+	for a, err := range e.Find(ctx, event.Query{}) {
 		require.NoError(t, err)
 		out = append(out, a)
 	}
@@ -74,7 +74,7 @@ func TestRestartResumesOpenAlerts(t *testing.T) {
 		Labels: map[string]string{"service": "mail"}}
 	f.ingest(t, shopEvent("web-1", event.SeverityMajor), shopEvent("web-1", event.SeverityCritical), shopEvent("web-1", event.SeverityCritical),
 		shopEvent("web-2", event.SeverityMajor), db, db, mail)
-	_, err := f.engine.Acknowledge(f.ctx, "nagios/mail-1/smtp", itil.Actor{ID: "bob"}, "on it")
+	_, err := f.engine.Acknowledge(f.ctx, event.AcknowledgeParams{Key: "nagios/mail-1/smtp", By: itil.Actor{ID: "bob"}, Note: "on it"})
 	require.NoError(t, err)
 	incs := openIncidents(t, f)
 	require.Len(t, incs, 1)
@@ -151,7 +151,7 @@ func TestRestartResumesOpenAlerts(t *testing.T) {
 	assert.Zero(t, st.Opened)
 
 	// The acknowledged alert stays acknowledged.
-	_, err = f.engine.Acknowledge(f.ctx, "nagios/mail-1/smtp", itil.Actor{ID: "carol"}, "mine")
+	_, err = f.engine.Acknowledge(f.ctx, event.AcknowledgeParams{Key: "nagios/mail-1/smtp", By: itil.Actor{ID: "carol"}, Note: "mine"})
 	var te *lifecycle.TransitionError
 	require.ErrorAs(t, err, &te)
 
@@ -513,4 +513,24 @@ func TestFlushGoesOnPastStoreErrors(t *testing.T) {
 	n, err = e.Flush(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, 1, n, "the refused alert again, and only it")
+}
+
+// TestLoggerDefaultsToSlogDefault: an engine given no Logger logs to
+// slog.Default(). It sets the default logger, so it does not run in
+// parallel.
+func TestLoggerDefaultsToSlogDefault(t *testing.T) {
+	ctx := context.Background()
+	st := memstore.New(memstore.Config{})
+	proc, err := lifecycle.NewProcess[event.Alert](st, event.Lifecycle(), lifecycle.ProcessConfig{Prefix: "ALR"})
+	require.NoError(t, err)
+	_, err = proc.Create(ctx, &event.Alert{Source: "s", Severity: event.SeverityMajor}, itil.System("test"), "")
+	require.NoError(t, err)
+	var logs bytes.Buffer
+	prev := slog.Default()
+	slog.SetDefault(slog.New(slog.NewTextHandler(&logs, nil)))
+	t.Cleanup(func() { slog.SetDefault(prev) })
+	engine, err := event.NewEngine(st, event.Config{})
+	require.NoError(t, err)
+	require.NoError(t, engine.Start(ctx))
+	assert.Contains(t, logs.String(), "no dedup key")
 }

@@ -1,7 +1,6 @@
 package event
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/itil-go/itil"
@@ -22,44 +21,43 @@ const (
 	SeverityCritical
 )
 
-var severityNames = [...]string{"", "ok", "info", "warning", "minor", "major", "critical"}
+var severityNames = itil.Names[Severity]{Field: "severity",
+	List: []string{"", "ok", "info", "warning", "minor", "major", "critical"}}
 
 // Valid reports whether s is one of the defined severities.
-func (s Severity) Valid() bool { return s >= SeverityOK && s <= SeverityCritical }
+func (s Severity) Valid() bool { return severityNames.Valid(s) }
 
 // String returns the severity's name, or "severity(N)" for other values.
-func (s Severity) String() string {
-	if s.Valid() {
-		return severityNames[s]
-	}
-	return fmt.Sprintf("severity(%d)", int8(s))
-}
+func (s Severity) String() string { return severityNames.String(s) }
 
 // ParseSeverity returns the severity named s, ignoring case: ok (or clear),
-// info, warning, minor, major or critical.
+// info, warning, minor, major or critical. Any other text is a
+// *itil.ValidationError naming "severity".
 func ParseSeverity(s string) (Severity, error) {
+	if err := itil.CheckText("severity", s, MaxKeyLen); err != nil {
+		return 0, err
+	}
 	l := strings.ToLower(s)
 	if l == "clear" {
 		return SeverityOK, nil
 	}
-	for i := 1; i < len(severityNames); i++ {
-		if severityNames[i] == l {
-			return Severity(i), nil
-		}
+	if v, err := severityNames.Parse(l); err == nil {
+		return v, nil
 	}
-	return 0, &itil.ValidationError{Field: "severity", Reason: fmt.Sprintf("unknown severity %q (want ok, clear, info, warning, minor, major or critical)", s)}
+	return 0, invalid("severity", "unknown severity %q (want ok, clear, %s)", s,
+		strings.TrimPrefix(severityNames.Want(), "ok, "))
 }
 
-// MarshalText encodes the severity by name; an unset value is an error.
-func (s Severity) MarshalText() ([]byte, error) {
-	if !s.Valid() {
-		return nil, &itil.ValidationError{Field: "severity", Reason: fmt.Sprintf("undefined value %d", int8(s))}
-	}
-	return []byte(severityNames[s]), nil
-}
+// MarshalText encodes the severity by name; an unset value is a
+// *itil.ValidationError.
+func (s Severity) MarshalText() ([]byte, error) { return severityNames.Marshal(s) }
 
-// UnmarshalText decodes a severity by name.
+// UnmarshalText decodes a severity as ParseSeverity reads it, leaving s as
+// it was on error.
 func (s *Severity) UnmarshalText(b []byte) error {
+	if s == nil {
+		return severityNames.Unmarshal(s, b)
+	}
 	v, err := ParseSeverity(string(b))
 	if err == nil {
 		*s = v

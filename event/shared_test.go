@@ -118,13 +118,13 @@ func TestAcknowledgeAtTheOtherHost(t *testing.T) {
 			event.Event{Source: "pd", DedupKey: "k2", Severity: event.SeverityWarning}))
 		require.NoError(t, b.engine.Ingest(ctx, event.Event{Source: "pd", DedupKey: "k1", Ack: true}))
 		assert.Zero(t, b.engine.Stats().Orphans)
-		got, err := b.engine.Acknowledge(ctx, "k2", itil.Actor{ID: "bob"}, "mine")
+		got, err := b.engine.Acknowledge(ctx, event.AcknowledgeParams{Key: "k2", By: itil.Actor{ID: "bob"}, Note: "mine"})
 		require.NoError(t, err)
 		assert.True(t, got.Acknowledged)
 		for _, al := range alertsOf(t, a.engine) {
 			assert.Equal(t, event.StateAcknowledged, al.State, al.DedupKey)
 		}
-		_, err = b.engine.Acknowledge(ctx, "k3", itil.Actor{ID: "bob"}, "")
+		_, err = b.engine.Acknowledge(ctx, event.AcknowledgeParams{Key: "k3", By: itil.Actor{ID: "bob"}})
 		require.ErrorIs(t, err, event.ErrNoAlert)
 		checkAlertInvariants(t, a.engine)
 	})

@@ -96,7 +96,7 @@ func TestFailedWriteCountsNothing(t *testing.T) {
 			require.NoError(t, err, name)
 			assert.Equal(t, live, now, name)
 		}
-		_, err = h.engine.Acknowledge(ctx, key, itil.Actor{ID: "bob"}, "")
+		_, err = h.engine.Acknowledge(ctx, event.AcknowledgeParams{Key: key, By: itil.Actor{ID: "bob"}})
 		require.ErrorIs(t, err, errDiskFull)
 		_, err = h.engine.Alert(ctx, "nagios/web-2/http")
 		require.ErrorIs(t, err, event.ErrNoAlert, "the alert that failed to open is not held")

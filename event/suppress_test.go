@@ -270,7 +270,7 @@ func TestAcknowledgedAlertComesBackAcknowledged(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, nil)
 	f.ingest(t, web(event.SeverityMajor))
-	_, err := f.engine.Acknowledge(f.ctx, "nagios/web-1/http", itil.Actor{ID: "bob"}, "on it")
+	_, err := f.engine.Acknowledge(f.ctx, event.AcknowledgeParams{Key: "nagios/web-1/http", By: itil.Actor{ID: "bob"}, Note: "on it"})
 	require.NoError(t, err)
 	now := f.clock.Now()
 	require.NoError(t, f.engine.AddMaintenance(event.MaintenanceWindow{Name: "patching", Start: now, End: now.Add(time.Hour),

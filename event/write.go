@@ -24,6 +24,7 @@ const maxRefresh = 4
 // or, when event is empty, an edit journaled as name.
 type step struct {
 	event, name, note string
+	fields            map[string]string // custom fields set with it
 }
 
 // target is the state an event of the lifecycle leads to.
@@ -49,6 +50,13 @@ func (s step) target() string {
 // alert has reached; when the alert is closed in the store, persist
 // returns errGone and writes nothing. a.mu is held.
 func (e *Engine) persist(ctx context.Context, a *alert, by itil.Actor, also func(tx *lifecycle.Tx) error, steps ...step) error {
+	return e.persistAt(ctx, a, by, 0, also, steps...)
+}
+
+// persistAt is persist at the version a caller read, when that is not
+// zero: the write compares and sets on it, and a conflict is the caller's
+// lifecycle.ErrConflict, not tried again. a.mu is held.
+func (e *Engine) persistAt(ctx context.Context, a *alert, by itil.Actor, exact int64, also func(tx *lifecycle.Tx) error, steps ...step) error {
 	refreshed := false
 	for attempt := 0; ; attempt++ {
 		tx := lifecycle.NewTx(e.store)
@@ -57,13 +65,16 @@ func (e *Engine) persist(ctx context.Context, a *alert, by itil.Actor, also func
 			err error
 		)
 		version := a.rec.Version
+		if exact != 0 {
+			version = exact
+		}
 		for _, s := range steps {
 			if refreshed && s.event != "" && a.rec.State == s.target() {
 				continue // another engine took it there
 			}
 			t, err = e.proc.FireIn(ctx, tx, a.rec.ID, lifecycle.Action[*Alert]{
 				Event: s.event, Name: s.name, Actor: by, Note: s.note, Always: true, Version: version,
-				Apply: a.applyLive,
+				Fields: s.fields, Apply: a.applyLive,
 			})
 			if err != nil {
 				break
@@ -82,7 +93,7 @@ func (e *Engine) persist(ctx context.Context, a *alert, by itil.Actor, also func
 			}
 			return nil
 		}
-		if !errors.Is(err, lifecycle.ErrConflict) || attempt == maxRefresh {
+		if !errors.Is(err, lifecycle.ErrConflict) || exact != 0 || attempt == maxRefresh {
 			return err
 		}
 		if err := e.refresh(ctx, a); err != nil {

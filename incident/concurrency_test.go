@@ -28,11 +28,11 @@ func TestConcurrentWork(t *testing.T) {
 	for w := range workers {
 		wg.Go(func() {
 			for r := range rounds {
-				_, err := f.desk.Assign(ctx, inc.ID, groups[(w+r)%len(groups)], fmt.Sprintf("tech-%d-%d", w, r), carol)
+				_, err := f.desk.Assign(ctx, incident.AssignParams{ID: inc.ID, By: carol, Group: groups[(w+r)%len(groups)], Assignee: fmt.Sprintf("tech-%d-%d", w, r)})
 				errs <- err
-				_, err = f.desk.Comment(ctx, inc.ID, fmt.Sprintf("comment %d/%d", w, r), alice)
+				_, err = f.desk.Comment(ctx, incident.Params{ID: inc.ID, By: alice, Note: fmt.Sprintf("comment %d/%d", w, r)})
 				errs <- err
-				_, err = f.desk.WorkNote(ctx, inc.ID, fmt.Sprintf("note %d/%d", w, r), bob)
+				_, err = f.desk.WorkNote(ctx, incident.Params{ID: inc.ID, By: bob, Note: fmt.Sprintf("note %d/%d", w, r)})
 				errs <- err
 			}
 		})

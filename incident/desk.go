@@ -6,6 +6,7 @@ import (
 	"iter"
 	"log/slog"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -29,8 +30,14 @@ var DefaultResolutionCodes = []string{
 // Config configures a Desk. The zero value means the defaults.
 type Config struct {
 	// Lifecycle is the incident lifecycle. Default DefaultLifecycle(). A
-	// host's extended or loaded definition works as long as it keeps the
-	// default's event names; the desk reasons about its states by category.
+	// host's extended or loaded definition (see ParseLifecycle) works as
+	// long as it keeps the default's event names; the desk reasons about
+	// its states by category. NewDesk refuses, with a
+	// *itil.ValidationError naming "Lifecycle", one that lacks an event a
+	// command fires: "assign" from the initial state, "start", "hold" into
+	// a paused state, a way from the initial state to a cancelled one, from
+	// an open state to a resolved one, from every paused state back to
+	// work, and from every resolved state back to work and to a closed one.
 	Lifecycle *lifecycle.Definition
 	// Matrix derives priority from impact and urgency. Default
 	// itil.DefaultMatrix().
@@ -71,16 +78,29 @@ type Config struct {
 // Desk is the incident management service over a lifecycle.Store. It is
 // safe for concurrent use.
 //
-// Methods return *itil.ValidationError for bad input (naming the field),
-// *lifecycle.TransitionError when the incident's state does not allow the
-// action, lifecycle.ErrNotFound, lifecycle.ErrForbidden from the Authorizer,
-// and lifecycle.ErrConflict when a concurrent change won every retry. A
-// method that fails has changed nothing.
+// Every command takes ctx and one params struct (Params, or the command's
+// own, which begins with the same five fields) and returns the incident as
+// stored. Methods return *itil.ValidationError for bad input (naming the
+// field), *lifecycle.TransitionError when the incident's state does not
+// allow the action, lifecycle.ErrNotFound, lifecycle.ErrForbidden from the
+// Authorizer, and lifecycle.ErrConflict when the params' non-zero Version
+// is not the incident's, or a concurrent change won every retry. A method
+// that fails has changed nothing.
 type Desk struct {
+	// Records gives the desk its Get, GetByNumber and Journal.
+	lifecycle.Records[*Incident]
+
 	proc  *lifecycle.Process[*Incident]
 	def   *lifecycle.Definition
 	cfg   Config
 	codes map[string]bool
+	// initial is the lifecycle's initial state, read once: Definition.Initial
+	// copies it on every call, and the hooks ask on every transition.
+	initial lifecycle.State
+	// drafts holds the templates Open builds for the kernel to copy.
+	drafts sync.Pool
+	// assignEvent is d.assignEvent, bound once rather than per Assign.
+	assignEventFn func(*Incident) string
 }
 
 // NewDesk returns a desk over st.
@@ -142,7 +162,12 @@ func NewDesk(st lifecycle.Store, cfg Config) (*Desk, error) {
 	if cfg.Lifecycle.Name() != Kind {
 		return nil, &itil.ValidationError{Field: "Lifecycle", Reason: fmt.Sprintf("lifecycle is named %q, want %q", cfg.Lifecycle.Name(), Kind)}
 	}
+	if err := checkLifecycle(cfg.Lifecycle); err != nil {
+		return nil, err
+	}
 	d := &Desk{cfg: cfg, codes: make(map[string]bool)}
+	d.drafts.New = func() any { return new(Incident) }
+	d.assignEventFn = d.assignEvent
 	for i, c := range cfg.ResolutionCodes {
 		if c == "" {
 			return nil, &itil.ValidationError{Field: fmt.Sprintf("ResolutionCodes[%d]", i), Reason: "empty code"}
@@ -154,12 +179,14 @@ func NewDesk(st lifecycle.Store, cfg Config) (*Desk, error) {
 		return nil, err
 	}
 	d.def = def
+	d.initial = def.Initial()
 	d.proc, err = lifecycle.NewProcess[Incident](st, def, lifecycle.ProcessConfig{
 		Prefix: "INC", Authorizer: cfg.Authorizer, Now: cfg.Now, Retries: cfg.Retries,
 	})
 	if err != nil {
 		return nil, err
 	}
+	d.Records = d.proc.Records()
 	return d, nil
 }
 
@@ -168,19 +195,6 @@ func (d *Desk) ResolutionCodes() []string { return slices.Clone(d.cfg.Resolution
 
 // Lifecycle returns the definition the desk runs, with its guards and hooks.
 func (d *Desk) Lifecycle() *lifecycle.Definition { return d.def }
-
-// Get returns the incident with the given ID.
-func (d *Desk) Get(ctx context.Context, id uuid.UUID) (*Incident, error) { return d.proc.Get(ctx, id) }
-
-// GetByNumber returns the incident with the given number (INC0000001).
-func (d *Desk) GetByNumber(ctx context.Context, number string) (*Incident, error) {
-	return d.proc.GetByNumber(ctx, number)
-}
-
-// Journal yields the incident's changes, oldest first.
-func (d *Desk) Journal(ctx context.Context, id uuid.UUID) iter.Seq2[lifecycle.Change, error] {
-	return d.proc.Journal(ctx, id)
-}
 
 // Note is a work note or a caller-visible comment, read from the journal.
 type Note struct {
@@ -211,19 +225,3 @@ func (d *Desk) Notes(ctx context.Context, id uuid.UUID, public bool) iter.Seq2[N
 
 // now returns the desk's current time.
 func (d *Desk) now() time.Time { return d.cfg.Now() }
-
-// fire runs a on the incident id, which must be given.
-func (d *Desk) fire(ctx context.Context, id uuid.UUID, a lifecycle.Action[*Incident]) (*Incident, error) {
-	if id == uuid.Nil {
-		return nil, &itil.ValidationError{Field: "id", Reason: "required"}
-	}
-	return d.proc.Fire(ctx, id, a)
-}
-
-// fireIn stages a on the incident id, which must be given, in tx.
-func (d *Desk) fireIn(ctx context.Context, tx *lifecycle.Tx, id uuid.UUID, a lifecycle.Action[*Incident]) (*Incident, error) {
-	if id == uuid.Nil {
-		return nil, &itil.ValidationError{Field: "id", Reason: "required"}
-	}
-	return d.proc.FireIn(ctx, tx, id, a)
-}

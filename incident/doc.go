@@ -8,16 +8,35 @@
 //	desk, err := incident.NewDesk(memstore.New(memstore.Config{}), incident.Config{})
 //	inc, err := desk.Open(ctx, incident.Draft{Title: "VPN down", Caller: alice,
 //		Impact: itil.ImpactHigh, Urgency: itil.UrgencyHigh, CIs: []string{"vpn-gw-1"}})
-//	inc, err = desk.Assign(ctx, inc.ID, "network", "bob", dispatcher)
-//	inc, err = desk.Resolve(ctx, inc.ID, incident.Resolution{Code: "solved_permanently",
-//		Notes: "restarted the gateway"}, bob)
+//	inc, err = desk.Assign(ctx, incident.AssignParams{ID: inc.ID, By: dispatcher,
+//		Group: "network", Assignee: "bob"})
+//	inc, err = desk.Resolve(ctx, incident.ResolveParams{ID: inc.ID, Version: inc.Version,
+//		By: bob, Note: "restarted the gateway", Code: "solved_permanently"})
+//
+// Every command takes ctx and one params struct whose first fields are
+// those of Params: ID, Version (non-zero: fail with lifecycle.ErrConflict
+// and write nothing if the incident changed since), By, Note and Fields
+// (custom fields the lifecycle declares). Get, GetByNumber and Journal
+// read, Find queries: a Query's fields AND, the values of one field OR.
 //
 // The default lifecycle is new → assigned → in_progress ⇄ on_hold → resolved
 // → closed, with reopen, cancel and first-contact resolution (see
 // DefaultLifecycle). A host may extend it with its own states ("awaiting
 // vendor"); the desk reasons about states by category — it pauses the SLA in
 // any paused state, resolves through whichever event leads to a resolved
-// state — so the host's states work without code.
+// state — so the host's states work without code. ParseLifecycle reads
+// such an extension from JSON, with custom fields that its states may
+// require; Desk.Fire fires its events, with the fields in
+// lifecycle.FireParams.Fields.
+//
+// # Errors
+//
+// Every error is in one class of lifecycle.Class: bad input is a
+// *itil.ValidationError naming the field (itil.ErrInvalid); a stale
+// Version is lifecycle.ErrConflict; a state that does not allow the
+// command is a *lifecycle.TransitionError, and ErrCycle, ErrWindowPassed
+// and *WindowError are lifecycle.ErrRefused; the Authorizer's refusal is
+// lifecycle.ErrForbidden; a missing incident lifecycle.ErrNotFound.
 //
 // Every change is journaled by the kernel: who, when, what, which fields. Work
 // notes and caller-visible comments are journal entries too (see Notes), so a

@@ -17,7 +17,7 @@ func TestEscalateFunctional(t *testing.T) {
 	require.Equal(t, 1, inc.Tier)
 	require.Equal(t, "bob", inc.Assignee)
 
-	inc, err := f.desk.EscalateFunctional(ctx, inc.ID, incident.Functional{ToGroup: "network-l2", Reason: "routing table corrupt", By: bob})
+	inc, err := f.desk.EscalateFunctional(ctx, incident.FunctionalParams{ID: inc.ID, By: bob, Note: "routing table corrupt", ToGroup: "network-l2"})
 	require.NoError(t, err)
 	assert.Equal(t, "network-l2", inc.Group)
 	assert.Equal(t, 2, inc.Tier)
@@ -35,14 +35,14 @@ func TestEscalateFunctional(t *testing.T) {
 	assert.Equal(t, "network", g.Old)
 	assert.Equal(t, "network-l2", g.New)
 
-	inc, err = f.desk.EscalateFunctional(ctx, inc.ID, incident.Functional{ToGroup: "network-l3", Reason: "needs the architects", By: bob})
+	inc, err = f.desk.EscalateFunctional(ctx, incident.FunctionalParams{ID: inc.ID, By: bob, Note: "needs the architects", ToGroup: "network-l3"})
 	require.NoError(t, err)
 	assert.Equal(t, 3, inc.Tier)
 	assert.Equal(t, 2, inc.Escalations)
 	assert.Equal(t, 2, inc.Reassignments)
 
 	n := len(journal(t, f.desk, inc.ID))
-	_, err = f.desk.EscalateFunctional(ctx, inc.ID, incident.Functional{ToGroup: "vendor", Reason: "beyond us", By: bob})
+	_, err = f.desk.EscalateFunctional(ctx, incident.FunctionalParams{ID: inc.ID, By: bob, Note: "beyond us", ToGroup: "vendor"})
 	requireValidation(t, err, "tier")
 	after, err := f.desk.Get(ctx, inc.ID)
 	require.NoError(t, err)
@@ -55,11 +55,11 @@ func TestEscalateFunctionalConfiguredMaxTier(t *testing.T) {
 	f := newFixture(t, incident.Config{MaxTier: 2})
 	ctx := t.Context()
 	inc := f.toState(t, incident.StateAssigned)
-	_, err := f.desk.EscalateFunctional(ctx, inc.ID, incident.Functional{ToGroup: "l2", Reason: "r", By: bob})
+	_, err := f.desk.EscalateFunctional(ctx, incident.FunctionalParams{ID: inc.ID, By: bob, Note: "r", ToGroup: "l2"})
 	require.NoError(t, err)
-	_, err = f.desk.EscalateFunctional(ctx, inc.ID, incident.Functional{ToGroup: "l3", Reason: "r", By: bob})
+	_, err = f.desk.EscalateFunctional(ctx, incident.FunctionalParams{ID: inc.ID, By: bob, Note: "r", ToGroup: "l3"})
 	requireValidation(t, err, "tier")
-	_, err = f.desk.EscalateFunctional(ctx, inc.ID, incident.Functional{ToGroup: "l3", Tier: 3, Reason: "r", By: bob})
+	_, err = f.desk.EscalateFunctional(ctx, incident.FunctionalParams{ID: inc.ID, By: bob, Note: "r", ToGroup: "l3", Tier: 3})
 	requireValidation(t, err, "tier")
 }
 
@@ -69,21 +69,22 @@ func TestEscalateFunctionalRejects(t *testing.T) {
 	ctx := t.Context()
 	inc := f.toState(t, incident.StateAssigned)
 	for _, tt := range []struct {
-		f     incident.Functional
+		f     incident.FunctionalParams
 		field string
 	}{
-		{incident.Functional{Reason: "r", By: bob}, "to_group"},
-		{incident.Functional{ToGroup: "l2", By: bob}, "reason"},
-		{incident.Functional{ToGroup: "l2", Reason: "r"}, "by"},
-		{incident.Functional{ToGroup: "l2", Tier: 4, Reason: "r", By: bob}, "tier"},
-		{incident.Functional{ToGroup: "l2", Tier: -1, Reason: "r", By: bob}, "tier"},
-		{incident.Functional{ToGroup: "network", Reason: "r", By: bob}, "to_group"},
+		{incident.FunctionalParams{Note: "r", By: bob}, "to_group"},
+		{incident.FunctionalParams{ToGroup: "l2", By: bob}, "note"},
+		{incident.FunctionalParams{ToGroup: "l2", Note: "r"}, "by"},
+		{incident.FunctionalParams{ToGroup: "l2", Tier: 4, Note: "r", By: bob}, "tier"},
+		{incident.FunctionalParams{ToGroup: "l2", Tier: -1, Note: "r", By: bob}, "tier"},
+		{incident.FunctionalParams{ToGroup: "network", Note: "r", By: bob}, "to_group"},
 	} {
-		_, err := f.desk.EscalateFunctional(ctx, inc.ID, tt.f)
+		tt.f.ID = inc.ID
+		_, err := f.desk.EscalateFunctional(ctx, tt.f)
 		requireValidation(t, err, tt.field)
 	}
 	closed := f.toState(t, incident.StateClosed)
-	_, err := f.desk.EscalateFunctional(ctx, closed.ID, incident.Functional{ToGroup: "l2", Reason: "r", By: bob})
+	_, err := f.desk.EscalateFunctional(ctx, incident.FunctionalParams{ID: closed.ID, By: bob, Note: "r", ToGroup: "l2"})
 	requireTransition(t, err)
 }
 
@@ -93,7 +94,7 @@ func TestEscalateHierarchical(t *testing.T) {
 	ctx := t.Context()
 	inc := f.toState(t, incident.StateInProgress)
 
-	inc, err := f.desk.EscalateHierarchical(ctx, inc.ID, incident.Hierarchical{Notify: "team-lead", Reason: "VIP caller", By: bob})
+	inc, err := f.desk.EscalateHierarchical(ctx, incident.HierarchicalParams{ID: inc.ID, By: bob, Note: "VIP caller", Notify: "team-lead"})
 	require.NoError(t, err)
 	assert.Equal(t, 1, inc.EscalationLevel)
 	c := changesNamed(t, f.desk, inc.ID, "escalate_hierarchical")
@@ -106,28 +107,29 @@ func TestEscalateHierarchical(t *testing.T) {
 	assert.Equal(t, "0", lvl.Old)
 	assert.Equal(t, "1", lvl.New)
 
-	inc, err = f.desk.EscalateHierarchical(ctx, inc.ID, incident.Hierarchical{Level: 3, Notify: "head-of-it", Reason: "outage over a day", By: carol})
+	inc, err = f.desk.EscalateHierarchical(ctx, incident.HierarchicalParams{ID: inc.ID, By: carol, Note: "outage over a day", Level: 3, Notify: "head-of-it"})
 	require.NoError(t, err)
 	assert.Equal(t, 3, inc.EscalationLevel)
 	assert.Equal(t, 0, inc.Escalations, "hierarchical escalation leaves the group alone")
 	assert.Equal(t, "network", inc.Group)
 
-	for _, h := range []incident.Hierarchical{
-		{Level: 2, Notify: "service-manager", Reason: "r", By: carol}, // lower
-		{Level: 3, Notify: "head-of-it", Reason: "r", By: carol},      // the same
-		{Notify: "board", Reason: "r", By: carol},                     // one beyond the highest
-		{Level: 4, Notify: "board", Reason: "r", By: carol},           // beyond the highest
-		{Notify: "", Reason: "r", By: carol},
+	for _, h := range []incident.HierarchicalParams{
+		{Level: 2, Notify: "service-manager", Note: "r", By: carol}, // lower
+		{Level: 3, Notify: "head-of-it", Note: "r", By: carol},      // the same
+		{Notify: "board", Note: "r", By: carol},                     // one beyond the highest
+		{Level: 4, Notify: "board", Note: "r", By: carol},           // beyond the highest
+		{Notify: "", Note: "r", By: carol},
 		{Notify: "x", By: carol},
-		{Notify: "x", Reason: "r"},
+		{Notify: "x", Note: "r"},
 	} {
-		_, err := f.desk.EscalateHierarchical(ctx, inc.ID, h)
+		h.ID = inc.ID
+		_, err := f.desk.EscalateHierarchical(ctx, h)
 		var field string
 		switch {
 		case h.Notify == "":
 			field = "notify"
-		case h.Reason == "":
-			field = "reason"
+		case h.Note == "":
+			field = "note"
 		case h.By.ID == "":
 			field = "by"
 		default:
@@ -145,13 +147,13 @@ func TestEscalateHierarchicalConfiguredLevels(t *testing.T) {
 	f := newFixture(t, incident.Config{EscalationLevels: 1})
 	ctx := t.Context()
 	inc := f.open(t)
-	_, err := f.desk.EscalateHierarchical(ctx, inc.ID, incident.Hierarchical{Notify: "lead", Reason: "r", By: bob})
+	_, err := f.desk.EscalateHierarchical(ctx, incident.HierarchicalParams{ID: inc.ID, By: bob, Note: "r", Notify: "lead"})
 	require.NoError(t, err)
-	_, err = f.desk.EscalateHierarchical(ctx, inc.ID, incident.Hierarchical{Notify: "manager", Reason: "r", By: bob})
+	_, err = f.desk.EscalateHierarchical(ctx, incident.HierarchicalParams{ID: inc.ID, By: bob, Note: "r", Notify: "manager"})
 	requireValidation(t, err, "level")
 	closed := f.toState(t, incident.StateCancelled)
-	_, err = f.desk.EscalateHierarchical(ctx, closed.ID, incident.Hierarchical{Notify: "lead", Reason: "r", By: bob})
+	_, err = f.desk.EscalateHierarchical(ctx, incident.HierarchicalParams{ID: closed.ID, By: bob, Note: "r", Notify: "lead"})
 	requireTransition(t, err)
-	_, err = f.desk.EscalateHierarchical(ctx, inc.ID, incident.Hierarchical{Level: 2, Notify: "lead", Reason: "r", By: bob})
+	_, err = f.desk.EscalateHierarchical(ctx, incident.HierarchicalParams{ID: inc.ID, By: bob, Note: "r", Level: 2, Notify: "lead"})
 	requireValidation(t, err, "level")
 }

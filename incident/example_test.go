@@ -41,14 +41,14 @@ func Example() {
 	fmt.Println(inc.Number, inc.Priority, inc.Priority.Label(), inc.State)
 
 	clock.Advance(10 * time.Minute)
-	inc, err = desk.Assign(ctx, inc.ID, "network", "bob", bob)
+	inc, err = desk.Assign(ctx, incident.AssignParams{ID: inc.ID, By: bob, Group: "network", Assignee: "bob"})
 	if err != nil {
 		panic(err)
 	}
 	fmt.Println(inc.State, inc.Group, inc.Assignee, "responded after", inc.RespondedAt.Sub(inc.CreatedAt))
 
 	clock.Advance(20 * time.Minute)
-	inc, err = desk.Resolve(ctx, inc.ID, incident.Resolution{Code: "solved_permanently", Notes: "restarted the gateway"}, bob)
+	inc, err = desk.Resolve(ctx, incident.ResolveParams{ID: inc.ID, By: bob, Note: "restarted the gateway", Code: "solved_permanently"})
 	if err != nil {
 		panic(err)
 	}
@@ -82,22 +82,22 @@ func ExampleDesk_Comment() {
 	if err != nil {
 		panic(err)
 	}
-	if _, err = desk.Start(ctx, inc.ID, bob); err != nil {
+	if _, err = desk.Start(ctx, incident.Params{ID: inc.ID, By: bob}); err != nil {
 		panic(err)
 	}
-	inc, err = desk.Hold(ctx, inc.ID, incident.AwaitingCaller, "which Outlook version?", bob)
+	inc, err = desk.Hold(ctx, incident.HoldParams{ID: inc.ID, By: bob, Note: "which Outlook version?", Reason: incident.AwaitingCaller})
 	if err != nil {
 		panic(err)
 	}
 	fmt.Println(inc.State, inc.HoldReason)
 
-	inc, err = desk.Comment(ctx, inc.ID, "we asked you for the version", bob)
+	inc, err = desk.Comment(ctx, incident.Params{ID: inc.ID, By: bob, Note: "we asked you for the version"})
 	if err != nil {
 		panic(err)
 	}
 	fmt.Println(inc.State)
 
-	inc, err = desk.Comment(ctx, inc.ID, "it is Outlook 2021", alice)
+	inc, err = desk.Comment(ctx, incident.Params{ID: inc.ID, By: alice, Note: "it is Outlook 2021"})
 	if err != nil {
 		panic(err)
 	}
@@ -131,7 +131,7 @@ func ExampleDesk_Sweep() {
 	if err != nil {
 		panic(err)
 	}
-	if _, err = desk.Start(ctx, inc.ID, bob); err != nil {
+	if _, err = desk.Start(ctx, incident.Params{ID: inc.ID, By: bob}); err != nil {
 		panic(err)
 	}
 	fmt.Println("deadline", inc.SLA.Resolution.Deadline.Format("15:04"))
@@ -182,17 +182,17 @@ func ExampleDesk_Metrics() {
 	// The first is fixed on the phone, at first contact; the second is
 	// taken on by the messaging team; the third waits in their backlog.
 	clock.Advance(10 * time.Minute)
-	if _, err := desk.Resolve(ctx, ids[0].ID, res, bob); err != nil {
+	if _, err := desk.Resolve(ctx, incident.ResolveParams{ID: ids[0].ID, By: bob, Note: res.Notes, Code: res.Code}); err != nil {
 		panic(err)
 	}
 	clock.Advance(20 * time.Minute)
 	for _, ref := range ids[1:] {
-		if _, err := desk.Assign(ctx, ref.ID, "messaging", "bob", bob); err != nil {
+		if _, err := desk.Assign(ctx, incident.AssignParams{ID: ref.ID, By: bob, Group: "messaging", Assignee: "bob"}); err != nil {
 			panic(err)
 		}
 	}
 	clock.Advance(90 * time.Minute)
-	if _, err := desk.Resolve(ctx, ids[1].ID, res, bob); err != nil {
+	if _, err := desk.Resolve(ctx, incident.ResolveParams{ID: ids[1].ID, By: bob, Note: res.Notes, Code: res.Code}); err != nil {
 		panic(err)
 	}
 
@@ -242,7 +242,7 @@ func ExampleDesk_Reactions() {
 		panic(err)
 	}
 
-	if _, err := desk.Resolve(ctx, parent.ID, incident.Resolution{Code: "solved_permanently", Notes: "replaced the gateway"}, bob); err != nil {
+	if _, err := desk.Resolve(ctx, incident.ResolveParams{ID: parent.ID, By: bob, Note: "replaced the gateway", Code: "solved_permanently"}); err != nil {
 		panic(err)
 	}
 	if err := disp.Drain(ctx); err != nil {

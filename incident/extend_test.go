@@ -37,7 +37,7 @@ func vendorLifecycle(t *testing.T, resolvable bool) *lifecycle.Definition {
 // waitVendor fires the host's own event through Desk.Fire.
 func waitVendor(t *testing.T, f *fixture, id uuid.UUID) *incident.Incident {
 	t.Helper()
-	inc, err := f.desk.Fire(t.Context(), id, "wait_vendor", "vendor case 4711", bob)
+	inc, err := f.desk.Fire(t.Context(), lifecycle.FireParams{ID: id, By: bob, Note: "vendor case 4711", Event: "wait_vendor"})
 	require.NoError(t, err)
 	return inc
 }
@@ -46,9 +46,9 @@ func TestFireRejects(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, incident.Config{Lifecycle: vendorLifecycle(t, true)})
 	inc := f.open(t, withPriority(itil.P3))
-	_, err := f.desk.Fire(t.Context(), inc.ID, "", "", bob)
+	_, err := f.desk.Fire(t.Context(), lifecycle.FireParams{ID: inc.ID, By: bob})
 	assert.ErrorIs(t, err, itil.ErrInvalid)
-	_, err = f.desk.Fire(t.Context(), inc.ID, "wait_vendor", "", bob)
+	_, err = f.desk.Fire(t.Context(), lifecycle.FireParams{ID: inc.ID, By: bob, Event: "wait_vendor"})
 	assert.ErrorIs(t, err, lifecycle.ErrTransition, "not from new")
 }
 
@@ -57,9 +57,9 @@ func TestHostStateAwaitingVendor(t *testing.T) {
 	f := newFixture(t, incident.Config{Lifecycle: vendorLifecycle(t, true)})
 	ctx := t.Context()
 	inc := f.open(t, withPriority(itil.P1))
-	_, err := f.desk.Assign(ctx, inc.ID, "network", "bob", carol)
+	_, err := f.desk.Assign(ctx, incident.AssignParams{ID: inc.ID, By: carol, Group: "network", Assignee: "bob"})
 	require.NoError(t, err)
-	_, err = f.desk.Start(ctx, inc.ID, bob)
+	_, err = f.desk.Start(ctx, incident.Params{ID: inc.ID, By: bob})
 	require.NoError(t, err)
 
 	f.clock.Advance(time.Hour)
@@ -86,11 +86,11 @@ func TestHostStateAwaitingVendor(t *testing.T) {
 	assert.Equal(t, 1, m.BacklogByGroup["network"])
 
 	// A caller's comment does not resume it: it is not waiting for the caller.
-	inc, err = f.desk.Comment(ctx, inc.ID, "any news?", alice)
+	inc, err = f.desk.Comment(ctx, incident.Params{ID: inc.ID, By: alice, Note: "any news?"})
 	require.NoError(t, err)
 	assert.Equal(t, stateAwaitingVendor, inc.State)
 
-	inc, err = f.desk.Resume(ctx, inc.ID, "the vendor sent a patch", bob)
+	inc, err = f.desk.Resume(ctx, incident.Params{ID: inc.ID, By: bob, Note: "the vendor sent a patch"})
 	require.NoError(t, err)
 	assert.Equal(t, incident.StateInProgress, inc.State)
 	j := journal(t, f.desk, inc.ID)
@@ -110,7 +110,7 @@ func TestHostStateResolve(t *testing.T) {
 	inc := f.toState(t, incident.StateInProgress)
 	waitVendor(t, f, inc.ID)
 
-	inc, err := f.desk.Resolve(ctx, inc.ID, resolution, bob)
+	inc, err := f.desk.Resolve(ctx, incident.ResolveParams{ID: inc.ID, By: bob, Note: resolution.Notes, Code: resolution.Code})
 	require.NoError(t, err)
 	assert.Equal(t, incident.StateResolved, inc.State)
 	assert.Equal(t, sla.Stopped, inc.SLA.Resolution.Status)
@@ -125,7 +125,7 @@ func TestHostStateResolveNotAllowed(t *testing.T) {
 	inc := f.toState(t, incident.StateInProgress)
 	inc = waitVendor(t, f, inc.ID)
 
-	_, err := f.desk.Resolve(ctx, inc.ID, resolution, bob)
+	_, err := f.desk.Resolve(ctx, incident.ResolveParams{ID: inc.ID, By: bob, Note: resolution.Notes, Code: resolution.Code})
 	te := requireTransition(t, err)
 	assert.Equal(t, stateAwaitingVendor, te.State)
 	assert.Equal(t, []string{"vendor_replied"}, te.Allowed)

@@ -113,22 +113,22 @@ func (f *fixture) toState(t testing.TB, state string) *incident.Incident {
 		inc = f.open(t, func(dr *incident.Draft) { dr.Group = "network" })
 	case incident.StateAssigned:
 		inc = f.toState(t, incident.StateNew)
-		inc = step(f.desk.Assign(ctx, inc.ID, "network", "bob", carol))
+		inc = step(f.desk.Assign(ctx, incident.AssignParams{ID: inc.ID, By: carol, Group: "network", Assignee: "bob"}))
 	case incident.StateInProgress:
 		inc = f.toState(t, incident.StateAssigned)
-		inc = step(f.desk.Start(ctx, inc.ID, bob))
+		inc = step(f.desk.Start(ctx, incident.Params{ID: inc.ID, By: bob}))
 	case incident.StateOnHold:
 		inc = f.toState(t, incident.StateInProgress)
-		inc = step(f.desk.Hold(ctx, inc.ID, incident.AwaitingCaller, "which VPN client version?", bob))
+		inc = step(f.desk.Hold(ctx, incident.HoldParams{ID: inc.ID, By: bob, Note: "which VPN client version?", Reason: incident.AwaitingCaller}))
 	case incident.StateResolved:
 		inc = f.toState(t, incident.StateInProgress)
-		inc = step(f.desk.Resolve(ctx, inc.ID, resolution, bob))
+		inc = step(f.desk.Resolve(ctx, incident.ResolveParams{ID: inc.ID, By: bob, Note: resolution.Notes, Code: resolution.Code}))
 	case incident.StateClosed:
 		inc = f.toState(t, incident.StateResolved)
-		inc = step(f.desk.Close(ctx, inc.ID, bob))
+		inc = step(f.desk.Close(ctx, incident.Params{ID: inc.ID, By: bob}))
 	case incident.StateCancelled:
 		inc = f.toState(t, incident.StateNew)
-		inc = step(f.desk.Cancel(ctx, inc.ID, "logged twice", carol))
+		inc = step(f.desk.Cancel(ctx, incident.Params{ID: inc.ID, By: carol, Note: "logged twice"}))
 	default:
 		t.Fatalf("no way to state %q", state)
 	}

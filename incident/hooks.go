@@ -30,7 +30,7 @@ func (d *Desk) guard(_ context.Context, f *lifecycle.Firing) error {
 // state, by category, whenever it enters a new state.
 func (d *Desk) enter(_ context.Context, f *lifecycle.Firing) error {
 	inc := f.Entity.(*Incident)
-	if inc.RespondedAt.IsZero() && f.To != d.def.Initial().Name && f.ToCategory.Active() {
+	if inc.RespondedAt.IsZero() && f.To != d.initial.Name && f.ToCategory.Active() {
 		lifecycle.Set(f.Edit, "responded_at", &inc.RespondedAt, f.At)
 	}
 	switch f.ToCategory {
@@ -42,19 +42,20 @@ func (d *Desk) enter(_ context.Context, f *lifecycle.Firing) error {
 	if f.FromCategory == lifecycle.Paused && f.ToCategory != lifecycle.Paused {
 		lifecycle.Set(f.Edit, "hold_reason", &inc.HoldReason, "")
 	}
-	return d.applySLA(inc, f.Edit, f.ToCategory, f.At)
+	_, err := d.applySLA(inc, f.Edit, f.ToCategory, f.At)
+	return err
 }
 
 // applySLA brings the incident's SLA clocks up to date for category cat at
 // now, journaling each warning or breach it observes, once, as a field
 // change "sla.<clock>" → "warning" or "breach" ("warning+breach" when both
-// fall due at once).
-func (d *Desk) applySLA(inc *Incident, ed *lifecycle.Edit, cat lifecycle.Category, now time.Time) error {
+// fall due at once), and returns the crossings.
+func (d *Desk) applySLA(inc *Incident, ed *lifecycle.Edit, cat lifecycle.Category, now time.Time) ([]sla.Crossing, error) {
 	crossings, err := inc.SLA.Apply(d.cfg.SLA, facts(inc, cat), now)
-	if err != nil {
-		return err
+	if err != nil || len(crossings) == 0 {
+		return crossings, err
 	}
-	kinds := map[string]string{}
+	kinds := make(map[string]string, len(crossings))
 	for _, c := range crossings {
 		if k := kinds[c.Clock]; k != "" {
 			kinds[c.Clock] = k + "+" + c.Kind.String()
@@ -68,7 +69,7 @@ func (d *Desk) applySLA(inc *Incident, ed *lifecycle.Edit, cat lifecycle.Categor
 			delete(kinds, c.Clock)
 		}
 	}
-	return nil
+	return crossings, nil
 }
 
 // facts are what the SLA clocks need to know of an incident in category cat.
@@ -78,7 +79,7 @@ func facts(inc *Incident, cat lifecycle.Category) sla.Facts {
 
 // WindowError reports an action refused because a time window has passed,
 // such as reopening an incident resolved too long ago. It matches
-// ErrWindowPassed.
+// ErrWindowPassed and its class, lifecycle.ErrRefused.
 type WindowError struct {
 	Rule   string        // the rule: "reopen"
 	Window time.Duration // how long the window is
@@ -90,5 +91,7 @@ func (e *WindowError) Error() string {
 	return fmt.Sprintf("incident: %s window of %s has passed (%s ago)", e.Rule, e.Window, e.Since.Round(time.Minute))
 }
 
-// Is reports whether target is ErrWindowPassed.
-func (e *WindowError) Is(target error) bool { return target == ErrWindowPassed }
+// Is reports whether target is ErrWindowPassed or lifecycle.ErrRefused.
+func (e *WindowError) Is(target error) bool {
+	return target == ErrWindowPassed || target == lifecycle.ErrRefused
+}

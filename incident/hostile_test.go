@@ -114,82 +114,120 @@ func TestHostileInput(t *testing.T) {
 		{"open: unknown urgency", open(func(dr *incident.Draft) { dr.Urgency = -3 }), "urgency"},
 		{"open: unknown channel", open(func(dr *incident.Draft) { dr.Channel = "pigeon" }), "channel"},
 
-		{"assign: zero ID", on(func(ctx C, d D, _ uuid.UUID) (I, error) { return d.Assign(ctx, uuid.Nil, "network", "bob", bob) }), "id"},
-		{"assign: NUL in group", on(func(ctx C, d D, id uuid.UUID) (I, error) { return d.Assign(ctx, id, nul, "bob", bob) }), "group"},
+		{"assign: zero ID", on(func(ctx C, d D, _ uuid.UUID) (I, error) {
+			return d.Assign(ctx, incident.AssignParams{ID: uuid.Nil, By: bob, Group: "network", Assignee: "bob"})
+		}), "id"},
+		{"assign: NUL in group", on(func(ctx C, d D, id uuid.UUID) (I, error) {
+			return d.Assign(ctx, incident.AssignParams{ID: id, By: bob, Group: nul, Assignee: "bob"})
+		}), "group"},
 		{"assign: long assignee", on(func(ctx C, d D, id uuid.UUID) (I, error) {
-			return d.Assign(ctx, id, "network", chars(incident.MaxName+1), bob)
+			return d.Assign(ctx, incident.AssignParams{ID: id, By: bob, Group: "network", Assignee: chars(incident.MaxName + 1)})
 		}), "assignee"},
-		{"assign: zero actor", on(func(ctx C, d D, id uuid.UUID) (I, error) { return d.Assign(ctx, id, "network", "bob", none) }), "by"},
+		{"assign: zero actor", on(func(ctx C, d D, id uuid.UUID) (I, error) {
+			return d.Assign(ctx, incident.AssignParams{ID: id, By: none, Group: "network", Assignee: "bob"})
+		}), "by"},
 		{"assign: NUL in actor ID", on(func(ctx C, d D, id uuid.UUID) (I, error) {
-			return d.Assign(ctx, id, "network", "bob", itil.Actor{ID: nul})
+			return d.Assign(ctx, incident.AssignParams{ID: id, By: itil.Actor{ID: nul}, Group: "network", Assignee: "bob"})
 		}), "by.id"},
 		{"assign: invalid UTF-8 in actor group", on(func(ctx C, d D, id uuid.UUID) (I, error) {
-			return d.Assign(ctx, id, "network", "bob", itil.Actor{ID: "eve", Groups: []string{badUTF8}})
+			return d.Assign(ctx, incident.AssignParams{ID: id, By: itil.Actor{ID: "eve", Groups: []string{badUTF8}}, Group: "network", Assignee: "bob"})
 		}), "by.groups[0]"},
-		{"start: zero ID", on(func(ctx C, d D, _ uuid.UUID) (I, error) { return d.Start(ctx, uuid.Nil, bob) }), "id"},
-		{"hold: unknown reason", on(func(ctx C, d D, id uuid.UUID) (I, error) { return d.Hold(ctx, id, "awaiting_godot", "", bob) }), "hold_reason"},
-		{"hold: NUL in note", on(func(ctx C, d D, id uuid.UUID) (I, error) { return d.Hold(ctx, id, incident.AwaitingVendor, nul, bob) }), "note"},
-		{"resume: invalid UTF-8 in note", on(func(ctx C, d D, id uuid.UUID) (I, error) { return d.Resume(ctx, id, badUTF8, bob) }), "note"},
-		{"comment: NUL", on(func(ctx C, d D, id uuid.UUID) (I, error) { return d.Comment(ctx, id, nul, alice) }), "text"},
-		{"comment: too long", on(func(ctx C, d D, id uuid.UUID) (I, error) { return d.Comment(ctx, id, chars(incident.MaxText+1), alice) }), "text"},
-		{"comment: zero ID", on(func(ctx C, d D, _ uuid.UUID) (I, error) { return d.Comment(ctx, uuid.Nil, "hello", alice) }), "id"},
-		{"work note: invalid UTF-8", on(func(ctx C, d D, id uuid.UUID) (I, error) { return d.WorkNote(ctx, id, badUTF8, bob) }), "text"},
+		{"start: zero ID", on(func(ctx C, d D, _ uuid.UUID) (I, error) { return d.Start(ctx, incident.Params{ID: uuid.Nil, By: bob}) }), "id"},
+		{"hold: unknown reason", on(func(ctx C, d D, id uuid.UUID) (I, error) {
+			return d.Hold(ctx, incident.HoldParams{ID: id, By: bob, Reason: "awaiting_godot"})
+		}), "hold_reason"},
+		{"hold: NUL in note", on(func(ctx C, d D, id uuid.UUID) (I, error) {
+			return d.Hold(ctx, incident.HoldParams{ID: id, By: bob, Note: nul, Reason: incident.AwaitingVendor})
+		}), "note"},
+		{"resume: invalid UTF-8 in note", on(func(ctx C, d D, id uuid.UUID) (I, error) {
+			return d.Resume(ctx, incident.Params{ID: id, By: bob, Note: badUTF8})
+		}), "note"},
+		{"comment: NUL", on(func(ctx C, d D, id uuid.UUID) (I, error) {
+			return d.Comment(ctx, incident.Params{ID: id, By: alice, Note: nul})
+		}), "note"},
+		{"comment: too long", on(func(ctx C, d D, id uuid.UUID) (I, error) {
+			return d.Comment(ctx, incident.Params{ID: id, By: alice, Note: chars(incident.MaxText + 1)})
+		}), "note"},
+		{"comment: zero ID", on(func(ctx C, d D, _ uuid.UUID) (I, error) {
+			return d.Comment(ctx, incident.Params{ID: uuid.Nil, By: alice, Note: "hello"})
+		}), "id"},
+		{"work note: invalid UTF-8", on(func(ctx C, d D, id uuid.UUID) (I, error) {
+			return d.WorkNote(ctx, incident.Params{ID: id, By: bob, Note: badUTF8})
+		}), "note"},
 		{"resolve: NUL in notes", on(func(ctx C, d D, id uuid.UUID) (I, error) {
-			return d.Resolve(ctx, id, incident.Resolution{Code: "duplicate", Notes: nul}, bob)
+			return d.Resolve(ctx, incident.ResolveParams{ID: id, By: bob, Note: nul, Code: "duplicate"})
 		}), "resolution.notes"},
 		{"resolve: long notes", on(func(ctx C, d D, id uuid.UUID) (I, error) {
-			return d.Resolve(ctx, id, incident.Resolution{Code: "duplicate", Notes: chars(incident.MaxText + 1)}, bob)
+			return d.Resolve(ctx, incident.ResolveParams{ID: id, By: bob, Note: chars(incident.MaxText + 1), Code: "duplicate"})
 		}), "resolution.notes"},
 		{"resolve: invalid UTF-8 in code", on(func(ctx C, d D, id uuid.UUID) (I, error) {
-			return d.Resolve(ctx, id, incident.Resolution{Code: badUTF8, Notes: "done"}, bob)
+			return d.Resolve(ctx, incident.ResolveParams{ID: id, By: bob, Note: "done", Code: badUTF8})
 		}), "resolution.code"},
 		{"resolve: unknown code", on(func(ctx C, d D, id uuid.UUID) (I, error) {
-			return d.Resolve(ctx, id, incident.Resolution{Code: "rebooted", Notes: "done"}, bob)
+			return d.Resolve(ctx, incident.ResolveParams{ID: id, By: bob, Note: "done", Code: "rebooted"})
 		}), "resolution.code"},
-		{"resolve: zero ID", on(func(ctx C, d D, _ uuid.UUID) (I, error) { return d.Resolve(ctx, uuid.Nil, resolution, bob) }), "id"},
-		{"reopen: NUL in reason", on(func(ctx C, d D, id uuid.UUID) (I, error) { return d.Reopen(ctx, id, nul, alice) }), "reason"},
-		{"cancel: long reason", on(func(ctx C, d D, id uuid.UUID) (I, error) { return d.Cancel(ctx, id, chars(incident.MaxText+1), bob) }), "reason"},
-		{"close: zero actor", on(func(ctx C, d D, id uuid.UUID) (I, error) { return d.Close(ctx, id, none) }), "by"},
+		{"resolve: zero ID", on(func(ctx C, d D, _ uuid.UUID) (I, error) {
+			return d.Resolve(ctx, incident.ResolveParams{ID: uuid.Nil, By: bob, Note: resolution.Notes, Code: resolution.Code})
+		}), "id"},
+		{"reopen: NUL in reason", on(func(ctx C, d D, id uuid.UUID) (I, error) {
+			return d.Reopen(ctx, incident.Params{ID: id, By: alice, Note: nul})
+		}), "note"},
+		{"cancel: long reason", on(func(ctx C, d D, id uuid.UUID) (I, error) {
+			return d.Cancel(ctx, incident.Params{ID: id, By: bob, Note: chars(incident.MaxText + 1)})
+		}), "note"},
+		{"close: zero actor", on(func(ctx C, d D, id uuid.UUID) (I, error) { return d.Close(ctx, incident.Params{ID: id, By: none}) }), "by"},
 		{"reprioritize: unknown impact", on(func(ctx C, d D, id uuid.UUID) (I, error) {
-			return d.Reprioritize(ctx, id, 7, itil.UrgencyLow, "", bob)
+			return d.Reprioritize(ctx, incident.ReprioritizeParams{ID: id, By: bob, Impact: 7, Urgency: itil.UrgencyLow})
 		}), "impact"},
 		{"reprioritize: NUL in reason", on(func(ctx C, d D, id uuid.UUID) (I, error) {
-			return d.Reprioritize(ctx, id, itil.ImpactLow, itil.UrgencyLow, nul, bob)
-		}), "reason"},
-		{"propose major: invalid UTF-8 in reason", on(func(ctx C, d D, id uuid.UUID) (I, error) { return d.ProposeMajor(ctx, id, badUTF8, bob) }), "reason"},
+			return d.Reprioritize(ctx, incident.ReprioritizeParams{ID: id, By: bob, Note: nul, Impact: itil.ImpactLow, Urgency: itil.UrgencyLow})
+		}), "note"},
+		{"propose major: invalid UTF-8 in reason", on(func(ctx C, d D, id uuid.UUID) (I, error) {
+			return d.ProposeMajor(ctx, incident.Params{ID: id, By: bob, Note: badUTF8})
+		}), "note"},
 		{"escalate: NUL in group", on(func(ctx C, d D, id uuid.UUID) (I, error) {
-			return d.EscalateFunctional(ctx, id, incident.Functional{ToGroup: nul, Reason: "needs L2", By: bob})
+			return d.EscalateFunctional(ctx, incident.FunctionalParams{ID: id, By: bob, Note: "needs L2", ToGroup: nul})
 		}), "to_group"},
 		{"escalate: long reason", on(func(ctx C, d D, id uuid.UUID) (I, error) {
-			return d.EscalateFunctional(ctx, id, incident.Functional{ToGroup: "l2", Reason: chars(incident.MaxText + 1), By: bob})
-		}), "reason"},
+			return d.EscalateFunctional(ctx, incident.FunctionalParams{ID: id, By: bob, Note: chars(incident.MaxText + 1), ToGroup: "l2"})
+		}), "note"},
 		{"escalate: unknown tier", on(func(ctx C, d D, id uuid.UUID) (I, error) {
-			return d.EscalateFunctional(ctx, id, incident.Functional{ToGroup: "l2", Tier: 99, Reason: "needs L2", By: bob})
+			return d.EscalateFunctional(ctx, incident.FunctionalParams{ID: id, By: bob, Note: "needs L2", ToGroup: "l2", Tier: 99})
 		}), "tier"},
 		{"escalate hierarchical: invalid UTF-8 in notify", on(func(ctx C, d D, id uuid.UUID) (I, error) {
-			return d.EscalateHierarchical(ctx, id, incident.Hierarchical{Notify: badUTF8, Reason: "P1 for an hour", By: bob})
+			return d.EscalateHierarchical(ctx, incident.HierarchicalParams{ID: id, By: bob, Note: "P1 for an hour", Notify: badUTF8})
 		}), "notify"},
 		{"escalate hierarchical: unknown level", on(func(ctx C, d D, id uuid.UUID) (I, error) {
-			return d.EscalateHierarchical(ctx, id, incident.Hierarchical{Level: -1, Notify: "lead", Reason: "P1 for an hour", By: bob})
+			return d.EscalateHierarchical(ctx, incident.HierarchicalParams{ID: id, By: bob, Note: "P1 for an hour", Level: -1, Notify: "lead"})
 		}), "level"},
 		{"link: zero record ID", on(func(ctx C, d D, id uuid.UUID) (I, error) {
-			return d.Link(ctx, id, itil.Ref{Kind: "problem"}, false, bob)
+			return d.Link(ctx, incident.LinkParams{ID: id, By: bob, Ref: itil.Ref{Kind: "problem"}})
 		}), "ref.id"},
 		{"link: unknown kind", on(func(ctx C, d D, id uuid.UUID) (I, error) {
-			return d.Link(ctx, id, itil.Ref{Kind: "pizza", ID: uuid.New()}, false, bob)
+			return d.Link(ctx, incident.LinkParams{ID: id, By: bob, Ref: itil.Ref{Kind: "pizza", ID: uuid.New()}})
 		}), "ref.kind"},
 		{"link: NUL in number", on(func(ctx C, d D, id uuid.UUID) (I, error) {
-			return d.Link(ctx, id, itil.Ref{Kind: "problem", ID: uuid.New(), Number: nul}, false, bob)
+			return d.Link(ctx, incident.LinkParams{ID: id, By: bob, Ref: itil.Ref{Kind: "problem", ID: uuid.New(), Number: nul}})
 		}), "ref.number"},
-		{"link: zero ID", on(func(ctx C, d D, _ uuid.UUID) (I, error) { return d.Link(ctx, uuid.Nil, ref, false, bob) }), "id"},
+		{"link: zero ID", on(func(ctx C, d D, _ uuid.UUID) (I, error) {
+			return d.Link(ctx, incident.LinkParams{ID: uuid.Nil, By: bob, Ref: ref})
+		}), "id"},
 		{"link parent: zero child", func(ctx C, d D, _, other I) error {
-			_, err := d.LinkParent(ctx, uuid.Nil, other.ID, bob)
+			_, err := d.LinkParent(ctx, incident.ParentParams{ID: uuid.Nil, By: bob, Parent: other.ID})
 			return err
-		}, "child"},
-		{"link parent: zero parent", on(func(ctx C, d D, id uuid.UUID) (I, error) { return d.LinkParent(ctx, id, uuid.Nil, bob) }), "parent"},
-		{"unlink parent: zero child", on(func(ctx C, d D, _ uuid.UUID) (I, error) { return d.UnlinkParent(ctx, uuid.Nil, bob) }), "child"},
-		{"fire: NUL in event", on(func(ctx C, d D, id uuid.UUID) (I, error) { return d.Fire(ctx, id, nul, "", bob) }), "event"},
-		{"fire: invalid UTF-8 in note", on(func(ctx C, d D, id uuid.UUID) (I, error) { return d.Fire(ctx, id, incident.EventHold, badUTF8, bob) }), "note"},
+		}, "id"},
+		{"link parent: zero parent", on(func(ctx C, d D, id uuid.UUID) (I, error) {
+			return d.LinkParent(ctx, incident.ParentParams{ID: id, By: bob, Parent: uuid.Nil})
+		}), "parent"},
+		{"unlink parent: zero child", on(func(ctx C, d D, _ uuid.UUID) (I, error) {
+			return d.UnlinkParent(ctx, incident.Params{ID: uuid.Nil, By: bob})
+		}), "id"},
+		{"fire: NUL in event", on(func(ctx C, d D, id uuid.UUID) (I, error) {
+			return d.Fire(ctx, lifecycle.FireParams{ID: id, By: bob, Event: nul})
+		}), "event"},
+		{"fire: invalid UTF-8 in note", on(func(ctx C, d D, id uuid.UUID) (I, error) {
+			return d.Fire(ctx, lifecycle.FireParams{ID: id, By: bob, Note: badUTF8, Event: incident.EventHold})
+		}), "note"},
 		{"find: NUL in group", func(ctx C, d D, _, _ I) error {
 			for _, err := range d.Find(ctx, incident.Query{Group: nul}) {
 				return err
@@ -204,9 +242,9 @@ func TestHostileInput(t *testing.T) {
 		desk := newHostDesk(t, st)
 		inc, err := desk.Open(ctx, draft())
 		require.NoError(t, err)
-		_, err = desk.Assign(ctx, inc.ID, "network", "bob", bob)
+		_, err = desk.Assign(ctx, incident.AssignParams{ID: inc.ID, By: bob, Group: "network", Assignee: "bob"})
 		require.NoError(t, err)
-		inc, err = desk.Start(ctx, inc.ID, bob)
+		inc, err = desk.Start(ctx, incident.Params{ID: inc.ID, By: bob})
 		require.NoError(t, err)
 		other, err := desk.Open(ctx, draft())
 		require.NoError(t, err)
@@ -250,9 +288,9 @@ func TestTextLimitsCountCharacters(t *testing.T) {
 
 	long := strings.Repeat("workaround ", 931) // 10,241 characters
 	require.GreaterOrEqual(t, len([]rune(long)), 10240)
-	_, err = f.desk.Comment(ctx, inc.ID, long, bob)
+	_, err = f.desk.Comment(ctx, incident.Params{ID: inc.ID, By: bob, Note: long})
 	require.NoError(t, err)
-	_, err = f.desk.WorkNote(ctx, inc.ID, chars(incident.MaxText), bob)
+	_, err = f.desk.WorkNote(ctx, incident.Params{ID: inc.ID, By: bob, Note: chars(incident.MaxText)})
 	require.NoError(t, err)
 	notes := collectNotes(t, f.desk, inc.ID)
 	require.Len(t, notes, 2)

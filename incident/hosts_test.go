@@ -45,7 +45,7 @@ func TestLinkParentNoCycleAcrossHosts(t *testing.T) {
 			var wg sync.WaitGroup
 			for i := range 3 {
 				wg.Go(func() {
-					_, err := desks[i%2].LinkParent(ctx, ids[i], ids[(i+1)%3], bob)
+					_, err := desks[i%2].LinkParent(ctx, incident.ParentParams{ID: ids[i], By: bob, Parent: ids[(i+1)%3]})
 					ok[i] = err == nil
 					if err != nil && !errors.Is(err, incident.ErrCycle) && !errors.Is(err, lifecycle.ErrConflict) {
 						t.Errorf("round %d: link %d: unexpected error %v", round, i, err)

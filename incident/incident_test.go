@@ -24,14 +24,14 @@ func TestIncidentJSONRoundTrip(t *testing.T) {
 		dr.CIs = []string{"vpn-gw-1", "vpn-gw-2"}
 		dr.Parent = parent.ID
 	})
-	_, err := f.desk.Assign(ctx, inc.ID, "network", "bob", carol)
+	_, err := f.desk.Assign(ctx, incident.AssignParams{ID: inc.ID, By: carol, Group: "network", Assignee: "bob"})
 	require.NoError(t, err)
-	_, err = f.desk.Link(ctx, inc.ID, itil.Ref{Kind: "problem", ID: uuid.New(), Number: "PRB0000001"}, false, bob)
+	_, err = f.desk.Link(ctx, incident.LinkParams{ID: inc.ID, By: bob, Ref: itil.Ref{Kind: "problem", ID: uuid.New(), Number: "PRB0000001"}})
 	require.NoError(t, err)
-	_, err = f.desk.ProposeMajor(ctx, inc.ID, "whole office down", bob)
+	_, err = f.desk.ProposeMajor(ctx, incident.Params{ID: inc.ID, By: bob, Note: "whole office down"})
 	require.NoError(t, err)
 	f.clock.Advance(90 * time.Minute)
-	_, err = f.desk.Resolve(ctx, inc.ID, resolution, bob)
+	_, err = f.desk.Resolve(ctx, incident.ResolveParams{ID: inc.ID, By: bob, Note: resolution.Notes, Code: resolution.Code})
 	require.NoError(t, err)
 	inc, err = f.desk.Get(ctx, inc.ID)
 	require.NoError(t, err)

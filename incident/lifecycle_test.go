@@ -13,6 +13,7 @@ import (
 	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/incident"
 	"github.com/itil-go/itil/lifecycle"
+	"github.com/itil-go/itil/lifecycle/memstore"
 )
 
 var allStates = []string{
@@ -27,28 +28,28 @@ var deskActions = []struct {
 	do    func(ctx context.Context, d *incident.Desk, id uuid.UUID) (*incident.Incident, error)
 }{
 	{incident.EventAssign, func(ctx context.Context, d *incident.Desk, id uuid.UUID) (*incident.Incident, error) {
-		return d.Assign(ctx, id, "network", "bob", carol)
+		return d.Assign(ctx, incident.AssignParams{ID: id, By: carol, Group: "network", Assignee: "bob"})
 	}},
 	{incident.EventStart, func(ctx context.Context, d *incident.Desk, id uuid.UUID) (*incident.Incident, error) {
-		return d.Start(ctx, id, bob)
+		return d.Start(ctx, incident.Params{ID: id, By: bob})
 	}},
 	{incident.EventHold, func(ctx context.Context, d *incident.Desk, id uuid.UUID) (*incident.Incident, error) {
-		return d.Hold(ctx, id, incident.AwaitingVendor, "vendor ticket 4711", bob)
+		return d.Hold(ctx, incident.HoldParams{ID: id, By: bob, Note: "vendor ticket 4711", Reason: incident.AwaitingVendor})
 	}},
 	{incident.EventResume, func(ctx context.Context, d *incident.Desk, id uuid.UUID) (*incident.Incident, error) {
-		return d.Resume(ctx, id, "vendor answered", bob)
+		return d.Resume(ctx, incident.Params{ID: id, By: bob, Note: "vendor answered"})
 	}},
 	{incident.EventResolve, func(ctx context.Context, d *incident.Desk, id uuid.UUID) (*incident.Incident, error) {
-		return d.Resolve(ctx, id, resolution, bob)
+		return d.Resolve(ctx, incident.ResolveParams{ID: id, By: bob, Note: resolution.Notes, Code: resolution.Code})
 	}},
 	{incident.EventReopen, func(ctx context.Context, d *incident.Desk, id uuid.UUID) (*incident.Incident, error) {
-		return d.Reopen(ctx, id, "still broken", alice)
+		return d.Reopen(ctx, incident.Params{ID: id, By: alice, Note: "still broken"})
 	}},
 	{incident.EventClose, func(ctx context.Context, d *incident.Desk, id uuid.UUID) (*incident.Incident, error) {
-		return d.Close(ctx, id, bob)
+		return d.Close(ctx, incident.Params{ID: id, By: bob})
 	}},
 	{incident.EventCancel, func(ctx context.Context, d *incident.Desk, id uuid.UUID) (*incident.Incident, error) {
-		return d.Cancel(ctx, id, "logged twice", carol)
+		return d.Cancel(ctx, incident.Params{ID: id, By: carol, Note: "logged twice"})
 	}},
 }
 
@@ -154,7 +155,7 @@ func TestReopenWithinWindow(t *testing.T) {
 	inc := f.toState(t, incident.StateResolved)
 
 	f.clock.Advance(48 * time.Hour)
-	inc, err := f.desk.Reopen(ctx, inc.ID, "it dropped again", alice)
+	inc, err := f.desk.Reopen(ctx, incident.Params{ID: inc.ID, By: alice, Note: "it dropped again"})
 	require.NoError(t, err)
 	assert.Equal(t, incident.StateInProgress, inc.State)
 	assert.Equal(t, 1, inc.Reopens)
@@ -176,11 +177,11 @@ func TestReopenUnassigned(t *testing.T) {
 	// A technician fixes it on first contact: the incident becomes theirs.
 	inc := f.open(t)
 	require.Empty(t, inc.Group)
-	inc, err := f.desk.Resolve(ctx, inc.ID, resolution, bob)
+	inc, err := f.desk.Resolve(ctx, incident.ResolveParams{ID: inc.ID, By: bob, Note: resolution.Notes, Code: resolution.Code})
 	require.NoError(t, err)
 	assert.Equal(t, "network", inc.Group)
 	assert.Equal(t, "bob", inc.Assignee)
-	inc, err = f.desk.Reopen(ctx, inc.ID, "it dropped again", alice)
+	inc, err = f.desk.Reopen(ctx, incident.Params{ID: inc.ID, By: alice, Note: "it dropped again"})
 	require.NoError(t, err)
 	assert.Equal(t, incident.StateInProgress, inc.State)
 	assert.Equal(t, "network", inc.Group)
@@ -188,18 +189,18 @@ func TestReopenUnassigned(t *testing.T) {
 	// A resolver in no group leaves it unassigned; a reopener in no group
 	// cannot take it back, and nothing changes.
 	inc = f.open(t)
-	inc, err = f.desk.Resolve(ctx, inc.ID, resolution, carol)
+	inc, err = f.desk.Resolve(ctx, incident.ResolveParams{ID: inc.ID, By: carol, Note: resolution.Notes, Code: resolution.Code})
 	require.NoError(t, err)
 	require.Empty(t, inc.Group)
 	n := len(journal(t, f.desk, inc.ID))
-	_, err = f.desk.Reopen(ctx, inc.ID, "it dropped again", alice)
+	_, err = f.desk.Reopen(ctx, incident.Params{ID: inc.ID, By: alice, Note: "it dropped again"})
 	var ve *itil.ValidationError
 	require.ErrorAs(t, err, &ve)
 	assert.Equal(t, "group", ve.Field)
 	assert.Len(t, journal(t, f.desk, inc.ID), n)
 
 	// A reopener in a group takes it into that group's work.
-	inc, err = f.desk.Reopen(ctx, inc.ID, "still down", bob)
+	inc, err = f.desk.Reopen(ctx, incident.Params{ID: inc.ID, By: bob, Note: "still down"})
 	require.NoError(t, err)
 	assert.Equal(t, incident.StateInProgress, inc.State)
 	assert.Equal(t, "network", inc.Group)
@@ -213,7 +214,7 @@ func TestReopenAfterWindow(t *testing.T) {
 	n := len(journal(t, f.desk, inc.ID))
 
 	f.clock.Advance(48*time.Hour + time.Minute)
-	_, err := f.desk.Reopen(ctx, inc.ID, "it dropped again", alice)
+	_, err := f.desk.Reopen(ctx, incident.Params{ID: inc.ID, By: alice, Note: "it dropped again"})
 	require.ErrorIs(t, err, incident.ErrWindowPassed)
 	var we *incident.WindowError
 	require.ErrorAs(t, err, &we)
@@ -235,10 +236,10 @@ func TestReopenWindowDefaultsToSevenDays(t *testing.T) {
 	early := f.toState(t, incident.StateResolved)
 	late := f.toState(t, incident.StateResolved)
 	f.clock.Advance(7*24*time.Hour - time.Minute)
-	_, err := f.desk.Reopen(ctx, early.ID, "again", alice)
+	_, err := f.desk.Reopen(ctx, incident.Params{ID: early.ID, By: alice, Note: "again"})
 	require.NoError(t, err)
 	f.clock.Advance(2 * time.Minute)
-	_, err = f.desk.Reopen(ctx, late.ID, "again", alice)
+	_, err = f.desk.Reopen(ctx, incident.Params{ID: late.ID, By: alice, Note: "again"})
 	require.ErrorIs(t, err, incident.ErrWindowPassed)
 }
 
@@ -250,12 +251,12 @@ func TestHoldReasons(t *testing.T) {
 			f := newFixture(t, incident.Config{})
 			ctx := t.Context()
 			inc := f.toState(t, incident.StateInProgress)
-			inc, err := f.desk.Hold(ctx, inc.ID, reason, "waiting", bob)
+			inc, err := f.desk.Hold(ctx, incident.HoldParams{ID: inc.ID, By: bob, Note: "waiting", Reason: reason})
 			require.NoError(t, err)
 			assert.Equal(t, incident.StateOnHold, inc.State)
 			assert.Equal(t, reason, inc.HoldReason)
 
-			inc, err = f.desk.Resume(ctx, inc.ID, "back to work", bob)
+			inc, err = f.desk.Resume(ctx, incident.Params{ID: inc.ID, By: bob, Note: "back to work"})
 			require.NoError(t, err)
 			assert.Equal(t, incident.StateInProgress, inc.State)
 			assert.Empty(t, inc.HoldReason, "leaving hold clears the reason")
@@ -269,14 +270,14 @@ func TestCallerCommentResumesIncidentAwaitingCaller(t *testing.T) {
 	ctx := t.Context()
 	inc := f.toState(t, incident.StateOnHold) // awaiting the caller
 
-	inc, err := f.desk.Comment(ctx, inc.ID, "any news?", dave)
+	inc, err := f.desk.Comment(ctx, incident.Params{ID: inc.ID, By: dave, Note: "any news?"})
 	require.NoError(t, err)
 	assert.Equal(t, incident.StateOnHold, inc.State, "someone else's comment")
-	inc, err = f.desk.Comment(ctx, inc.ID, "we asked the caller", bob)
+	inc, err = f.desk.Comment(ctx, incident.Params{ID: inc.ID, By: bob, Note: "we asked the caller"})
 	require.NoError(t, err)
 	assert.Equal(t, incident.StateOnHold, inc.State, "the technician's comment")
 
-	inc, err = f.desk.Comment(ctx, inc.ID, "client version 5.2", alice)
+	inc, err = f.desk.Comment(ctx, incident.Params{ID: inc.ID, By: alice, Note: "client version 5.2"})
 	require.NoError(t, err)
 	assert.Equal(t, incident.StateInProgress, inc.State, "the caller's comment")
 	assert.Empty(t, inc.HoldReason)
@@ -293,10 +294,10 @@ func TestCallerCommentKeepsIncidentAwaitingVendor(t *testing.T) {
 	f := newFixture(t, incident.Config{})
 	ctx := t.Context()
 	inc := f.toState(t, incident.StateInProgress)
-	inc, err := f.desk.Hold(ctx, inc.ID, incident.AwaitingVendor, "vendor ticket 4711", bob)
+	inc, err := f.desk.Hold(ctx, incident.HoldParams{ID: inc.ID, By: bob, Note: "vendor ticket 4711", Reason: incident.AwaitingVendor})
 	require.NoError(t, err)
 
-	inc, err = f.desk.Comment(ctx, inc.ID, "any news?", alice)
+	inc, err = f.desk.Comment(ctx, incident.Params{ID: inc.ID, By: alice, Note: "any news?"})
 	require.NoError(t, err)
 	assert.Equal(t, incident.StateOnHold, inc.State)
 	assert.Equal(t, incident.AwaitingVendor, inc.HoldReason)
@@ -310,7 +311,7 @@ func TestCancel(t *testing.T) {
 	ctx := t.Context()
 	for _, st := range []string{incident.StateNew, incident.StateAssigned} {
 		inc := f.toState(t, st)
-		inc, err := f.desk.Cancel(ctx, inc.ID, "logged twice", carol)
+		inc, err := f.desk.Cancel(ctx, incident.Params{ID: inc.ID, By: carol, Note: "logged twice"})
 		require.NoError(t, err, st)
 		assert.Equal(t, incident.StateCancelled, inc.State)
 		assert.Equal(t, lifecycle.Cancelled, inc.StateCategory)
@@ -318,8 +319,8 @@ func TestCancel(t *testing.T) {
 		assert.False(t, inc.Open())
 	}
 	inc := f.open(t)
-	_, err := f.desk.Cancel(ctx, inc.ID, "", carol)
-	requireValidation(t, err, "reason")
+	_, err := f.desk.Cancel(ctx, incident.Params{ID: inc.ID, By: carol})
+	requireValidation(t, err, "note")
 }
 
 func TestFirstContactResolution(t *testing.T) {
@@ -340,20 +341,20 @@ func TestFirstContactResolution(t *testing.T) {
 		}, false},
 		{"after reassignment", incident.Config{}, func(t *testing.T, f *fixture) *incident.Incident {
 			inc := f.toState(t, incident.StateAssigned)
-			inc, err := f.desk.Assign(ctx, inc.ID, "desktop", "", carol)
+			inc, err := f.desk.Assign(ctx, incident.AssignParams{ID: inc.ID, By: carol, Group: "desktop"})
 			require.NoError(t, err)
 			require.Equal(t, 1, inc.Reassignments)
 			return inc
 		}, false},
 		{"after escalation", incident.Config{}, func(t *testing.T, f *fixture) *incident.Incident {
 			inc := f.toState(t, incident.StateAssigned)
-			inc, err := f.desk.EscalateFunctional(ctx, inc.ID, incident.Functional{ToGroup: "network-l2", Reason: "needs a specialist", By: bob})
+			inc, err := f.desk.EscalateFunctional(ctx, incident.FunctionalParams{ID: inc.ID, By: bob, Note: "needs a specialist", ToGroup: "network-l2"})
 			require.NoError(t, err)
 			return inc
 		}, false},
 		{"after hierarchical escalation", incident.Config{}, func(t *testing.T, f *fixture) *incident.Incident {
 			inc := f.open(t)
-			inc, err := f.desk.EscalateHierarchical(ctx, inc.ID, incident.Hierarchical{Notify: "carol", Reason: "VIP", By: bob})
+			inc, err := f.desk.EscalateHierarchical(ctx, incident.HierarchicalParams{ID: inc.ID, By: bob, Note: "VIP", Notify: "carol"})
 			require.NoError(t, err)
 			return inc
 		}, false},
@@ -378,7 +379,7 @@ func TestFirstContactResolution(t *testing.T) {
 			t.Parallel()
 			f := newFixture(t, tt.cfg)
 			inc := tt.setup(t, f)
-			inc, err := f.desk.Resolve(t.Context(), inc.ID, resolution, bob)
+			inc, err := f.desk.Resolve(t.Context(), incident.ResolveParams{ID: inc.ID, By: bob, Note: resolution.Notes, Code: resolution.Code})
 			require.NoError(t, err)
 			assert.Equal(t, incident.StateResolved, inc.State)
 			assert.Equal(t, tt.want, inc.FirstContact)
@@ -409,7 +410,7 @@ func TestResolveRequiresCodeAndNotes(t *testing.T) {
 			f := newFixture(t, tt.cfg)
 			inc := f.toState(t, incident.StateInProgress)
 			n := len(journal(t, f.desk, inc.ID))
-			_, err := f.desk.Resolve(t.Context(), inc.ID, tt.res, bob)
+			_, err := f.desk.Resolve(t.Context(), incident.ResolveParams{ID: inc.ID, By: bob, Note: tt.res.Notes, Code: tt.res.Code})
 			requireValidation(t, err, tt.field)
 			after, err := f.desk.Get(t.Context(), inc.ID)
 			require.NoError(t, err)
@@ -423,7 +424,7 @@ func TestResolveWithConfiguredCodes(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, incident.Config{ResolutionCodes: []string{"fixed", "workaround"}})
 	inc := f.toState(t, incident.StateInProgress)
-	inc, err := f.desk.Resolve(t.Context(), inc.ID, incident.Resolution{Code: "workaround", Notes: "use the web VPN"}, bob)
+	inc, err := f.desk.Resolve(t.Context(), incident.ResolveParams{ID: inc.ID, By: bob, Note: "use the web VPN", Code: "workaround"})
 	require.NoError(t, err)
 	assert.Equal(t, "workaround", inc.Resolution.Code)
 }
@@ -455,4 +456,77 @@ func TestNewDeskRejectsBadConfig(t *testing.T) {
 	}
 	_, err = incident.NewDesk(nil, incident.Config{})
 	require.ErrorIs(t, err, itil.ErrInvalid)
+}
+
+// altered returns the default lifecycle with its events changed by edit.
+func altered(t *testing.T, edit func(evs []lifecycle.Event) []lifecycle.Event) *lifecycle.Definition {
+	t.Helper()
+	def := incident.DefaultLifecycle()
+	out, err := lifecycle.NewDefinition(incident.Kind, def.States(), edit(def.Events()))
+	require.NoError(t, err)
+	return out
+}
+
+// event returns the event of evs named name, for a test to change.
+func event(t *testing.T, evs []lifecycle.Event, name string) *lifecycle.Event {
+	t.Helper()
+	for i := range evs {
+		if evs[i].Name == name {
+			return &evs[i]
+		}
+	}
+	t.Fatalf("no event %q", name)
+	return nil
+}
+
+// TestNewDeskRejectsLifecycleWithoutCommands: a lifecycle that lacks an
+// event a command fires is refused at NewDesk, naming what is missing,
+// instead of the command doing nothing (an Assign that returned no error
+// and left the incident new).
+func TestNewDeskRejectsLifecycleWithoutCommands(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name string
+		edit func(t *testing.T, evs []lifecycle.Event) []lifecycle.Event
+		want string // in the reason
+	}{
+		{"assign renamed", func(t *testing.T, evs []lifecycle.Event) []lifecycle.Event {
+			event(t, evs, incident.EventAssign).Name = "dispatch"
+			return evs
+		}, `"assign"`},
+		{"start renamed", func(t *testing.T, evs []lifecycle.Event) []lifecycle.Event {
+			event(t, evs, incident.EventStart).Name = "begin"
+			return evs
+		}, `"start"`},
+		{"hold renamed", func(t *testing.T, evs []lifecycle.Event) []lifecycle.Event {
+			event(t, evs, incident.EventHold).Name = "park"
+			return evs
+		}, `"hold"`},
+		{"resolved only from on hold", func(t *testing.T, evs []lifecycle.Event) []lifecycle.Event {
+			event(t, evs, incident.EventResolve).From = []string{incident.StateOnHold}
+			return evs
+		}, "resolved state"},
+		{"no reopen", func(t *testing.T, evs []lifecycle.Event) []lifecycle.Event {
+			return slices.DeleteFunc(evs, func(e lifecycle.Event) bool { return e.Name == incident.EventReopen })
+		}, "Reopen"},
+		{"cancelled only in progress", func(t *testing.T, evs []lifecycle.Event) []lifecycle.Event {
+			event(t, evs, incident.EventCancel).From = []string{incident.StateInProgress}
+			return evs
+		}, "cancelled state"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			def := altered(t, func(evs []lifecycle.Event) []lifecycle.Event { return tt.edit(t, evs) })
+			desk, err := incident.NewDesk(memstore.New(memstore.Config{}), incident.Config{Lifecycle: def})
+			requireValidation(t, err, "Lifecycle")
+			assert.Contains(t, err.Error(), tt.want)
+			assert.Nil(t, desk)
+		})
+	}
+
+	// The default and a host's extension of it are accepted.
+	for _, def := range []*lifecycle.Definition{incident.DefaultLifecycle(), vendorLifecycle(t, false), vendorLifecycle(t, true)} {
+		_, err := incident.NewDesk(memstore.New(memstore.Config{}), incident.Config{Lifecycle: def})
+		assert.NoError(t, err)
+	}
 }

@@ -15,37 +15,40 @@ import (
 // maxDepth bounds the walk up a chain of parents.
 const maxDepth = 64
 
-// LinkParent makes child a child of parent, as when many callers report one
-// outage. Both must be open; a child cannot be its own ancestor (ErrCycle).
+// LinkParent makes the incident p.ID a child of p.Parent, as when many
+// callers report one outage. Both must be open; a child cannot be its own
+// ancestor (ErrCycle). The journal note is p.Note, or "child of" the
+// parent's number.
 //
 // The link is one commit that pins the parent and every ancestor it walked:
 // if any of them changes before the commit (another desk linking them, on
 // this host or another), the commit fails and the whole check runs again,
 // so no number of desks can close a cycle.
-func (d *Desk) LinkParent(ctx context.Context, child, parent uuid.UUID, by itil.Actor) (*Incident, error) {
-	if err := requireActor(by); err != nil {
+func (d *Desk) LinkParent(ctx context.Context, p ParentParams) (*Incident, error) {
+	a, err := action(p.ID, p.Version, p.By, p.Note, "", p.Fields)
+	if err != nil {
 		return nil, err
 	}
+	child, parent := p.ID, p.Parent
 	switch {
-	case child == uuid.Nil:
-		return nil, &itil.ValidationError{Field: "child", Reason: "required"}
 	case parent == uuid.Nil:
 		return nil, &itil.ValidationError{Field: "parent", Reason: "required"}
 	case child == parent:
 		return nil, fmt.Errorf("%w: an incident cannot be its own parent", ErrCycle)
 	}
+	a.Name = "link_parent"
 	var out *Incident
-	err := lifecycle.Atomic(ctx, d.proc.Store(), d.cfg.Retries, func(tx *lifecycle.Tx) error {
-		p, err := d.getIn(ctx, tx, parent)
+	err = lifecycle.Atomic(ctx, d.proc.Store(), d.cfg.Retries, func(tx *lifecycle.Tx) error {
+		par, err := d.getIn(ctx, tx, parent)
 		if err != nil {
 			return fmt.Errorf("parent: %w", err)
 		}
-		if !p.Open() {
-			return &itil.ValidationError{Field: "parent", Reason: fmt.Sprintf("%s is %s", p.Number, p.State)}
+		if !par.Open() {
+			return &itil.ValidationError{Field: "parent", Reason: fmt.Sprintf("%s is %s", par.Number, par.State)}
 		}
-		for anc, depth := p, 0; anc.Parent != uuid.Nil; depth++ {
+		for anc, depth := par, 0; anc.Parent != uuid.Nil; depth++ {
 			if anc.Parent == child {
-				return fmt.Errorf("%w: the child is already an ancestor of %s", ErrCycle, p.Number)
+				return fmt.Errorf("%w: the child is already an ancestor of %s", ErrCycle, par.Number)
 			}
 			if depth == maxDepth {
 				return &itil.ValidationError{Field: "parent", Reason: fmt.Sprintf("more than %d ancestors", maxDepth)}
@@ -54,14 +57,18 @@ func (d *Desk) LinkParent(ctx context.Context, child, parent uuid.UUID, by itil.
 				return fmt.Errorf("ancestor: %w", err)
 			}
 		}
-		out, err = d.proc.FireIn(ctx, tx, child, lifecycle.Action[*Incident]{Name: "link_parent", Actor: by, Note: "child of " + p.Number,
-			Apply: func(inc *Incident, ed *lifecycle.Edit) error {
-				if !inc.Open() {
-					return d.def.TransitionError("link_parent", inc.State)
-				}
-				lifecycle.Set(ed, "parent", &inc.Parent, p.ID)
-				return nil
-			}})
+		a := a
+		if a.Note == "" {
+			a.Note = "child of " + par.Number
+		}
+		a.Apply = func(inc *Incident, ed *lifecycle.Edit) error {
+			if !inc.Open() {
+				return d.def.TransitionError("link_parent", inc.State)
+			}
+			lifecycle.Set(ed, "parent", &inc.Parent, par.ID)
+			return nil
+		}
+		out, err = d.proc.FireIn(ctx, tx, child, a)
 		return err
 	})
 	if err != nil {
@@ -84,21 +91,20 @@ func (d *Desk) getIn(ctx context.Context, tx *lifecycle.Tx, id uuid.UUID) (*Inci
 }
 
 // UnlinkParent makes the incident stand alone again.
-func (d *Desk) UnlinkParent(ctx context.Context, child uuid.UUID, by itil.Actor) (*Incident, error) {
-	if err := requireActor(by); err != nil {
+func (d *Desk) UnlinkParent(ctx context.Context, p Params) (*Incident, error) {
+	a, err := common(p, "")
+	if err != nil {
 		return nil, err
 	}
-	if child == uuid.Nil {
-		return nil, &itil.ValidationError{Field: "child", Reason: "required"}
+	a.Name = "unlink_parent"
+	a.Apply = func(inc *Incident, ed *lifecycle.Edit) error {
+		if inc.Parent == uuid.Nil {
+			return &itil.ValidationError{Field: "parent", Reason: "the incident has no parent"}
+		}
+		lifecycle.Set(ed, "parent", &inc.Parent, uuid.Nil)
+		return nil
 	}
-	return d.proc.Fire(ctx, child, lifecycle.Action[*Incident]{Name: "unlink_parent", Actor: by,
-		Apply: func(inc *Incident, ed *lifecycle.Edit) error {
-			if inc.Parent == uuid.Nil {
-				return &itil.ValidationError{Field: "parent", Reason: "the incident has no parent"}
-			}
-			lifecycle.Set(ed, "parent", &inc.Parent, uuid.Nil)
-			return nil
-		}})
+	return d.proc.Fire(ctx, p.ID, a)
 }
 
 // Children yields the incident's children.
@@ -106,25 +112,26 @@ func (d *Desk) Children(ctx context.Context, parent uuid.UUID) iter.Seq2[*Incide
 	return d.Find(ctx, Query{Parent: parent})
 }
 
-// Link records a link from the incident to a problem or change record, or
-// removes it with remove set. Linking a closed or cancelled incident,
-// linking twice, or removing a link that is not there, is a
-// *itil.ValidationError.
-func (d *Desk) Link(ctx context.Context, id uuid.UUID, ref itil.Ref, remove bool, by itil.Actor) (*Incident, error) {
-	return d.link(ctx, nil, id, ref, remove, by)
+// Link records a link from the incident to p.Ref, a problem or change
+// record, or removes it with p.Remove set. The journal note is p.Note, or
+// the reference. Linking a closed or cancelled incident, linking twice, or
+// removing a link that is not there, is a *itil.ValidationError.
+func (d *Desk) Link(ctx context.Context, p LinkParams) (*Incident, error) {
+	return d.link(ctx, nil, p)
 }
 
 // LinkIn is Link staged in tx, for a caller that writes the other side of
 // the link in the same commit (see lifecycle.Tx): the incident's change is
 // saved when tx commits, or not at all.
-func (d *Desk) LinkIn(ctx context.Context, tx *lifecycle.Tx, id uuid.UUID, ref itil.Ref, remove bool, by itil.Actor) (*Incident, error) {
+func (d *Desk) LinkIn(ctx context.Context, tx *lifecycle.Tx, p LinkParams) (*Incident, error) {
 	if tx == nil {
 		return nil, &itil.ValidationError{Field: "tx", Reason: "required"}
 	}
-	return d.link(ctx, tx, id, ref, remove, by)
+	return d.link(ctx, tx, p)
 }
 
-func (d *Desk) link(ctx context.Context, tx *lifecycle.Tx, id uuid.UUID, ref itil.Ref, remove bool, by itil.Actor) (*Incident, error) {
+func (d *Desk) link(ctx context.Context, tx *lifecycle.Tx, p LinkParams) (*Incident, error) {
+	ref, remove := p.Ref, p.Remove
 	if err := ref.Validate("ref"); err != nil {
 		return nil, err
 	}
@@ -134,38 +141,41 @@ func (d *Desk) link(ctx context.Context, tx *lifecycle.Tx, id uuid.UUID, ref iti
 	if err := itil.CheckText("ref.number", ref.Number, MaxName); err != nil {
 		return nil, err
 	}
-	if err := requireActor(by); err != nil {
+	a, err := action(p.ID, p.Version, p.By, p.Note, "", p.Fields)
+	if err != nil {
 		return nil, err
 	}
-	name := "link_" + ref.Kind
+	a.Name = "link_" + ref.Kind
 	if remove {
-		name = "unlink_" + ref.Kind
+		a.Name = "unlink_" + ref.Kind
 	}
-	a := lifecycle.Action[*Incident]{Name: name, Actor: by, Note: ref.String(),
-		Apply: func(inc *Incident, ed *lifecycle.Edit) error {
-			list := &inc.Problems
-			if ref.Kind == "change" {
-				list = &inc.Changes
-			}
-			i := slices.IndexFunc(*list, func(r itil.Ref) bool { return r.ID == ref.ID })
-			switch {
-			case !remove && inc.StateCategory.Terminal():
-				return &itil.ValidationError{Field: "incident", Reason: fmt.Sprintf("%s is %s", inc.Number, inc.State)}
-			case !remove && i >= 0:
-				return &itil.ValidationError{Field: "ref", Reason: fmt.Sprintf("%s is already linked", ref)}
-			case remove && i < 0:
-				return &itil.ValidationError{Field: "ref", Reason: fmt.Sprintf("%s is not linked", ref)}
-			case remove:
-				*list = slices.Delete(slices.Clone(*list), i, i+1)
-				ed.Field(ref.Kind+"s", ref.String(), "")
-			default:
-				*list = append(slices.Clone(*list), ref)
-				ed.Field(ref.Kind+"s", "", ref.String())
-			}
-			return nil
-		}}
+	if a.Note == "" {
+		a.Note = ref.String()
+	}
+	a.Apply = func(inc *Incident, ed *lifecycle.Edit) error {
+		list := &inc.Problems
+		if ref.Kind == "change" {
+			list = &inc.Changes
+		}
+		i := slices.IndexFunc(*list, func(r itil.Ref) bool { return r.ID == ref.ID })
+		switch {
+		case !remove && inc.StateCategory.Terminal():
+			return &itil.ValidationError{Field: "incident", Reason: fmt.Sprintf("%s is %s", inc.Number, inc.State)}
+		case !remove && i >= 0:
+			return &itil.ValidationError{Field: "ref", Reason: fmt.Sprintf("%s is already linked", ref)}
+		case remove && i < 0:
+			return &itil.ValidationError{Field: "ref", Reason: fmt.Sprintf("%s is not linked", ref)}
+		case remove:
+			*list = slices.Delete(slices.Clone(*list), i, i+1)
+			ed.Field(ref.Kind+"s", ref.String(), "")
+		default:
+			*list = append(slices.Clone(*list), ref)
+			ed.Field(ref.Kind+"s", "", ref.String())
+		}
+		return nil
+	}
 	if tx != nil {
-		return d.fireIn(ctx, tx, id, a)
+		return d.proc.FireIn(ctx, tx, p.ID, a)
 	}
-	return d.fire(ctx, id, a)
+	return d.proc.Fire(ctx, p.ID, a)
 }

@@ -19,10 +19,10 @@ func TestLinkProblemsAndChanges(t *testing.T) {
 	prb := itil.Ref{Kind: "problem", ID: uuid.New(), Number: "PRB0000007"}
 	chg := itil.Ref{Kind: "change", ID: uuid.New(), Number: "CHG0000042"}
 
-	got, err := f.desk.Link(ctx, inc.ID, prb, false, bob)
+	got, err := f.desk.Link(ctx, incident.LinkParams{ID: inc.ID, By: bob, Ref: prb})
 	require.NoError(t, err)
 	assert.Equal(t, []itil.Ref{prb}, got.Problems)
-	got, err = f.desk.Link(ctx, inc.ID, chg, false, bob)
+	got, err = f.desk.Link(ctx, incident.LinkParams{ID: inc.ID, By: bob, Ref: chg})
 	require.NoError(t, err)
 	assert.Equal(t, []itil.Ref{chg}, got.Changes)
 
@@ -38,13 +38,13 @@ func TestLinkProblemsAndChanges(t *testing.T) {
 	assert.Equal(t, inc.ID, found[0].ID)
 
 	n := len(journal(t, f.desk, inc.ID))
-	_, err = f.desk.Link(ctx, inc.ID, prb, false, bob)
+	_, err = f.desk.Link(ctx, incident.LinkParams{ID: inc.ID, By: bob, Ref: prb})
 	requireValidation(t, err, "ref")
-	_, err = f.desk.Link(ctx, inc.ID, itil.Ref{Kind: "change", ID: chg.ID}, false, bob)
+	_, err = f.desk.Link(ctx, incident.LinkParams{ID: inc.ID, By: bob, Ref: itil.Ref{Kind: "change", ID: chg.ID}})
 	requireValidation(t, err, "ref")
 	assert.Len(t, journal(t, f.desk, inc.ID), n, "linking twice changes nothing")
 
-	got, err = f.desk.Link(ctx, inc.ID, prb, true, bob)
+	got, err = f.desk.Link(ctx, incident.LinkParams{ID: inc.ID, By: bob, Ref: prb, Remove: true})
 	require.NoError(t, err)
 	assert.Empty(t, got.Problems)
 	assert.Equal(t, []itil.Ref{chg}, got.Changes)
@@ -54,9 +54,9 @@ func TestLinkProblemsAndChanges(t *testing.T) {
 	assert.Equal(t, "problem:PRB0000007", fc.Old)
 	assert.Empty(t, collect(t, f.desk.Find(ctx, incident.Query{Problem: prb.ID})))
 
-	_, err = f.desk.Link(ctx, inc.ID, prb, true, bob)
+	_, err = f.desk.Link(ctx, incident.LinkParams{ID: inc.ID, By: bob, Ref: prb, Remove: true})
 	requireValidation(t, err, "ref")
-	got, err = f.desk.Link(ctx, inc.ID, chg, true, bob)
+	got, err = f.desk.Link(ctx, incident.LinkParams{ID: inc.ID, By: bob, Ref: chg, Remove: true})
 	require.NoError(t, err)
 	assert.Empty(t, got.Changes)
 }
@@ -74,7 +74,7 @@ func TestLinkRejectsBadRefs(t *testing.T) {
 		{itil.Ref{Kind: "problem"}, "ref.id"},
 		{itil.Ref{Kind: "request", ID: uuid.New()}, "ref.kind"},
 	} {
-		_, err := f.desk.Link(ctx, inc.ID, tt.ref, false, bob)
+		_, err := f.desk.Link(ctx, incident.LinkParams{ID: inc.ID, By: bob, Ref: tt.ref})
 		requireValidation(t, err, tt.field)
 	}
 }
@@ -87,13 +87,13 @@ func TestLinkRefusesFinishedIncidents(t *testing.T) {
 	ctx := t.Context()
 	inc := f.open(t)
 	prb := itil.Ref{Kind: "problem", ID: uuid.New(), Number: "PRB0000001"}
-	_, err := f.desk.Link(ctx, inc.ID, prb, false, bob)
+	_, err := f.desk.Link(ctx, incident.LinkParams{ID: inc.ID, By: bob, Ref: prb})
 	require.NoError(t, err)
-	_, err = f.desk.Cancel(ctx, inc.ID, "logged twice", bob)
+	_, err = f.desk.Cancel(ctx, incident.Params{ID: inc.ID, By: bob, Note: "logged twice"})
 	require.NoError(t, err)
-	_, err = f.desk.Link(ctx, inc.ID, itil.Ref{Kind: "change", ID: uuid.New()}, false, bob)
+	_, err = f.desk.Link(ctx, incident.LinkParams{ID: inc.ID, By: bob, Ref: itil.Ref{Kind: "change", ID: uuid.New()}})
 	requireValidation(t, err, "incident")
-	_, err = f.desk.Link(ctx, inc.ID, prb, true, bob)
+	_, err = f.desk.Link(ctx, incident.LinkParams{ID: inc.ID, By: bob, Ref: prb, Remove: true})
 	require.NoError(t, err)
 	assert.Equal(t, incident.DefaultResolutionCodes, f.desk.ResolutionCodes())
 }

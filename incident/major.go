@@ -3,9 +3,6 @@ package incident
 import (
 	"context"
 
-	"github.com/google/uuid"
-
-	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/lifecycle"
 )
 
@@ -18,46 +15,46 @@ const (
 	EventMajorDemoted  = "major_demoted"
 )
 
-// ProposeMajor proposes the incident as a major incident.
-func (d *Desk) ProposeMajor(ctx context.Context, id uuid.UUID, reason string, by itil.Actor) (*Incident, error) {
-	return d.major(ctx, id, EventMajorProposed, MajorNone, MajorProposed, reason, by)
+// ProposeMajor proposes the incident as a major incident; p.Note, the
+// reason, is required, as for the other major incident commands.
+func (d *Desk) ProposeMajor(ctx context.Context, p Params) (*Incident, error) {
+	return d.major(ctx, p, EventMajorProposed, MajorNone, MajorProposed)
 }
 
 // AcceptMajor accepts a proposed major incident. Restrict who may accept
 // with the desk's Authorizer (event "major_accepted").
-func (d *Desk) AcceptMajor(ctx context.Context, id uuid.UUID, reason string, by itil.Actor) (*Incident, error) {
-	return d.major(ctx, id, EventMajorAccepted, MajorProposed, MajorAccepted, reason, by)
+func (d *Desk) AcceptMajor(ctx context.Context, p Params) (*Incident, error) {
+	return d.major(ctx, p, EventMajorAccepted, MajorProposed, MajorAccepted)
 }
 
 // RejectMajor rejects a proposal: the incident stays an ordinary one.
-func (d *Desk) RejectMajor(ctx context.Context, id uuid.UUID, reason string, by itil.Actor) (*Incident, error) {
-	return d.major(ctx, id, EventMajorRejected, MajorProposed, MajorNone, reason, by)
+func (d *Desk) RejectMajor(ctx context.Context, p Params) (*Incident, error) {
+	return d.major(ctx, p, EventMajorRejected, MajorProposed, MajorNone)
 }
 
 // DemoteMajor turns an accepted major incident back into an ordinary one.
-func (d *Desk) DemoteMajor(ctx context.Context, id uuid.UUID, reason string, by itil.Actor) (*Incident, error) {
-	return d.major(ctx, id, EventMajorDemoted, MajorAccepted, MajorNone, reason, by)
+func (d *Desk) DemoteMajor(ctx context.Context, p Params) (*Incident, error) {
+	return d.major(ctx, p, EventMajorDemoted, MajorAccepted, MajorNone)
 }
 
-func (d *Desk) major(ctx context.Context, id uuid.UUID, event string, from, to Major, reason string, by itil.Actor) (*Incident, error) {
-	if err := requireText("reason", reason, "required", MaxText); err != nil {
+func (d *Desk) major(ctx context.Context, p Params, event string, from, to Major) (*Incident, error) {
+	a, err := common(p, "say why")
+	if err != nil {
 		return nil, err
 	}
-	if err := requireActor(by); err != nil {
-		return nil, err
-	}
-	return d.fire(ctx, id, lifecycle.Action[*Incident]{Name: event, Actor: by, Note: reason,
-		Apply: func(inc *Incident, ed *lifecycle.Edit) error {
-			if inc.Major != from || (to != MajorNone && !inc.Open()) {
-				state := string(inc.Major)
-				if state == "" {
-					state = "none"
-				}
-				return &lifecycle.TransitionError{Kind: Kind + " major", Event: event, State: state, Allowed: majorAllowed(inc.Major)}
+	a.Name = event
+	a.Apply = func(inc *Incident, ed *lifecycle.Edit) error {
+		if inc.Major != from || (to != MajorNone && !inc.Open()) {
+			state := string(inc.Major)
+			if state == "" {
+				state = "none"
 			}
-			lifecycle.Set(ed, "major", &inc.Major, to)
-			return nil
-		}})
+			return &lifecycle.TransitionError{Kind: Kind + " major", Event: event, State: state, Allowed: majorAllowed(inc.Major)}
+		}
+		lifecycle.Set(ed, "major", &inc.Major, to)
+		return nil
+	}
+	return d.proc.Fire(ctx, p.ID, a)
 }
 
 func majorAllowed(m Major) []string {

@@ -26,7 +26,7 @@ func TestMajorIncident(t *testing.T) {
 	ctx := t.Context()
 	inc := f.toState(t, incident.StateInProgress)
 	steps := []struct {
-		do   func(ctx context.Context, id uuid.UUID, reason string, by itil.Actor) (*incident.Incident, error)
+		do   func(ctx context.Context, p incident.Params) (*incident.Incident, error)
 		want incident.Major
 	}{
 		{f.desk.ProposeMajor, incident.MajorProposed},
@@ -36,7 +36,7 @@ func TestMajorIncident(t *testing.T) {
 		{f.desk.DemoteMajor, incident.MajorNone},
 	}
 	for _, s := range steps {
-		got, err := s.do(ctx, inc.ID, "because", carol)
+		got, err := s.do(ctx, incident.Params{ID: inc.ID, By: carol, Note: "because"})
 		require.NoError(t, err)
 		assert.Equal(t, s.want, got.Major)
 	}
@@ -63,16 +63,16 @@ func TestMajorIncidentWrongOrder(t *testing.T) {
 	ctx := t.Context()
 	none := f.toState(t, incident.StateInProgress)
 	proposed := f.toState(t, incident.StateInProgress)
-	_, err := f.desk.ProposeMajor(ctx, proposed.ID, "big", bob)
+	_, err := f.desk.ProposeMajor(ctx, incident.Params{ID: proposed.ID, By: bob, Note: "big"})
 	require.NoError(t, err)
 	accepted := f.toState(t, incident.StateInProgress)
-	_, err = f.desk.ProposeMajor(ctx, accepted.ID, "big", bob)
+	_, err = f.desk.ProposeMajor(ctx, incident.Params{ID: accepted.ID, By: bob, Note: "big"})
 	require.NoError(t, err)
-	_, err = f.desk.AcceptMajor(ctx, accepted.ID, "agreed", carol)
+	_, err = f.desk.AcceptMajor(ctx, incident.Params{ID: accepted.ID, By: carol, Note: "agreed"})
 	require.NoError(t, err)
 	resolved := f.toState(t, incident.StateResolved)
 
-	type op = func(context.Context, uuid.UUID, string, itil.Actor) (*incident.Incident, error)
+	type op = func(context.Context, incident.Params) (*incident.Incident, error)
 	for _, tt := range []struct {
 		name  string
 		id    uuid.UUID
@@ -91,7 +91,7 @@ func TestMajorIncidentWrongOrder(t *testing.T) {
 		before, err := f.desk.Get(ctx, tt.id)
 		require.NoError(t, err)
 		n := len(journal(t, f.desk, tt.id))
-		_, err = tt.do(ctx, tt.id, "r", carol)
+		_, err = tt.do(ctx, incident.Params{ID: tt.id, By: carol, Note: "r"})
 		te := requireTransition(t, err)
 		assert.Equal(t, tt.event, te.Event, tt.name)
 		after, err := f.desk.Get(ctx, tt.id)
@@ -100,9 +100,9 @@ func TestMajorIncidentWrongOrder(t *testing.T) {
 		assert.Len(t, journal(t, f.desk, tt.id), n, tt.name)
 	}
 
-	_, err = f.desk.ProposeMajor(ctx, none.ID, "", bob)
-	requireValidation(t, err, "reason")
-	_, err = f.desk.ProposeMajor(ctx, none.ID, "big", itil.Actor{})
+	_, err = f.desk.ProposeMajor(ctx, incident.Params{ID: none.ID, By: bob})
+	requireValidation(t, err, "note")
+	_, err = f.desk.ProposeMajor(ctx, incident.Params{ID: none.ID, By: itil.Actor{}, Note: "big"})
 	requireValidation(t, err, "by")
 
 	majors := collect(t, f.desk.Find(ctx, incident.Query{Major: incident.MajorAccepted}))
@@ -132,19 +132,19 @@ func TestMajorIncidentNotifications(t *testing.T) {
 
 	inc := f.toState(t, incident.StateInProgress)
 	other := f.toState(t, incident.StateInProgress)
-	_, err = f.desk.ProposeMajor(ctx, inc.ID, "all of Berlin", bob)
+	_, err = f.desk.ProposeMajor(ctx, incident.Params{ID: inc.ID, By: bob, Note: "all of Berlin"})
 	require.NoError(t, err)
-	_, err = f.desk.WorkNote(ctx, inc.ID, "bridge call at 10:00", bob)
+	_, err = f.desk.WorkNote(ctx, incident.Params{ID: inc.ID, By: bob, Note: "bridge call at 10:00"})
 	require.NoError(t, err)
-	_, err = f.desk.AcceptMajor(ctx, inc.ID, "agreed", carol)
+	_, err = f.desk.AcceptMajor(ctx, incident.Params{ID: inc.ID, By: carol, Note: "agreed"})
 	require.NoError(t, err)
-	_, err = f.desk.ProposeMajor(ctx, other.ID, "maybe", bob)
+	_, err = f.desk.ProposeMajor(ctx, incident.Params{ID: other.ID, By: bob, Note: "maybe"})
 	require.NoError(t, err)
-	_, err = f.desk.RejectMajor(ctx, other.ID, "one user", carol)
+	_, err = f.desk.RejectMajor(ctx, incident.Params{ID: other.ID, By: carol, Note: "one user"})
 	require.NoError(t, err)
-	_, err = f.desk.DemoteMajor(ctx, inc.ID, "contained", carol)
+	_, err = f.desk.DemoteMajor(ctx, incident.Params{ID: inc.ID, By: carol, Note: "contained"})
 	require.NoError(t, err)
-	_, err = f.desk.Resolve(ctx, inc.ID, resolution, bob)
+	_, err = f.desk.Resolve(ctx, incident.ResolveParams{ID: inc.ID, By: bob, Note: resolution.Notes, Code: resolution.Code})
 	require.NoError(t, err)
 
 	require.NoError(t, disp.Drain(ctx))

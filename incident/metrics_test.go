@@ -32,33 +32,33 @@ func TestMetrics(t *testing.T) {
 		}
 		inc[i] = f.open(t, withPriority(p))
 	}
-	ok(f.desk.Cancel(ctx, inc[7].ID, "logged in error", carol)) // never responded to
+	ok(f.desk.Cancel(ctx, incident.Params{ID: inc[7].ID, By: carol, Note: "logged in error"})) // never responded to
 
 	at(10 * time.Minute)
-	ok(f.desk.Assign(ctx, inc[1].ID, "network", "bob", carol))
+	ok(f.desk.Assign(ctx, incident.AssignParams{ID: inc[1].ID, By: carol, Group: "network", Assignee: "bob"}))
 	at(20 * time.Minute)
-	ok(f.desk.Assign(ctx, inc[2].ID, "network", "bob", carol))
-	ok(f.desk.Start(ctx, inc[2].ID, bob))
+	ok(f.desk.Assign(ctx, incident.AssignParams{ID: inc[2].ID, By: carol, Group: "network", Assignee: "bob"}))
+	ok(f.desk.Start(ctx, incident.Params{ID: inc[2].ID, By: bob}))
 	at(30 * time.Minute)
-	ok(f.desk.Assign(ctx, inc[3].ID, "network", "bob", carol))
-	ok(f.desk.Start(ctx, inc[3].ID, bob))
+	ok(f.desk.Assign(ctx, incident.AssignParams{ID: inc[3].ID, By: carol, Group: "network", Assignee: "bob"}))
+	ok(f.desk.Start(ctx, incident.Params{ID: inc[3].ID, By: bob}))
 	at(40 * time.Minute)
-	ok(f.desk.Assign(ctx, inc[4].ID, "desktop", "", carol))
-	ok(f.desk.Start(ctx, inc[4].ID, bob))
+	ok(f.desk.Assign(ctx, incident.AssignParams{ID: inc[4].ID, By: carol, Group: "desktop"}))
+	ok(f.desk.Start(ctx, incident.Params{ID: inc[4].ID, By: bob}))
 	at(time.Hour)
-	ok(f.desk.Resolve(ctx, inc[1].ID, resolution, bob)) // at first contact
+	ok(f.desk.Resolve(ctx, incident.ResolveParams{ID: inc[1].ID, By: bob, Note: resolution.Notes, Code: resolution.Code})) // at first contact
 	at(100 * time.Minute)
-	ok(f.desk.Assign(ctx, inc[5].ID, "network", "bob", carol))
-	ok(f.desk.Start(ctx, inc[5].ID, bob))
-	ok(f.desk.Hold(ctx, inc[5].ID, incident.AwaitingChange, "CHG0000042 tonight", bob))
+	ok(f.desk.Assign(ctx, incident.AssignParams{ID: inc[5].ID, By: carol, Group: "network", Assignee: "bob"}))
+	ok(f.desk.Start(ctx, incident.Params{ID: inc[5].ID, By: bob}))
+	ok(f.desk.Hold(ctx, incident.HoldParams{ID: inc[5].ID, By: bob, Note: "CHG0000042 tonight", Reason: incident.AwaitingChange}))
 	at(2 * time.Hour)
-	ok(f.desk.Resolve(ctx, inc[2].ID, resolution, bob))
+	ok(f.desk.Resolve(ctx, incident.ResolveParams{ID: inc[2].ID, By: bob, Note: resolution.Notes, Code: resolution.Code}))
 	at(5 * time.Hour) // past the 4h target
-	ok(f.desk.Resolve(ctx, inc[3].ID, resolution, bob))
+	ok(f.desk.Resolve(ctx, incident.ResolveParams{ID: inc[3].ID, By: bob, Note: resolution.Notes, Code: resolution.Code}))
 	at(5*time.Hour + 30*time.Minute)
-	ok(f.desk.Reopen(ctx, inc[3].ID, "dropped again", alice))
+	ok(f.desk.Reopen(ctx, incident.Params{ID: inc[3].ID, By: alice, Note: "dropped again"}))
 	at(6 * time.Hour)
-	ok(f.desk.Resolve(ctx, inc[3].ID, resolution, bob))
+	ok(f.desk.Resolve(ctx, incident.ResolveParams{ID: inc[3].ID, By: bob, Note: resolution.Notes, Code: resolution.Code}))
 
 	m, err := f.desk.Metrics(ctx, incident.Query{})
 	require.NoError(t, err)
@@ -80,7 +80,7 @@ func TestMetrics(t *testing.T) {
 	assert.Equal(t, 3, network.MTTR.N)
 	assert.Equal(t, map[string]int{"network": 1}, network.BacklogByGroup)
 
-	closed, err := f.desk.Close(ctx, inc[1].ID, bob)
+	closed, err := f.desk.Close(ctx, incident.Params{ID: inc[1].ID, By: bob})
 	require.NoError(t, err)
 	require.Equal(t, incident.StateClosed, closed.State)
 	again, err := f.desk.Metrics(ctx, incident.Query{})

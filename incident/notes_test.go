@@ -17,16 +17,16 @@ func TestNotes(t *testing.T) {
 	inc := f.toState(t, incident.StateInProgress)
 
 	t1 := f.clock.Advance(time.Minute)
-	_, err := f.desk.WorkNote(ctx, inc.ID, "gateway logs show flapping", bob)
+	_, err := f.desk.WorkNote(ctx, incident.Params{ID: inc.ID, By: bob, Note: "gateway logs show flapping"})
 	require.NoError(t, err)
 	t2 := f.clock.Advance(time.Minute)
-	_, err = f.desk.Comment(ctx, inc.ID, "we are on it", bob)
+	_, err = f.desk.Comment(ctx, incident.Params{ID: inc.ID, By: bob, Note: "we are on it"})
 	require.NoError(t, err)
 	t3 := f.clock.Advance(time.Minute)
-	_, err = f.desk.Comment(ctx, inc.ID, "thanks, it is urgent", alice)
+	_, err = f.desk.Comment(ctx, incident.Params{ID: inc.ID, By: alice, Note: "thanks, it is urgent"})
 	require.NoError(t, err)
 	t4 := f.clock.Advance(time.Minute)
-	_, err = f.desk.WorkNote(ctx, inc.ID, "vendor says firmware bug", bob)
+	_, err = f.desk.WorkNote(ctx, incident.Params{ID: inc.ID, By: bob, Note: "vendor says firmware bug"})
 	require.NoError(t, err)
 
 	read := func(public bool) []incident.Note {
@@ -58,7 +58,7 @@ func TestNotesStopEarly(t *testing.T) {
 	ctx := t.Context()
 	inc := f.open(t)
 	for _, text := range []string{"one", "two", "three"} {
-		_, err := f.desk.WorkNote(ctx, inc.ID, text, bob)
+		_, err := f.desk.WorkNote(ctx, incident.Params{ID: inc.ID, By: bob, Note: text})
 		require.NoError(t, err)
 	}
 	var got []string

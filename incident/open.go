@@ -38,8 +38,13 @@ type Draft struct {
 	// Parent makes the incident a child of an open incident.
 	Parent uuid.UUID
 	// By is who records the incident; default the caller.
-	By   itil.Actor
+	By itil.Actor
+	// Note is journaled with the incident's creation.
 	Note string
+	// Fields sets custom fields, as the desk's lifecycle declares them
+	// (see lifecycle.Field); a *itil.ValidationError names a bad one as
+	// "fields.NAME".
+	Fields map[string]string
 }
 
 func (dr *Draft) validate() error {
@@ -94,6 +99,7 @@ func (d *Desk) Open(ctx context.Context, dr Draft) (*Incident, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer d.release(inc)
 	if inc.Parent == uuid.Nil {
 		return d.proc.Create(ctx, inc, d.openedBy(dr), dr.Note)
 	}
@@ -117,6 +123,7 @@ func (d *Desk) OpenIn(ctx context.Context, tx *lifecycle.Tx, dr Draft) (*Inciden
 	if err != nil {
 		return nil, err
 	}
+	defer d.release(inc)
 	return d.openIn(ctx, tx, inc, dr)
 }
 
@@ -152,7 +159,10 @@ func (d *Desk) openedBy(dr Draft) itil.Actor {
 	return dr.By
 }
 
-// draft validates dr and makes the incident it describes.
+// draft validates dr and makes the incident it describes: a template
+// that the kernel copies (Process.Create clones what it is given), so it
+// shares dr's slices and map and is handed back with release once the
+// incident is created.
 func (d *Desk) draft(dr Draft) (*Incident, error) {
 	if err := dr.validate(); err != nil {
 		return nil, err
@@ -164,16 +174,26 @@ func (d *Desk) draft(dr Draft) (*Incident, error) {
 	if dr.Channel == "" {
 		dr.Channel = ChannelPortal
 	}
-	inc := &Incident{
+	inc := d.drafts.Get().(*Incident)
+	*inc = Incident{
 		Title: strings.TrimSpace(dr.Title), Description: dr.Description, Caller: dr.Caller,
 		Category: dr.Category, Subcategory: dr.Subcategory,
 		Impact: dr.Impact, Urgency: dr.Urgency, Priority: prio,
-		Group: dr.Group, Assignee: dr.Assignee, CIs: slices.Clone(dr.CIs), Channel: dr.Channel,
+		Group: dr.Group, Assignee: dr.Assignee, CIs: dr.CIs, Channel: dr.Channel,
 		Tier: 1, Parent: dr.Parent,
 	}
 	inc.ID = dr.ID
-	if err := d.applySLA(inc, &lifecycle.Edit{}, d.def.Initial().Category, d.now()); err != nil {
+	inc.Fields = dr.Fields
+	if _, err := d.applySLA(inc, &lifecycle.Edit{}, d.initial.Category, d.now()); err != nil {
+		d.release(inc)
 		return nil, err
 	}
 	return inc, nil
+}
+
+// release clears a template of draft, which the kernel has copied, and
+// keeps it for the next.
+func (d *Desk) release(inc *Incident) {
+	*inc = Incident{}
+	d.drafts.Put(inc)
 }

@@ -26,15 +26,15 @@ func TestParentResolvesOpenChildren(t *testing.T) {
 	closed := f.toState(t, incident.StateInProgress)
 	cancelled := f.open(t)
 	for _, c := range []*incident.Incident{linked, held, closed, cancelled} {
-		got, err := f.desk.LinkParent(ctx, c.ID, parent.ID, bob)
+		got, err := f.desk.LinkParent(ctx, incident.ParentParams{ID: c.ID, By: bob, Parent: parent.ID})
 		require.NoError(t, err)
 		assert.Equal(t, parent.ID, got.Parent)
 	}
-	_, err := f.desk.Resolve(ctx, closed.ID, incident.Resolution{Code: "duplicate", Notes: "same outage"}, bob)
+	_, err := f.desk.Resolve(ctx, incident.ResolveParams{ID: closed.ID, By: bob, Note: "same outage", Code: "duplicate"})
 	require.NoError(t, err)
-	_, err = f.desk.Close(ctx, closed.ID, bob)
+	_, err = f.desk.Close(ctx, incident.Params{ID: closed.ID, By: bob})
 	require.NoError(t, err)
-	_, err = f.desk.Cancel(ctx, cancelled.ID, "logged in error", bob)
+	_, err = f.desk.Cancel(ctx, incident.Params{ID: cancelled.ID, By: bob, Note: "logged in error"})
 	require.NoError(t, err)
 	assert.Len(t, changesNamed(t, f.desk, linked.ID, "link_parent"), 1)
 	assert.Equal(t, "child of "+parent.Number, changesNamed(t, f.desk, linked.ID, "link_parent")[0].Note)
@@ -44,7 +44,7 @@ func TestParentResolvesOpenChildren(t *testing.T) {
 	nClosed, nCancelled := len(journal(t, f.desk, closed.ID)), len(journal(t, f.desk, cancelled.ID))
 
 	f.clock.Advance(10 * time.Minute)
-	_, err = f.desk.Resolve(ctx, parent.ID, resolution, bob)
+	_, err = f.desk.Resolve(ctx, incident.ResolveParams{ID: parent.ID, By: bob, Note: resolution.Notes, Code: resolution.Code})
 	require.NoError(t, err)
 
 	for _, c := range []*incident.Incident{linked, held, opened} {
@@ -73,13 +73,13 @@ func TestUnlinkParent(t *testing.T) {
 	f := newFixture(t, incident.Config{})
 	ctx := t.Context()
 	parent, child := f.open(t), f.open(t)
-	_, err := f.desk.LinkParent(ctx, child.ID, parent.ID, bob)
+	_, err := f.desk.LinkParent(ctx, incident.ParentParams{ID: child.ID, By: bob, Parent: parent.ID})
 	require.NoError(t, err)
-	got, err := f.desk.UnlinkParent(ctx, child.ID, bob)
+	got, err := f.desk.UnlinkParent(ctx, incident.Params{ID: child.ID, By: bob})
 	require.NoError(t, err)
 	assert.Zero(t, got.Parent)
 	assert.Empty(t, collect(t, f.desk.Children(ctx, parent.ID)))
-	_, err = f.desk.UnlinkParent(ctx, child.ID, bob)
+	_, err = f.desk.UnlinkParent(ctx, incident.Params{ID: child.ID, By: bob})
 	requireValidation(t, err, "parent")
 }
 
@@ -88,19 +88,19 @@ func TestParentCycle(t *testing.T) {
 	f := newFixture(t, incident.Config{})
 	ctx := t.Context()
 	a, b, c := f.open(t), f.open(t), f.open(t)
-	_, err := f.desk.LinkParent(ctx, b.ID, a.ID, bob) // A ← B
+	_, err := f.desk.LinkParent(ctx, incident.ParentParams{ID: b.ID, By: bob, Parent: a.ID}) // A ← B
 	require.NoError(t, err)
-	_, err = f.desk.LinkParent(ctx, c.ID, b.ID, bob) // B ← C
+	_, err = f.desk.LinkParent(ctx, incident.ParentParams{ID: c.ID, By: bob, Parent: b.ID}) // B ← C
 	require.NoError(t, err)
 	a, err = f.desk.Get(ctx, a.ID)
 	require.NoError(t, err)
 	n := len(journal(t, f.desk, a.ID))
 
-	_, err = f.desk.LinkParent(ctx, a.ID, c.ID, bob)
+	_, err = f.desk.LinkParent(ctx, incident.ParentParams{ID: a.ID, By: bob, Parent: c.ID})
 	require.ErrorIs(t, err, incident.ErrCycle, "A as a child of C")
-	_, err = f.desk.LinkParent(ctx, a.ID, b.ID, bob)
+	_, err = f.desk.LinkParent(ctx, incident.ParentParams{ID: a.ID, By: bob, Parent: b.ID})
 	require.ErrorIs(t, err, incident.ErrCycle, "A as a child of B")
-	_, err = f.desk.LinkParent(ctx, a.ID, a.ID, bob)
+	_, err = f.desk.LinkParent(ctx, incident.ParentParams{ID: a.ID, By: bob, Parent: a.ID})
 	require.ErrorIs(t, err, incident.ErrCycle, "A as its own child")
 
 	after, err := f.desk.Get(ctx, a.ID)
@@ -117,19 +117,19 @@ func TestLinkParentRejects(t *testing.T) {
 	closed := f.toState(t, incident.StateClosed)
 	resolved := f.toState(t, incident.StateResolved)
 
-	_, err := f.desk.LinkParent(ctx, child.ID, closed.ID, bob)
+	_, err := f.desk.LinkParent(ctx, incident.ParentParams{ID: child.ID, By: bob, Parent: closed.ID})
 	requireValidation(t, err, "parent")
-	_, err = f.desk.LinkParent(ctx, child.ID, resolved.ID, bob)
+	_, err = f.desk.LinkParent(ctx, incident.ParentParams{ID: child.ID, By: bob, Parent: resolved.ID})
 	requireValidation(t, err, "parent")
 	_, err = f.desk.Open(ctx, incident.Draft{Title: "x", Caller: alice, Impact: itil.ImpactLow, Urgency: itil.UrgencyLow, Parent: closed.ID})
 	requireValidation(t, err, "parent")
-	_, err = f.desk.LinkParent(ctx, child.ID, f.open(t).ID, itil.Actor{})
+	_, err = f.desk.LinkParent(ctx, incident.ParentParams{ID: child.ID, By: itil.Actor{}, Parent: f.open(t).ID})
 	requireValidation(t, err, "by")
-	_, err = f.desk.LinkParent(ctx, resolved.ID, child.ID, bob)
+	_, err = f.desk.LinkParent(ctx, incident.ParentParams{ID: resolved.ID, By: bob, Parent: child.ID})
 	requireTransition(t, err)
-	_, err = f.desk.LinkParent(ctx, child.ID, f.toState(t, incident.StateResolved).Parent, bob)
+	_, err = f.desk.LinkParent(ctx, incident.ParentParams{ID: child.ID, By: bob, Parent: f.toState(t, incident.StateResolved).Parent})
 	requireValidation(t, err, "parent") // no parent named
-	_, err = f.desk.LinkParent(ctx, child.ID, uuid.Must(uuid.NewV7()), bob)
+	_, err = f.desk.LinkParent(ctx, incident.ParentParams{ID: child.ID, By: bob, Parent: uuid.Must(uuid.NewV7())})
 	require.ErrorIs(t, err, lifecycle.ErrNotFound)
 }
 
@@ -143,8 +143,8 @@ func TestConcurrentOppositeLinks(t *testing.T) {
 		x, y := f.open(t), f.open(t)
 		var wg sync.WaitGroup
 		errs := make([]error, 2)
-		wg.Go(func() { _, errs[0] = f.desk.LinkParent(ctx, x.ID, y.ID, bob) })
-		wg.Go(func() { _, errs[1] = f.desk.LinkParent(ctx, y.ID, x.ID, carol) })
+		wg.Go(func() { _, errs[0] = f.desk.LinkParent(ctx, incident.ParentParams{ID: x.ID, By: bob, Parent: y.ID}) })
+		wg.Go(func() { _, errs[1] = f.desk.LinkParent(ctx, incident.ParentParams{ID: y.ID, By: carol, Parent: x.ID}) })
 		wg.Wait()
 		failed := 0
 		for _, err := range errs {
@@ -171,17 +171,17 @@ func TestSweepResolvesMissedChildren(t *testing.T) {
 	ctx := t.Context()
 	parent := f.toState(t, incident.StateInProgress)
 	child := f.toState(t, incident.StateInProgress)
-	_, err := f.desk.LinkParent(ctx, child.ID, parent.ID, bob)
+	_, err := f.desk.LinkParent(ctx, incident.ParentParams{ID: child.ID, By: bob, Parent: parent.ID})
 	require.NoError(t, err)
 	waitVendor(t, f, child.ID)
 
-	_, err = f.desk.Resolve(ctx, parent.ID, resolution, bob)
+	_, err = f.desk.Resolve(ctx, incident.ResolveParams{ID: parent.ID, By: bob, Note: resolution.Notes, Code: resolution.Code})
 	require.NoError(t, err)
 	got, err := f.desk.Get(ctx, child.ID)
 	require.NoError(t, err)
 	require.Equal(t, stateAwaitingVendor, got.State, "left for the sweep")
 
-	_, err = f.desk.Resume(ctx, child.ID, "vendor replied", bob)
+	_, err = f.desk.Resume(ctx, incident.Params{ID: child.ID, By: bob, Note: "vendor replied"})
 	require.NoError(t, err)
 	rep, err := f.desk.Sweep(ctx, f.clock.Now())
 	require.NoError(t, err)
@@ -200,10 +200,10 @@ func TestSweepLeavesReopenedChild(t *testing.T) {
 	ctx := t.Context()
 	parent := f.toState(t, incident.StateInProgress)
 	child := f.open(t, func(dr *incident.Draft) { dr.Parent, dr.Group = parent.ID, "network" })
-	_, err := f.desk.Resolve(ctx, parent.ID, resolution, bob)
+	_, err := f.desk.Resolve(ctx, incident.ResolveParams{ID: parent.ID, By: bob, Note: resolution.Notes, Code: resolution.Code})
 	require.NoError(t, err)
 	f.clock.Advance(10 * time.Minute)
-	_, err = f.desk.Reopen(ctx, child.ID, "still broken for me", alice)
+	_, err = f.desk.Reopen(ctx, incident.Params{ID: child.ID, By: alice, Note: "still broken for me"})
 	require.NoError(t, err)
 
 	rep, err := f.desk.Sweep(ctx, f.clock.Now())

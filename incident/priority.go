@@ -3,34 +3,33 @@ package incident
 import (
 	"context"
 
-	"github.com/google/uuid"
-
-	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/lifecycle"
 )
 
-// Reprioritize changes impact and urgency; the priority is recomputed from
-// the desk's matrix and journaled, and the SLA clocks are retargeted to the
-// new priority's targets, keeping the time already accrued and paused.
-func (d *Desk) Reprioritize(ctx context.Context, id uuid.UUID, impact itil.Impact, urgency itil.Urgency, reason string, by itil.Actor) (*Incident, error) {
-	prio, err := d.cfg.Matrix.Priority(impact, urgency)
+// Reprioritize changes impact and urgency to p.Impact and p.Urgency; the
+// priority is recomputed from the desk's matrix and journaled, and the SLA
+// clocks are retargeted to the new priority's targets, keeping the time
+// already accrued and paused. p.Note says why.
+func (d *Desk) Reprioritize(ctx context.Context, p ReprioritizeParams) (*Incident, error) {
+	prio, err := d.cfg.Matrix.Priority(p.Impact, p.Urgency)
 	if err != nil {
 		return nil, err
 	}
-	if err := itil.CheckText("reason", reason, MaxText); err != nil {
+	a, err := action(p.ID, p.Version, p.By, p.Note, "", p.Fields)
+	if err != nil {
 		return nil, err
 	}
-	if err := requireActor(by); err != nil {
-		return nil, err
+	impact, urgency := p.Impact, p.Urgency
+	a.Name = "reprioritize"
+	a.Apply = func(inc *Incident, ed *lifecycle.Edit) error {
+		if !inc.Open() {
+			return d.def.TransitionError("reprioritize", inc.State)
+		}
+		lifecycle.Set(ed, "impact", &inc.Impact, impact)
+		lifecycle.Set(ed, "urgency", &inc.Urgency, urgency)
+		lifecycle.Set(ed, "priority", &inc.Priority, prio)
+		_, err := d.applySLA(inc, ed, inc.StateCategory, d.now())
+		return err
 	}
-	return d.fire(ctx, id, lifecycle.Action[*Incident]{Name: "reprioritize", Actor: by, Note: reason,
-		Apply: func(inc *Incident, ed *lifecycle.Edit) error {
-			if !inc.Open() {
-				return d.def.TransitionError("reprioritize", inc.State)
-			}
-			lifecycle.Set(ed, "impact", &inc.Impact, impact)
-			lifecycle.Set(ed, "urgency", &inc.Urgency, urgency)
-			lifecycle.Set(ed, "priority", &inc.Priority, prio)
-			return d.applySLA(inc, ed, inc.StateCategory, d.now())
-		}})
+	return d.proc.Fire(ctx, p.ID, a)
 }

@@ -40,7 +40,7 @@ func TestCustomMatrix(t *testing.T) {
 
 	inc := f.open(t, withPriority(itil.P3)) // medium × medium
 	assert.Equal(t, itil.P4, inc.Priority)
-	inc, err = f.desk.Reprioritize(ctx, inc.ID, itil.ImpactHigh, itil.UrgencyLow, "the whole site", bob)
+	inc, err = f.desk.Reprioritize(ctx, incident.ReprioritizeParams{ID: inc.ID, By: bob, Note: "the whole site", Impact: itil.ImpactHigh, Urgency: itil.UrgencyLow})
 	require.NoError(t, err)
 	assert.Equal(t, itil.P2, inc.Priority)
 }
@@ -56,14 +56,14 @@ func TestReprioritizeJournalsAndRetargets(t *testing.T) {
 	before := inc.SLA.Resolution.Deadline
 
 	f.clock.Advance(time.Hour)
-	_, err := f.desk.Hold(ctx, inc.ID, incident.AwaitingCaller, "which client?", bob)
+	_, err := f.desk.Hold(ctx, incident.HoldParams{ID: inc.ID, By: bob, Note: "which client?", Reason: incident.AwaitingCaller})
 	require.NoError(t, err)
 	f.clock.Advance(30 * time.Minute)
-	_, err = f.desk.Resume(ctx, inc.ID, "answered", bob)
+	_, err = f.desk.Resume(ctx, incident.Params{ID: inc.ID, By: bob, Note: "answered"})
 	require.NoError(t, err)
 	now := f.clock.Advance(30 * time.Minute)
 
-	inc, err = f.desk.Reprioritize(ctx, inc.ID, itil.ImpactHigh, itil.UrgencyHigh, "the CEO is affected", carol)
+	inc, err = f.desk.Reprioritize(ctx, incident.ReprioritizeParams{ID: inc.ID, By: carol, Note: "the CEO is affected", Impact: itil.ImpactHigh, Urgency: itil.UrgencyHigh})
 	require.NoError(t, err)
 	assert.Equal(t, itil.ImpactHigh, inc.Impact)
 	assert.Equal(t, itil.UrgencyHigh, inc.Urgency)
@@ -104,7 +104,7 @@ func TestReprioritizePastWarning(t *testing.T) {
 	// Past P1's warning share of business time, well short of P3's.
 	f.clock.Advance(p1*sla.DefaultWarnPercent/100 + 30*time.Minute)
 
-	inc, err := f.desk.Reprioritize(ctx, inc.ID, itil.ImpactHigh, itil.UrgencyHigh, "escalated by the customer", carol)
+	inc, err := f.desk.Reprioritize(ctx, incident.ReprioritizeParams{ID: inc.ID, By: carol, Note: "escalated by the customer", Impact: itil.ImpactHigh, Urgency: itil.UrgencyHigh})
 	require.NoError(t, err)
 	assert.False(t, inc.SLA.Resolution.WarnedAt.IsZero())
 	c := changesNamed(t, f.desk, inc.ID, "reprioritize")
@@ -120,17 +120,17 @@ func TestReprioritizeRejects(t *testing.T) {
 	ctx := t.Context()
 	inc := f.open(t)
 
-	_, err := f.desk.Reprioritize(ctx, inc.ID, 0, itil.UrgencyHigh, "", bob)
+	_, err := f.desk.Reprioritize(ctx, incident.ReprioritizeParams{ID: inc.ID, By: bob, Impact: 0, Urgency: itil.UrgencyHigh})
 	requireValidation(t, err, "impact")
-	_, err = f.desk.Reprioritize(ctx, inc.ID, itil.Impact(7), itil.UrgencyHigh, "", bob)
+	_, err = f.desk.Reprioritize(ctx, incident.ReprioritizeParams{ID: inc.ID, By: bob, Impact: itil.Impact(7), Urgency: itil.UrgencyHigh})
 	requireValidation(t, err, "impact")
-	_, err = f.desk.Reprioritize(ctx, inc.ID, itil.ImpactHigh, itil.Urgency(9), "", bob)
+	_, err = f.desk.Reprioritize(ctx, incident.ReprioritizeParams{ID: inc.ID, By: bob, Impact: itil.ImpactHigh, Urgency: itil.Urgency(9)})
 	requireValidation(t, err, "urgency")
-	_, err = f.desk.Reprioritize(ctx, inc.ID, itil.ImpactHigh, itil.UrgencyHigh, "", itil.Actor{})
+	_, err = f.desk.Reprioritize(ctx, incident.ReprioritizeParams{ID: inc.ID, By: itil.Actor{}, Impact: itil.ImpactHigh, Urgency: itil.UrgencyHigh})
 	requireValidation(t, err, "by")
 
 	closed := f.toState(t, incident.StateClosed)
-	_, err = f.desk.Reprioritize(ctx, closed.ID, itil.ImpactHigh, itil.UrgencyHigh, "", bob)
+	_, err = f.desk.Reprioritize(ctx, incident.ReprioritizeParams{ID: closed.ID, By: bob, Impact: itil.ImpactHigh, Urgency: itil.UrgencyHigh})
 	requireTransition(t, err)
 
 	after, err := f.desk.Get(ctx, inc.ID)

@@ -11,7 +11,9 @@ import (
 )
 
 // Query selects incidents. Zero fields do not filter; the set ones must all
-// hold.
+// hold (fields AND), and the values given to one field are alternatives
+// (values OR): States {"new", "assigned"} matches either, and Open with
+// Categories {lifecycle.Resolved} matches nothing.
 type Query struct {
 	// Open keeps incidents that still need work (open or paused states).
 	Open bool
@@ -34,37 +36,27 @@ type Query struct {
 	Limit int
 }
 
-// where returns q's conditions. A store may check them in order on each
-// candidate record, so the narrow, single-valued ones come first and the
-// state conditions, which usually hold for a large share of records, last.
-func (q Query) where() []lifecycle.Cond {
-	var w []lifecycle.Cond
+// where returns q's conditions, built with lifecycle.Conds: the set
+// fields all hold, and the values given to one field are alternatives. Open
+// and Categories are conditions of their own, so Open with Categories
+// {Resolved} matches nothing. A store may check the conditions in order on
+// each candidate record, so the narrow, single-valued ones come first and
+// the state conditions, which usually hold for a large share of records,
+// last.
+func (q Query) where() lifecycle.Conds {
+	var w lifecycle.Conds
 	if q.Priority != 0 {
-		w = append(w, lifecycle.Eq("priority", q.Priority.String()))
+		w.Eq("priority", q.Priority.String())
 	}
-	for _, kv := range [...][2]string{
-		{"group", q.Group}, {"assignee", q.Assignee}, {"caller", q.Caller},
-		{"ci", q.CI}, {"category", q.Category}, {"major", string(q.Major)},
-	} {
-		if kv[1] != "" {
-			w = append(w, lifecycle.Eq(kv[0], kv[1]))
-		}
-	}
-	if q.Parent != uuid.Nil {
-		w = append(w, lifecycle.Eq("parent", q.Parent.String()))
-	}
-	if q.Problem != uuid.Nil {
-		w = append(w, lifecycle.Eq("problem", q.Problem.String()))
-	}
-	if len(q.States) > 0 {
-		w = append(w, lifecycle.Eq("state", q.States...))
-	}
-	if len(q.Categories) > 0 {
-		w = append(w, lifecycle.InCategories(q.Categories...))
-	}
-	if q.Open { // a condition of its own: with Categories, both must hold
-		w = append(w, lifecycle.Active())
-	}
+	w.Eq("group", q.Group)
+	w.Eq("assignee", q.Assignee)
+	w.Eq("caller", q.Caller)
+	w.Eq("ci", q.CI)
+	w.Eq("category", q.Category)
+	w.Eq("major", string(q.Major))
+	w.ID("parent", q.Parent)
+	w.ID("problem", q.Problem)
+	w.States(q.Open, q.Categories, q.States)
 	return w
 }
 

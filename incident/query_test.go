@@ -10,6 +10,7 @@ import (
 
 	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/incident"
+	"github.com/itil-go/itil/internal/teststores"
 	"github.com/itil-go/itil/lifecycle"
 )
 
@@ -31,7 +32,7 @@ func TestFind(t *testing.T) {
 	resolved := f.toState(t, incident.StateResolved)
 	closed := f.toState(t, incident.StateClosed)
 	bobs := f.open(t, func(dr *incident.Draft) { dr.Caller = bob; dr.CIs = nil })
-	_, err := f.desk.Assign(ctx, bobs.ID, "desktop", "erin", carol)
+	_, err := f.desk.Assign(ctx, incident.AssignParams{ID: bobs.ID, By: carol, Group: "desktop", Assignee: "erin"})
 	require.NoError(t, err)
 
 	for _, tt := range []struct {
@@ -93,19 +94,63 @@ func TestAuthorizer(t *testing.T) {
 	f := newFixture(t, incident.Config{Authorizer: auth})
 	ctx := t.Context()
 	inc := f.toState(t, incident.StateInProgress)
-	_, err := f.desk.ProposeMajor(ctx, inc.ID, "all of Berlin", bob)
+	_, err := f.desk.ProposeMajor(ctx, incident.Params{ID: inc.ID, By: bob, Note: "all of Berlin"})
 	require.NoError(t, err)
 	before, err := f.desk.Get(ctx, inc.ID)
 	require.NoError(t, err)
 
-	_, err = f.desk.AcceptMajor(ctx, inc.ID, "agreed", bob)
+	_, err = f.desk.AcceptMajor(ctx, incident.Params{ID: inc.ID, By: bob, Note: "agreed"})
 	require.ErrorIs(t, err, lifecycle.ErrForbidden)
 	after, err := f.desk.Get(ctx, inc.ID)
 	require.NoError(t, err)
 	assert.Equal(t, before, after)
 
 	manager := itil.Actor{ID: "mim", Groups: []string{"major-incident-managers"}}
-	got, err := f.desk.AcceptMajor(ctx, inc.ID, "agreed", manager)
+	got, err := f.desk.AcceptMajor(ctx, incident.Params{ID: inc.ID, By: manager, Note: "agreed"})
 	require.NoError(t, err)
 	assert.Equal(t, incident.MajorAccepted, got.Major)
+}
+
+// TestFindSemantics: on every store, a query's fields AND and the values
+// of one field OR; Open and Categories are two conditions.
+func TestFindSemantics(t *testing.T) {
+	t.Parallel()
+	teststores.Each(t, func(t *testing.T, db teststores.DB) {
+		t.Parallel()
+		ctx := t.Context()
+		desk := newHostDesk(t, db.Host(t))
+		open := func(caller itil.Actor, group string) *incident.Incident {
+			dr := draft()
+			dr.Caller, dr.Group = caller, group
+			inc, err := desk.Open(ctx, dr)
+			require.NoError(t, err)
+			return inc
+		}
+		fresh := open(alice, "network")
+		assigned := open(alice, "network")
+		_, err := desk.Assign(ctx, incident.AssignParams{ID: assigned.ID, By: carol, Group: "network"})
+		require.NoError(t, err)
+		bobs := open(bob, "network")
+		other := open(alice, "desktop")
+		resolved := open(bob, "desktop")
+		_, err = desk.Resolve(ctx, incident.ResolveParams{ID: resolved.ID, By: bob, Note: "fixed", Code: "solved_permanently"})
+		require.NoError(t, err)
+
+		for _, tt := range []struct {
+			name string
+			q    incident.Query
+			want []*incident.Incident
+		}{
+			{"open and resolved: both must hold", incident.Query{Open: true, Categories: []lifecycle.Category{lifecycle.Resolved}}, nil},
+			{"resolved alone", incident.Query{Categories: []lifecycle.Category{lifecycle.Resolved}}, []*incident.Incident{resolved}},
+			{"two states: either", incident.Query{States: []string{incident.StateNew, incident.StateAssigned}}, []*incident.Incident{fresh, assigned, bobs, other}},
+			{"two categories: either", incident.Query{Categories: []lifecycle.Category{lifecycle.Open, lifecycle.Resolved}}, []*incident.Incident{fresh, assigned, bobs, other, resolved}},
+			{"two fields: both", incident.Query{Group: "network", Caller: bob.ID}, []*incident.Incident{bobs}},
+			{"a field and a state: both", incident.Query{Group: "network", States: []string{incident.StateAssigned}}, []*incident.Incident{assigned}},
+			{"three fields: all", incident.Query{Open: true, Group: "desktop", Caller: bob.ID}, nil},
+		} {
+			got := collect(t, desk.Find(ctx, tt.q))
+			assert.Equal(t, ids(tt.want), ids(got), tt.name)
+		}
+	})
 }

@@ -74,7 +74,7 @@ func (d *Desk) cascade(ctx context.Context, ch lifecycle.Change) error {
 		if done {
 			continue
 		}
-		_, err = d.resolve(ctx, child.ID, parent.Resolution, by, "resolved with parent "+parent.Number, false)
+		_, err = d.resolve(ctx, child.ID, lifecycle.Action[*Incident]{Actor: by, Note: "resolved with parent " + parent.Number}, parent.Resolution, false)
 		if err == nil {
 			continue
 		}

@@ -107,7 +107,7 @@ func TestCascadeIsDurable(t *testing.T) {
 		desk := newHostDesk(t, st)
 		parent, err := desk.Open(ctx, draft())
 		require.NoError(t, err)
-		_, err = desk.Assign(ctx, parent.ID, "network", "bob", bob)
+		_, err = desk.Assign(ctx, incident.AssignParams{ID: parent.ID, By: bob, Group: "network", Assignee: "bob"})
 		require.NoError(t, err)
 		var children []*incident.Incident
 		for range 3 {
@@ -121,12 +121,12 @@ func TestCascadeIsDurable(t *testing.T) {
 		dr.Parent = parent.ID
 		early, err := desk.Open(ctx, dr)
 		require.NoError(t, err)
-		_, err = desk.Resolve(ctx, early.ID, resolution, bob)
+		_, err = desk.Resolve(ctx, incident.ResolveParams{ID: early.ID, By: bob, Note: resolution.Notes, Code: resolution.Code})
 		require.NoError(t, err)
 		dr.Group = "network"
 		cancelled, err := desk.Open(ctx, dr)
 		require.NoError(t, err)
-		_, err = desk.Cancel(ctx, cancelled.ID, "logged twice", bob)
+		_, err = desk.Cancel(ctx, incident.Params{ID: cancelled.ID, By: bob, Note: "logged twice"})
 		require.NoError(t, err)
 		nEarly, nCancelled := len(journal(t, desk, early.ID)), len(journal(t, desk, cancelled.ID))
 
@@ -134,7 +134,7 @@ func TestCascadeIsDurable(t *testing.T) {
 		// and the first deliveries fail.
 		st.failFor(3, children[0].ID, children[1].ID, children[2].ID)
 		ctx, cancel := context.WithCancel(ctx)
-		_, err = desk.Resolve(ctx, parent.ID, resolution, bob)
+		_, err = desk.Resolve(ctx, incident.ResolveParams{ID: parent.ID, By: bob, Note: resolution.Notes, Code: resolution.Code})
 		cancel()
 		require.NoError(t, err, "the parent's resolution does not depend on its children")
 		for _, c := range children {
@@ -172,7 +172,7 @@ func TestCascadeIsDurable(t *testing.T) {
 		resolves(t, desk2)
 
 		// A child reopened on purpose is not resolved again by a redelivery.
-		_, err = desk2.Reopen(t.Context(), children[0].ID, "still broken for me", alice)
+		_, err = desk2.Reopen(t.Context(), incident.Params{ID: children[0].ID, By: alice, Note: "still broken for me"})
 		require.NoError(t, err)
 		require.NoError(t, cascade.Notifier.Notify(t.Context(), resolved[0]))
 		got, err := desk2.Get(t.Context(), children[0].ID)
@@ -189,7 +189,7 @@ func TestCascadeSkipsLastingRefusals(t *testing.T) {
 	ctx := t.Context()
 	parent := f.toState(t, incident.StateInProgress)
 	stuck := f.toState(t, incident.StateInProgress)
-	_, err := f.desk.LinkParent(ctx, stuck.ID, parent.ID, bob)
+	_, err := f.desk.LinkParent(ctx, incident.ParentParams{ID: stuck.ID, By: bob, Parent: parent.ID})
 	require.NoError(t, err)
 	waitVendor(t, f, stuck.ID)
 	st := &failingStore{Store: f.store}
@@ -198,7 +198,7 @@ func TestCascadeSkipsLastingRefusals(t *testing.T) {
 	child := f.open(t, func(dr *incident.Draft) { dr.Parent = parent.ID })
 	st.failFor(1, child.ID)
 
-	_, err = desk.Resolve(ctx, parent.ID, resolution, bob)
+	_, err = desk.Resolve(ctx, incident.ResolveParams{ID: parent.ID, By: bob, Note: resolution.Notes, Code: resolution.Code})
 	require.NoError(t, err)
 	drain(t, st, desk)
 	got, err := f.desk.Get(ctx, child.ID)

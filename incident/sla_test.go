@@ -72,10 +72,10 @@ func TestSLAResponseClockStops(t *testing.T) {
 		respond func(f *fixture, inc *incident.Incident) (*incident.Incident, error)
 	}{
 		{"assign", func(f *fixture, inc *incident.Incident) (*incident.Incident, error) {
-			return f.desk.Assign(ctx, inc.ID, "network", "", carol)
+			return f.desk.Assign(ctx, incident.AssignParams{ID: inc.ID, By: carol, Group: "network"})
 		}},
 		{"start", func(f *fixture, inc *incident.Incident) (*incident.Incident, error) {
-			return f.desk.Start(ctx, inc.ID, bob)
+			return f.desk.Start(ctx, incident.Params{ID: inc.ID, By: bob})
 		}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -106,25 +106,25 @@ func TestSLAResolutionClockPausesAndStops(t *testing.T) {
 	f := newFixture(t, incident.Config{})
 	ctx := t.Context()
 	inc := f.open(t, withPriority(itil.P1), func(dr *incident.Draft) { dr.Group = "network" })
-	_, err := f.desk.Start(ctx, inc.ID, bob)
+	_, err := f.desk.Start(ctx, incident.Params{ID: inc.ID, By: bob})
 	require.NoError(t, err)
 
 	f.clock.Advance(time.Hour)
-	inc, err = f.desk.Hold(ctx, inc.ID, incident.AwaitingCaller, "screenshot please", bob)
+	inc, err = f.desk.Hold(ctx, incident.HoldParams{ID: inc.ID, By: bob, Note: "screenshot please", Reason: incident.AwaitingCaller})
 	require.NoError(t, err)
 	assert.Equal(t, sla.Paused, inc.SLA.Resolution.Status)
 	assert.Equal(t, time.Hour, inc.SLA.Resolution.Accrued)
 	assert.True(t, inc.SLA.Resolution.Deadline.IsZero(), "no deadline while paused")
 
 	f.clock.Advance(2 * time.Hour)
-	inc, err = f.desk.Resume(ctx, inc.ID, "", bob)
+	inc, err = f.desk.Resume(ctx, incident.Params{ID: inc.ID, By: bob})
 	require.NoError(t, err)
 	assert.Equal(t, sla.Running, inc.SLA.Resolution.Status)
 	assert.Equal(t, time.Hour, inc.SLA.Resolution.Accrued, "nothing accrued on hold")
 	assert.Equal(t, 2*time.Hour, inc.SLA.Resolution.PausedFor)
 
 	f.clock.Advance(30 * time.Minute)
-	inc, err = f.desk.Resolve(ctx, inc.ID, resolution, bob)
+	inc, err = f.desk.Resolve(ctx, incident.ResolveParams{ID: inc.ID, By: bob, Note: resolution.Notes, Code: resolution.Code})
 	require.NoError(t, err)
 	assert.Equal(t, sla.Stopped, inc.SLA.Resolution.Status)
 	assert.Equal(t, 90*time.Minute, inc.SLA.Resolution.Accrued)
@@ -134,7 +134,7 @@ func TestSLAResolutionClockPausesAndStops(t *testing.T) {
 	require.NoError(t, err)
 	assert.Zero(t, rep.Breaches, "a stopped clock does not breach")
 
-	inc, err = f.desk.Reopen(ctx, inc.ID, "it is back", alice)
+	inc, err = f.desk.Reopen(ctx, incident.Params{ID: inc.ID, By: alice, Note: "it is back"})
 	require.NoError(t, err)
 	assert.Equal(t, sla.Running, inc.SLA.Resolution.Status)
 	assert.Equal(t, 90*time.Minute, inc.SLA.Resolution.Accrued, "a reopened clock runs on")
@@ -151,7 +151,7 @@ func TestSLAWarningAndBreachOnce(t *testing.T) {
 	ctx := t.Context()
 	target := sla.DefaultPolicy().Targets[itil.P1].Resolution.Within
 	inc := f.open(t, withPriority(itil.P1), func(dr *incident.Draft) { dr.Group = "network" })
-	_, err := f.desk.Start(ctx, inc.ID, bob) // responded at once: only the resolution clock runs on
+	_, err := f.desk.Start(ctx, incident.Params{ID: inc.ID, By: bob}) // responded at once: only the resolution clock runs on
 	require.NoError(t, err)
 	sweep := func(want incident.SweepReport) {
 		t.Helper()
@@ -231,11 +231,11 @@ func TestSLACrossingRaisedByTransition(t *testing.T) {
 	ctx := t.Context()
 	target := sla.DefaultPolicy().Targets[itil.P1].Resolution.Within
 	inc := f.open(t, withPriority(itil.P1), func(dr *incident.Draft) { dr.Group = "network" })
-	_, err := f.desk.Start(ctx, inc.ID, bob)
+	_, err := f.desk.Start(ctx, incident.Params{ID: inc.ID, By: bob})
 	require.NoError(t, err)
 
 	f.clock.Advance(warnAfter(target) + time.Minute)
-	_, err = f.desk.Resolve(ctx, inc.ID, resolution, bob)
+	_, err = f.desk.Resolve(ctx, incident.ResolveParams{ID: inc.ID, By: bob, Note: resolution.Notes, Code: resolution.Code})
 	require.NoError(t, err)
 	j := journal(t, f.desk, inc.ID)
 	fc, ok := field(j[len(j)-1], "sla.resolution")
@@ -256,13 +256,13 @@ func TestSLASurvivesRestart(t *testing.T) {
 	ctx := t.Context()
 	target := sla.DefaultPolicy().Targets[itil.P1].Resolution.Within
 	inc := f.open(t, withPriority(itil.P1), func(dr *incident.Draft) { dr.Group = "network" })
-	_, err := f.desk.Start(ctx, inc.ID, bob)
+	_, err := f.desk.Start(ctx, incident.Params{ID: inc.ID, By: bob})
 	require.NoError(t, err)
 	f.clock.Advance(time.Hour)
-	_, err = f.desk.Hold(ctx, inc.ID, incident.AwaitingVendor, "vendor case", bob)
+	_, err = f.desk.Hold(ctx, incident.HoldParams{ID: inc.ID, By: bob, Note: "vendor case", Reason: incident.AwaitingVendor})
 	require.NoError(t, err)
 	f.clock.Advance(time.Hour)
-	_, err = f.desk.Resume(ctx, inc.ID, "", bob)
+	_, err = f.desk.Resume(ctx, incident.Params{ID: inc.ID, By: bob})
 	require.NoError(t, err)
 	f.clock.Set(monday9.Add(time.Hour + warnAfter(target))) // an hour was paused
 	rep, err := f.desk.Sweep(ctx, f.clock.Now())

@@ -12,8 +12,8 @@ import (
 
 // The journal events of a sweep.
 const (
-	EventSLAWarning = "sla_warning"
-	EventSLABreach  = "sla_breach"
+	EventSLAWarning = sla.EventWarning
+	EventSLABreach  = sla.EventBreach
 )
 
 // SweepReport counts what a sweep did.
@@ -35,42 +35,17 @@ func (d *Desk) Sweep(ctx context.Context, now time.Time) (SweepReport, error) {
 	var rep SweepReport
 	var errs []error
 	sys := itil.System("incident-sweep")
-	for inc, err := range d.Find(ctx, Query{Open: true}) {
-		if err != nil {
-			return rep, err
-		}
-		due := inc.SLA.Next()
-		if due.IsZero() || due.After(now) {
-			continue
-		}
-		// Find what is due on a copy, to name the journal event.
-		probe := inc.Clone().(*Incident)
-		crossings, err := probe.SLA.Apply(d.cfg.SLA, facts(probe, probe.StateCategory), now)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if len(crossings) == 0 {
-			continue
-		}
-		warnings, breaches := sla.Count(crossings)
-		name := EventSLAWarning
-		if breaches > 0 {
-			name = EventSLABreach
-		}
-		_, err = d.proc.Fire(ctx, inc.ID, lifecycle.Action[*Incident]{Name: name, Actor: sys, Version: inc.Version,
-			Apply: func(inc *Incident, ed *lifecycle.Edit) error {
-				return d.applySLA(inc, ed, inc.StateCategory, now)
-			}})
-		switch {
-		case errors.Is(err, lifecycle.ErrConflict):
-			continue // changed meanwhile: the change applied the clocks, or the next sweep will
-		case err != nil:
-			errs = append(errs, err)
-			continue
-		}
-		rep.Warnings += warnings
-		rep.Breaches += breaches
+	swept, err := sla.Sweeper[*Incident]{
+		Process: d.proc,
+		Clocks:  func(inc *Incident) *sla.Set { return &inc.SLA },
+		Apply: func(inc *Incident, ed *lifecycle.Edit, now time.Time) ([]sla.Crossing, error) {
+			return d.applySLA(inc, ed, inc.StateCategory, now)
+		},
+		Actor: sys,
+	}.Sweep(ctx, now)
+	rep.Warnings, rep.Breaches = swept.Warnings, swept.Breaches
+	if err != nil {
+		errs = append(errs, err)
 	}
 	for inc, err := range d.Find(ctx, Query{Categories: []lifecycle.Category{lifecycle.Resolved}}) {
 		if err != nil {

@@ -83,20 +83,20 @@ func TestBadInputs(t *testing.T) {
 		check func(t *testing.T, err error)
 	}{
 		{"resolve without code", incident.StateInProgress, func(ctx context.Context, f *fixture, inc *incident.Incident) error {
-			_, err := f.desk.Resolve(ctx, inc.ID, incident.Resolution{Notes: "done"}, bob)
+			_, err := f.desk.Resolve(ctx, incident.ResolveParams{ID: inc.ID, By: bob, Note: "done"})
 			return err
 		}, invalidField("resolution.code")},
 		{"resolve with unknown code", incident.StateInProgress, func(ctx context.Context, f *fixture, inc *incident.Incident) error {
-			_, err := f.desk.Resolve(ctx, inc.ID, incident.Resolution{Code: "rebooted", Notes: "done"}, bob)
+			_, err := f.desk.Resolve(ctx, incident.ResolveParams{ID: inc.ID, By: bob, Note: "done", Code: "rebooted"})
 			return err
 		}, invalidField("resolution.code")},
 		{"resolve without notes", incident.StateInProgress, func(ctx context.Context, f *fixture, inc *incident.Incident) error {
-			_, err := f.desk.Resolve(ctx, inc.ID, incident.Resolution{Code: "duplicate"}, bob)
+			_, err := f.desk.Resolve(ctx, incident.ResolveParams{ID: inc.ID, By: bob, Code: "duplicate"})
 			return err
 		}, invalidField("resolution.notes")},
 		{"reopen after the window", incident.StateResolved, func(ctx context.Context, f *fixture, inc *incident.Incident) error {
 			f.clock.Advance(8 * 24 * time.Hour)
-			_, err := f.desk.Reopen(ctx, inc.ID, "again", alice)
+			_, err := f.desk.Reopen(ctx, incident.Params{ID: inc.ID, By: alice, Note: "again"})
 			return err
 		}, func(t *testing.T, err error) {
 			var we *incident.WindowError
@@ -105,48 +105,48 @@ func TestBadInputs(t *testing.T) {
 			assert.ErrorIs(t, err, incident.ErrWindowPassed)
 		}},
 		{"reopen without reason", incident.StateResolved, func(ctx context.Context, f *fixture, inc *incident.Incident) error {
-			_, err := f.desk.Reopen(ctx, inc.ID, "", alice)
+			_, err := f.desk.Reopen(ctx, incident.Params{ID: inc.ID, By: alice})
 			return err
-		}, invalidField("reason")},
+		}, invalidField("note")},
 		{"cycle in parents", incident.StateNew, func(ctx context.Context, f *fixture, inc *incident.Incident) error {
 			child := f.open(t)
-			if _, err := f.desk.LinkParent(ctx, child.ID, inc.ID, bob); err != nil {
+			if _, err := f.desk.LinkParent(ctx, incident.ParentParams{ID: child.ID, By: bob, Parent: inc.ID}); err != nil {
 				return err
 			}
-			_, err := f.desk.LinkParent(ctx, inc.ID, child.ID, bob)
+			_, err := f.desk.LinkParent(ctx, incident.ParentParams{ID: inc.ID, By: bob, Parent: child.ID})
 			return err
 		}, func(t *testing.T, err error) { assert.ErrorIs(t, err, incident.ErrCycle) }},
 		{"hold with unknown reason", incident.StateInProgress, func(ctx context.Context, f *fixture, inc *incident.Incident) error {
-			_, err := f.desk.Hold(ctx, inc.ID, "awaiting_godot", "", bob)
+			_, err := f.desk.Hold(ctx, incident.HoldParams{ID: inc.ID, By: bob, Reason: "awaiting_godot"})
 			return err
 		}, invalidField("hold_reason")},
 		{"hold without reason", incident.StateInProgress, func(ctx context.Context, f *fixture, inc *incident.Incident) error {
-			_, err := f.desk.Hold(ctx, inc.ID, "", "", bob)
+			_, err := f.desk.Hold(ctx, incident.HoldParams{ID: inc.ID, By: bob})
 			return err
 		}, invalidField("hold_reason")},
 		{"empty comment", incident.StateInProgress, func(ctx context.Context, f *fixture, inc *incident.Incident) error {
-			_, err := f.desk.Comment(ctx, inc.ID, "", alice)
+			_, err := f.desk.Comment(ctx, incident.Params{ID: inc.ID, By: alice})
 			return err
-		}, invalidField("text")},
+		}, invalidField("note")},
 		{"empty work note", incident.StateInProgress, func(ctx context.Context, f *fixture, inc *incident.Incident) error {
-			_, err := f.desk.WorkNote(ctx, inc.ID, "", bob)
+			_, err := f.desk.WorkNote(ctx, incident.Params{ID: inc.ID, By: bob})
 			return err
-		}, invalidField("text")},
+		}, invalidField("note")},
 		{"assign without group", incident.StateNew, func(ctx context.Context, f *fixture, inc *incident.Incident) error {
-			_, err := f.desk.Assign(ctx, inc.ID, "", "bob", carol)
+			_, err := f.desk.Assign(ctx, incident.AssignParams{ID: inc.ID, By: carol, Assignee: "bob"})
 			return err
 		}, invalidField("group")},
 		{"start without group", incident.StateNew, func(ctx context.Context, f *fixture, inc *incident.Incident) error {
 			bare := f.open(t)
-			_, err := f.desk.Start(ctx, bare.ID, bob)
+			_, err := f.desk.Start(ctx, incident.Params{ID: bare.ID, By: bob})
 			return err
 		}, invalidField("group")},
 		{"cancel without reason", incident.StateNew, func(ctx context.Context, f *fixture, inc *incident.Incident) error {
-			_, err := f.desk.Cancel(ctx, inc.ID, "", bob)
+			_, err := f.desk.Cancel(ctx, incident.Params{ID: inc.ID, By: bob})
 			return err
-		}, invalidField("reason")},
+		}, invalidField("note")},
 		{"unknown incident", incident.StateNew, func(ctx context.Context, f *fixture, inc *incident.Incident) error {
-			_, err := f.desk.WorkNote(ctx, uuid.New(), "hello", bob)
+			_, err := f.desk.WorkNote(ctx, incident.Params{ID: uuid.New(), By: bob, Note: "hello"})
 			return err
 		}, func(t *testing.T, err error) { assert.ErrorIs(t, err, lifecycle.ErrNotFound) }},
 	}
@@ -188,28 +188,50 @@ func TestMissingActor(t *testing.T) {
 	ref := itil.Ref{Kind: "problem", ID: uuid.New()}
 	n := len(journal(t, f.desk, inc.ID))
 	for name, do := range map[string]func() (*incident.Incident, error){
-		"assign":       func() (*incident.Incident, error) { return f.desk.Assign(ctx, inc.ID, "network", "", none) },
-		"start":        func() (*incident.Incident, error) { return f.desk.Start(ctx, inc.ID, none) },
-		"hold":         func() (*incident.Incident, error) { return f.desk.Hold(ctx, inc.ID, incident.AwaitingCaller, "", none) },
-		"resume":       func() (*incident.Incident, error) { return f.desk.Resume(ctx, inc.ID, "", none) },
-		"comment":      func() (*incident.Incident, error) { return f.desk.Comment(ctx, inc.ID, "hi", none) },
-		"work note":    func() (*incident.Incident, error) { return f.desk.WorkNote(ctx, inc.ID, "hi", none) },
-		"resolve":      func() (*incident.Incident, error) { return f.desk.Resolve(ctx, inc.ID, resolution, none) },
-		"reopen":       func() (*incident.Incident, error) { return f.desk.Reopen(ctx, inc.ID, "again", none) },
-		"close":        func() (*incident.Incident, error) { return f.desk.Close(ctx, inc.ID, none) },
-		"cancel":       func() (*incident.Incident, error) { return f.desk.Cancel(ctx, inc.ID, "dup", none) },
-		"reprioritize": func() (*incident.Incident, error) { return f.desk.Reprioritize(ctx, inc.ID, 1, 1, "", none) },
-		"link":         func() (*incident.Incident, error) { return f.desk.Link(ctx, inc.ID, ref, false, none) },
-		"link parent":  func() (*incident.Incident, error) { return f.desk.LinkParent(ctx, inc.ID, other.ID, none) },
-		"unlink parent": func() (*incident.Incident, error) {
-			return f.desk.UnlinkParent(ctx, inc.ID, none)
+		"assign": func() (*incident.Incident, error) {
+			return f.desk.Assign(ctx, incident.AssignParams{ID: inc.ID, By: none, Group: "network"})
 		},
-		"propose major": func() (*incident.Incident, error) { return f.desk.ProposeMajor(ctx, inc.ID, "big", none) },
+		"start": func() (*incident.Incident, error) { return f.desk.Start(ctx, incident.Params{ID: inc.ID, By: none}) },
+		"hold": func() (*incident.Incident, error) {
+			return f.desk.Hold(ctx, incident.HoldParams{ID: inc.ID, By: none, Reason: incident.AwaitingCaller})
+		},
+		"resume": func() (*incident.Incident, error) { return f.desk.Resume(ctx, incident.Params{ID: inc.ID, By: none}) },
+		"comment": func() (*incident.Incident, error) {
+			return f.desk.Comment(ctx, incident.Params{ID: inc.ID, By: none, Note: "hi"})
+		},
+		"work note": func() (*incident.Incident, error) {
+			return f.desk.WorkNote(ctx, incident.Params{ID: inc.ID, By: none, Note: "hi"})
+		},
+		"resolve": func() (*incident.Incident, error) {
+			return f.desk.Resolve(ctx, incident.ResolveParams{ID: inc.ID, By: none, Note: resolution.Notes, Code: resolution.Code})
+		},
+		"reopen": func() (*incident.Incident, error) {
+			return f.desk.Reopen(ctx, incident.Params{ID: inc.ID, By: none, Note: "again"})
+		},
+		"close": func() (*incident.Incident, error) { return f.desk.Close(ctx, incident.Params{ID: inc.ID, By: none}) },
+		"cancel": func() (*incident.Incident, error) {
+			return f.desk.Cancel(ctx, incident.Params{ID: inc.ID, By: none, Note: "dup"})
+		},
+		"reprioritize": func() (*incident.Incident, error) {
+			return f.desk.Reprioritize(ctx, incident.ReprioritizeParams{ID: inc.ID, By: none, Impact: 1, Urgency: 1})
+		},
+		"link": func() (*incident.Incident, error) {
+			return f.desk.Link(ctx, incident.LinkParams{ID: inc.ID, By: none, Ref: ref})
+		},
+		"link parent": func() (*incident.Incident, error) {
+			return f.desk.LinkParent(ctx, incident.ParentParams{ID: inc.ID, By: none, Parent: other.ID})
+		},
+		"unlink parent": func() (*incident.Incident, error) {
+			return f.desk.UnlinkParent(ctx, incident.Params{ID: inc.ID, By: none})
+		},
+		"propose major": func() (*incident.Incident, error) {
+			return f.desk.ProposeMajor(ctx, incident.Params{ID: inc.ID, By: none, Note: "big"})
+		},
 		"escalate": func() (*incident.Incident, error) {
-			return f.desk.EscalateFunctional(ctx, inc.ID, incident.Functional{ToGroup: "l2", Reason: "r"})
+			return f.desk.EscalateFunctional(ctx, incident.FunctionalParams{ID: inc.ID, Note: "r", ToGroup: "l2"})
 		},
 		"escalate hierarchical": func() (*incident.Incident, error) {
-			return f.desk.EscalateHierarchical(ctx, inc.ID, incident.Hierarchical{Notify: "lead", Reason: "r"})
+			return f.desk.EscalateHierarchical(ctx, incident.HierarchicalParams{ID: inc.ID, Note: "r", Notify: "lead"})
 		},
 	} {
 		_, err := do()

@@ -55,7 +55,14 @@ func (b *Batch) Check() error {
 	if len(b.Writes) == 0 && len(b.Reads) == 0 {
 		return &itil.ValidationError{Field: "batch", Reason: "empty"}
 	}
-	written := make(map[uuid.UUID]int64, len(b.Writes))
+	// A batch of a few records is checked against itself by scans; a
+	// larger one through maps.
+	var written map[uuid.UUID]int64 // version after the last write so far
+	var read map[uuid.UUID]bool
+	if len(b.Writes)+len(b.Reads) > batchScan {
+		written = make(map[uuid.UUID]int64, len(b.Writes))
+		read = make(map[uuid.UUID]bool, len(b.Reads))
+	}
 	for i, w := range b.Writes {
 		// Named only when refused: this runs on every commit.
 		field := func(part string) string { return fmt.Sprintf("writes[%d].%s", i, part) }
@@ -71,12 +78,13 @@ func (b *Batch) Check() error {
 		case w.Change != nil && w.Change.RecordID != r.ID:
 			return &itil.ValidationError{Field: field("change.record_id"), Reason: "names another record than the write"}
 		}
-		if v, ok := written[r.ID]; ok && w.Expect != v {
+		if v, ok := b.writtenBefore(i, r.ID, written); ok && w.Expect != v {
 			return &itil.ValidationError{Field: field("expect"), Reason: fmt.Sprintf("record %s was written at version %d before in the batch", r.ID, v)}
 		}
-		written[r.ID] = r.Version
+		if written != nil {
+			written[r.ID] = r.Version
+		}
 	}
-	read := make(map[uuid.UUID]bool, len(b.Reads))
 	for i, rd := range b.Reads {
 		field := func(part string) string { return fmt.Sprintf("reads[%d].%s", i, part) }
 		switch {
@@ -84,15 +92,50 @@ func (b *Batch) Check() error {
 			return &itil.ValidationError{Field: field("id"), Reason: "required"}
 		case rd.Version < 1:
 			return &itil.ValidationError{Field: field("version"), Reason: "must be at least 1"}
-		case read[rd.ID]:
+		case b.readBefore(i, rd.ID, read):
 			return &itil.ValidationError{Field: field("id"), Reason: "read twice"}
 		}
-		if _, ok := written[rd.ID]; ok {
+		if _, ok := b.writtenBefore(len(b.Writes), rd.ID, written); ok {
 			return &itil.ValidationError{Field: field("id"), Reason: "also written in the batch"}
 		}
-		read[rd.ID] = true
+		if read != nil {
+			read[rd.ID] = true
+		}
 	}
 	return nil
+}
+
+// batchScan is the most records a Batch checks by scanning its writes and
+// reads rather than building maps.
+const batchScan = 16
+
+// writtenBefore returns the version the last of the first n writes of id
+// set, found in written, or by a scan when written is nil.
+func (b *Batch) writtenBefore(n int, id uuid.UUID, written map[uuid.UUID]int64) (int64, bool) {
+	if written != nil {
+		v, ok := written[id]
+		return v, ok
+	}
+	for j := n - 1; j >= 0; j-- {
+		if r := b.Writes[j].Entity.Base(); r.ID == id {
+			return r.Version, true
+		}
+	}
+	return 0, false
+}
+
+// readBefore reports whether one of the first n reads is of id, found in
+// read, or by a scan when read is nil.
+func (b *Batch) readBefore(n int, id uuid.UUID, read map[uuid.UUID]bool) bool {
+	if read != nil {
+		return read[id]
+	}
+	for _, rd := range b.Reads[:n] {
+		if rd.ID == id {
+			return true
+		}
+	}
+	return false
 }
 
 // StaleReadError reports a read of a Batch that was no longer current: the

@@ -55,7 +55,7 @@ func BenchmarkBareFSMParallel(b *testing.B) {
 // benchTicket returns a process on def (the ticket lifecycle when nil) with
 // one in-progress ticket whose fields let it move between in_progress and
 // on_hold.
-func benchTicket(b *testing.B, def *lifecycle.Definition, cfg lifecycle.ProcessConfig) (*lifecycle.Process[*ticket], uuid.UUID) {
+func benchTicket(b testing.TB, def *lifecycle.Definition, cfg lifecycle.ProcessConfig) (*lifecycle.Process[*ticket], uuid.UUID) {
 	p := newTickets(b, def, cfg)
 	ctx := context.Background()
 	tk, err := p.Create(ctx, &ticket{Title: "bench", Group: "desk", HoldReason: "awaiting caller"}, alice, "")
@@ -199,7 +199,7 @@ func BenchmarkCommit(b *testing.B) {
 
 // benchSecond adds a second in-progress ticket to p, as benchTicket makes
 // the first.
-func benchSecond(b *testing.B, p *lifecycle.Process[*ticket]) uuid.UUID {
+func benchSecond(b testing.TB, p *lifecycle.Process[*ticket]) uuid.UUID {
 	ctx := context.Background()
 	tk, err := p.Create(ctx, &ticket{Title: "bench 2", Group: "desk", HoldReason: "awaiting caller"}, alice, "")
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -81,7 +82,38 @@ func ParseDefinition(data []byte, opts ...Option) (*Definition, error) {
 	case dj.Name != "" && dj.Name != base.name:
 		return nil, invalid("name", "%q differs from the base lifecycle %q", dj.Name, base.name)
 	}
-	return base.Extend(dj.States, dj.Events, append(opts, WithFields(dj.Fields...))...)
+	d, err := base.Extend(dj.States, dj.Events, append(opts, WithFields(dj.Fields...))...)
+	if err != nil {
+		return nil, inDocument(err, len(base.states), len(base.events), len(base.declared()))
+	}
+	return d, nil
+}
+
+// inDocument renames the field of a *itil.ValidationError from a position
+// in a base's definition extended by a document ("events[9].from[0]") to
+// the position in the document ("events[0].from[0]"), given how many states,
+// events and fields the base has before the document's.
+func inDocument(err error, states, events, fields int) error {
+	var ve *itil.ValidationError
+	if !errors.As(err, &ve) {
+		return err
+	}
+	for _, list := range []struct {
+		name string
+		base int
+	}{{"states", states}, {"events", events}, {"fields", fields}} {
+		rest, ok := strings.CutPrefix(ve.Field, list.name+"[")
+		if !ok {
+			continue
+		}
+		end := strings.IndexByte(rest, ']')
+		i, convErr := strconv.Atoi(rest[:max(end, 0)])
+		if end < 0 || convErr != nil || i < list.base {
+			return err
+		}
+		return &itil.ValidationError{Field: fmt.Sprintf("%s[%d]%s", list.name, i-list.base, rest[end+1:]), Reason: ve.Reason}
+	}
+	return err
 }
 
 // WithBase makes the definitions bases that ParseDefinition may extend,

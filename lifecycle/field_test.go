@@ -175,3 +175,32 @@ func TestRequiresDeclaresTextField(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotContains(t, string(data), `"fields"`, "a field only required is not declared again")
 }
+
+func TestParseDefinitionExtendsNamesTheDocument(t *testing.T) {
+	base := ticketDefinition()
+	for doc, field := range map[string]string{
+		`{"extends": "ticket", "events": [{"name": "park", "from": ["nowhere"], "to": "new"}]}`:        "events[0].from[0]",
+		`{"extends": "ticket", "states": [{"name": "parked", "category": "paused"}, {"name": "x y"}]}`: "states[1].name",
+		`{"extends": "ticket", "states": [{"name": "new", "category": "open"}]}`:                       "states[0].name",
+		`{"extends": "ticket", "fields": [{"name": "a"}, {"name": "b", "required_in": ["nowhere"]}]}`:  "fields[1].required_in[0]",
+	} {
+		_, err := lifecycle.ParseDefinition([]byte(doc), lifecycle.WithBase(base))
+		var ve *itil.ValidationError
+		if assert.ErrorAs(t, err, &ve, doc) {
+			assert.Equal(t, field, ve.Field, doc)
+		}
+	}
+}
+
+func TestGetByNumberRefusesBadText(t *testing.T) {
+	p := newTickets(t, nil, lifecycle.ProcessConfig{})
+	for _, n := range []string{"TIC\x00001", "TIC\xff", string(make([]byte, 65))} {
+		_, err := p.Records().GetByNumber(context.Background(), n)
+		var ve *itil.ValidationError
+		if assert.ErrorAs(t, err, &ve, "%q", n) {
+			assert.Equal(t, "number", ve.Field)
+		}
+	}
+	_, err := p.Records().GetByNumber(context.Background(), "TIC0000099")
+	assert.ErrorIs(t, err, lifecycle.ErrNotFound)
+}

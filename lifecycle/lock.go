@@ -5,6 +5,8 @@ import (
 	"errors"
 
 	"github.com/google/uuid"
+
+	"github.com/itil-go/itil"
 )
 
 // LockKind is the kind of Lock records, and LockState their one state
@@ -51,9 +53,12 @@ func LockID(key string) uuid.UUID { return uuid.NewSHA1(lockSpace, []byte(key)) 
 // whose Holder the caller may set. Two Txs that take the same lock conflict.
 // Taking a lock the Tx holds already returns it again.
 func (tx *Tx) Lock(ctx context.Context, key string) (*Lock, error) {
+	if tx.store == nil {
+		return nil, &itil.ValidationError{Field: "tx", Reason: "has no store (use NewTx)"}
+	}
 	id := LockID(key)
-	if i, ok := tx.latest[id]; ok {
-		l, isLock := tx.writes[i].Entity.(*Lock)
+	if i := tx.record(id); i >= 0 && tx.recs[i].last >= 0 {
+		l, isLock := tx.writes[tx.recs[i].last].Entity.(*Lock)
 		if !isLock {
 			return nil, errors.New("lifecycle: lock " + key + ": its ID is staged for another record")
 		}

@@ -142,7 +142,9 @@ func (p *Process[T]) Create(ctx context.Context, t T, by itil.Actor, note string
 }
 
 // CreateIn is Create staged in tx: the record is saved when tx commits,
-// with the rest of tx, or not at all. Its number is drawn at once.
+// with the rest of tx, or not at all. Its number is drawn at once. The
+// record returned is the one tx will write: read it, but change it only
+// through an action of tx (see Tx).
 func (p *Process[T]) CreateIn(ctx context.Context, tx *Tx, t T, by itil.Actor, note string) (T, error) {
 	if tx == nil {
 		var zero T
@@ -159,7 +161,7 @@ func (p *Process[T]) create(ctx context.Context, tx *Tx, t T, by itil.Actor, not
 	t = t.Clone().(T)
 	rec := t.Base()
 	if rec.ID == uuid.Nil {
-		id, err := uuid.NewV7()
+		id, err := newRecordID(p.store)
 		if err != nil {
 			return zero, err
 		}
@@ -201,7 +203,7 @@ func (p *Process[T]) create(ctx context.Context, tx *Tx, t T, by itil.Actor, not
 	var ch Change
 	setChange(&ch, rec, EventCreate, "", by, note, now, nil)
 	if tx != nil {
-		tx.Put(t.Clone(), 0, &ch)
+		tx.Put(t, 0, &ch) // t is create's copy: the Tx takes it
 		return t, nil
 	}
 	if err := p.store.Create(ctx, t, &ch); err != nil {
@@ -225,8 +227,14 @@ func (p *Process[T]) Get(ctx context.Context, id uuid.UUID) (T, error) {
 	return t, nil
 }
 
-// GetByNumber returns the record with the given human number.
+// GetByNumber returns the record with the given human number, an error
+// wrapping ErrNotFound, or a *itil.ValidationError naming "number" for a
+// text no store could hold (see itil.CheckText).
 func (p *Process[T]) GetByNumber(ctx context.Context, number string) (T, error) {
+	if err := itil.CheckText("number", number, maxNumberLength); err != nil {
+		var zero T
+		return zero, err
+	}
 	for t, err := range p.Find(ctx, Query{Where: []Cond{Eq("number", number)}, Limit: 1}) {
 		return t, err
 	}
@@ -316,20 +324,42 @@ func (p *Process[T]) Fire(ctx context.Context, id uuid.UUID, a Action[T]) (T, er
 // FireIn is Fire staged in tx: the record is read through tx (as an earlier
 // action of tx left it) and its change is saved when tx commits, with the
 // rest of tx, or not at all. It does not retry: Atomic runs the whole again.
+// The record returned is the one tx will write: read it, but change it only
+// through another action of tx (see Tx).
 func (p *Process[T]) FireIn(ctx context.Context, tx *Tx, id uuid.UUID, a Action[T]) (T, error) {
 	var zero T
 	if tx == nil {
 		return zero, &itil.ValidationError{Field: "tx", Reason: "required"}
 	}
-	e, err := tx.Get(ctx, id, p.newE)
+	// A record tx reads now from the store is this action's to change, and
+	// tx keeps no copy of it unless the action may change it and then fail
+	// (an Apply, an EventFor, custom fields, guards or hooks): tx needs the
+	// record as read for its later reads, and a failed action hands it back
+	// unchanged.
+	e, fresh, err := tx.take(ctx, id, p.newE)
 	if err != nil {
 		return zero, err
 	}
 	t, ok := e.(T)
 	if !ok || e.Base().Kind != p.def.name {
+		if fresh {
+			tx.keep(id, e)
+		}
 		return zero, fmt.Errorf("%s %s: %w", p.def.name, id, ErrNotFound)
 	}
-	return p.apply(ctx, t, &a, tx)
+	if fresh && (a.Apply != nil || a.EventFor != nil || len(a.Fields) > 0 || p.def.coded()) {
+		tx.keep(id, e.Clone())
+		fresh = false
+	}
+	out, err := p.apply(ctx, t, &a, tx)
+	switch {
+	case !fresh:
+	case err != nil:
+		tx.keep(id, e) // as read: the action failed before it changed anything
+	case !tx.Staged(id):
+		tx.keep(id, e.Clone()) // an edit that changed nothing: out is the caller's
+	}
+	return out, err
 }
 
 func (p *Process[T]) apply(ctx context.Context, t T, a *Action[T], stx *Tx) (T, error) {
@@ -401,7 +431,7 @@ func (p *Process[T]) apply(ctx context.Context, t T, a *Action[T], stx *Tx) (T, 
 	tx.change.Public = a.Public
 	if stx != nil {
 		ch := tx.change.Clone()
-		stx.Put(t.Clone(), prev, &ch)
+		stx.Put(t, prev, &ch) // t is FireIn's copy, read through stx: stx takes it
 		return t, nil
 	}
 	if err := p.store.Update(ctx, t, prev, &tx.change); err != nil {

@@ -35,3 +35,7 @@ func (r Records[T]) GetByNumber(ctx context.Context, number string) (T, error) {
 func (r Records[T]) Journal(ctx context.Context, id uuid.UUID) iter.Seq2[Change, error] {
 	return r.p.Journal(ctx, id)
 }
+
+// maxNumberLength caps the text GetByNumber looks up, in characters: a
+// number is a prefix of at most 16 and at most 18 digits; the cap leaves room for a host's own numbering.
+const maxNumberLength = 256

@@ -14,60 +14,55 @@ import (
 // manager's set (CodeFixApplied by default) and optional notes. A code is
 // required: without one the error is a *itil.ValidationError naming
 // "resolution.code". The notes take at most MaxText characters.
-func (m *Manager) Close(ctx context.Context, id uuid.UUID, res Resolution, by itil.Actor) (*Problem, error) {
+func (m *Manager) Close(ctx context.Context, p CloseParams) (*Problem, error) {
+	res := p.Resolution
 	if err := itil.CheckText("resolution.code", res.Code, MaxName); err != nil {
 		return nil, err
 	}
 	if err := itil.CheckText("resolution.notes", res.Notes, MaxText); err != nil {
 		return nil, err
 	}
-	if err := checkActor(by); err != nil {
-		return nil, err
-	}
-	return m.closeBy(ctx, id, closing{event: EventClose, from: lifecycle.Resolved, res: res}, by)
+	return m.closeBy(ctx, p.params(), closing{event: EventClose, from: lifecycle.Resolved, res: Resolution{Code: res.Code, Notes: res.Notes}})
 }
 
 // MarkDuplicate closes a problem under assessment as a duplicate of
-// another problem, with CodeDuplicate.
-func (m *Manager) MarkDuplicate(ctx context.Context, id, of uuid.UUID, by itil.Actor) (*Problem, error) {
-	if err := checkActor(by); err != nil {
+// another problem (p.Of), with CodeDuplicate.
+func (m *Manager) MarkDuplicate(ctx context.Context, p DuplicateParams) (*Problem, error) {
+	if err := checkParams(p.params()); err != nil {
 		return nil, err
 	}
-	if of == id {
+	if p.Of == uuid.Nil {
+		return nil, &itil.ValidationError{Field: "of", Reason: "required"}
+	}
+	if p.Of == p.ID {
 		return nil, &itil.ValidationError{Field: "of", Reason: "a problem cannot duplicate itself"}
 	}
-	orig, err := m.proc.Get(ctx, of)
+	orig, err := m.proc.Get(ctx, p.Of)
 	if err != nil {
 		return nil, fmt.Errorf("of: %w", err)
 	}
-	return m.closeBy(ctx, id, closing{event: EventMarkDuplicate, dup: ref(orig),
-		res: Resolution{Code: CodeDuplicate, Notes: "duplicate of " + orig.Number}}, by)
+	return m.closeBy(ctx, p.params(), closing{event: EventMarkDuplicate, dup: ref(orig),
+		res: Resolution{Code: CodeDuplicate, Notes: "duplicate of " + orig.Number}})
 }
 
 // AcceptRisk closes a problem under root cause analysis whose fix is not
-// worth its cost or risk, with CodeRiskAccepted; reason is required (at
-// most MaxText characters). The
-// problem stays in the known error database's history, with its workaround.
-func (m *Manager) AcceptRisk(ctx context.Context, id uuid.UUID, reason string, by itil.Actor) (*Problem, error) {
-	if err := requireText("reason", reason, "say why the risk is accepted", MaxText); err != nil {
+// worth its cost or risk, with CodeRiskAccepted; the reason, p.Note, is
+// required. The problem stays in the known error database's history, with
+// its workaround.
+func (m *Manager) AcceptRisk(ctx context.Context, p Params) (*Problem, error) {
+	if err := requireText("note", p.Note, "say why the risk is accepted", MaxText); err != nil {
 		return nil, err
 	}
-	if err := checkActor(by); err != nil {
-		return nil, err
-	}
-	return m.closeBy(ctx, id, closing{event: EventAcceptRisk, res: Resolution{Code: CodeRiskAccepted, Notes: reason}}, by)
+	return m.closeBy(ctx, p, closing{event: EventAcceptRisk, res: Resolution{Code: CodeRiskAccepted, Notes: p.Note}})
 }
 
 // Cancel closes a problem logged in error, before a fix is under way, with
-// CodeCanceled; reason is required (at most MaxText characters).
-func (m *Manager) Cancel(ctx context.Context, id uuid.UUID, reason string, by itil.Actor) (*Problem, error) {
-	if err := requireText("reason", reason, "say why the problem is canceled", MaxText); err != nil {
+// CodeCanceled; the reason, p.Note, is required.
+func (m *Manager) Cancel(ctx context.Context, p Params) (*Problem, error) {
+	if err := requireText("note", p.Note, "say why the problem is canceled", MaxText); err != nil {
 		return nil, err
 	}
-	if err := checkActor(by); err != nil {
-		return nil, err
-	}
-	return m.closeBy(ctx, id, closing{event: EventCancel, res: Resolution{Code: CodeCanceled, Notes: reason}}, by)
+	return m.closeBy(ctx, p, closing{event: EventCancel, res: Resolution{Code: CodeCanceled, Notes: p.Note}})
 }
 
 // closing is one way to close a problem: the event, the category the
@@ -80,56 +75,57 @@ type closing struct {
 	dup   itil.Ref
 }
 
-func (m *Manager) closeBy(ctx context.Context, id uuid.UUID, c closing, by itil.Actor) (*Problem, error) {
-	c.res.By = by.ID
-	a := lifecycle.Action[*Problem]{Event: c.event, Actor: by, Note: c.res.Notes,
-		Apply: func(p *Problem, ed *lifecycle.Edit) error {
-			lifecycle.Set(ed, "resolution.code", &p.Resolution.Code, c.res.Code)
-			lifecycle.Set(ed, "resolution.notes", &p.Resolution.Notes, c.res.Notes)
-			lifecycle.Set(ed, "resolution.by", &p.Resolution.By, c.res.By)
-			if !c.dup.IsZero() && p.DuplicateOf.ID != c.dup.ID {
+// closeBy closes the problem p.ID as c says. The journal's note is p.Note,
+// or the resolution's notes without one.
+func (m *Manager) closeBy(ctx context.Context, p Params, c closing) (*Problem, error) {
+	c.res.By = p.By.ID
+	note := p.Note
+	if note == "" {
+		note = c.res.Notes
+	}
+	a := lifecycle.Action[*Problem]{Event: c.event, Note: note,
+		Apply: func(pr *Problem, ed *lifecycle.Edit) error {
+			lifecycle.Set(ed, "resolution.code", &pr.Resolution.Code, c.res.Code)
+			lifecycle.Set(ed, "resolution.notes", &pr.Resolution.Notes, c.res.Notes)
+			lifecycle.Set(ed, "resolution.by", &pr.Resolution.By, c.res.By)
+			if !c.dup.IsZero() && pr.DuplicateOf.ID != c.dup.ID {
 				ed.Field("duplicate_of", "", c.dup.String())
-				p.DuplicateOf = c.dup
+				pr.DuplicateOf = c.dup
 			}
 			return nil
 		}}
 	if c.from != 0 {
-		a.EventFor = func(p *Problem) string {
-			if p.StateCategory == c.from {
-				if ev, ok := m.def.EventToward(p.State, lifecycle.Closed, c.event); ok {
+		a.EventFor = func(pr *Problem) string {
+			if pr.StateCategory == c.from {
+				if ev, ok := m.def.EventToward(pr.State, lifecycle.Closed, c.event); ok {
 					return ev
 				}
 			}
 			return c.event
 		}
 	}
-	return m.fire(ctx, id, a)
+	return m.run(ctx, p, a)
 }
 
 // Reanalyze takes a resolved or closed problem back to root cause analysis,
-// as when its incidents come back; reason is required (at most MaxText
-// characters). Its resolution is
-// cleared; root cause, workaround and fix are kept for the analysis to
-// revise.
-func (m *Manager) Reanalyze(ctx context.Context, id uuid.UUID, reason string, by itil.Actor) (*Problem, error) {
-	if err := requireText("reason", reason, "say why the problem is analyzed again", MaxText); err != nil {
+// as when its incidents come back; the reason, p.Note, is required. Its
+// resolution is cleared; root cause, workaround and fix are kept for the
+// analysis to revise.
+func (m *Manager) Reanalyze(ctx context.Context, p Params) (*Problem, error) {
+	if err := requireText("note", p.Note, "say why the problem is analyzed again", MaxText); err != nil {
 		return nil, err
 	}
-	if err := checkActor(by); err != nil {
-		return nil, err
-	}
-	return m.fire(ctx, id, lifecycle.Action[*Problem]{
-		EventFor: func(p *Problem) string {
-			if p.StateCategory == lifecycle.Resolved || p.StateCategory.Terminal() {
-				if to, ok := m.def.Target(EventReanalyze, p.State); ok && m.def.Category(to).Active() {
+	return m.run(ctx, p, lifecycle.Action[*Problem]{
+		EventFor: func(pr *Problem) string {
+			if pr.StateCategory == lifecycle.Resolved || pr.StateCategory.Terminal() {
+				if to, ok := m.def.Target(EventReanalyze, pr.State); ok && m.def.Category(to).Active() {
 					return EventReanalyze
 				}
-				if ev, ok := m.def.EventToward(p.State, lifecycle.Open, EventReanalyze); ok {
+				if ev, ok := m.def.EventToward(pr.State, lifecycle.Open, EventReanalyze); ok {
 					return ev
 				}
 			}
 			return EventReanalyze
 		},
-		Actor: by, Note: reason,
 	})
 }

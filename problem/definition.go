@@ -50,11 +50,14 @@ var DefaultResolutionCodes = []string{CodeFixApplied, CodeRiskAccepted, CodeDupl
 //	new, assess, root_cause_analysis → closed (cancel)
 //	resolved, closed → root_cause_analysis (reanalyze)
 //
-// Fix in progress requires the fix, resolved the root cause and the fix,
-// closed a resolution code. Closed allows exit, so that a problem whose
-// incidents come back is analyzed again. Hosts extend it with
-// Definition.Extend (an "awaiting_change" state, say) and pass the result in
-// Config.Lifecycle.
+// New requires "title", fix_in_progress "fix", resolved "root_cause" and
+// "fix", closed "resolution.code" (the names of Problem.FieldSet, which a
+// host's states may require too, beside its custom fields as
+// "fields.NAME"). Closed allows exit, so that a problem whose incidents
+// come back is analyzed again. Hosts extend it with Definition.Extend or
+// ParseLifecycle (an "awaiting_change" state, say) and pass the result in
+// Config.Lifecycle; the manager needs every event above, each leading to a
+// state of the same category as here.
 func DefaultLifecycle() *lifecycle.Definition {
 	d, err := lifecycle.NewDefinition(Kind, []lifecycle.State{
 		{Name: StateNew, Category: lifecycle.Open, Initial: true, Requires: []string{"title"}},
@@ -78,4 +81,24 @@ func DefaultLifecycle() *lifecycle.Definition {
 		panic(err)
 	}
 	return d
+}
+
+// ParseLifecycle reads a problem lifecycle from JSON (the form of
+// lifecycle.ParseDefinition), for Config.Lifecycle. A document with
+// "extends": "problem" holds only what it adds to DefaultLifecycle: its
+// states, events (an event that exists gains source states) and custom
+// fields.
+//
+//	{"extends": "problem",
+//	 "states": [{"name": "awaiting_change", "category": "paused"}],
+//	 "events": [{"name": "wait_change", "from": ["fix_in_progress"], "to": "awaiting_change"},
+//	            {"name": "change_done", "from": ["awaiting_change"], "to": "fix_in_progress"},
+//	            {"name": "resolve", "from": ["awaiting_change"], "to": "resolved"}],
+//	 "fields": [{"name": "change_ticket", "required_in": ["awaiting_change"]}]}
+//
+// Every error is a *itil.ValidationError naming the part of the document
+// that is wrong. NewManager then checks that the lifecycle keeps the
+// events it fires.
+func ParseLifecycle(data []byte) (*lifecycle.Definition, error) {
+	return lifecycle.ParseDefinition(data, lifecycle.WithBase(DefaultLifecycle()))
 }

@@ -7,7 +7,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/incident"
 	"github.com/itil-go/itil/lifecycle"
 )
@@ -24,14 +23,15 @@ type Desk interface {
 	Find(ctx context.Context, q incident.Query) iter.Seq2[*incident.Incident, error]
 	// Journal yields an incident's changes, oldest first, with their Seq.
 	Journal(ctx context.Context, id uuid.UUID) iter.Seq2[lifecycle.Change, error]
-	// LinkIn stages in tx a link from the incident to ref, or its removal.
-	LinkIn(ctx context.Context, tx *lifecycle.Tx, id uuid.UUID, ref itil.Ref, remove bool, by itil.Actor) (*incident.Incident, error)
-	// Comment adds a note the incident's caller sees.
-	Comment(ctx context.Context, id uuid.UUID, text string, by itil.Actor) (*incident.Incident, error)
-	// WorkNote adds a note for the people working the incident.
-	WorkNote(ctx context.Context, id uuid.UUID, text string, by itil.Actor) (*incident.Incident, error)
-	// Resolve resolves the incident.
-	Resolve(ctx context.Context, id uuid.UUID, res incident.Resolution, by itil.Actor) (*incident.Incident, error)
+	// LinkIn stages in tx a link from the incident p.ID to p.Ref, or its
+	// removal with p.Remove.
+	LinkIn(ctx context.Context, tx *lifecycle.Tx, p incident.LinkParams) (*incident.Incident, error)
+	// Comment adds p.Note as a note the incident's caller sees.
+	Comment(ctx context.Context, p incident.Params) (*incident.Incident, error)
+	// WorkNote adds p.Note as a note for the people working the incident.
+	WorkNote(ctx context.Context, p incident.Params) (*incident.Incident, error)
+	// Resolve resolves the incident with p.Code, p.Note as the notes.
+	Resolve(ctx context.Context, p incident.ResolveParams) (*incident.Incident, error)
 }
 
 var _ Desk = (*incident.Desk)(nil)

@@ -13,10 +13,37 @@
 //	p, err := mgr.Open(ctx, problem.Draft{Title: "VPN gateway drops tunnels",
 //		Impact: itil.ImpactHigh, Urgency: itil.UrgencyMedium, CIs: []string{"vpn-gw-1"},
 //		Incidents: []uuid.UUID{inc.ID}, By: carol})
-//	p, err = mgr.PublishWorkaround(ctx, p.ID, "reconnect with the web VPN", carol)
-//	p, err = mgr.RecordCause(ctx, p.ID, problem.Cause{RootCause: "memory leak in firmware 4.2"}, carol)
-//	p, err = mgr.StartFix(ctx, p.ID, problem.Fix{Description: "firmware 4.3", Change: chg}, carol)
-//	p, err = mgr.Resolve(ctx, p.ID, problem.Fix{}, carol)
+//	p, err = mgr.PublishWorkaround(ctx, problem.WorkaroundParams{ID: p.ID, By: carol,
+//		Workaround: "reconnect with the web VPN"})
+//	p, err = mgr.RecordCause(ctx, problem.RecordCauseParams{ID: p.ID, By: carol,
+//		Cause: problem.Cause{RootCause: "memory leak in firmware 4.2"}})
+//	p, err = mgr.StartFix(ctx, problem.StartFixParams{ID: p.ID, Version: p.Version, By: carol,
+//		Fix: problem.Fix{Description: "firmware 4.3", Change: chg}})
+//	p, err = mgr.Resolve(ctx, problem.ResolveParams{ID: p.ID, By: carol})
+//
+// # Calling the manager
+//
+// Every command takes ctx and one params struct: Params, the kernel's
+// lifecycle.Params, for a command with no inputs of its own (Assess,
+// Analyze, AcceptRisk, Cancel, Reanalyze, Edit), else XxxParams, which
+// starts with the same five fields. ID is the problem; Version, when not
+// zero, the version the caller read, so that a problem changed since fails
+// with lifecycle.ErrConflict and nothing is written (zero acts on the
+// latest version, retrying after a concurrent change); By is who acts;
+// Note is journaled with the change (it is the reason of AcceptRisk,
+// Cancel and Reanalyze); Fields sets custom fields. Get, GetByNumber,
+// Journal and Find read.
+//
+// # Errors
+//
+// Every error is in exactly one of the kernel's classes, matched with
+// errors.Is (lifecycle.Class tells which): itil.ErrInvalid for bad input
+// (a *itil.ValidationError naming the field), lifecycle.ErrForbidden from
+// the manager's or the desk's Authorizer, lifecycle.ErrNotFound for an
+// unknown problem or incident, lifecycle.ErrConflict for a stale Version
+// or a concurrent change that won every retry, and lifecycle.ErrRefused
+// for what the problem's state does not allow (*lifecycle.TransitionError).
+// The package declares no error of its own.
 //
 // # Lifecycle
 //
@@ -26,7 +53,9 @@
 // resolved or closed one goes back to analysis when its incidents come back
 // (see DefaultLifecycle). Closing needs a resolution code: fix_applied,
 // risk_accepted, duplicate or canceled by default. A host may extend the
-// lifecycle with its own states ("awaiting_change"); the manager reasons
+// lifecycle with its own states ("awaiting_change") and custom fields, in
+// code (Definition.Extend) or in JSON that "extends": "problem"
+// (ParseLifecycle), and fire its own events with Fire; the manager reasons
 // about states by category — it resolves through whichever event leads to a
 // resolved state, refuses to resolve without a root cause in any resolved
 // state, and takes workarounds only while a problem is open or paused — so

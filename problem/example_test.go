@@ -56,10 +56,10 @@ func Example() {
 	}
 
 	proposals := must(mgr.Recurring(ctx, problem.RecurringQuery{MinCount: 3, Window: 24 * time.Hour, By: problem.ByCI}))
-	p := must(mgr.OpenProposal(ctx, proposals[0], carol))
+	p := must(mgr.OpenProposal(ctx, problem.ProposalParams{By: carol, Proposal: proposals[0]}))
 	fmt.Println(p.Number, p.Title)
 
-	p = must(mgr.PublishWorkaround(ctx, p.ID, "connect through the web VPN at https://vpn.example.com", carol))
+	p = must(mgr.PublishWorkaround(ctx, problem.WorkaroundParams{ID: p.ID, By: carol, Workaround: "connect through the web VPN at https://vpn.example.com"}))
 	fmt.Println("known error:", p.KnownError)
 	deliver() // the manager's reactions comment the workaround on the incidents
 
@@ -87,13 +87,13 @@ func ExampleManager_Match() {
 	carol := itil.Actor{ID: "carol"}
 	p := must(mgr.Open(ctx, problem.Draft{Title: "Mail delivery delayed for large attachments", Category: "email",
 		Impact: itil.ImpactMedium, Urgency: itil.UrgencyLow, CIs: []string{"mail-1"}, By: carol}))
-	must(mgr.RecordCause(ctx, p.ID, problem.Cause{RootCause: "the virus scanner times out on files over 20 MB"}, carol))
+	must(mgr.RecordCause(ctx, problem.RecordCauseParams{ID: p.ID, By: carol, Cause: problem.Cause{RootCause: "the virus scanner times out on files over 20 MB"}}))
 
 	inc := must(desk.Open(ctx, incident.Draft{Title: "My mail with attachments arrives hours late",
 		Caller: itil.Actor{ID: "alice"}, Category: "email", Impact: itil.ImpactLow, Urgency: itil.UrgencyMedium}))
 	for _, known := range must(mgr.Match(ctx, inc)) {
 		fmt.Println("known error:", known.Number, known.Title)
-		must(mgr.LinkIncident(ctx, known.ID, inc.ID, carol))
+		must(mgr.LinkIncident(ctx, problem.LinkIncidentParams{ID: known.ID, By: carol, Incident: inc.ID}))
 	}
 	inc = must(desk.Get(ctx, inc.ID))
 	fmt.Println(inc.Number, "linked to", inc.Problems[0])
@@ -109,7 +109,7 @@ func ExampleManager_Search() {
 	carol := itil.Actor{ID: "carol"}
 	for _, title := range []string{"Printer queue stalls", "VPN tunnels drop under load", "VPN client crashes on start"} {
 		p := must(mgr.Open(ctx, problem.Draft{Title: title, Impact: itil.ImpactLow, Urgency: itil.UrgencyLow, By: carol}))
-		must(mgr.PublishWorkaround(ctx, p.ID, "restart it", carol))
+		must(mgr.PublishWorkaround(ctx, problem.WorkaroundParams{ID: p.ID, By: carol, Workaround: "restart it"}))
 	}
 	for _, h := range must(mgr.Search(ctx, problem.KnownErrorQuery{Text: "the VPN drops"})) {
 		fmt.Println(h.Problem.Number, h.Problem.Title, h.Words)
@@ -130,13 +130,13 @@ func ExampleManager_Resolve() {
 	p := must(mgr.Open(ctx, problem.Draft{Title: "VPN tunnels drop under load", Impact: itil.ImpactMedium,
 		Urgency: itil.UrgencyMedium, By: carol, Incidents: []uuid.UUID{inc.ID}}))
 
-	p = must(mgr.Assess(ctx, p.ID, "", carol))
-	p = must(mgr.Analyze(ctx, p.ID, "", carol))
-	p = must(mgr.RecordCause(ctx, p.ID, problem.Cause{RootCause: "memory leak in firmware 4.2"}, carol))
+	p = must(mgr.Assess(ctx, problem.Params{ID: p.ID, By: carol}))
+	p = must(mgr.Analyze(ctx, problem.Params{ID: p.ID, By: carol}))
+	p = must(mgr.RecordCause(ctx, problem.RecordCauseParams{ID: p.ID, By: carol, Cause: problem.Cause{RootCause: "memory leak in firmware 4.2"}}))
 	fmt.Println(p.Number, p.State, "known error:", p.KnownError)
-	p = must(mgr.StartFix(ctx, p.ID, problem.Fix{Description: "upgrade to firmware 4.3"}, carol))
+	p = must(mgr.StartFix(ctx, problem.StartFixParams{ID: p.ID, By: carol, Fix: problem.Fix{Description: "upgrade to firmware 4.3"}}))
 	chg := itil.Ref{Kind: "change", ID: uuid.Must(uuid.NewV7()), Number: "CHG0000007"}
-	p = must(mgr.Resolve(ctx, p.ID, problem.Fix{Change: chg}, carol))
+	p = must(mgr.Resolve(ctx, problem.ResolveParams{ID: p.ID, By: carol, Fix: problem.Fix{Change: chg}}))
 	fmt.Println(p.Number, p.State)
 	deliver() // the manager's reactions resolve the incidents
 
@@ -168,7 +168,7 @@ func ExampleManager_Reactions() {
 		Impact: itil.ImpactMedium, Urgency: itil.UrgencyMedium}))
 	p := must(mgr.Open(ctx, problem.Draft{Title: "VPN tunnels drop under load", Impact: itil.ImpactMedium,
 		Urgency: itil.UrgencyMedium, By: carol, Incidents: []uuid.UUID{inc.ID}}))
-	must(mgr.PublishWorkaround(ctx, p.ID, "connect through the web VPN", carol))
+	must(mgr.PublishWorkaround(ctx, problem.WorkaroundParams{ID: p.ID, By: carol, Workaround: "connect through the web VPN"}))
 
 	comments := func() (n int) {
 		for range desk.Notes(ctx, inc.ID, true) {

@@ -38,14 +38,11 @@ func changeLifecycle(t *testing.T) *lifecycle.Definition {
 	return def
 }
 
-// fireHost fires a host's own event. The manager has no method for it, so
-// the host runs the manager's lifecycle (with its guards and hooks) through
-// a lifecycle.Process over the manager's store.
+// fireHost fires a host's own event through the manager's Fire, which
+// runs the manager's lifecycle with its guards and hooks.
 func fireHost(t *testing.T, f *fixture, id uuid.UUID, event string) (*problem.Problem, error) {
 	t.Helper()
-	p, err := lifecycle.NewProcess[problem.Problem](f.store, f.mgr.Lifecycle(), lifecycle.ProcessConfig{Prefix: "PRB", Now: f.clock.Now})
-	require.NoError(t, err)
-	return p.Fire(t.Context(), id, lifecycle.Action[*problem.Problem]{Event: event, Actor: carol})
+	return f.mgr.Fire(t.Context(), lifecycle.FireParams{ID: id, By: carol, Event: event})
 }
 
 func TestHostStates(t *testing.T) {
@@ -61,21 +58,21 @@ func TestHostStates(t *testing.T) {
 	assert.Equal(t, lifecycle.Paused, p.StateCategory)
 
 	// A workaround is still published while the problem waits.
-	p, err = f.mgr.PublishWorkaround(ctx, p.ID, "use the web VPN", carol)
+	p, err = f.mgr.PublishWorkaround(ctx, problem.WorkaroundParams{ID: p.ID, By: carol, Workaround: "use the web VPN"})
 	require.NoError(t, err)
 	f.drain(t)
 	assert.Equal(t, stateAwaitingChange, p.State)
 	assert.Len(t, named(incidentJournal(t, f.desk, inc.ID), "comment"), 1)
 
 	// Resolve finds the host's way to a resolved state.
-	p, err = f.mgr.Resolve(ctx, p.ID, problem.Fix{}, carol)
+	p, err = f.mgr.Resolve(ctx, problem.ResolveParams{ID: p.ID, By: carol})
 	require.NoError(t, err)
 	f.drain(t)
 	assert.Equal(t, stateFixedByVendor, p.State)
 	assert.Equal(t, f.clock.Now(), p.ResolvedAt)
 	assert.Equal(t, incident.StateResolved, f.getIncident(t, inc.ID).State, "the policy works from the host's state")
 
-	p, err = f.mgr.Close(ctx, p.ID, problem.Resolution{Code: problem.CodeFixApplied}, carol)
+	p, err = f.mgr.Close(ctx, problem.CloseParams{ID: p.ID, By: carol, Resolution: problem.Resolution{Code: problem.CodeFixApplied}})
 	require.NoError(t, err)
 	assert.Equal(t, problem.StateClosed, p.State)
 }
@@ -85,22 +82,22 @@ func TestHostResolvedStateNeedsARootCause(t *testing.T) {
 	f := newFixture(t, problem.Config{Lifecycle: changeLifecycle(t)})
 	ctx := t.Context()
 	p := f.toState(t, problem.StateAssess)
-	p, err := f.mgr.Analyze(ctx, p.ID, "", carol)
+	p, err := f.mgr.Analyze(ctx, problem.Params{ID: p.ID, By: carol})
 	require.NoError(t, err)
-	p, err = f.mgr.StartFix(ctx, p.ID, fix, carol)
+	p, err = f.mgr.StartFix(ctx, problem.StartFixParams{ID: p.ID, By: carol, Fix: fix})
 	require.NoError(t, err)
 
 	_, err = fireHost(t, f, p.ID, "vendor_fixed")
 	requireValidation(t, err, "root_cause")
 	assert.Equal(t, p, f.getProblem(t, p.ID))
 
-	_, err = f.mgr.RecordCause(ctx, p.ID, cause, carol)
+	_, err = f.mgr.RecordCause(ctx, problem.RecordCauseParams{ID: p.ID, By: carol, Cause: cause})
 	require.NoError(t, err)
 	p, err = fireHost(t, f, p.ID, "vendor_fixed")
 	require.NoError(t, err)
 	assert.Equal(t, lifecycle.Resolved, p.StateCategory)
 
-	p, err = f.mgr.Reanalyze(ctx, p.ID, "it came back", carol)
+	p, err = f.mgr.Reanalyze(ctx, problem.Params{ID: p.ID, By: carol, Note: "it came back"})
 	require.NoError(t, err)
 	assert.Equal(t, problem.StateRootCauseAnalysis, p.State)
 	assert.Equal(t, 1, p.Reanalyses)

@@ -3,8 +3,6 @@ package problem
 import (
 	"context"
 
-	"github.com/google/uuid"
-
 	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/lifecycle"
 )
@@ -19,8 +17,6 @@ type Fix struct {
 	// Change, when set, is the change that delivers the fix; it is added to
 	// the problem's changes and becomes its FixChange.
 	Change itil.Ref
-	// Note is journaled with the change, in at most MaxText characters.
-	Note string
 }
 
 func (f *Fix) validate(required bool) error {
@@ -28,9 +24,6 @@ func (f *Fix) validate(required bool) error {
 		return &itil.ValidationError{Field: "fix", Reason: "say what fixes the root cause"}
 	}
 	if err := itil.CheckText("fix", f.Description, MaxText); err != nil {
-		return err
-	}
-	if err := itil.CheckText("note", f.Note, MaxText); err != nil {
 		return err
 	}
 	if f.Change != (itil.Ref{}) {
@@ -59,45 +52,40 @@ func (f *Fix) apply(p *Problem, ed *lifecycle.Edit) {
 
 // StartFix starts work on the fix of an analyzed problem: what the fix is,
 // and the change that will deliver it if there is one yet.
-func (m *Manager) StartFix(ctx context.Context, id uuid.UUID, fix Fix, by itil.Actor) (*Problem, error) {
+func (m *Manager) StartFix(ctx context.Context, p StartFixParams) (*Problem, error) {
+	fix := p.Fix
 	if err := fix.validate(true); err != nil {
 		return nil, err
 	}
-	if err := checkActor(by); err != nil {
-		return nil, err
-	}
-	return m.fire(ctx, id, lifecycle.Action[*Problem]{Event: EventStartFix, Actor: by, Note: fix.Note,
-		Apply: func(p *Problem, ed *lifecycle.Edit) error {
-			fix.apply(p, ed)
+	return m.run(ctx, p.params(), lifecycle.Action[*Problem]{Event: EventStartFix,
+		Apply: func(pr *Problem, ed *lifecycle.Edit) error {
+			fix.apply(pr, ed)
 			return nil
 		}})
 }
 
-// Resolve records that the fix is delivered, by fix.Change when set, and
-// moves the problem to whichever resolved state its state leads to. The root
-// cause must be known and the fix described (here or by StartFix), else the
-// error is a *itil.ValidationError naming "root_cause" or "fix".
+// Resolve records that the fix is delivered, by p.Fix.Change when set, and
+// moves the problem to whichever resolved state its state leads to. The
+// root cause must be known and the fix described (here or by StartFix),
+// else the error is a *itil.ValidationError naming "root_cause" or "fix".
 //
 // The open linked incidents are then handled by Config.OnResolve — resolved
 // with the fix as notes, or given a work note and a comment — by the
 // manager's Reactions, from the log: not in the caller's request.
-func (m *Manager) Resolve(ctx context.Context, id uuid.UUID, fix Fix, by itil.Actor) (*Problem, error) {
+func (m *Manager) Resolve(ctx context.Context, p ResolveParams) (*Problem, error) {
+	fix := p.Fix
 	if err := fix.validate(false); err != nil {
 		return nil, err
 	}
-	if err := checkActor(by); err != nil {
-		return nil, err
-	}
-	return m.fire(ctx, id, lifecycle.Action[*Problem]{
-		EventFor: func(p *Problem) string {
-			if ev, ok := m.def.EventToward(p.State, lifecycle.Resolved, EventResolve); ok {
+	return m.run(ctx, p.params(), lifecycle.Action[*Problem]{
+		EventFor: func(pr *Problem) string {
+			if ev, ok := m.def.EventToward(pr.State, lifecycle.Resolved, EventResolve); ok {
 				return ev
 			}
 			return EventResolve
 		},
-		Actor: by, Note: fix.Note,
-		Apply: func(p *Problem, ed *lifecycle.Edit) error {
-			fix.apply(p, ed)
+		Apply: func(pr *Problem, ed *lifecycle.Edit) error {
+			fix.apply(pr, ed)
 			return nil
 		},
 	})

@@ -143,19 +143,19 @@ func (f *fixture) incidentIn(t testing.TB, state string) *incident.Incident {
 	switch state {
 	case incident.StateNew:
 	case incident.StateInProgress, incident.StateOnHold, incident.StateResolved, incident.StateClosed:
-		step(f.desk.Assign(ctx, inc.ID, "network", "bob", bob))
-		step(f.desk.Start(ctx, inc.ID, bob))
+		step(f.desk.Assign(ctx, incident.AssignParams{ID: inc.ID, By: bob, Group: "network", Assignee: "bob"}))
+		step(f.desk.Start(ctx, incident.Params{ID: inc.ID, By: bob}))
 		switch state {
 		case incident.StateOnHold:
-			step(f.desk.Hold(ctx, inc.ID, incident.AwaitingVendor, "vendor case", bob))
+			step(f.desk.Hold(ctx, incident.HoldParams{ID: inc.ID, By: bob, Note: "vendor case", Reason: incident.AwaitingVendor}))
 		case incident.StateResolved, incident.StateClosed:
-			step(f.desk.Resolve(ctx, inc.ID, incident.Resolution{Code: "solved_workaround", Notes: "reconnected"}, bob))
+			step(f.desk.Resolve(ctx, incident.ResolveParams{ID: inc.ID, By: bob, Code: "solved_workaround", Note: "reconnected"}))
 			if state == incident.StateClosed {
-				step(f.desk.Close(ctx, inc.ID, bob))
+				step(f.desk.Close(ctx, incident.Params{ID: inc.ID, By: bob}))
 			}
 		}
 	case incident.StateCancelled:
-		step(f.desk.Cancel(ctx, inc.ID, "logged twice", bob))
+		step(f.desk.Cancel(ctx, incident.Params{ID: inc.ID, By: bob, Note: "logged twice"}))
 	default:
 		t.Fatalf("no way to incident state %q", state)
 	}
@@ -183,23 +183,23 @@ func (f *fixture) toState(t testing.TB, state string) *problem.Problem {
 	switch state {
 	case problem.StateNew:
 	case problem.StateAssess:
-		step(f.mgr.Assess(ctx, p.ID, "", carol))
+		step(f.mgr.Assess(ctx, problem.Params{ID: p.ID, By: carol}))
 	case problem.StateRootCauseAnalysis, problem.StateFixInProgress, problem.StateResolved, problem.StateClosed:
-		step(f.mgr.Assess(ctx, p.ID, "", carol))
-		step(f.mgr.Analyze(ctx, p.ID, "", carol))
-		step(f.mgr.RecordCause(ctx, p.ID, cause, carol))
+		step(f.mgr.Assess(ctx, problem.Params{ID: p.ID, By: carol}))
+		step(f.mgr.Analyze(ctx, problem.Params{ID: p.ID, By: carol}))
+		step(f.mgr.RecordCause(ctx, problem.RecordCauseParams{ID: p.ID, By: carol, Cause: cause}))
 		if state == problem.StateRootCauseAnalysis {
 			break
 		}
-		step(f.mgr.StartFix(ctx, p.ID, fix, carol))
+		step(f.mgr.StartFix(ctx, problem.StartFixParams{ID: p.ID, By: carol, Fix: fix}))
 		if state == problem.StateFixInProgress {
 			break
 		}
-		step(f.mgr.Resolve(ctx, p.ID, problem.Fix{}, carol))
+		step(f.mgr.Resolve(ctx, problem.ResolveParams{ID: p.ID, By: carol}))
 		if state == problem.StateResolved {
 			break
 		}
-		step(f.mgr.Close(ctx, p.ID, problem.Resolution{Code: problem.CodeFixApplied}, carol))
+		step(f.mgr.Close(ctx, problem.CloseParams{ID: p.ID, By: carol, Resolution: problem.Resolution{Code: problem.CodeFixApplied}}))
 	default:
 		t.Fatalf("no way to problem state %q", state)
 	}

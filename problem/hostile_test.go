@@ -61,7 +61,7 @@ func withActor(mod func(*itil.Actor, string)) func(context.Context, *problem.Man
 	return func(ctx context.Context, m *problem.Manager, s subjects, text string) error {
 		by := carol
 		mod(&by, text)
-		_, err := m.LinkIncident(ctx, s.p.ID, s.free.ID, by)
+		_, err := m.LinkIncident(ctx, problem.LinkIncidentParams{ID: s.p.ID, By: by, Incident: s.free.ID})
 		return err
 	}
 }
@@ -82,87 +82,87 @@ var textInputs = []textInput{
 	{"by.name", limitName, withActor(func(by *itil.Actor, s string) { by.Name = s })},
 	{"by.groups[0]", limitName, withActor(func(by *itil.Actor, s string) { by.Groups = []string{s} })},
 	{"group", limitName, func(ctx context.Context, m *problem.Manager, s subjects, text string) error {
-		_, err := m.Assign(ctx, s.p.ID, text, "", carol)
+		_, err := m.Assign(ctx, problem.AssignParams{ID: s.p.ID, By: carol, Group: text})
 		return err
 	}},
 	{"assignee", limitName, func(ctx context.Context, m *problem.Manager, s subjects, text string) error {
-		_, err := m.Assign(ctx, s.p.ID, "network", text, carol)
+		_, err := m.Assign(ctx, problem.AssignParams{ID: s.p.ID, By: carol, Group: "network", Assignee: text})
 		return err
 	}},
 	{"note", limitText, func(ctx context.Context, m *problem.Manager, s subjects, text string) error {
-		_, err := m.Assess(ctx, s.p.ID, text, carol)
+		_, err := m.Assess(ctx, problem.Params{ID: s.p.ID, By: carol, Note: text})
 		return err
 	}},
 	{"note", limitText, func(ctx context.Context, m *problem.Manager, s subjects, text string) error {
-		_, err := m.Analyze(ctx, s.p.ID, text, carol)
+		_, err := m.Analyze(ctx, problem.Params{ID: s.p.ID, By: carol, Note: text})
 		return err
 	}},
 	{"root_cause", limitText, func(ctx context.Context, m *problem.Manager, s subjects, text string) error {
-		_, err := m.RecordCause(ctx, s.p.ID, problem.Cause{RootCause: text}, carol)
+		_, err := m.RecordCause(ctx, problem.RecordCauseParams{ID: s.p.ID, By: carol, Cause: problem.Cause{RootCause: text}})
 		return err
 	}},
 	{"cause_code", limitName, func(ctx context.Context, m *problem.Manager, s subjects, text string) error {
-		_, err := m.RecordCause(ctx, s.p.ID, problem.Cause{RootCause: "a leak", Code: text}, carol)
+		_, err := m.RecordCause(ctx, problem.RecordCauseParams{ID: s.p.ID, By: carol, Cause: problem.Cause{RootCause: "a leak", Code: text}})
 		return err
 	}},
 	{"note", limitText, func(ctx context.Context, m *problem.Manager, s subjects, text string) error {
-		_, err := m.RecordCause(ctx, s.p.ID, problem.Cause{RootCause: "a leak", Note: text}, carol)
+		_, err := m.RecordCause(ctx, problem.RecordCauseParams{ID: s.p.ID, By: carol, Note: text, Cause: problem.Cause{RootCause: "a leak"}})
 		return err
 	}},
 	{"workaround", limitText, func(ctx context.Context, m *problem.Manager, s subjects, text string) error {
-		_, err := m.PublishWorkaround(ctx, s.p.ID, text, carol)
+		_, err := m.PublishWorkaround(ctx, problem.WorkaroundParams{ID: s.p.ID, By: carol, Workaround: text})
 		return err
 	}},
 	{"fix", limitText, func(ctx context.Context, m *problem.Manager, s subjects, text string) error {
-		_, err := m.StartFix(ctx, s.p.ID, problem.Fix{Description: text}, carol)
+		_, err := m.StartFix(ctx, problem.StartFixParams{ID: s.p.ID, By: carol, Fix: problem.Fix{Description: text}})
 		return err
 	}},
 	{"note", limitText, func(ctx context.Context, m *problem.Manager, s subjects, text string) error {
-		_, err := m.StartFix(ctx, s.p.ID, problem.Fix{Description: "patch", Note: text}, carol)
+		_, err := m.StartFix(ctx, problem.StartFixParams{ID: s.p.ID, By: carol, Note: text, Fix: problem.Fix{Description: "patch"}})
 		return err
 	}},
 	{"fix.change.number", limitName, func(ctx context.Context, m *problem.Manager, s subjects, text string) error {
-		_, err := m.StartFix(ctx, s.p.ID, problem.Fix{Description: "patch", Change: changeRef(text)}, carol)
+		_, err := m.StartFix(ctx, problem.StartFixParams{ID: s.p.ID, By: carol, Fix: problem.Fix{Description: "patch", Change: changeRef(text)}})
 		return err
 	}},
 	{"fix", limitText, func(ctx context.Context, m *problem.Manager, s subjects, text string) error {
-		_, err := m.Resolve(ctx, s.p.ID, problem.Fix{Description: text}, carol)
+		_, err := m.Resolve(ctx, problem.ResolveParams{ID: s.p.ID, By: carol, Fix: problem.Fix{Description: text}})
 		return err
 	}},
 	{"note", limitText, func(ctx context.Context, m *problem.Manager, s subjects, text string) error {
-		_, err := m.Resolve(ctx, s.p.ID, problem.Fix{Note: text}, carol)
+		_, err := m.Resolve(ctx, problem.ResolveParams{ID: s.p.ID, By: carol, Note: text})
 		return err
 	}},
 	{"fix.change.number", limitName, func(ctx context.Context, m *problem.Manager, s subjects, text string) error {
-		_, err := m.Resolve(ctx, s.p.ID, problem.Fix{Change: changeRef(text)}, carol)
+		_, err := m.Resolve(ctx, problem.ResolveParams{ID: s.p.ID, By: carol, Fix: problem.Fix{Change: changeRef(text)}})
 		return err
 	}},
 	{"resolution.code", limitName, func(ctx context.Context, m *problem.Manager, s subjects, text string) error {
-		_, err := m.Close(ctx, s.p.ID, problem.Resolution{Code: text}, carol)
+		_, err := m.Close(ctx, problem.CloseParams{ID: s.p.ID, By: carol, Resolution: problem.Resolution{Code: text}})
 		return err
 	}},
 	{"resolution.notes", limitText, func(ctx context.Context, m *problem.Manager, s subjects, text string) error {
-		_, err := m.Close(ctx, s.p.ID, problem.Resolution{Code: problem.CodeFixApplied, Notes: text}, carol)
+		_, err := m.Close(ctx, problem.CloseParams{ID: s.p.ID, By: carol, Resolution: problem.Resolution{Code: problem.CodeFixApplied, Notes: text}})
 		return err
 	}},
-	{"reason", limitText, func(ctx context.Context, m *problem.Manager, s subjects, text string) error {
-		_, err := m.AcceptRisk(ctx, s.p.ID, text, carol)
+	{"note", limitText, func(ctx context.Context, m *problem.Manager, s subjects, text string) error {
+		_, err := m.AcceptRisk(ctx, problem.Params{ID: s.p.ID, By: carol, Note: text})
 		return err
 	}},
-	{"reason", limitText, func(ctx context.Context, m *problem.Manager, s subjects, text string) error {
-		_, err := m.Cancel(ctx, s.p.ID, text, carol)
+	{"note", limitText, func(ctx context.Context, m *problem.Manager, s subjects, text string) error {
+		_, err := m.Cancel(ctx, problem.Params{ID: s.p.ID, By: carol, Note: text})
 		return err
 	}},
-	{"reason", limitText, func(ctx context.Context, m *problem.Manager, s subjects, text string) error {
-		_, err := m.Reanalyze(ctx, s.p.ID, text, carol)
+	{"note", limitText, func(ctx context.Context, m *problem.Manager, s subjects, text string) error {
+		_, err := m.Reanalyze(ctx, problem.Params{ID: s.p.ID, By: carol, Note: text})
 		return err
 	}},
 	{"change.number", limitName, func(ctx context.Context, m *problem.Manager, s subjects, text string) error {
-		_, err := m.LinkChange(ctx, s.p.ID, changeRef(text), false, carol)
+		_, err := m.LinkChange(ctx, problem.LinkChangeParams{ID: s.p.ID, By: carol, Change: changeRef(text)})
 		return err
 	}},
 	{"by.id", limitName, func(ctx context.Context, m *problem.Manager, s subjects, text string) error {
-		_, err := m.UnlinkIncident(ctx, s.p.ID, s.inc.ID, itil.Actor{ID: text})
+		_, err := m.UnlinkIncident(ctx, problem.LinkIncidentParams{ID: s.p.ID, By: itil.Actor{ID: text}, Incident: s.inc.ID})
 		return err
 	}},
 	{"text", limitText, func(ctx context.Context, m *problem.Manager, _ subjects, text string) error {
@@ -178,7 +178,7 @@ var textInputs = []textInput{
 		return err
 	}},
 	{"title", limitTitle, func(ctx context.Context, m *problem.Manager, s subjects, text string) error {
-		_, err := m.OpenProposal(ctx, problem.Proposal{Title: text, Incidents: []itil.Ref{{Kind: incident.Kind, ID: s.free.ID}}}, carol)
+		_, err := m.OpenProposal(ctx, problem.ProposalParams{By: carol, Proposal: problem.Proposal{Title: text, Incidents: []itil.Ref{{Kind: incident.Kind, ID: s.free.ID}}}})
 		return err
 	}},
 }
@@ -199,9 +199,9 @@ func TestHostileInput(t *testing.T) {
 		dr.Incidents = []uuid.UUID{inc.ID}
 		p, err := h.mgr.Open(ctx, dr)
 		require.NoError(t, err)
-		p, err = h.mgr.Assess(ctx, p.ID, "", carol)
+		p, err = h.mgr.Assess(ctx, problem.Params{ID: p.ID, By: carol})
 		require.NoError(t, err)
-		p, err = h.mgr.Analyze(ctx, p.ID, "", carol)
+		p, err = h.mgr.Analyze(ctx, problem.Params{ID: p.ID, By: carol})
 		require.NoError(t, err)
 		s := subjects{p: p, inc: inc, free: free}
 		ids := []uuid.UUID{p.ID, inc.ID, free.ID}
@@ -237,8 +237,14 @@ func TestHostileInput(t *testing.T) {
 			name string
 			do   func() error
 		}{
-			{"link", func() error { _, err := h.mgr.LinkIncident(ctx, p.ID, free.ID, carol); return err }},
-			{"unlink", func() error { _, err := h.mgr.UnlinkIncident(ctx, p.ID, inc.ID, carol); return err }},
+			{"link", func() error {
+				_, err := h.mgr.LinkIncident(ctx, problem.LinkIncidentParams{ID: p.ID, By: carol, Incident: free.ID})
+				return err
+			}},
+			{"unlink", func() error {
+				_, err := h.mgr.UnlinkIncident(ctx, problem.LinkIncidentParams{ID: p.ID, By: carol, Incident: inc.ID})
+				return err
+			}},
 		} {
 			t.Run("forbidden "+call.name, func(t *testing.T) {
 				auth.on.Store(true)
@@ -267,9 +273,9 @@ func TestLimitsCountCharacters(t *testing.T) {
 			Note: full(limitText),
 		})
 		require.NoError(t, err)
-		p, err = h.mgr.RecordCause(ctx, p.ID, problem.Cause{RootCause: full(limitText), Code: full(limitName)}, carol)
+		p, err = h.mgr.RecordCause(ctx, problem.RecordCauseParams{ID: p.ID, By: carol, Cause: problem.Cause{RootCause: full(limitText), Code: full(limitName)}})
 		require.NoError(t, err)
-		p, err = h.mgr.PublishWorkaround(ctx, p.ID, full(limitText), carol)
+		p, err = h.mgr.PublishWorkaround(ctx, problem.WorkaroundParams{ID: p.ID, By: carol, Workaround: full(limitText)})
 		require.NoError(t, err)
 		got, err := h.mgr.Get(ctx, p.ID)
 		require.NoError(t, err)

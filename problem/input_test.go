@@ -28,87 +28,87 @@ func TestBadInputChangesNothing(t *testing.T) {
 		field string
 	}{
 		{"assess without actor", func(ctx context.Context, m *problem.Manager, id uuid.UUID) error {
-			_, err := m.Assess(ctx, id, "", none)
+			_, err := m.Assess(ctx, problem.Params{ID: id, By: none})
 			return err
 		}, "by"},
 		{"analyze without actor", func(ctx context.Context, m *problem.Manager, id uuid.UUID) error {
-			_, err := m.Analyze(ctx, id, "", none)
+			_, err := m.Analyze(ctx, problem.Params{ID: id, By: none})
 			return err
 		}, "by"},
 		{"assign without group", func(ctx context.Context, m *problem.Manager, id uuid.UUID) error {
-			_, err := m.Assign(ctx, id, "", "dan", carol)
+			_, err := m.Assign(ctx, problem.AssignParams{ID: id, By: carol, Group: "", Assignee: "dan"})
 			return err
 		}, "group"},
 		{"assign without actor", func(ctx context.Context, m *problem.Manager, id uuid.UUID) error {
-			_, err := m.Assign(ctx, id, "network", "", none)
+			_, err := m.Assign(ctx, problem.AssignParams{ID: id, By: none, Group: "network"})
 			return err
 		}, "by"},
 		{"cause without actor", func(ctx context.Context, m *problem.Manager, id uuid.UUID) error {
-			_, err := m.RecordCause(ctx, id, cause, none)
+			_, err := m.RecordCause(ctx, problem.RecordCauseParams{ID: id, By: none, Cause: cause})
 			return err
 		}, "by"},
 		{"workaround without actor", func(ctx context.Context, m *problem.Manager, id uuid.UUID) error {
-			_, err := m.PublishWorkaround(ctx, id, "reboot", none)
+			_, err := m.PublishWorkaround(ctx, problem.WorkaroundParams{ID: id, By: none, Workaround: "reboot"})
 			return err
 		}, "by"},
 		{"start fix without fix", func(ctx context.Context, m *problem.Manager, id uuid.UUID) error {
-			_, err := m.StartFix(ctx, id, problem.Fix{}, carol)
+			_, err := m.StartFix(ctx, problem.StartFixParams{ID: id, By: carol})
 			return err
 		}, "fix"},
 		{"start fix with a bad change", func(ctx context.Context, m *problem.Manager, id uuid.UUID) error {
-			_, err := m.StartFix(ctx, id, badChange, carol)
+			_, err := m.StartFix(ctx, problem.StartFixParams{ID: id, By: carol, Fix: badChange})
 			return err
 		}, "fix.change.kind"},
 		{"start fix without actor", func(ctx context.Context, m *problem.Manager, id uuid.UUID) error {
-			_, err := m.StartFix(ctx, id, fix, none)
+			_, err := m.StartFix(ctx, problem.StartFixParams{ID: id, By: none, Fix: fix})
 			return err
 		}, "by"},
 		{"resolve with a bad change", func(ctx context.Context, m *problem.Manager, id uuid.UUID) error {
-			_, err := m.Resolve(ctx, id, badChange, carol)
+			_, err := m.Resolve(ctx, problem.ResolveParams{ID: id, By: carol, Fix: badChange})
 			return err
 		}, "fix.change.kind"},
 		{"resolve without actor", func(ctx context.Context, m *problem.Manager, id uuid.UUID) error {
-			_, err := m.Resolve(ctx, id, fix, none)
+			_, err := m.Resolve(ctx, problem.ResolveParams{ID: id, By: none, Fix: fix})
 			return err
 		}, "by"},
 		{"close without actor", func(ctx context.Context, m *problem.Manager, id uuid.UUID) error {
-			_, err := m.Close(ctx, id, problem.Resolution{Code: problem.CodeFixApplied}, none)
+			_, err := m.Close(ctx, problem.CloseParams{ID: id, By: none, Resolution: problem.Resolution{Code: problem.CodeFixApplied}})
 			return err
 		}, "by"},
 		{"duplicate without actor", func(ctx context.Context, m *problem.Manager, id uuid.UUID) error {
-			_, err := m.MarkDuplicate(ctx, id, uuid.Must(uuid.NewV7()), none)
+			_, err := m.MarkDuplicate(ctx, problem.DuplicateParams{ID: id, By: none, Of: uuid.Must(uuid.NewV7())})
 			return err
 		}, "by"},
 		{"accept risk without reason", func(ctx context.Context, m *problem.Manager, id uuid.UUID) error {
-			_, err := m.AcceptRisk(ctx, id, "", carol)
+			_, err := m.AcceptRisk(ctx, problem.Params{ID: id, By: carol})
 			return err
-		}, "reason"},
+		}, "note"},
 		{"accept risk without actor", func(ctx context.Context, m *problem.Manager, id uuid.UUID) error {
-			_, err := m.AcceptRisk(ctx, id, "costly", none)
+			_, err := m.AcceptRisk(ctx, problem.Params{ID: id, By: none, Note: "costly"})
 			return err
 		}, "by"},
 		{"cancel without reason", func(ctx context.Context, m *problem.Manager, id uuid.UUID) error {
-			_, err := m.Cancel(ctx, id, "", carol)
+			_, err := m.Cancel(ctx, problem.Params{ID: id, By: carol})
 			return err
-		}, "reason"},
+		}, "note"},
 		{"cancel without actor", func(ctx context.Context, m *problem.Manager, id uuid.UUID) error {
-			_, err := m.Cancel(ctx, id, "logged twice", none)
+			_, err := m.Cancel(ctx, problem.Params{ID: id, By: none, Note: "logged twice"})
 			return err
 		}, "by"},
 		{"reanalyze without actor", func(ctx context.Context, m *problem.Manager, id uuid.UUID) error {
-			_, err := m.Reanalyze(ctx, id, "back again", none)
+			_, err := m.Reanalyze(ctx, problem.Params{ID: id, By: none, Note: "back again"})
 			return err
 		}, "by"},
 		{"unlink without actor", func(ctx context.Context, m *problem.Manager, id uuid.UUID) error {
-			_, err := m.UnlinkIncident(ctx, id, uuid.Must(uuid.NewV7()), none)
+			_, err := m.UnlinkIncident(ctx, problem.LinkIncidentParams{ID: id, By: none, Incident: uuid.Must(uuid.NewV7())})
 			return err
 		}, "by"},
 		{"link change without actor", func(ctx context.Context, m *problem.Manager, id uuid.UUID) error {
-			_, err := m.LinkChange(ctx, id, itil.Ref{Kind: "change", ID: uuid.Must(uuid.NewV7())}, false, none)
+			_, err := m.LinkChange(ctx, problem.LinkChangeParams{ID: id, By: none, Change: itil.Ref{Kind: "change", ID: uuid.Must(uuid.NewV7())}})
 			return err
 		}, "by"},
 		{"open proposal without actor", func(ctx context.Context, m *problem.Manager, _ uuid.UUID) error {
-			_, err := m.OpenProposal(ctx, problem.Proposal{}, none)
+			_, err := m.OpenProposal(ctx, problem.ProposalParams{By: none, Proposal: problem.Proposal{}})
 			return err
 		}, "by"},
 	}
@@ -129,11 +129,11 @@ func TestUnknownProblem(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, problem.Config{})
 	id := uuid.Must(uuid.NewV7())
-	_, err := f.mgr.Assess(t.Context(), id, "", carol)
+	_, err := f.mgr.Assess(t.Context(), problem.Params{ID: id, By: carol})
 	require.ErrorIs(t, err, lifecycle.ErrNotFound)
-	_, err = f.mgr.LinkIncident(t.Context(), id, f.openIncident(t).ID, carol)
+	_, err = f.mgr.LinkIncident(t.Context(), problem.LinkIncidentParams{ID: id, By: carol, Incident: f.openIncident(t).ID})
 	require.ErrorIs(t, err, lifecycle.ErrNotFound)
-	_, err = f.mgr.UnlinkIncident(t.Context(), id, uuid.Must(uuid.NewV7()), carol)
+	_, err = f.mgr.UnlinkIncident(t.Context(), problem.LinkIncidentParams{ID: id, By: carol, Incident: uuid.Must(uuid.NewV7())})
 	require.ErrorIs(t, err, lifecycle.ErrNotFound)
 }
 
@@ -142,9 +142,9 @@ func TestFixChangeIsLinkedOnce(t *testing.T) {
 	f := newFixture(t, problem.Config{})
 	p := f.toState(t, problem.StateRootCauseAnalysis)
 	chg := itil.Ref{Kind: "change", ID: uuid.Must(uuid.NewV7()), Number: "CHG0000001"}
-	p, err := f.mgr.StartFix(t.Context(), p.ID, problem.Fix{Description: "patch", Change: chg}, carol)
+	p, err := f.mgr.StartFix(t.Context(), problem.StartFixParams{ID: p.ID, By: carol, Fix: problem.Fix{Description: "patch", Change: chg}})
 	require.NoError(t, err)
-	p, err = f.mgr.Resolve(t.Context(), p.ID, problem.Fix{Change: chg}, carol)
+	p, err = f.mgr.Resolve(t.Context(), problem.ResolveParams{ID: p.ID, By: carol, Fix: problem.Fix{Change: chg}})
 	require.NoError(t, err)
 	assert.Equal(t, []itil.Ref{chg}, p.Changes)
 }
@@ -163,7 +163,7 @@ func TestRandomActions(t *testing.T) {
 			def := f.mgr.Lifecycle()
 			p := f.open(t)
 			if rng.IntN(2) == 0 {
-				_, err := f.mgr.RecordCause(t.Context(), p.ID, cause, carol)
+				_, err := f.mgr.RecordCause(t.Context(), problem.RecordCauseParams{ID: p.ID, By: carol, Cause: cause})
 				require.NoError(t, err)
 			}
 			for range 30 {

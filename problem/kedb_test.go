@@ -22,7 +22,7 @@ func (f *fixture) knownErrors(t *testing.T) knownErrors {
 	ctx := t.Context()
 	publish := func(p *problem.Problem, workaround string) *problem.Problem {
 		t.Helper()
-		p, err := f.mgr.PublishWorkaround(ctx, p.ID, workaround, carol)
+		p, err := f.mgr.PublishWorkaround(ctx, problem.WorkaroundParams{ID: p.ID, By: carol, Workaround: workaround})
 		require.NoError(t, err)
 		return p
 	}
@@ -40,7 +40,7 @@ func (f *fixture) knownErrors(t *testing.T) knownErrors {
 		dr.Category, dr.CIs = "printing", []string{"print-1", "vpn-gw-1"}
 	})
 	var err error
-	k.printer, err = f.mgr.RecordCause(ctx, p.ID, problem.Cause{RootCause: "The spooler holds sockets open to the VPN gateway"}, carol)
+	k.printer, err = f.mgr.RecordCause(ctx, problem.RecordCauseParams{ID: p.ID, By: carol, Cause: problem.Cause{RootCause: "The spooler holds sockets open to the VPN gateway"}})
 	require.NoError(t, err)
 	k.plain = f.open(t, func(dr *problem.Draft) { dr.Title = "VPN client crashes on start" }) // not a known error
 	return k
@@ -80,7 +80,7 @@ func TestSearchKnownErrors(t *testing.T) {
 	assert.Empty(t, search(problem.KnownErrorQuery{Text: "keyboard"}))
 
 	// A closed problem is history: found only on request.
-	_, err := f.mgr.Cancel(t.Context(), k.mail.ID, "the mail system was replaced", carol)
+	_, err := f.mgr.Cancel(t.Context(), problem.Params{ID: k.mail.ID, By: carol, Note: "the mail system was replaced"})
 	require.NoError(t, err)
 	assert.Empty(t, search(problem.KnownErrorQuery{Text: "attachments"}))
 	assert.Equal(t, []uuid.UUID{k.mail.ID}, hitIDs(search(problem.KnownErrorQuery{Text: "attachments", IncludeClosed: true})))
@@ -148,7 +148,7 @@ func TestMatchThenLink(t *testing.T) {
 	require.NoError(t, err)
 	require.NotEmpty(t, ps)
 	require.Equal(t, k.vpn.ID, ps[0].ID)
-	p, err := f.mgr.LinkIncident(ctx, ps[0].ID, inc.ID, bob)
+	p, err := f.mgr.LinkIncident(ctx, problem.LinkIncidentParams{ID: ps[0].ID, By: bob, Incident: inc.ID})
 	require.NoError(t, err)
 	assert.True(t, p.HasIncident(inc.ID))
 	assert.Equal(t, []uuid.UUID{p.ID}, refIDs(f.getIncident(t, inc.ID).Problems))
@@ -169,7 +169,7 @@ func TestKnownErrorsOnEveryHost(t *testing.T) {
 
 		p, err := a.mgr.Open(ctx, draft())
 		require.NoError(t, err)
-		p, err = a.mgr.PublishWorkaround(ctx, p.ID, "reconnect through the web VPN portal", carol)
+		p, err = a.mgr.PublishWorkaround(ctx, problem.WorkaroundParams{ID: p.ID, By: carol, Workaround: "reconnect through the web VPN portal"})
 		require.NoError(t, err)
 
 		inc, err := b.desk.Open(ctx, incidentDraft())
@@ -182,14 +182,14 @@ func TestKnownErrorsOnEveryHost(t *testing.T) {
 		assert.Equal(t, []uuid.UUID{p.ID}, hitIDs(hits))
 
 		// A change on B is seen on A: a root cause adds its words.
-		_, err = b.mgr.RecordCause(ctx, p.ID, problem.Cause{RootCause: "the spooler leaks sockets"}, carol)
+		_, err = b.mgr.RecordCause(ctx, problem.RecordCauseParams{ID: p.ID, By: carol, Cause: problem.Cause{RootCause: "the spooler leaks sockets"}})
 		require.NoError(t, err)
 		hits, err = a.mgr.Search(ctx, problem.KnownErrorQuery{Text: "spooler"})
 		require.NoError(t, err)
 		assert.Equal(t, []uuid.UUID{p.ID}, hitIDs(hits))
 
 		// Closed on A, it is history on B.
-		_, err = a.mgr.Cancel(ctx, p.ID, "merged into the gateway project", carol)
+		_, err = a.mgr.Cancel(ctx, problem.Params{ID: p.ID, By: carol, Note: "merged into the gateway project"})
 		require.NoError(t, err)
 		matched, err = b.mgr.Match(ctx, inc)
 		require.NoError(t, err)

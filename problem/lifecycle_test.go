@@ -29,35 +29,35 @@ var managerActions = []struct {
 	do    func(ctx context.Context, f *fixture, id uuid.UUID) (*problem.Problem, error)
 }{
 	{problem.EventAssess, func(ctx context.Context, f *fixture, id uuid.UUID) (*problem.Problem, error) {
-		return f.mgr.Assess(ctx, id, "real and recurring", carol)
+		return f.mgr.Assess(ctx, problem.Params{ID: id, By: carol, Note: "real and recurring"})
 	}},
 	{problem.EventAnalyze, func(ctx context.Context, f *fixture, id uuid.UUID) (*problem.Problem, error) {
-		return f.mgr.Analyze(ctx, id, "", carol)
+		return f.mgr.Analyze(ctx, problem.Params{ID: id, By: carol})
 	}},
 	{problem.EventStartFix, func(ctx context.Context, f *fixture, id uuid.UUID) (*problem.Problem, error) {
-		return f.mgr.StartFix(ctx, id, fix, carol)
+		return f.mgr.StartFix(ctx, problem.StartFixParams{ID: id, By: carol, Fix: fix})
 	}},
 	{problem.EventResolve, func(ctx context.Context, f *fixture, id uuid.UUID) (*problem.Problem, error) {
-		return f.mgr.Resolve(ctx, id, fix, carol)
+		return f.mgr.Resolve(ctx, problem.ResolveParams{ID: id, By: carol, Fix: fix})
 	}},
 	{problem.EventClose, func(ctx context.Context, f *fixture, id uuid.UUID) (*problem.Problem, error) {
-		return f.mgr.Close(ctx, id, problem.Resolution{Code: problem.CodeFixApplied, Notes: "no recurrence for a month"}, carol)
+		return f.mgr.Close(ctx, problem.CloseParams{ID: id, By: carol, Resolution: problem.Resolution{Code: problem.CodeFixApplied, Notes: "no recurrence for a month"}})
 	}},
 	{problem.EventMarkDuplicate, func(ctx context.Context, f *fixture, id uuid.UUID) (*problem.Problem, error) {
 		orig, err := f.mgr.Open(ctx, draft())
 		if err != nil {
 			return nil, err
 		}
-		return f.mgr.MarkDuplicate(ctx, id, orig.ID, carol)
+		return f.mgr.MarkDuplicate(ctx, problem.DuplicateParams{ID: id, By: carol, Of: orig.ID})
 	}},
 	{problem.EventAcceptRisk, func(ctx context.Context, f *fixture, id uuid.UUID) (*problem.Problem, error) {
-		return f.mgr.AcceptRisk(ctx, id, "the gateway is replaced next quarter", carol)
+		return f.mgr.AcceptRisk(ctx, problem.Params{ID: id, By: carol, Note: "the gateway is replaced next quarter"})
 	}},
 	{problem.EventCancel, func(ctx context.Context, f *fixture, id uuid.UUID) (*problem.Problem, error) {
-		return f.mgr.Cancel(ctx, id, "logged in error", carol)
+		return f.mgr.Cancel(ctx, problem.Params{ID: id, By: carol, Note: "logged in error"})
 	}},
 	{problem.EventReanalyze, func(ctx context.Context, f *fixture, id uuid.UUID) (*problem.Problem, error) {
-		return f.mgr.Reanalyze(ctx, id, "the drops came back", carol)
+		return f.mgr.Reanalyze(ctx, problem.Params{ID: id, By: carol, Note: "the drops came back"})
 	}},
 }
 
@@ -171,22 +171,22 @@ func TestResolveWithoutRootCause(t *testing.T) {
 	f := newFixture(t, problem.Config{})
 	ctx := t.Context()
 	p := f.open(t)
-	_, err := f.mgr.Assess(ctx, p.ID, "", carol)
+	_, err := f.mgr.Assess(ctx, problem.Params{ID: p.ID, By: carol})
 	require.NoError(t, err)
-	_, err = f.mgr.Analyze(ctx, p.ID, "", carol)
+	_, err = f.mgr.Analyze(ctx, problem.Params{ID: p.ID, By: carol})
 	require.NoError(t, err)
-	p, err = f.mgr.StartFix(ctx, p.ID, fix, carol)
+	p, err = f.mgr.StartFix(ctx, problem.StartFixParams{ID: p.ID, By: carol, Fix: fix})
 	require.NoError(t, err, "a fix may be tried before the cause is confirmed")
 	n := len(problemJournal(t, f.mgr, p.ID))
 
-	_, err = f.mgr.Resolve(ctx, p.ID, problem.Fix{}, carol)
+	_, err = f.mgr.Resolve(ctx, problem.ResolveParams{ID: p.ID, By: carol})
 	requireValidation(t, err, "root_cause")
 	assert.Equal(t, p, f.getProblem(t, p.ID))
 	assert.Len(t, problemJournal(t, f.mgr, p.ID), n)
 
-	_, err = f.mgr.RecordCause(ctx, p.ID, cause, carol)
+	_, err = f.mgr.RecordCause(ctx, problem.RecordCauseParams{ID: p.ID, By: carol, Cause: cause})
 	require.NoError(t, err)
-	p, err = f.mgr.Resolve(ctx, p.ID, problem.Fix{}, carol)
+	p, err = f.mgr.Resolve(ctx, problem.ResolveParams{ID: p.ID, By: carol})
 	require.NoError(t, err)
 	assert.Equal(t, problem.StateResolved, p.State)
 	assert.Equal(t, fix.Description, p.Fix, "the fix from StartFix is kept")
@@ -210,7 +210,7 @@ func TestCloseNeedsAKnownResolutionCode(t *testing.T) {
 			f := newFixture(t, tt.cfg)
 			p := f.toState(t, problem.StateResolved)
 			n := len(problemJournal(t, f.mgr, p.ID))
-			_, err := f.mgr.Close(t.Context(), p.ID, tt.res, carol)
+			_, err := f.mgr.Close(t.Context(), problem.CloseParams{ID: p.ID, By: carol, Resolution: tt.res})
 			requireValidation(t, err, "resolution.code")
 			assert.Equal(t, p, f.getProblem(t, p.ID))
 			assert.Len(t, problemJournal(t, f.mgr, p.ID), n)
@@ -223,14 +223,14 @@ func TestConfiguredCodesTurnOperationsOff(t *testing.T) {
 	f := newFixture(t, problem.Config{ResolutionCodes: []string{"fixed", problem.CodeCanceled}})
 	ctx := t.Context()
 	p := f.toState(t, problem.StateRootCauseAnalysis)
-	_, err := f.mgr.AcceptRisk(ctx, p.ID, "too costly", carol)
+	_, err := f.mgr.AcceptRisk(ctx, problem.Params{ID: p.ID, By: carol, Note: "too costly"})
 	requireValidation(t, err, "resolution.code")
-	p, err = f.mgr.Cancel(ctx, p.ID, "logged in error", carol)
+	p, err = f.mgr.Cancel(ctx, problem.Params{ID: p.ID, By: carol, Note: "logged in error"})
 	require.NoError(t, err)
 	assert.Equal(t, problem.CodeCanceled, p.Resolution.Code)
 
 	p = f.toState(t, problem.StateResolved)
-	p, err = f.mgr.Close(ctx, p.ID, problem.Resolution{Code: "fixed"}, carol)
+	p, err = f.mgr.Close(ctx, problem.CloseParams{ID: p.ID, By: carol, Resolution: problem.Resolution{Code: "fixed"}})
 	require.NoError(t, err)
 	assert.Equal(t, problem.StateClosed, p.State)
 }
@@ -242,12 +242,12 @@ func TestMarkDuplicate(t *testing.T) {
 	orig := f.open(t)
 	p := f.toState(t, problem.StateAssess)
 
-	_, err := f.mgr.MarkDuplicate(ctx, p.ID, p.ID, carol)
+	_, err := f.mgr.MarkDuplicate(ctx, problem.DuplicateParams{ID: p.ID, By: carol, Of: p.ID})
 	requireValidation(t, err, "of")
-	_, err = f.mgr.MarkDuplicate(ctx, p.ID, uuid.Must(uuid.NewV7()), carol)
+	_, err = f.mgr.MarkDuplicate(ctx, problem.DuplicateParams{ID: p.ID, By: carol, Of: uuid.Must(uuid.NewV7())})
 	require.ErrorIs(t, err, lifecycle.ErrNotFound)
 
-	p, err = f.mgr.MarkDuplicate(ctx, p.ID, orig.ID, carol)
+	p, err = f.mgr.MarkDuplicate(ctx, problem.DuplicateParams{ID: p.ID, By: carol, Of: orig.ID})
 	require.NoError(t, err)
 	assert.Equal(t, problem.StateClosed, p.State)
 	assert.Equal(t, orig.ID, p.DuplicateOf.ID)
@@ -262,7 +262,7 @@ func TestReanalyzeClearsTheResolution(t *testing.T) {
 			t.Parallel()
 			f := newFixture(t, problem.Config{})
 			p := f.toState(t, st)
-			p, err := f.mgr.Reanalyze(t.Context(), p.ID, "the drops came back", carol)
+			p, err := f.mgr.Reanalyze(t.Context(), problem.Params{ID: p.ID, By: carol, Note: "the drops came back"})
 			require.NoError(t, err)
 			assert.Equal(t, problem.StateRootCauseAnalysis, p.State)
 			assert.Equal(t, 1, p.Reanalyses)
@@ -271,8 +271,8 @@ func TestReanalyzeClearsTheResolution(t *testing.T) {
 			assert.Equal(t, cause.RootCause, p.RootCause, "the analysis revises the cause")
 			assert.True(t, p.KnownError, "it stays a known error")
 
-			_, err = f.mgr.Reanalyze(t.Context(), p.ID, "", carol)
-			requireValidation(t, err, "reason")
+			_, err = f.mgr.Reanalyze(t.Context(), problem.Params{ID: p.ID, By: carol})
+			requireValidation(t, err, "note")
 		})
 	}
 }
@@ -288,19 +288,19 @@ func TestOperationsByState(t *testing.T) {
 	}{
 		{"record_cause", func(st string) bool { return st != problem.StateResolved && st != problem.StateClosed },
 			func(t *testing.T, f *fixture, id uuid.UUID) (*problem.Problem, error) {
-				return f.mgr.RecordCause(t.Context(), id, problem.Cause{RootCause: "a revised cause"}, carol)
+				return f.mgr.RecordCause(t.Context(), problem.RecordCauseParams{ID: id, By: carol, Cause: problem.Cause{RootCause: "a revised cause"}})
 			}},
 		{"publish_workaround", func(st string) bool { return st != problem.StateResolved && st != problem.StateClosed },
 			func(t *testing.T, f *fixture, id uuid.UUID) (*problem.Problem, error) {
-				return f.mgr.PublishWorkaround(t.Context(), id, "use the web VPN", carol)
+				return f.mgr.PublishWorkaround(t.Context(), problem.WorkaroundParams{ID: id, By: carol, Workaround: "use the web VPN"})
 			}},
 		{"assign", func(st string) bool { return st != problem.StateClosed },
 			func(t *testing.T, f *fixture, id uuid.UUID) (*problem.Problem, error) {
-				return f.mgr.Assign(t.Context(), id, "network-problems", "dan", carol)
+				return f.mgr.Assign(t.Context(), problem.AssignParams{ID: id, By: carol, Group: "network-problems", Assignee: "dan"})
 			}},
 		{"link_incident", func(st string) bool { return st != problem.StateClosed },
 			func(t *testing.T, f *fixture, id uuid.UUID) (*problem.Problem, error) {
-				return f.mgr.LinkIncident(t.Context(), id, f.openIncident(t).ID, carol)
+				return f.mgr.LinkIncident(t.Context(), problem.LinkIncidentParams{ID: id, By: carol, Incident: f.openIncident(t).ID})
 			}},
 	}
 	for _, st := range allStates {

@@ -1,6 +1,7 @@
 package problem
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -38,22 +39,25 @@ func holds(inc *incident.Incident, problemID uuid.UUID) bool {
 	return slices.ContainsFunc(inc.Problems, func(r itil.Ref) bool { return r.ID == problemID })
 }
 
-// LinkIncident links an incident to the problem, journaled on both: on the
-// incident as "link_problem" (through the desk, with its Authorizer) and on
-// the problem as "link_incident". Both sides are saved in one commit, or
-// neither: a refusal or a failure on either side writes nothing.
+// LinkIncident links the incident p.Incident to the problem p.ID,
+// journaled on both: on the incident as "link_problem" (through the desk,
+// with its Authorizer) and on the problem as "link_incident". Both sides
+// are saved in one commit, or neither: a refusal or a failure on either
+// side writes nothing. p.Version, when set, is the problem's; p.Note is
+// journaled on the problem (default: the incident's number) and on the
+// incident, p.Fields set on the problem.
 //
 // Linking an incident that is closed or cancelled, or one already linked to
 // the problem, is a *itil.ValidationError naming "incident"; a closed
 // problem takes no new incidents (*lifecycle.TransitionError).
-func (m *Manager) LinkIncident(ctx context.Context, problemID, incidentID uuid.UUID, by itil.Actor) (*Problem, error) {
-	if err := checkActor(by); err != nil {
+func (m *Manager) LinkIncident(ctx context.Context, p LinkIncidentParams) (*Problem, error) {
+	if err := checkLink(p); err != nil {
 		return nil, err
 	}
 	var out *Problem
 	err := m.atomic(ctx, func(tx *lifecycle.Tx) error {
-		p, err := m.linkIn(ctx, tx, problemID, incidentID, "incident", by)
-		out = p
+		pr, err := m.linkIn(ctx, tx, p, "incident")
+		out = pr
 		return err
 	})
 	if err != nil {
@@ -62,91 +66,104 @@ func (m *Manager) LinkIncident(ctx context.Context, problemID, incidentID uuid.U
 	return out, nil
 }
 
-// linkIn stages in tx the link between a problem and an incident, on both
-// sides; field names the incident in errors.
-func (m *Manager) linkIn(ctx context.Context, tx *lifecycle.Tx, problemID, incidentID uuid.UUID, field string, by itil.Actor) (*Problem, error) {
-	inc, err := incidentIn(ctx, tx, incidentID)
+// checkLink checks the params of LinkIncident and UnlinkIncident.
+func checkLink(p LinkIncidentParams) error {
+	if err := checkParams(p.params()); err != nil {
+		return err
+	}
+	if p.Incident == uuid.Nil {
+		return &itil.ValidationError{Field: "incident", Reason: "required"}
+	}
+	return nil
+}
+
+// linkIn stages in tx the link between the problem p.ID and the incident
+// p.Incident, on both sides; field names the incident in errors.
+func (m *Manager) linkIn(ctx context.Context, tx *lifecycle.Tx, p LinkIncidentParams, field string) (*Problem, error) {
+	inc, err := incidentIn(ctx, tx, p.Incident)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", field, err)
 	}
 	iref := itil.Ref{Kind: incident.Kind, ID: inc.ID, Number: inc.Number}
-	p, err := m.proc.FireIn(ctx, tx, problemID, lifecycle.Action[*Problem]{Name: eventLinkIncident, Actor: by, Note: iref.String(),
-		Apply: func(p *Problem, ed *lifecycle.Edit) error {
-			if p.StateCategory.Terminal() {
-				return m.def.TransitionError(eventLinkIncident, p.State)
+	pr, err := m.proc.FireIn(ctx, tx, p.ID, lifecycle.Action[*Problem]{Name: eventLinkIncident,
+		Version: p.Version, Actor: p.By, Note: cmp.Or(p.Note, iref.String()), Fields: p.Fields,
+		Apply: func(pr *Problem, ed *lifecycle.Edit) error {
+			if pr.StateCategory.Terminal() {
+				return m.def.TransitionError(eventLinkIncident, pr.State)
 			}
 			if err := linkable(field, inc); err != nil {
 				return err
 			}
-			if p.HasIncident(iref.ID) {
-				return &itil.ValidationError{Field: field, Reason: fmt.Sprintf("%s is already linked to %s", iref.Number, p.Number)}
+			if pr.HasIncident(iref.ID) {
+				return &itil.ValidationError{Field: field, Reason: fmt.Sprintf("%s is already linked to %s", iref.Number, pr.Number)}
 			}
-			p.Incidents = append(slices.Clone(p.Incidents), iref)
+			pr.Incidents = append(slices.Clone(pr.Incidents), iref)
 			ed.Field("incidents", "", iref.String())
 			return nil
 		}})
 	if err != nil {
 		return nil, err
 	}
-	if holds(inc, p.ID) {
+	if holds(inc, pr.ID) {
 		// Only the incident's side is there, as an earlier release could
 		// leave it: complete the problem's. The Tx pins the incident read.
-		return p, nil
+		return pr, nil
 	}
-	if _, err := m.desk.LinkIn(ctx, tx, inc.ID, ref(p), false, by); err != nil {
+	if _, err := m.desk.LinkIn(ctx, tx, incident.LinkParams{ID: inc.ID, By: p.By, Note: p.Note, Ref: ref(pr)}); err != nil {
 		return nil, fmt.Errorf("incident %s: %w", inc.Number, err)
 	}
-	return p, nil
+	return pr, nil
 }
 
-// UnlinkIncident removes the link between an incident and the problem, on
-// both sides in one commit, or on neither. Removing a link that is not
-// there is a *itil.ValidationError naming "incident". An incident that no
-// longer holds its side of the link, or no longer exists, leaves only the
-// problem's side to remove.
-func (m *Manager) UnlinkIncident(ctx context.Context, problemID, incidentID uuid.UUID, by itil.Actor) (*Problem, error) {
-	if err := checkActor(by); err != nil {
+// UnlinkIncident removes the link between the incident p.Incident and the
+// problem p.ID, on both sides in one commit, or on neither. Removing a link
+// that is not there is a *itil.ValidationError naming "incident". An
+// incident that no longer holds its side of the link, or no longer exists,
+// leaves only the problem's side to remove.
+func (m *Manager) UnlinkIncident(ctx context.Context, p LinkIncidentParams) (*Problem, error) {
+	if err := checkLink(p); err != nil {
 		return nil, err
 	}
 	var out *Problem
 	err := m.atomic(ctx, func(tx *lifecycle.Tx) error {
-		e, err := tx.Get(ctx, problemID, newProblem)
+		e, err := tx.Get(ctx, p.ID, newProblem)
 		if err != nil {
 			return err
 		}
 		cur, ok := e.(*Problem)
 		if !ok || cur.Kind != Kind {
-			return fmt.Errorf("problem %s: %w", problemID, lifecycle.ErrNotFound)
+			return fmt.Errorf("problem %s: %w", p.ID, lifecycle.ErrNotFound)
 		}
-		i := slices.IndexFunc(cur.Incidents, func(r itil.Ref) bool { return r.ID == incidentID })
+		i := slices.IndexFunc(cur.Incidents, func(r itil.Ref) bool { return r.ID == p.Incident })
 		if i < 0 {
-			return &itil.ValidationError{Field: "incident", Reason: fmt.Sprintf("incident %s is not linked to %s", incidentID, cur.Number)}
+			return &itil.ValidationError{Field: "incident", Reason: fmt.Sprintf("incident %s is not linked to %s", p.Incident, cur.Number)}
 		}
 		iref := cur.Incidents[i]
-		p, err := m.proc.FireIn(ctx, tx, problemID, lifecycle.Action[*Problem]{Name: eventUnlinkIncident, Actor: by, Note: iref.String(),
-			Apply: func(p *Problem, ed *lifecycle.Edit) error {
-				i := slices.IndexFunc(p.Incidents, func(r itil.Ref) bool { return r.ID == incidentID })
+		pr, err := m.proc.FireIn(ctx, tx, p.ID, lifecycle.Action[*Problem]{Name: eventUnlinkIncident,
+			Version: p.Version, Actor: p.By, Note: cmp.Or(p.Note, iref.String()), Fields: p.Fields,
+			Apply: func(pr *Problem, ed *lifecycle.Edit) error {
+				i := slices.IndexFunc(pr.Incidents, func(r itil.Ref) bool { return r.ID == p.Incident })
 				if i < 0 {
-					return &itil.ValidationError{Field: "incident", Reason: fmt.Sprintf("%s is not linked to %s", iref.Number, p.Number)}
+					return &itil.ValidationError{Field: "incident", Reason: fmt.Sprintf("%s is not linked to %s", iref.Number, pr.Number)}
 				}
-				p.Incidents = slices.Delete(slices.Clone(p.Incidents), i, i+1)
+				pr.Incidents = slices.Delete(slices.Clone(pr.Incidents), i, i+1)
 				ed.Field("incidents", iref.String(), "")
 				return nil
 			}})
 		if err != nil {
 			return err
 		}
-		out = p
-		inc, err := incidentIn(ctx, tx, incidentID)
+		out = pr
+		inc, err := incidentIn(ctx, tx, p.Incident)
 		switch {
 		case errors.Is(err, lifecycle.ErrNotFound):
 			return nil // the incident is gone: only the problem's side was left
 		case err != nil:
 			return fmt.Errorf("incident %s: %w", iref.Number, err)
-		case !holds(inc, p.ID):
+		case !holds(inc, pr.ID):
 			return nil // pinned by the Tx: only the problem's side was left
 		}
-		if _, err := m.desk.LinkIn(ctx, tx, incidentID, ref(p), true, by); err != nil {
+		if _, err := m.desk.LinkIn(ctx, tx, incident.LinkParams{ID: p.Incident, By: p.By, Note: p.Note, Ref: ref(pr), Remove: true}); err != nil {
 			return fmt.Errorf("incident %s: %w", iref.Number, err)
 		}
 		return nil
@@ -157,34 +174,32 @@ func (m *Manager) UnlinkIncident(ctx context.Context, problemID, incidentID uuid
 	return out, nil
 }
 
-// LinkChange records a link from the problem to a change, such as the one
-// that delivers its fix, or removes it with remove set. Linking twice, or
-// removing a link that is not there, is a *itil.ValidationError naming
-// "change".
-func (m *Manager) LinkChange(ctx context.Context, id uuid.UUID, change itil.Ref, remove bool, by itil.Actor) (*Problem, error) {
+// LinkChange records a link from the problem to the change p.Change, such
+// as the one that delivers its fix, or removes it with p.Remove set.
+// Linking twice, or removing a link that is not there, is a
+// *itil.ValidationError naming "change".
+func (m *Manager) LinkChange(ctx context.Context, p LinkChangeParams) (*Problem, error) {
+	change := p.Change
 	if err := validChange("change", change); err != nil {
 		return nil, err
 	}
-	if err := checkActor(by); err != nil {
-		return nil, err
-	}
 	name := eventLinkChange
-	if remove {
+	if p.Remove {
 		name = eventUnlinkChange
 	}
-	return m.fire(ctx, id, lifecycle.Action[*Problem]{Name: name, Actor: by, Note: change.String(),
-		Apply: func(p *Problem, ed *lifecycle.Edit) error {
-			i := slices.IndexFunc(p.Changes, func(r itil.Ref) bool { return r.ID == change.ID })
+	return m.run(ctx, p.params(), lifecycle.Action[*Problem]{Name: name, Note: cmp.Or(p.Note, change.String()),
+		Apply: func(pr *Problem, ed *lifecycle.Edit) error {
+			i := slices.IndexFunc(pr.Changes, func(r itil.Ref) bool { return r.ID == change.ID })
 			switch {
-			case !remove && i >= 0:
+			case !p.Remove && i >= 0:
 				return &itil.ValidationError{Field: "change", Reason: fmt.Sprintf("%s is already linked", change)}
-			case remove && i < 0:
+			case p.Remove && i < 0:
 				return &itil.ValidationError{Field: "change", Reason: fmt.Sprintf("%s is not linked", change)}
-			case remove:
-				p.Changes = slices.Delete(slices.Clone(p.Changes), i, i+1)
+			case p.Remove:
+				pr.Changes = slices.Delete(slices.Clone(pr.Changes), i, i+1)
 				ed.Field("changes", change.String(), "")
 			default:
-				addChange(p, ed, change)
+				addChange(pr, ed, change)
 			}
 			return nil
 		}})

@@ -25,7 +25,7 @@ func TestLinkIncidentBothSides(t *testing.T) {
 	p := f.open(t)
 	inc := f.openIncident(t)
 
-	p, err := f.mgr.LinkIncident(ctx, p.ID, inc.ID, carol)
+	p, err := f.mgr.LinkIncident(ctx, problem.LinkIncidentParams{ID: p.ID, By: carol, Incident: inc.ID})
 	require.NoError(t, err)
 	require.Len(t, p.Incidents, 1)
 	assert.Equal(t, itil.Ref{Kind: incident.Kind, ID: inc.ID, Number: inc.Number}, p.Incidents[0])
@@ -63,7 +63,7 @@ func TestManyIncidentsToOneProblem(t *testing.T) {
 	for _, st := range []string{incident.StateNew, incident.StateInProgress, incident.StateOnHold, incident.StateResolved} {
 		inc := f.incidentIn(t, st)
 		var err error
-		p, err = f.mgr.LinkIncident(t.Context(), p.ID, inc.ID, carol)
+		p, err = f.mgr.LinkIncident(t.Context(), problem.LinkIncidentParams{ID: p.ID, By: carol, Incident: inc.ID})
 		require.NoError(t, err, "an incident %s may be linked", st)
 		want = append(want, inc.ID)
 	}
@@ -71,7 +71,7 @@ func TestManyIncidentsToOneProblem(t *testing.T) {
 
 	// One incident may be linked to several problems too.
 	other := f.open(t)
-	other, err := f.mgr.LinkIncident(t.Context(), other.ID, want[0], carol)
+	other, err := f.mgr.LinkIncident(t.Context(), problem.LinkIncidentParams{ID: other.ID, By: carol, Incident: want[0]})
 	require.NoError(t, err)
 	assert.Len(t, f.getIncident(t, want[0]).Problems, 2)
 }
@@ -85,7 +85,7 @@ func TestLinkIncidentBadInput(t *testing.T) {
 	}{
 		{"twice", func(t *testing.T, f *fixture, p *problem.Problem) (uuid.UUID, itil.Actor) {
 			inc := f.openIncident(t)
-			_, err := f.mgr.LinkIncident(t.Context(), p.ID, inc.ID, carol)
+			_, err := f.mgr.LinkIncident(t.Context(), problem.LinkIncidentParams{ID: p.ID, By: carol, Incident: inc.ID})
 			require.NoError(t, err)
 			return inc.ID, carol
 		}, func(t *testing.T, err error) { requireValidation(t, err, "incident") }},
@@ -116,7 +116,7 @@ func TestLinkIncidentBadInput(t *testing.T) {
 				inc, in = got, len(incidentJournal(t, f.desk, id))
 			}
 
-			_, err := f.mgr.LinkIncident(t.Context(), p.ID, id, by)
+			_, err := f.mgr.LinkIncident(t.Context(), problem.LinkIncidentParams{ID: p.ID, By: by, Incident: id})
 			tt.check(t, err)
 
 			assert.Equal(t, p, f.getProblem(t, p.ID), "the problem is unchanged")
@@ -135,21 +135,21 @@ func TestUnlinkIncident(t *testing.T) {
 	ctx := t.Context()
 	p := f.open(t)
 	inc := f.openIncident(t)
-	_, err := f.mgr.LinkIncident(ctx, p.ID, inc.ID, carol)
+	_, err := f.mgr.LinkIncident(ctx, problem.LinkIncidentParams{ID: p.ID, By: carol, Incident: inc.ID})
 	require.NoError(t, err)
 
-	p, err = f.mgr.UnlinkIncident(ctx, p.ID, inc.ID, carol)
+	p, err = f.mgr.UnlinkIncident(ctx, problem.LinkIncidentParams{ID: p.ID, By: carol, Incident: inc.ID})
 	require.NoError(t, err)
 	assert.Empty(t, p.Incidents)
 	assert.Empty(t, f.getIncident(t, inc.ID).Problems)
 	assert.Len(t, named(problemJournal(t, f.mgr, p.ID), "unlink_incident"), 1)
 	assert.Len(t, named(incidentJournal(t, f.desk, inc.ID), "unlink_problem"), 1)
 
-	_, err = f.mgr.UnlinkIncident(ctx, p.ID, inc.ID, carol)
+	_, err = f.mgr.UnlinkIncident(ctx, problem.LinkIncidentParams{ID: p.ID, By: carol, Incident: inc.ID})
 	requireValidation(t, err, "incident")
 
 	// Linking again after unlinking is fine.
-	p, err = f.mgr.LinkIncident(ctx, p.ID, inc.ID, carol)
+	p, err = f.mgr.LinkIncident(ctx, problem.LinkIncidentParams{ID: p.ID, By: carol, Incident: inc.ID})
 	require.NoError(t, err)
 	assert.Len(t, p.Incidents, 1)
 }
@@ -203,16 +203,16 @@ func TestRefusedLinkWritesNothing(t *testing.T) {
 				require.NoError(t, err)
 				inc := h.openIncident(t)
 				if tt.unlink {
-					_, err = h.mgr.LinkIncident(ctx, p.ID, inc.ID, carol)
+					_, err = h.mgr.LinkIncident(ctx, problem.LinkIncidentParams{ID: p.ID, By: carol, Incident: inc.ID})
 					require.NoError(t, err)
 				}
 				auth.on.Store(true)
 				before := takeSnapshot(t, h.store, p.ID, inc.ID)
 
 				if tt.unlink {
-					_, err = h.mgr.UnlinkIncident(ctx, p.ID, inc.ID, carol)
+					_, err = h.mgr.UnlinkIncident(ctx, problem.LinkIncidentParams{ID: p.ID, By: carol, Incident: inc.ID})
 				} else {
-					_, err = h.mgr.LinkIncident(ctx, p.ID, inc.ID, carol)
+					_, err = h.mgr.LinkIncident(ctx, problem.LinkIncidentParams{ID: p.ID, By: carol, Incident: inc.ID})
 				}
 				require.ErrorIs(t, err, lifecycle.ErrForbidden)
 				var fe *lifecycle.ForbiddenError
@@ -238,20 +238,20 @@ func TestLinkChange(t *testing.T) {
 	p := f.open(t)
 	chg := itil.Ref{Kind: "change", ID: uuid.Must(uuid.NewV7()), Number: "CHG0000001"}
 
-	p, err := f.mgr.LinkChange(ctx, p.ID, chg, false, carol)
+	p, err := f.mgr.LinkChange(ctx, problem.LinkChangeParams{ID: p.ID, By: carol, Change: chg})
 	require.NoError(t, err)
 	assert.Equal(t, []itil.Ref{chg}, p.Changes)
-	_, err = f.mgr.LinkChange(ctx, p.ID, chg, false, carol)
+	_, err = f.mgr.LinkChange(ctx, problem.LinkChangeParams{ID: p.ID, By: carol, Change: chg})
 	requireValidation(t, err, "change")
-	_, err = f.mgr.LinkChange(ctx, p.ID, itil.Ref{Kind: "incident", ID: chg.ID}, false, carol)
+	_, err = f.mgr.LinkChange(ctx, problem.LinkChangeParams{ID: p.ID, By: carol, Change: itil.Ref{Kind: "incident", ID: chg.ID}})
 	requireValidation(t, err, "change.kind")
-	_, err = f.mgr.LinkChange(ctx, p.ID, itil.Ref{Kind: "change"}, false, carol)
+	_, err = f.mgr.LinkChange(ctx, problem.LinkChangeParams{ID: p.ID, By: carol, Change: itil.Ref{Kind: "change"}})
 	requireValidation(t, err, "change.id")
 
-	p, err = f.mgr.LinkChange(ctx, p.ID, chg, true, carol)
+	p, err = f.mgr.LinkChange(ctx, problem.LinkChangeParams{ID: p.ID, By: carol, Change: chg, Remove: true})
 	require.NoError(t, err)
 	assert.Empty(t, p.Changes)
-	_, err = f.mgr.LinkChange(ctx, p.ID, chg, true, carol)
+	_, err = f.mgr.LinkChange(ctx, problem.LinkChangeParams{ID: p.ID, By: carol, Change: chg, Remove: true})
 	requireValidation(t, err, "change")
 }
 
@@ -271,7 +271,7 @@ func TestConcurrentLinks(t *testing.T) {
 	for _, inc := range incs {
 		for range 3 {
 			wg.Go(func() {
-				_, err := f.mgr.LinkIncident(context.Background(), p.ID, inc.ID, carol)
+				_, err := f.mgr.LinkIncident(context.Background(), problem.LinkIncidentParams{ID: p.ID, By: carol, Incident: inc.ID})
 				var ve *itil.ValidationError
 				switch {
 				case err == nil:
@@ -317,7 +317,7 @@ func TestConcurrentLinksOnTwoHosts(t *testing.T) {
 		for _, inc := range incs {
 			for _, h := range []*host{a, b} {
 				wg.Go(func() {
-					_, err := h.mgr.LinkIncident(context.Background(), p.ID, inc.ID, carol)
+					_, err := h.mgr.LinkIncident(context.Background(), problem.LinkIncidentParams{ID: p.ID, By: carol, Incident: inc.ID})
 					var ve *itil.ValidationError
 					switch {
 					case err == nil:

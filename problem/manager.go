@@ -6,6 +6,7 @@ import (
 	"iter"
 	"log/slog"
 	"reflect"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -16,7 +17,9 @@ import (
 )
 
 // ResolvePolicy says what resolving a problem does to its open incidents.
-type ResolvePolicy uint8
+// Its text form, for a host's configuration files, is "notify" or
+// "resolve".
+type ResolvePolicy int8
 
 // The resolve policies. The zero value means NotifyIncidents.
 const (
@@ -31,23 +34,28 @@ const (
 	ResolveIncidents
 )
 
-// String returns "notify" or "resolve".
-func (p ResolvePolicy) String() string {
-	switch p {
-	case NotifyIncidents:
-		return "notify"
-	case ResolveIncidents:
-		return "resolve"
-	}
-	return fmt.Sprintf("policy(%d)", uint8(p))
-}
+// policyNames is the text form of ResolvePolicy.
+var policyNames = itil.Names[ResolvePolicy]{Field: "policy", List: []string{"", "notify", "resolve"}}
+
+// String returns "notify" or "resolve", or "policy(N)" for a value
+// that is no policy.
+func (p ResolvePolicy) String() string { return policyNames.String(p) }
+
+// MarshalText returns "notify" or "resolve"; any other value is a
+// *itil.ValidationError.
+func (p ResolvePolicy) MarshalText() ([]byte, error) { return policyNames.Marshal(p) }
+
+// UnmarshalText decodes "notify" or "resolve"; any other text is a
+// *itil.ValidationError naming "policy", and leaves p as it was.
+func (p *ResolvePolicy) UnmarshalText(b []byte) error { return policyNames.Unmarshal(p, b) }
 
 // Config configures a Manager. The zero value means the defaults.
 type Config struct {
 	// Lifecycle is the problem lifecycle. Default DefaultLifecycle(). A
-	// host's extended or loaded definition works as long as it keeps the
-	// default's event names; the manager reasons about its states by
-	// category.
+	// host's extended or loaded definition (ParseLifecycle) works as long
+	// as it keeps the default's events, each leading to a state of the
+	// same category; resolve, close and reanalyze may be named otherwise,
+	// since the manager finds them by category. NewManager checks it.
 	Lifecycle *lifecycle.Definition
 	// Matrix derives priority from impact and urgency. Default
 	// itil.DefaultMatrix().
@@ -90,14 +98,22 @@ type Config struct {
 // log too, through the subscriptions of Reactions. It is safe for
 // concurrent use.
 //
-// Methods return *itil.ValidationError for bad input (naming the field),
+// Its commands take a params struct whose first fields are those of
+// Params: the problem (ID), the version the caller read (Version), who acts
+// (By), the note journaled with the change (Note) and custom fields set
+// with it (Fields). Get, GetByNumber and Journal come from the embedded
+// lifecycle.Records.
+//
+// Commands return *itil.ValidationError for bad input (naming the field),
 // *lifecycle.TransitionError when the problem's state does not allow the
 // action, lifecycle.ErrNotFound, lifecycle.ErrForbidden from the Authorizer
 // (the manager's, or the desk's for the incident's side of a link), and
-// lifecycle.ErrConflict when a concurrent change won every retry. A method
-// that fails has changed nothing: not the problem, not its incidents, not
-// the log.
+// lifecycle.ErrConflict when Version is stale or a concurrent change won
+// every retry. A command that fails has changed nothing: not the problem,
+// not its incidents, not the log.
 type Manager struct {
+	lifecycle.Records[*Problem]
+
 	proc  *lifecycle.Process[*Problem]
 	def   *lifecycle.Definition
 	desk  Desk
@@ -111,8 +127,18 @@ type Manager struct {
 // of desk, whose incidents must live in st too. It does no I/O: the known
 // error index is read from the log at Start, or at the first Search or
 // Match.
+//
+// It checks all it is given, with a *itil.ValidationError naming what is
+// wrong: a nil store or desk, a Config.Lifecycle of another name or one
+// lacking an event the manager fires (or whose event leads to a state of
+// the wrong category: resolve to a resolved state, close to a closed one),
+// an unknown OnResolve, empty or overlong resolution codes, a MatchWords
+// below 1.
 func NewManager(st lifecycle.Store, desk Desk, cfg Config) (*Manager, error) {
-	if desk == nil || reflect.ValueOf(desk).Kind() == reflect.Pointer && reflect.ValueOf(desk).IsNil() {
+	if isNil(st) {
+		return nil, &itil.ValidationError{Field: "store", Reason: "required"}
+	}
+	if isNil(desk) {
 		return nil, &itil.ValidationError{Field: "desk", Reason: "required"}
 	}
 	if cfg.Lifecycle == nil {
@@ -120,6 +146,9 @@ func NewManager(st lifecycle.Store, desk Desk, cfg Config) (*Manager, error) {
 	}
 	if cfg.Lifecycle.Name() != Kind {
 		return nil, &itil.ValidationError{Field: "Lifecycle", Reason: fmt.Sprintf("lifecycle is named %q, want %q", cfg.Lifecycle.Name(), Kind)}
+	}
+	if err := checkEvents(cfg.Lifecycle); err != nil {
+		return nil, err
 	}
 	if _, err := cfg.Matrix.Priority(itil.ImpactHigh, itil.UrgencyHigh); err != nil {
 		cfg.Matrix = itil.DefaultMatrix()
@@ -133,8 +162,8 @@ func NewManager(st lifecycle.Store, desk Desk, cfg Config) (*Manager, error) {
 	if cfg.OnResolve == 0 {
 		cfg.OnResolve = NotifyIncidents
 	}
-	if cfg.OnResolve != NotifyIncidents && cfg.OnResolve != ResolveIncidents {
-		return nil, &itil.ValidationError{Field: "OnResolve", Reason: fmt.Sprintf("unknown policy %d", cfg.OnResolve)}
+	if !policyNames.Valid(cfg.OnResolve) {
+		return nil, &itil.ValidationError{Field: "OnResolve", Reason: fmt.Sprintf("unknown policy %d (want %s)", cfg.OnResolve, policyNames.Want())}
 	}
 	if cfg.IncidentResolutionCode == "" {
 		cfg.IncidentResolutionCode = "solved_permanently"
@@ -178,8 +207,80 @@ func NewManager(st lifecycle.Store, desk Desk, cfg Config) (*Manager, error) {
 	if err != nil {
 		return nil, err
 	}
+	m.Records = m.proc.Records()
 	m.known = lifecycle.NewProjection(st, m.indexChange)
 	return m, nil
+}
+
+// isNil reports whether v is nil, or an interface holding a nil pointer.
+func isNil(v any) bool {
+	if v == nil {
+		return true
+	}
+	rv := reflect.ValueOf(v)
+	return rv.Kind() == reflect.Pointer && rv.IsNil()
+}
+
+// categories is a set of state categories, as a command of the manager
+// needs them, with words for an error.
+type categories struct {
+	has  func(lifecycle.Category) bool
+	word string
+}
+
+var (
+	catActive   = categories{lifecycle.Category.Active, "an open or paused state"}
+	catResolved = categories{func(c lifecycle.Category) bool { return c == lifecycle.Resolved }, "a resolved state"}
+	catTerminal = categories{lifecycle.Category.Terminal, "a closed or cancelled state"}
+	catFinished = categories{func(c lifecycle.Category) bool { return c == lifecycle.Resolved || c.Terminal() }, "a resolved or closed state"}
+	catNamed    = categories{} // the event is fired by its name only
+)
+
+// fired lists the events the manager fires, with the categories of state
+// each must lead to and the command that fires it. An event with from set
+// is one the command finds by category when the lifecycle names it
+// otherwise: any event from a state of from to a state of to does.
+var fired = []struct {
+	event    string
+	from, to categories
+	command  string
+}{
+	{EventAssess, catNamed, catActive, "Assess"},
+	{EventAnalyze, catNamed, catActive, "Analyze"},
+	{EventStartFix, catNamed, catActive, "StartFix"},
+	{EventResolve, catActive, catResolved, "Resolve"},
+	{EventClose, catResolved, catTerminal, "Close"},
+	{EventMarkDuplicate, catNamed, catTerminal, "MarkDuplicate"},
+	{EventAcceptRisk, catNamed, catTerminal, "AcceptRisk"},
+	{EventCancel, catNamed, catTerminal, "Cancel"},
+	{EventReanalyze, catFinished, catActive, "Reanalyze"},
+}
+
+// checkEvents reports, as a *itil.ValidationError naming "Lifecycle", an
+// event the manager fires that def lacks, or that leads to a state of
+// another category than the manager's command means.
+func checkEvents(def *lifecycle.Definition) error {
+	events := def.Events()
+	for _, f := range fired {
+		i := slices.IndexFunc(events, func(e lifecycle.Event) bool { return e.Name == f.event })
+		if i >= 0 {
+			if to := def.Category(events[i].To); !f.to.has(to) {
+				return &itil.ValidationError{Field: "Lifecycle", Reason: fmt.Sprintf("event %q leads to %q, a state of category %s; %s needs %s",
+					f.event, events[i].To, to, f.command, f.to.word)}
+			}
+			continue
+		}
+		if f.from.has == nil {
+			return &itil.ValidationError{Field: "Lifecycle", Reason: fmt.Sprintf("no event %q, which %s fires", f.event, f.command)}
+		}
+		if !slices.ContainsFunc(events, func(e lifecycle.Event) bool {
+			return f.to.has(def.Category(e.To)) && slices.ContainsFunc(e.From, func(s string) bool { return f.from.has(def.Category(s)) })
+		}) {
+			return &itil.ValidationError{Field: "Lifecycle", Reason: fmt.Sprintf("no event %q, nor any other from %s to %s, which %s fires",
+				f.event, f.from.word, f.to.word, f.command)}
+		}
+	}
+	return nil
 }
 
 // Start reads the known error index from the store's log, so that the
@@ -196,30 +297,23 @@ func (m *Manager) Start(ctx context.Context) error {
 // hooks.
 func (m *Manager) Lifecycle() *lifecycle.Definition { return m.def }
 
-// Get returns the problem with the given ID.
-func (m *Manager) Get(ctx context.Context, id uuid.UUID) (*Problem, error) {
-	return m.proc.Get(ctx, id)
-}
-
-// GetByNumber returns the problem with the given number (PRB0000001).
-func (m *Manager) GetByNumber(ctx context.Context, number string) (*Problem, error) {
-	return m.proc.GetByNumber(ctx, number)
-}
-
-// Journal yields the problem's changes, oldest first.
-func (m *Manager) Journal(ctx context.Context, id uuid.UUID) iter.Seq2[lifecycle.Change, error] {
-	return m.proc.Journal(ctx, id)
-}
-
 // Incidents yields the incidents linked to the problem, as the incident
 // desk holds them.
 func (m *Manager) Incidents(ctx context.Context, id uuid.UUID) iter.Seq2[*incident.Incident, error] {
 	return m.desk.Find(ctx, incident.Query{Problem: id})
 }
 
-// fire runs an action on a problem.
-func (m *Manager) fire(ctx context.Context, id uuid.UUID, a lifecycle.Action[*Problem]) (*Problem, error) {
-	return m.proc.Fire(ctx, id, a)
+// run checks what every command carries in p, puts it in a (the note
+// unless a has its own) and runs a on the problem p.ID.
+func (m *Manager) run(ctx context.Context, p Params, a lifecycle.Action[*Problem]) (*Problem, error) {
+	if err := checkParams(p); err != nil {
+		return nil, err
+	}
+	a.Version, a.Actor, a.Fields = p.Version, p.By, p.Fields
+	if a.Note == "" {
+		a.Note = p.Note
+	}
+	return m.proc.Fire(ctx, p.ID, a)
 }
 
 // atomic runs fn in a lifecycle.Tx over the manager's store and commits

@@ -2,7 +2,9 @@ package problem
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -15,6 +17,10 @@ import (
 // Draft is a new problem as logged. Its texts are kept as given, within
 // the limits of MaxTitle, MaxName and MaxText.
 type Draft struct {
+	// ID, when set, is the new problem's ID (a UUIDv7 is drawn otherwise):
+	// a host that retries an Open after a lost answer gets
+	// lifecycle.ErrExists instead of a second problem.
+	ID uuid.UUID
 	// Title is required, at most MaxTitle characters.
 	Title string
 	// Description is at most MaxText characters.
@@ -39,6 +45,10 @@ type Draft struct {
 	// Note is journaled with the problem's creation, in at most MaxText
 	// characters.
 	Note string
+	// Fields sets custom fields of the new problem, as the lifecycle
+	// declares them; a value the declaration refuses is a
+	// *itil.ValidationError naming "fields.NAME".
+	Fields map[string]string
 }
 
 func (dr *Draft) validate() error {
@@ -98,6 +108,15 @@ func (m *Manager) Open(ctx context.Context, dr Draft) (*Problem, error) {
 	if err != nil {
 		return nil, err
 	}
+	if dr.ID != uuid.Nil {
+		// A taken ID fails at once, not once per retry of the commit.
+		switch _, err := m.proc.Store().Get(ctx, dr.ID, newProblem); {
+		case err == nil:
+			return nil, fmt.Errorf("problem %s: %w", dr.ID, lifecycle.ErrExists)
+		case !errors.Is(err, lifecycle.ErrNotFound):
+			return nil, err
+		}
+	}
 	// Check the incidents before a number is drawn for the problem.
 	for i, id := range dr.Incidents {
 		inc, err := m.desk.Get(ctx, id)
@@ -111,6 +130,8 @@ func (m *Manager) Open(ctx context.Context, dr Draft) (*Problem, error) {
 	var out *Problem
 	err = m.atomic(ctx, func(tx *lifecycle.Tx) error {
 		p, err := m.proc.CreateIn(ctx, tx, &Problem{
+			Record: lifecycle.Record{ID: dr.ID, Fields: maps.Clone(dr.Fields)},
+
 			Title: dr.Title, Description: dr.Description, Category: dr.Category,
 			Impact: dr.Impact, Urgency: dr.Urgency, Priority: prio,
 			Group: dr.Group, Assignee: dr.Assignee, CIs: slices.Clone(dr.CIs),
@@ -119,7 +140,7 @@ func (m *Manager) Open(ctx context.Context, dr Draft) (*Problem, error) {
 			return err
 		}
 		for i, id := range dr.Incidents {
-			if p, err = m.linkIn(ctx, tx, p.ID, id, fmt.Sprintf("incidents[%d]", i), dr.By); err != nil {
+			if p, err = m.linkIn(ctx, tx, LinkIncidentParams{ID: p.ID, By: dr.By, Incident: id}, fmt.Sprintf("incidents[%d]", i)); err != nil {
 				return err
 			}
 		}

@@ -11,9 +11,12 @@ import (
 )
 
 // Query selects problems. Zero fields do not filter; the set ones must all
-// hold.
+// hold (fields AND), and a problem matches a field given several values
+// when it has one of them (values OR): Open with Categories {Resolved}
+// matches nothing, States {"new", "assess"} either state.
 type Query struct {
-	// Open keeps problems that still need work (open or paused states).
+	// Open keeps problems that still need work (open or paused states),
+	// whatever Categories holds.
 	Open bool
 	// Categories keeps problems whose state is in one of these categories.
 	Categories []lifecycle.Category
@@ -38,38 +41,22 @@ type Query struct {
 	Limit int
 }
 
-func (q Query) where() []lifecycle.Cond {
-	var w []lifecycle.Cond
-	cats := q.Categories
-	if q.Open {
-		cats = append(cats[:len(cats):len(cats)], lifecycle.Open, lifecycle.Paused)
-	}
-	if len(cats) > 0 {
-		w = append(w, lifecycle.InCategories(cats...))
-	}
-	if len(q.States) > 0 {
-		w = append(w, lifecycle.Eq("state", q.States...))
-	}
+func (q Query) where() lifecycle.Conds {
+	var w lifecycle.Conds
+	w.States(q.Open, q.Categories, q.States)
 	if q.Priority != 0 {
-		w = append(w, lifecycle.Eq("priority", q.Priority.String()))
+		w.Eq("priority", q.Priority.String())
 	}
 	if q.KnownError {
-		w = append(w, lifecycle.Eq("known_error", "true"))
+		w.Eq("known_error", "true")
 	}
-	for _, kv := range [...][2]string{
-		{"group", q.Group}, {"assignee", q.Assignee}, {"ci", q.CI},
-		{"category", q.Category}, {"cause_code", q.CauseCode},
-	} {
-		if kv[1] != "" {
-			w = append(w, lifecycle.Eq(kv[0], kv[1]))
-		}
-	}
-	if q.Incident != uuid.Nil {
-		w = append(w, lifecycle.Eq("incident", q.Incident.String()))
-	}
-	if q.Change != uuid.Nil {
-		w = append(w, lifecycle.Eq("change", q.Change.String()))
-	}
+	w.Eq("group", q.Group)
+	w.Eq("assignee", q.Assignee)
+	w.Eq("ci", q.CI)
+	w.Eq("category", q.Category)
+	w.Eq("cause_code", q.CauseCode)
+	w.ID("incident", q.Incident)
+	w.ID("change", q.Change)
 	return w
 }
 

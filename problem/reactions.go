@@ -97,7 +97,7 @@ func (m *Manager) noteWorkaround(ctx context.Context, ch lifecycle.Change) error
 		if t.has(true, text) {
 			continue
 		}
-		if _, err := m.desk.Comment(ctx, t.inc.ID, text, by); err != nil {
+		if _, err := m.desk.Comment(ctx, incident.Params{ID: t.inc.ID, By: by, Note: text}); err != nil {
 			if err := m.given(ctx, err, "publishing a workaround", p, t.inc); err != nil {
 				return err
 			}
@@ -131,8 +131,8 @@ func (m *Manager) settle(ctx context.Context, ch lifecycle.Change) error {
 	by := actorOf(ch)
 	for _, t := range targets {
 		if m.cfg.OnResolve == ResolveIncidents {
-			_, err := m.desk.Resolve(ctx, t.inc.ID, incident.Resolution{Code: m.cfg.IncidentResolutionCode,
-				Notes: fmt.Sprintf("Fixed by problem %s: %s", p.Number, delivered)}, by)
+			_, err := m.desk.Resolve(ctx, incident.ResolveParams{ID: t.inc.ID, By: by, Code: m.cfg.IncidentResolutionCode,
+				Note: fmt.Sprintf("Fixed by problem %s: %s", p.Number, delivered)})
 			if err == nil {
 				continue
 			}
@@ -155,9 +155,9 @@ func (m *Manager) settle(ctx context.Context, ch lifecycle.Change) error {
 			}
 			var err error
 			if n.public {
-				_, err = m.desk.Comment(ctx, t.inc.ID, n.text, by)
+				_, err = m.desk.Comment(ctx, incident.Params{ID: t.inc.ID, By: by, Note: n.text})
 			} else {
-				_, err = m.desk.WorkNote(ctx, t.inc.ID, n.text, by)
+				_, err = m.desk.WorkNote(ctx, incident.Params{ID: t.inc.ID, By: by, Note: n.text})
 			}
 			if err != nil {
 				if err := m.given(ctx, err, "notifying an incident of its problem's fix", p, t.inc); err != nil {
@@ -169,11 +169,13 @@ func (m *Manager) settle(ctx context.Context, ch lifecycle.Change) error {
 	return nil
 }
 
-// refused reports whether the desk refused for good: a retry would be
-// refused again.
+// refused reports whether the desk refused for good, so that a retry would
+// be refused again: an error of any class but lifecycle.ErrConflict (bad
+// input, a rule of the incident's situation, its Authorizer, an incident
+// gone).
 func refused(err error) bool {
-	return errors.Is(err, itil.ErrInvalid) || errors.Is(err, lifecycle.ErrTransition) ||
-		errors.Is(err, lifecycle.ErrForbidden) || errors.Is(err, lifecycle.ErrNotFound)
+	c := lifecycle.Class(err)
+	return c != nil && c != lifecycle.ErrConflict
 }
 
 // given returns err for the dispatcher to retry, unless the desk refused

@@ -46,7 +46,7 @@ var (
 func TestReactionsAreDurable(t *testing.T) {
 	t.Parallel()
 	resolve := func(ctx context.Context, m *problem.Manager, id uuid.UUID) error {
-		_, err := m.Resolve(ctx, id, problem.Fix{}, carol)
+		_, err := m.Resolve(ctx, problem.ResolveParams{ID: id, By: carol})
 		return err
 	}
 	tests := []struct {
@@ -56,7 +56,7 @@ func TestReactionsAreDurable(t *testing.T) {
 		effects []effect
 	}{
 		{"workaround", problem.Config{}, func(ctx context.Context, m *problem.Manager, id uuid.UUID) error {
-			_, err := m.PublishWorkaround(ctx, id, "reconnect through the web VPN portal", carol)
+			_, err := m.PublishWorkaround(ctx, problem.WorkaroundParams{ID: id, By: carol, Workaround: "reconnect through the web VPN portal"})
 			return err
 		}, []effect{workaroundComment}},
 		{"resolve incidents", problem.Config{OnResolve: problem.ResolveIncidents}, resolve, []effect{resolved}},
@@ -69,7 +69,7 @@ func TestReactionsAreDurable(t *testing.T) {
 				h := newHost(t, st, tt.cfg)
 				open := []*incident.Incident{h.openIncident(t), h.openIncident(t), h.openIncident(t)}
 				done := h.openIncident(t)
-				_, err := h.desk.Resolve(t.Context(), done.ID, incident.Resolution{Code: "solved_workaround", Notes: "rebooted"}, bob)
+				_, err := h.desk.Resolve(t.Context(), incident.ResolveParams{ID: done.ID, By: bob, Code: "solved_workaround", Note: "rebooted"})
 				require.NoError(t, err)
 				p := h.linkedFixInProgress(t, append(incidentIDs(open), done.ID)...)
 
@@ -156,10 +156,10 @@ func TestReactionsLeaveLaterLinksAlone(t *testing.T) {
 	ctx := t.Context()
 	before := f.openIncident(t)
 	p := f.open(t, func(dr *problem.Draft) { dr.Incidents = []uuid.UUID{before.ID} })
-	_, err := f.mgr.PublishWorkaround(ctx, p.ID, "use the web VPN", carol)
+	_, err := f.mgr.PublishWorkaround(ctx, problem.WorkaroundParams{ID: p.ID, By: carol, Workaround: "use the web VPN"})
 	require.NoError(t, err)
 	later := f.openIncident(t)
-	_, err = f.mgr.LinkIncident(ctx, p.ID, later.ID, carol)
+	_, err = f.mgr.LinkIncident(ctx, problem.LinkIncidentParams{ID: p.ID, By: carol, Incident: later.ID})
 	require.NoError(t, err)
 
 	f.drain(t)
@@ -177,7 +177,7 @@ func TestReactionsSayWhatTheChangeSaid(t *testing.T) {
 	inc := f.openIncident(t)
 	p := f.open(t, func(dr *problem.Draft) { dr.Incidents = []uuid.UUID{inc.ID} })
 	for _, w := range []string{"use the web VPN", "use the backup gateway"} {
-		_, err := f.mgr.PublishWorkaround(ctx, p.ID, w, carol)
+		_, err := f.mgr.PublishWorkaround(ctx, problem.WorkaroundParams{ID: p.ID, By: carol, Workaround: w})
 		require.NoError(t, err)
 	}
 	f.drain(t)
@@ -201,12 +201,12 @@ func TestResolveNamesTheFixChange(t *testing.T) {
 	p, incs := f.linkedProblem(t, incident.StateInProgress)
 	chg := itil.Ref{Kind: "change", ID: uuid.Must(uuid.NewV7()), Number: "CHG0000042"}
 	p = f.advance(t, p, problem.StateRootCauseAnalysis)
-	p, err := f.mgr.RecordCause(ctx, p.ID, cause, carol)
+	p, err := f.mgr.RecordCause(ctx, problem.RecordCauseParams{ID: p.ID, By: carol, Cause: cause})
 	require.NoError(t, err)
-	p, err = f.mgr.StartFix(ctx, p.ID, problem.Fix{Description: fix.Description, Change: chg}, carol)
+	p, err = f.mgr.StartFix(ctx, problem.StartFixParams{ID: p.ID, By: carol, Fix: problem.Fix{Description: fix.Description, Change: chg}})
 	require.NoError(t, err)
 	assert.Equal(t, chg, p.FixChange)
-	_, err = f.mgr.Resolve(ctx, p.ID, problem.Fix{}, carol)
+	_, err = f.mgr.Resolve(ctx, problem.ResolveParams{ID: p.ID, By: carol})
 	require.NoError(t, err)
 	f.drain(t)
 	assert.Equal(t, "Fixed by problem "+p.Number+": "+fix.Description+" (delivered by change:CHG0000042)",
@@ -223,10 +223,14 @@ func (h *host) linkedFixInProgress(t *testing.T, ids ...uuid.UUID) *problem.Prob
 	p, err := h.mgr.Open(ctx, dr)
 	require.NoError(t, err)
 	for _, step := range []func() (*problem.Problem, error){
-		func() (*problem.Problem, error) { return h.mgr.Assess(ctx, p.ID, "", carol) },
-		func() (*problem.Problem, error) { return h.mgr.Analyze(ctx, p.ID, "", carol) },
-		func() (*problem.Problem, error) { return h.mgr.RecordCause(ctx, p.ID, cause, carol) },
-		func() (*problem.Problem, error) { return h.mgr.StartFix(ctx, p.ID, fix, carol) },
+		func() (*problem.Problem, error) { return h.mgr.Assess(ctx, problem.Params{ID: p.ID, By: carol}) },
+		func() (*problem.Problem, error) { return h.mgr.Analyze(ctx, problem.Params{ID: p.ID, By: carol}) },
+		func() (*problem.Problem, error) {
+			return h.mgr.RecordCause(ctx, problem.RecordCauseParams{ID: p.ID, By: carol, Cause: cause})
+		},
+		func() (*problem.Problem, error) {
+			return h.mgr.StartFix(ctx, problem.StartFixParams{ID: p.ID, By: carol, Fix: fix})
+		},
 	} {
 		p, err = step()
 		require.NoError(t, err)

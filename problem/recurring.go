@@ -233,18 +233,24 @@ func mostCommon(incs []*incident.Incident, field func(*incident.Incident) string
 	return best
 }
 
-// OpenProposal opens the problem a proposal suggests, in its words, and
-// links its incidents. Incidents closed or linked to a problem since the
-// proposal was made are left out; if none is left the error is a
-// *itil.ValidationError naming "incidents". Impact and urgency, when unset,
-// are taken as low.
-func (m *Manager) OpenProposal(ctx context.Context, pr Proposal, by itil.Actor) (*Problem, error) {
-	if err := checkActor(by); err != nil {
+// OpenProposal opens the problem p.Proposal suggests, in its words, and
+// links its incidents, as p.By, with p.Note (default: how many recurring
+// incidents it was proposed for) and p.Fields. Incidents closed or linked
+// to a problem since the proposal was made are left out; if none is left
+// the error is a *itil.ValidationError naming "incidents". Impact and
+// urgency, when unset, are taken as low.
+func (m *Manager) OpenProposal(ctx context.Context, p ProposalParams) (*Problem, error) {
+	if err := checkActor(p.By); err != nil {
 		return nil, err
 	}
-	dr := Draft{Title: pr.Title, Description: pr.Description, Category: pr.Category,
+	pr := p.Proposal
+	note := p.Note
+	if note == "" {
+		note = fmt.Sprintf("proposed for %d recurring incidents", len(pr.Incidents))
+	}
+	dr := Draft{ID: p.ID, Title: pr.Title, Description: pr.Description, Category: pr.Category,
 		Impact: cmp.Or(pr.Impact, itil.ImpactLow), Urgency: cmp.Or(pr.Urgency, itil.UrgencyLow),
-		CIs: slices.Clone(pr.CIs), By: by, Note: fmt.Sprintf("proposed for %d recurring incidents", len(pr.Incidents))}
+		CIs: slices.Clone(pr.CIs), By: p.By, Note: note, Fields: p.Fields}
 	for _, r := range pr.Incidents {
 		inc, err := m.desk.Get(ctx, r.ID)
 		if err != nil || inc.StateCategory.Terminal() || len(inc.Problems) > 0 || slices.Contains(dr.Incidents, inc.ID) {
@@ -259,14 +265,19 @@ func (m *Manager) OpenProposal(ctx context.Context, pr Proposal, by itil.Actor) 
 }
 
 // ProposeAll opens a problem for every group of recurring incidents that
-// Recurring finds, largest first, and returns them. An incident goes to the
-// first problem that takes it; a group left with fewer than q.MinCount
-// incidents by those before it is not opened. On an error it returns the
-// problems opened so far with it.
-func (m *Manager) ProposeAll(ctx context.Context, q RecurringQuery, by itil.Actor) ([]*Problem, error) {
-	if err := checkActor(by); err != nil {
+// Recurring finds for p.Query, largest first, each as p.By with p.Note and
+// p.Fields, and returns them. An incident goes to the first problem that
+// takes it; a group left with fewer than the query's MinCount incidents by
+// those before it is not opened. On an error it returns the problems
+// opened so far with it.
+func (m *Manager) ProposeAll(ctx context.Context, p ProposeAllParams) ([]*Problem, error) {
+	if err := checkActor(p.By); err != nil {
 		return nil, err
 	}
+	if err := itil.CheckText("note", p.Note, MaxText); err != nil {
+		return nil, err
+	}
+	q := p.Query
 	if err := q.defaults(m.cfg.Now); err != nil {
 		return nil, err
 	}
@@ -281,14 +292,14 @@ func (m *Manager) ProposeAll(ctx context.Context, q RecurringQuery, by itil.Acto
 		if len(incs) < q.MinCount {
 			continue
 		}
-		p, err := m.OpenProposal(ctx, propose(q.By, g.key, incs), by)
+		pr, err := m.OpenProposal(ctx, ProposalParams{By: p.By, Note: p.Note, Fields: p.Fields, Proposal: propose(q.By, g.key, incs)})
 		if err != nil {
 			return out, err
 		}
-		for _, r := range p.Incidents {
+		for _, r := range pr.Incidents {
 			taken[r.ID] = true
 		}
-		out = append(out, p)
+		out = append(out, pr)
 	}
 	return out, nil
 }

@@ -99,7 +99,7 @@ func TestOpenProposal(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, proposals, 1)
 
-	p, err := f.mgr.OpenProposal(ctx, proposals[0], carol)
+	p, err := f.mgr.OpenProposal(ctx, problem.ProposalParams{By: carol, Proposal: proposals[0]})
 	require.NoError(t, err)
 	assert.Equal(t, proposals[0].Title, p.Title)
 	assert.Equal(t, refIDs(proposals[0].Incidents), refIDs(p.Incidents))
@@ -111,7 +111,7 @@ func TestOpenProposal(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, proposals2, "the problem covers them now")
 
-	_, err = f.mgr.OpenProposal(ctx, proposals[0], carol)
+	_, err = f.mgr.OpenProposal(ctx, problem.ProposalParams{By: carol, Proposal: proposals[0]})
 	requireValidation(t, err, "incidents")
 }
 
@@ -125,13 +125,13 @@ func TestProposeAllGivesEachIncidentToOneProblem(t *testing.T) {
 	for range 2 {
 		f.openIncident(t, onCI("network", "core-sw-1"))
 	}
-	ps, err := f.mgr.ProposeAll(ctx, problem.RecurringQuery{}, carol)
+	ps, err := f.mgr.ProposeAll(ctx, problem.ProposeAllParams{By: carol})
 	require.NoError(t, err)
 	require.Len(t, ps, 1, "vpn-gw-1's three went to core-sw-1's problem, the larger")
 	assert.Len(t, ps[0].Incidents, 5)
 	assert.Equal(t, []string{"core-sw-1"}, ps[0].CIs)
 
-	ps, err = f.mgr.ProposeAll(ctx, problem.RecurringQuery{}, carol)
+	ps, err = f.mgr.ProposeAll(ctx, problem.ProposeAllParams{By: carol})
 	require.NoError(t, err)
 	assert.Empty(t, ps)
 }
@@ -153,11 +153,11 @@ func TestRecurringBadInput(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := f.mgr.Recurring(t.Context(), tt.q)
 			requireValidation(t, err, tt.field)
-			_, err = f.mgr.ProposeAll(t.Context(), tt.q, carol)
+			_, err = f.mgr.ProposeAll(t.Context(), problem.ProposeAllParams{By: carol, Query: tt.q})
 			requireValidation(t, err, tt.field)
 		})
 	}
-	_, err := f.mgr.ProposeAll(t.Context(), problem.RecurringQuery{}, itil.Actor{})
+	_, err := f.mgr.ProposeAll(t.Context(), problem.ProposeAllParams{By: itil.Actor{}})
 	requireValidation(t, err, "by")
 }
 
@@ -185,7 +185,7 @@ func TestProposalFitsTheLimits(t *testing.T) {
 	listed := strings.Count(pr.Description, "\n- INC")
 	assert.Contains(t, pr.Description, fmt.Sprintf("\n- and %d more", n-listed))
 
-	p, err := f.mgr.OpenProposal(t.Context(), pr, carol)
+	p, err := f.mgr.OpenProposal(t.Context(), problem.ProposalParams{By: carol, Proposal: pr})
 	require.NoError(t, err)
 	assert.Len(t, p.Incidents, n)
 	assert.Equal(t, pr.Description, p.Description)

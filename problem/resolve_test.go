@@ -41,7 +41,7 @@ func TestPublishWorkaround(t *testing.T) {
 	assert.False(t, p.KnownError)
 	f.clock.Advance(time.Hour)
 
-	p, err := f.mgr.PublishWorkaround(ctx, p.ID, "reconnect with the web VPN at vpn.example.com", carol)
+	p, err := f.mgr.PublishWorkaround(ctx, problem.WorkaroundParams{ID: p.ID, By: carol, Workaround: "reconnect with the web VPN at vpn.example.com"})
 	require.NoError(t, err)
 	f.drain(t)
 	assert.True(t, p.KnownError, "a workaround makes a known error")
@@ -65,7 +65,7 @@ func TestPublishWorkaround(t *testing.T) {
 	}
 	assert.Empty(t, named(incidentJournal(t, f.desk, incs[2].ID), "comment"), "a resolved incident is left alone")
 
-	_, err = f.mgr.PublishWorkaround(ctx, p.ID, "", carol)
+	_, err = f.mgr.PublishWorkaround(ctx, problem.WorkaroundParams{ID: p.ID, By: carol, Workaround: ""})
 	requireValidation(t, err, "workaround")
 }
 
@@ -73,10 +73,10 @@ func TestRecordCauseMakesAKnownError(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, problem.Config{})
 	p := f.toState(t, problem.StateAssess)
-	_, err := f.mgr.RecordCause(t.Context(), p.ID, problem.Cause{}, carol)
+	_, err := f.mgr.RecordCause(t.Context(), problem.RecordCauseParams{ID: p.ID, By: carol, Cause: problem.Cause{}})
 	requireValidation(t, err, "root_cause")
 
-	p, err = f.mgr.RecordCause(t.Context(), p.ID, cause, carol)
+	p, err = f.mgr.RecordCause(t.Context(), problem.RecordCauseParams{ID: p.ID, By: carol, Cause: cause})
 	require.NoError(t, err)
 	assert.True(t, p.KnownError, "a known cause makes a known error, before any fix")
 	assert.Equal(t, cause.RootCause, p.RootCause)
@@ -92,7 +92,7 @@ func TestResolveNotifiesIncidentsByDefault(t *testing.T) {
 	p = f.advance(t, p, problem.StateFixInProgress)
 	chg := itil.Ref{Kind: "change", ID: uuid.Must(uuid.NewV7()), Number: "CHG0000042"}
 
-	p, err := f.mgr.Resolve(ctx, p.ID, problem.Fix{Change: chg}, carol)
+	p, err := f.mgr.Resolve(ctx, problem.ResolveParams{ID: p.ID, By: carol, Fix: problem.Fix{Change: chg}})
 	require.NoError(t, err)
 	f.drain(t)
 	assert.Equal(t, []itil.Ref{chg}, p.Changes, "the delivering change is linked")
@@ -122,7 +122,7 @@ func TestResolveResolvesIncidents(t *testing.T) {
 	p = f.advance(t, p, problem.StateFixInProgress)
 	resolvedBefore := f.getIncident(t, incs[2].ID)
 
-	_, err := f.mgr.Resolve(ctx, p.ID, problem.Fix{}, carol)
+	_, err := f.mgr.Resolve(ctx, problem.ResolveParams{ID: p.ID, By: carol})
 	require.NoError(t, err)
 	f.drain(t)
 	for _, inc := range incs[:2] {
@@ -147,7 +147,7 @@ func TestResolveIncidentsFallsBackToNotifying(t *testing.T) {
 	p, incs := f.linkedProblem(t, incident.StateInProgress)
 	p = f.advance(t, p, problem.StateFixInProgress)
 
-	p, err := f.mgr.Resolve(t.Context(), p.ID, problem.Fix{}, carol)
+	p, err := f.mgr.Resolve(t.Context(), problem.ResolveParams{ID: p.ID, By: carol})
 	require.NoError(t, err, "the problem is resolved whatever becomes of its incidents")
 	assert.Equal(t, problem.StateResolved, p.State)
 	f.drain(t)
@@ -169,12 +169,12 @@ func (f *fixture) advance(t *testing.T, p *problem.Problem, state string) *probl
 	for p.State != state {
 		switch p.State {
 		case problem.StateNew:
-			step(f.mgr.Assess(ctx, p.ID, "", carol))
+			step(f.mgr.Assess(ctx, problem.Params{ID: p.ID, By: carol}))
 		case problem.StateAssess:
-			step(f.mgr.Analyze(ctx, p.ID, "", carol))
+			step(f.mgr.Analyze(ctx, problem.Params{ID: p.ID, By: carol}))
 		case problem.StateRootCauseAnalysis:
-			step(f.mgr.RecordCause(ctx, p.ID, cause, carol))
-			step(f.mgr.StartFix(ctx, p.ID, fix, carol))
+			step(f.mgr.RecordCause(ctx, problem.RecordCauseParams{ID: p.ID, By: carol, Cause: cause}))
+			step(f.mgr.StartFix(ctx, problem.StartFixParams{ID: p.ID, By: carol, Fix: fix}))
 		default:
 			t.Fatalf("advance: no way from %s to %s", p.State, state)
 		}

@@ -37,6 +37,15 @@ func checkActor(by itil.Actor) error {
 	return itil.CheckTexts("by.groups", by.Groups, MaxName)
 }
 
+// checkParams checks what every command carries: who acts and the note.
+// The kernel checks the custom fields against the lifecycle.
+func checkParams(p Params) error {
+	if err := checkActor(p.By); err != nil {
+		return err
+	}
+	return itil.CheckText("note", p.Note, MaxText)
+}
+
 // requireText checks that a text input is given, and is one the stores
 // keep as it is, of at most max characters.
 func requireText(field, text, reason string, max int) error {

@@ -13,7 +13,8 @@ import (
 	"github.com/itil-go/itil/lifecycle"
 )
 
-// GrantQuery asks who has access to what. Zero fields do not filter.
+// GrantQuery asks who has access to what. Zero fields do not filter; the
+// set ones must all hold.
 type GrantQuery struct {
 	// User, Service and Role keep the grants of a user, to a service, of a
 	// role.
@@ -37,12 +38,11 @@ func (d *Desk) Grants(ctx context.Context, q GrantQuery) iter.Seq2[*Grant, error
 	if q.At.IsZero() {
 		q.At = d.now()
 	}
-	w := []lifecycle.Cond{lifecycle.Eq("state", GrantActive, GrantRevoking)}
-	for _, kv := range [...][2]string{{"user", q.User}, {"service", q.Service}, {"role", q.Role}} {
-		if kv[1] != "" {
-			w = append(w, lifecycle.Eq(kv[0], kv[1]))
-		}
-	}
+	var w lifecycle.Conds
+	w.Eq("state", GrantActive, GrantRevoking)
+	w.Eq("user", q.User)
+	w.Eq("service", q.Service)
+	w.Eq("role", q.Role)
 	return func(yield func(*Grant, error) bool) {
 		for g, err := range d.grants.Find(ctx, lifecycle.Query{Where: w}) {
 			if err != nil {
@@ -61,49 +61,39 @@ func (d *Desk) GetGrant(ctx context.Context, id uuid.UUID) (*Grant, error) {
 	return d.grants.Get(ctx, id)
 }
 
-// RevokeParams asks for a grant to be revoked.
-type RevokeParams struct {
-	// Grant is the grant to revoke.
-	Grant uuid.UUID
-	// Reason is why; required.
-	Reason string
-	// By is who asks: the user, their manager, the service owner.
-	By itil.Actor
-}
+// RevokeParams is Params, for Revoke: ID is the grant's, Version the
+// grant's version read, Note the reason (required), and Fields sets the
+// grant's custom fields.
+type RevokeParams = Params
 
 // Revoke opens a revocation request for an active grant and returns it.
 // Revocations need no approval: the request runs the access item's revoke
 // tasks, or is fulfilled at once when it has none, and its fulfilment marks
 // the grant revoked. The grant's move to revoking and its revocation
 // request are one commit. A grant already being revoked gives a
-// *lifecycle.TransitionError; a zero grant, a missing actor or a reason
-// that is missing, not UTF-8, holds a NUL character or is longer than
-// MaxTextLength characters a *itil.ValidationError on "grant", "by" or
-// "reason".
+// *lifecycle.TransitionError; a stale Version lifecycle.ErrConflict; a
+// zero ID, a missing actor, a field the grant lifecycle does not declare,
+// or a note that is missing, not UTF-8, holds a NUL character or is
+// longer than MaxTextLength characters a *itil.ValidationError on "id",
+// "by", "fields.NAME" or "note".
 func (d *Desk) Revoke(ctx context.Context, p RevokeParams) (*Request, error) {
-	if err := requireID("grant", p.Grant); err != nil {
+	if err := checkRequestAction(p.ID, p.By, p.Note); err != nil {
 		return nil, err
 	}
-	if err := checkActor("by", p.By); err != nil {
-		return nil, err
-	}
-	if err := itil.CheckText("reason", p.Reason, MaxTextLength); err != nil {
-		return nil, err
-	}
-	reason := strings.TrimSpace(p.Reason)
+	reason := strings.TrimSpace(p.Note)
 	if reason == "" {
-		return nil, &itil.ValidationError{Field: "reason", Reason: "required"}
+		return nil, &itil.ValidationError{Field: "note", Reason: "required: why the access is revoked"}
 	}
-	return d.revoke(ctx, p.Grant, 0, reason, p.By)
+	return d.revoke(ctx, p.ID, p.Version, reason, p.By, p.Fields)
 }
 
 // revoke moves a grant to revoking and opens its revocation request, in
 // one commit. version, when non-zero, is the version of the grant the
 // caller read: another fails with lifecycle.ErrConflict.
-func (d *Desk) revoke(ctx context.Context, id uuid.UUID, version int64, reason string, by itil.Actor) (*Request, error) {
+func (d *Desk) revoke(ctx context.Context, id uuid.UUID, version int64, reason string, by itil.Actor, fields map[string]string) (*Request, error) {
 	var out *Request
 	err := d.atomic(ctx, func(x *txn) error {
-		g, err := d.requestRevocationIn(ctx, x, id, version, reason, by)
+		g, err := d.requestRevocationIn(ctx, x, id, version, reason, by, fields)
 		if err != nil {
 			return err
 		}
@@ -118,8 +108,8 @@ func (d *Desk) revoke(ctx context.Context, id uuid.UUID, version int64, reason s
 
 // requestRevocationIn moves a grant to revoking and fixes the ID of its
 // revocation request.
-func (d *Desk) requestRevocationIn(ctx context.Context, x *txn, id uuid.UUID, version int64, reason string, by itil.Actor) (*Grant, error) {
-	return fire(ctx, x, d.grants, id, lifecycle.Action[*Grant]{Event: GrantEventRevoking, Actor: by, Note: reason, Version: version,
+func (d *Desk) requestRevocationIn(ctx context.Context, x *txn, id uuid.UUID, version int64, reason string, by itil.Actor, fields map[string]string) (*Grant, error) {
+	return fire(ctx, x, d.grants, id, lifecycle.Action[*Grant]{Event: GrantEventRevoking, Actor: by, Note: reason, Version: version, Fields: fields,
 		Apply: func(g *Grant, ed *lifecycle.Edit) error {
 			rid, err := uuid.NewV7()
 			if err != nil {
@@ -149,7 +139,7 @@ func (d *Desk) openRevocationIn(ctx context.Context, x *txn, g *Grant, by itil.A
 		Revokes:     g.ID,
 	}
 	r.ID = g.Revocation
-	if err := d.applySLA(r, &lifecycle.Edit{}, d.def.Initial().Category, false, d.now()); err != nil {
+	if _, err := d.applySLA(r, &lifecycle.Edit{}, d.def.Initial().Category, false, d.now()); err != nil {
 		return nil, err
 	}
 	if _, err := d.proc.CreateIn(ctx, x.Tx, r, by, g.Reason); err != nil {

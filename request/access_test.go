@@ -20,7 +20,7 @@ func (f *fixture) grantERP(t testing.TB) *request.Request {
 	ctx := t.Context()
 	r := f.order(t, "erp-ap-clerk", map[string]string{"justification": "covering for Bob in AP"})
 	assert.Equal(t, []approval.Slot{approval.Person("olga")}, r.Approval.Pending(), "the service owner approves")
-	_, err := f.desk.Decide(ctx, request.DecideParams{Request: r.ID, By: olga, Verdict: approval.Approve, Comment: "ok for a month"})
+	_, err := f.desk.Decide(ctx, request.DecideParams{ID: r.ID, By: olga, Verdict: approval.Approve, Note: "ok for a month"})
 	require.NoError(t, err)
 	f.doAll(t, r.ID)
 	return f.get(t, r.ID)
@@ -51,7 +51,7 @@ func TestAccessGrant(t *testing.T) {
 
 	// Access with no tasks is granted as soon as the owner approves.
 	w := f.order(t, "wiki-editor", nil)
-	w, err := f.desk.Decide(ctx, request.DecideParams{Request: w.ID, By: olga, Verdict: approval.Approve})
+	w, err := f.desk.Decide(ctx, request.DecideParams{ID: w.ID, By: olga, Verdict: approval.Approve})
 	require.NoError(t, err)
 	assert.Equal(t, request.StateFulfilled, w.State)
 	wg := collect(t, f.desk.Grants(ctx, request.GrantQuery{Service: "wiki"}))
@@ -90,7 +90,7 @@ func TestAccessExpirySweep(t *testing.T) {
 	assert.Equal(t, request.StateInFulfilment, rev.State, "revocations need no approval")
 	assert.Equal(t, "alice", rev.For)
 
-	_, err = f.desk.Cancel(ctx, request.CancelParams{Request: rev.ID, By: rev.Requester})
+	_, err = f.desk.Cancel(ctx, request.CancelParams{ID: rev.ID, By: rev.Requester})
 	assert.ErrorIs(t, err, lifecycle.ErrTransition, "a revocation runs to its end")
 
 	f.doAll(t, rev.ID)
@@ -135,11 +135,11 @@ func TestRevokeOnDemand(t *testing.T) {
 	r := f.grantERP(t)
 	gid := r.Lines[0].Grant
 
-	rev, err := f.desk.Revoke(ctx, request.RevokeParams{Grant: gid, Reason: "moved to sales", By: mike})
+	rev, err := f.desk.Revoke(ctx, request.RevokeParams{ID: gid, Note: "moved to sales", By: mike})
 	require.NoError(t, err)
 	assert.Equal(t, gid, rev.Revokes)
 	assert.Equal(t, "mike", rev.Requester.ID)
-	_, err = f.desk.Revoke(ctx, request.RevokeParams{Grant: gid, Reason: "again", By: mike})
+	_, err = f.desk.Revoke(ctx, request.RevokeParams{ID: gid, Note: "again", By: mike})
 	assert.ErrorIs(t, err, lifecycle.ErrTransition, "one revocation at a time")
 
 	assert.Len(t, collect(t, f.desk.Grants(ctx, request.GrantQuery{User: "alice"})), 1, "access holds until revoked")

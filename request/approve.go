@@ -3,6 +3,7 @@ package request
 import (
 	"context"
 	"iter"
+	"strings"
 
 	"github.com/google/uuid"
 
@@ -13,15 +14,20 @@ import (
 
 // DecideParams is an approver's decision on a request.
 type DecideParams struct {
-	// Request is the request decided on.
-	Request uuid.UUID
+	// ID is the request decided on.
+	ID uuid.UUID
+	// Version, when non-zero, is the version of the request the approver
+	// read: a request changed since fails with lifecycle.ErrConflict.
+	Version int64
 	// By is the approver, with the groups they belong to.
 	By itil.Actor
+	// Note is the approver's comment, journaled as the decision's note
+	// and shown to the requester; required to reject.
+	Note string
+	// Fields sets the request's custom fields with the decision.
+	Fields map[string]string
 	// Verdict is approval.Approve or approval.Reject.
 	Verdict approval.Verdict
-	// Comment is journaled as the decision's note and shown to the
-	// requester; required to reject.
-	Comment string
 }
 
 // Decide records an approver's decision in the request's round. When the
@@ -29,19 +35,19 @@ type DecideParams struct {
 // whose tasks are created in the same commit; when it is rejected the
 // request is rejected and the requester may revise and resubmit it.
 // Otherwise the request keeps waiting. The decision is journaled with the
-// comment as note and the round's summary before and after as field
-// "approval".
+// note and the round's summary before and after as field "approval".
 //
-// Errors: a *itil.ValidationError on "request" (zero), "by", "verdict"
-// or "comment" (a rejection without one, or a comment that is not UTF-8,
-// holds a NUL character or is longer than MaxTextLength characters); a
+// Errors: a *itil.ValidationError on "id" (zero), "by", "verdict",
+// "fields.NAME" or "note" (a rejection without one, or a note that is not
+// UTF-8, holds a NUL character or is longer than MaxTextLength
+// characters); lifecycle.ErrConflict for a stale Version; a
 // *lifecycle.TransitionError when the request is not awaiting approval;
 // from package approval, a *approval.SegregationError (matching
 // lifecycle.ErrForbidden) when By is the requester or the user the request
 // is for, approval.ErrNotApprover (matching lifecycle.ErrForbidden) and
 // approval.ErrAlreadyDecided.
 func (d *Desk) Decide(ctx context.Context, p DecideParams) (*Request, error) {
-	if err := requireID("request", p.Request); err != nil {
+	if err := requireID("id", p.ID); err != nil {
 		return nil, err
 	}
 	if err := checkActor("by", p.By); err != nil {
@@ -50,8 +56,11 @@ func (d *Desk) Decide(ctx context.Context, p DecideParams) (*Request, error) {
 	if !p.Verdict.Valid() {
 		return nil, &itil.ValidationError{Field: "verdict", Reason: "must be approve or reject"}
 	}
-	if err := itil.CheckText("comment", p.Comment, MaxTextLength); err != nil {
+	if err := itil.CheckText("note", p.Note, MaxTextLength); err != nil {
 		return nil, err
+	}
+	if p.Verdict == approval.Reject && strings.TrimSpace(p.Note) == "" {
+		return nil, &itil.ValidationError{Field: "note", Reason: "required to reject: say why"}
 	}
 	at := d.now()
 	a := lifecycle.Action[*Request]{
@@ -60,7 +69,7 @@ func (d *Desk) Decide(ctx context.Context, p DecideParams) (*Request, error) {
 			if r.State != StateAwaitingApproval {
 				return ""
 			}
-			if _, err := probe.Decide(p.By, p.Verdict, p.Comment, at); err != nil {
+			if _, err := probe.Decide(p.By, p.Verdict, p.Note, at); err != nil {
 				return ""
 			}
 			switch probe.Outcome() {
@@ -71,13 +80,13 @@ func (d *Desk) Decide(ctx context.Context, p DecideParams) (*Request, error) {
 			}
 			return ""
 		},
-		Name: "decide", Actor: p.By, Note: p.Comment, Public: true,
+		Name: "decide", Actor: p.By, Note: p.Note, Public: true, Version: p.Version, Fields: p.Fields,
 		Apply: func(r *Request, ed *lifecycle.Edit) error {
 			if r.State != StateAwaitingApproval {
 				return &lifecycle.TransitionError{Kind: Kind, Event: "decide", State: r.State, Allowed: d.def.Allowed(r.State)}
 			}
 			before := r.Approval.Summary()
-			if _, err := r.Approval.Decide(p.By, p.Verdict, p.Comment, at); err != nil {
+			if _, err := r.Approval.Decide(p.By, p.Verdict, p.Note, at); err != nil {
 				return err
 			}
 			ed.Field("approval", before, r.Approval.Summary())
@@ -86,7 +95,7 @@ func (d *Desk) Decide(ctx context.Context, p DecideParams) (*Request, error) {
 	}
 	var out *Request
 	err := d.atomic(ctx, func(x *txn) error {
-		r, err := fire(ctx, x, d.proc, p.Request, a)
+		r, err := fire(ctx, x, d.proc, p.ID, a)
 		if err == nil && r.State == StateApproved {
 			r, err = d.startFulfilmentIn(ctx, x, r.ID)
 		}
@@ -118,11 +127,10 @@ func (d *Desk) MyApprovals(ctx context.Context, actor itil.Actor) iter.Seq2[*Req
 		if actor.ID == "" {
 			return
 		}
-		q := lifecycle.Query{Where: []lifecycle.Cond{
-			lifecycle.Eq("state", StateAwaitingApproval),
-			lifecycle.Eq("approver", slots...),
-		}}
-		for r, err := range d.proc.Find(ctx, q) {
+		var w lifecycle.Conds
+		w.Eq("state", StateAwaitingApproval)
+		w.Eq("approver", slots...)
+		for r, err := range d.proc.Find(ctx, lifecycle.Query{Where: w}) {
 			if err != nil {
 				yield(nil, err)
 				return

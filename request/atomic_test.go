@@ -62,28 +62,28 @@ func TestCommandRefusedHalfWayWritesNothing(t *testing.T) {
 		// a task's creation refuses the order.
 		auth.arm(request.TaskKind, lifecycle.EventCreate)
 		before := snapshot(t, st)
-		_, err = d.Order(ctx, request.Order{Requester: alice, Lines: []request.OrderLine{{Item: "onboarding"}}})
+		_, err = d.Order(ctx, request.Order{By: alice, Lines: []request.OrderLine{{Item: "onboarding"}}})
 		require.ErrorIs(t, err, errRefused)
 		assert.Equal(t, before, snapshot(t, st), "no request without its tasks")
 
 		// Refusing to open the tasks refuses the order too.
 		auth.arm(request.TaskKind, request.TaskEventOpen)
-		_, err = d.Order(ctx, request.Order{Requester: alice, Lines: []request.OrderLine{{Item: "onboarding"}}})
+		_, err = d.Order(ctx, request.Order{By: alice, Lines: []request.OrderLine{{Item: "onboarding"}}})
 		require.ErrorIs(t, err, errRefused)
 		assert.Equal(t, before, snapshot(t, st))
 
 		// The approval that completes a round starts the fulfilment: if it
 		// cannot, the decision is not recorded.
 		auth.arm("", "")
-		r, err := d.Order(ctx, request.Order{Requester: alice, Lines: []request.OrderLine{{Item: "laptop", Values: laptopValues()}}})
+		r, err := d.Order(ctx, request.Order{By: alice, Lines: []request.OrderLine{{Item: "laptop", Values: laptopValues()}}})
 		require.NoError(t, err)
 		auth.arm(request.Kind, request.EventFulfil)
 		before = snapshot(t, st)
-		_, err = d.Decide(ctx, request.DecideParams{Request: r.ID, By: mike, Verdict: approval.Approve})
+		_, err = d.Decide(ctx, request.DecideParams{ID: r.ID, By: mike, Verdict: approval.Approve})
 		require.ErrorIs(t, err, errRefused)
 		assert.Equal(t, before, snapshot(t, st), "the request still awaits approval, without tasks")
 		auth.arm("", "")
-		r, err = d.Decide(ctx, request.DecideParams{Request: r.ID, By: mike, Verdict: approval.Approve})
+		r, err = d.Decide(ctx, request.DecideParams{ID: r.ID, By: mike, Verdict: approval.Approve})
 		require.NoError(t, err)
 		assert.Equal(t, request.StateInFulfilment, r.State)
 
@@ -93,29 +93,29 @@ func TestCommandRefusedHalfWayWritesNothing(t *testing.T) {
 		require.Len(t, tasks, 2)
 		auth.arm(request.TaskKind, request.TaskEventOpen)
 		before = snapshot(t, st)
-		_, err = d.CompleteTask(ctx, request.TaskParams{Task: tasks[0].ID, By: tom})
+		_, err = d.CompleteTask(ctx, request.TaskParams{ID: tasks[0].ID, By: tom})
 		require.ErrorIs(t, err, errRefused)
 		assert.Equal(t, before, snapshot(t, st), "the first task is not done while the second cannot open")
 		auth.arm("", "")
-		_, err = d.CompleteTask(ctx, request.TaskParams{Task: tasks[0].ID, By: tom})
+		_, err = d.CompleteTask(ctx, request.TaskParams{ID: tasks[0].ID, By: tom})
 		require.NoError(t, err)
 		auth.arm(request.Kind, request.EventComplete)
 		before = snapshot(t, st)
-		_, err = d.CompleteTask(ctx, request.TaskParams{Task: tasks[1].ID, By: tom})
+		_, err = d.CompleteTask(ctx, request.TaskParams{ID: tasks[1].ID, By: tom})
 		require.ErrorIs(t, err, errRefused)
 		assert.Equal(t, before, snapshot(t, st), "the last task is not done while its request cannot be fulfilled")
 
 		// An access request is fulfilled with its grant, or not at all.
 		auth.arm("", "")
-		w, err := d.Order(ctx, request.Order{Requester: alice, Lines: []request.OrderLine{{Item: "wiki-editor"}}})
+		w, err := d.Order(ctx, request.Order{By: alice, Lines: []request.OrderLine{{Item: "wiki-editor"}}})
 		require.NoError(t, err)
 		auth.arm(request.GrantKind, lifecycle.EventCreate)
 		before = snapshot(t, st)
-		_, err = d.Decide(ctx, request.DecideParams{Request: w.ID, By: olga, Verdict: approval.Approve})
+		_, err = d.Decide(ctx, request.DecideParams{ID: w.ID, By: olga, Verdict: approval.Approve})
 		require.ErrorIs(t, err, errRefused)
 		assert.Equal(t, before, snapshot(t, st), "no fulfilled access request without its grant")
 		auth.arm("", "")
-		w, err = d.Decide(ctx, request.DecideParams{Request: w.ID, By: olga, Verdict: approval.Approve})
+		w, err = d.Decide(ctx, request.DecideParams{ID: w.ID, By: olga, Verdict: approval.Approve})
 		require.NoError(t, err)
 		require.Equal(t, request.StateFulfilled, w.State)
 
@@ -123,7 +123,7 @@ func TestCommandRefusedHalfWayWritesNothing(t *testing.T) {
 		// grant stays active.
 		auth.arm(request.Kind, lifecycle.EventCreate)
 		before = snapshot(t, st)
-		_, err = d.Revoke(ctx, request.RevokeParams{Grant: w.Lines[0].Grant, Reason: "moved to sales", By: mike})
+		_, err = d.Revoke(ctx, request.RevokeParams{ID: w.Lines[0].Grant, Note: "moved to sales", By: mike})
 		require.ErrorIs(t, err, errRefused)
 		assert.Equal(t, before, snapshot(t, st), "no revoking grant without its revocation request")
 		g, err := d.GetGrant(ctx, w.Lines[0].Grant)
@@ -158,13 +158,13 @@ func tasksOf(t testing.TB, d *request.Desk, id uuid.UUID) []*request.Task {
 func grantERPOn(t testing.TB, d *request.Desk) uuid.UUID {
 	t.Helper()
 	ctx := t.Context()
-	r, err := d.Order(ctx, request.Order{Requester: alice, Lines: []request.OrderLine{{Item: "erp-ap-clerk",
+	r, err := d.Order(ctx, request.Order{By: alice, Lines: []request.OrderLine{{Item: "erp-ap-clerk",
 		Values: map[string]string{"justification": "covering for Bob in AP"}}}})
 	require.NoError(t, err)
-	r, err = d.Decide(ctx, request.DecideParams{Request: r.ID, By: olga, Verdict: approval.Approve})
+	r, err = d.Decide(ctx, request.DecideParams{ID: r.ID, By: olga, Verdict: approval.Approve})
 	require.NoError(t, err)
 	for _, tk := range tasksOf(t, d, r.ID) {
-		_, err := d.CompleteTask(ctx, request.TaskParams{Task: tk.ID, By: tom})
+		_, err := d.CompleteTask(ctx, request.TaskParams{ID: tk.ID, By: tom})
 		require.NoError(t, err)
 	}
 	r, err = d.Get(ctx, r.ID)
@@ -193,13 +193,13 @@ func TestHostsRaceToFinishTasks(t *testing.T) {
 		cat, err := request.NewCatalog(crewItem())
 		require.NoError(t, err)
 		h := newHosts(t, db, 2, request.Config{Catalog: cat})
-		r, err := h.desks[0].Order(ctx, request.Order{Requester: alice, Lines: []request.OrderLine{{Item: "crew"}}})
+		r, err := h.desks[0].Order(ctx, request.Order{By: alice, Lines: []request.OrderLine{{Item: "crew"}}})
 		require.NoError(t, err)
 		require.Len(t, r.Tasks, 8)
 		var wg sync.WaitGroup
 		for i, ref := range r.Tasks {
 			wg.Go(func() {
-				_, err := h.desks[i%2].CompleteTask(ctx, request.TaskParams{Task: ref.ID, By: tom})
+				_, err := h.desks[i%2].CompleteTask(ctx, request.TaskParams{ID: ref.ID, By: tom})
 				assert.NoError(t, err)
 			})
 		}
@@ -230,17 +230,17 @@ func TestHostsRaceApprovalAndCancel(t *testing.T) {
 		ctx := t.Context()
 		h := newHosts(t, db, 2, request.Config{})
 		for round := range 6 {
-			r, err := h.desks[0].Order(ctx, request.Order{Requester: alice, Lines: []request.OrderLine{{Item: "laptop", Values: laptopValues()}}})
+			r, err := h.desks[0].Order(ctx, request.Order{By: alice, Lines: []request.OrderLine{{Item: "laptop", Values: laptopValues()}}})
 			require.NoError(t, err)
 			var wg sync.WaitGroup
 			wg.Go(func() {
-				_, err := h.desks[round%2].Decide(ctx, request.DecideParams{Request: r.ID, By: mike, Verdict: approval.Approve})
+				_, err := h.desks[round%2].Decide(ctx, request.DecideParams{ID: r.ID, By: mike, Verdict: approval.Approve})
 				if err != nil {
 					assert.ErrorIs(t, err, lifecycle.ErrTransition)
 				}
 			})
 			wg.Go(func() {
-				_, err := h.desks[(round+1)%2].Cancel(ctx, request.CancelParams{Request: r.ID, By: alice})
+				_, err := h.desks[(round+1)%2].Cancel(ctx, request.CancelParams{ID: r.ID, By: alice})
 				if err != nil {
 					assert.ErrorIs(t, err, lifecycle.ErrTransition)
 				}
@@ -277,7 +277,7 @@ func TestHostsRaceToRevoke(t *testing.T) {
 		opened := 0
 		for i := range 4 {
 			wg.Go(func() {
-				_, err := h.desks[i%2].Revoke(ctx, request.RevokeParams{Grant: g, Reason: "moved to sales", By: itil.Actor{ID: fmt.Sprintf("boss%d", i)}})
+				_, err := h.desks[i%2].Revoke(ctx, request.RevokeParams{ID: g, Note: "moved to sales", By: itil.Actor{ID: fmt.Sprintf("boss%d", i)}})
 				if err != nil {
 					assert.ErrorIs(t, err, lifecycle.ErrTransition)
 					return
@@ -336,18 +336,17 @@ func TestRetryTaskOfFinishedRequest(t *testing.T) {
 	ctx := t.Context()
 	r := f.order(t, "onboarding", nil)
 	ts := f.tasks(t, r.ID)
-	_, err := f.desk.FailTask(ctx, request.TaskParams{Task: ts[0].ID, By: tom, Note: "no account needed"})
+	_, err := f.desk.FailTask(ctx, request.TaskParams{ID: ts[0].ID, By: tom, Note: "no account needed"})
 	require.NoError(t, err)
-	_, err = f.desk.CompleteTask(ctx, request.TaskParams{Task: ts[1].ID, By: tom})
+	_, err = f.desk.CompleteTask(ctx, request.TaskParams{ID: ts[1].ID, By: tom})
 	require.NoError(t, err)
-	_, err = f.desk.CompleteTask(ctx, request.TaskParams{Task: ts[2].ID, By: tom})
+	_, err = f.desk.CompleteTask(ctx, request.TaskParams{ID: ts[2].ID, By: tom})
 	require.NoError(t, err)
 	require.Equal(t, request.StateFulfilled, f.get(t, r.ID).State)
 	before := snapshot(t, f.store)
-	_, err = f.desk.RetryTask(ctx, request.TaskParams{Task: ts[0].ID, By: tom})
-	var ve *itil.ValidationError
-	require.ErrorAs(t, err, &ve)
-	assert.Equal(t, "task", ve.Field)
+	_, err = f.desk.RetryTask(ctx, request.TaskParams{ID: ts[0].ID, By: tom})
+	require.ErrorIs(t, err, request.ErrNotInFulfilment)
+	assert.Equal(t, lifecycle.ErrRefused, lifecycle.Class(err))
 	assert.Equal(t, before, snapshot(t, f.store))
 }
 

@@ -1,6 +1,11 @@
 package request
 
-import "github.com/itil-go/itil/lifecycle"
+import (
+	"fmt"
+
+	"github.com/itil-go/itil"
+	"github.com/itil-go/itil/lifecycle"
+)
 
 // The states of the default request lifecycle.
 const (
@@ -62,6 +67,62 @@ func DefaultLifecycle() *lifecycle.Definition {
 		panic(err)
 	}
 	return d
+}
+
+// ParseLifecycle reads a request lifecycle from JSON, for
+// Config.Lifecycle. The document may extend the default lifecycle by name
+// instead of copying it, adding states, events and custom fields:
+//
+//	{"extends": "request",
+//	 "states": [{"name": "awaiting_budget", "category": "paused"}],
+//	 "events": [{"name": "wait_budget", "from": ["in_fulfilment"], "to": "awaiting_budget"},
+//	            {"name": "budget_granted", "from": ["awaiting_budget"], "to": "in_fulfilment"}],
+//	 "fields": [{"name": "cost_centre", "required_in": ["awaiting_budget"]}]}
+//
+// Bad input is a *itil.ValidationError naming the field. NewDesk then
+// checks that the lifecycle keeps the states and events the desk uses.
+func ParseLifecycle(data []byte) (*lifecycle.Definition, error) {
+	return lifecycle.ParseDefinition(data, lifecycle.WithBase(DefaultLifecycle()))
+}
+
+// fired lists the transitions the desk fires on requests by itself or on
+// a command: a lifecycle given to NewDesk must allow each of them.
+var fired = [...]transition{
+	{EventSubmit, StateSubmitted, StateAwaitingApproval},
+	{EventApprove, StateSubmitted, StateApproved},
+	{EventApprove, StateAwaitingApproval, StateApproved},
+	{EventReject, StateAwaitingApproval, StateRejected},
+	{EventResubmit, StateRejected, StateAwaitingApproval},
+	{EventFulfil, StateApproved, StateInFulfilment},
+	{EventComplete, StateInFulfilment, StateFulfilled},
+	{EventClose, StateFulfilled, StateClosed},
+	{EventCancel, StateAwaitingApproval, StateCancelled},
+}
+
+// transition is an event fired from one state, with the state it leads to.
+type transition struct{ event, from, to string }
+
+// checkLifecycle reports what def lacks of what the desk relies on: the
+// default's states and the transitions in fired, as a
+// *itil.ValidationError on "Lifecycle" that names the state or event.
+func checkLifecycle(def *lifecycle.Definition) error {
+	if def.Name() != Kind {
+		return &itil.ValidationError{Field: "Lifecycle", Reason: fmt.Sprintf("lifecycle is named %q, want %q", def.Name(), Kind)}
+	}
+	for _, s := range DefaultLifecycle().States() {
+		if def.Category(s.Name) == 0 {
+			return &itil.ValidationError{Field: "Lifecycle", Reason: fmt.Sprintf("state %q is missing", s.Name)}
+		}
+	}
+	if init := def.Initial().Name; init != StateSubmitted {
+		return &itil.ValidationError{Field: "Lifecycle", Reason: fmt.Sprintf("the initial state is %q, want %q", init, StateSubmitted)}
+	}
+	for _, f := range fired {
+		if to, ok := def.Target(f.event, f.from); !ok || to != f.to {
+			return &itil.ValidationError{Field: "Lifecycle", Reason: fmt.Sprintf("event %q must lead from %q to %q, as the desk fires it", f.event, f.from, f.to)}
+		}
+	}
+	return nil
 }
 
 // The states of the task lifecycle.

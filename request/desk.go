@@ -3,11 +3,8 @@ package request
 import (
 	"context"
 	"fmt"
-	"iter"
 	"log/slog"
 	"time"
-
-	"github.com/google/uuid"
 
 	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/lifecycle"
@@ -25,6 +22,15 @@ type Directory interface {
 // FailurePolicy says what a failed fulfilment task does to its request.
 type FailurePolicy int8
 
+// failurePolicyNames are the policies' names, for String and Valid.
+var failurePolicyNames = itil.Names[FailurePolicy]{Field: "OnTaskFailure", List: []string{"hold", "continue"}}
+
+// String returns "hold" or "continue".
+func (p FailurePolicy) String() string { return failurePolicyNames.String(p) }
+
+// Valid reports whether p is one of the defined policies.
+func (p FailurePolicy) Valid() bool { return failurePolicyNames.Valid(p) }
+
 // The failure policies.
 const (
 	// HoldOnFailure keeps the request in fulfilment, with a note in its
@@ -35,6 +41,11 @@ const (
 	// tasks.
 	ContinueOnFailure
 )
+
+// Params is what a command with no inputs of its own takes (Close, Edit):
+// the record acted on, the version read, who acts, a note and custom
+// fields. Every params struct of the desk starts with these five fields.
+type Params = lifecycle.Params
 
 // Config configures a Desk. The zero value means the defaults.
 type Config struct {
@@ -79,22 +90,39 @@ type Config struct {
 // catalog, their approval, their fulfilment tasks, and the access grants
 // they issue. It is safe for concurrent use.
 //
-// Methods return *itil.ValidationError for bad input (naming the field),
-// *lifecycle.TransitionError when the record's state does not allow the
-// action, lifecycle.ErrNotFound, lifecycle.ErrForbidden (from the
-// Authorizer, segregation of duties, or an actor who is not the
-// requester), and lifecycle.ErrConflict when a concurrent change won every
-// retry. A method that fails has changed nothing.
+// Commands take a params struct whose first fields are those of Params
+// (see the package documentation). Methods return *itil.ValidationError
+// for bad input (naming the field), *lifecycle.TransitionError when the
+// record's state does not allow the action and the desk's own refusals
+// (ErrRetired, ErrNotCancellable, ErrNotInFulfilment), all of class
+// lifecycle.ErrRefused; lifecycle.ErrNotFound; lifecycle.ErrForbidden
+// (from the Authorizer, segregation of duties, or an actor who is not the
+// requester); and lifecycle.ErrConflict for a Version that is not the
+// record's, or when a concurrent change won every retry. A method that
+// fails has changed nothing.
 type Desk struct {
+	// Records gives the desk its Get and Journal: the Journal of a task
+	// or a grant too, by its ID.
+	lifecycle.Records[*Request]
+
 	cfg    Config
 	def    *lifecycle.Definition
 	proc   *lifecycle.Process[*Request]
 	tasks  *lifecycle.Process[*Task]
 	grants *lifecycle.Process[*Grant]
 	sys    itil.Actor
+	// sweeper is who Sweep acts as.
+	sweeper itil.Actor
 }
 
-// NewDesk returns a desk over st.
+// NewDesk returns a desk over st. It checks all of cfg, and reports the
+// first problem as a *itil.ValidationError naming the field: a lifecycle
+// of another name, without a state of the default, with another initial
+// state, or lacking a transition the desk fires (approve from submitted,
+// say); a WarnPercent outside 0 to 100; a calendar without a name or a
+// value; an item of the catalog whose SLA names a calendar not in
+// Calendars; an undefined OnTaskFailure; a negative RepairAfter. It does no
+// I/O.
 func NewDesk(st lifecycle.Store, cfg Config) (*Desk, error) {
 	if cfg.Catalog == nil {
 		cfg.Catalog = &Catalog{}
@@ -102,13 +130,8 @@ func NewDesk(st lifecycle.Store, cfg Config) (*Desk, error) {
 	if cfg.Lifecycle == nil {
 		cfg.Lifecycle = DefaultLifecycle()
 	}
-	if cfg.Lifecycle.Name() != Kind {
-		return nil, &itil.ValidationError{Field: "Lifecycle", Reason: fmt.Sprintf("lifecycle is named %q, want %q", cfg.Lifecycle.Name(), Kind)}
-	}
-	for _, s := range []string{StateSubmitted, StateAwaitingApproval, StateApproved, StateInFulfilment, StateFulfilled} {
-		if cfg.Lifecycle.Category(s) == 0 {
-			return nil, &itil.ValidationError{Field: "Lifecycle", Reason: fmt.Sprintf("state %q is missing", s)}
-		}
+	if err := checkLifecycle(cfg.Lifecycle); err != nil {
+		return nil, err
 	}
 	if cfg.WarnPercent < 0 || cfg.WarnPercent > 100 {
 		return nil, &itil.ValidationError{Field: "WarnPercent", Reason: "must be between 1 and 100 (0 means the default)"}
@@ -118,7 +141,18 @@ func NewDesk(st lifecycle.Store, cfg Config) (*Desk, error) {
 			return nil, &itil.ValidationError{Field: "Calendars[" + name + "]", Reason: "a calendar needs a name and a value"}
 		}
 	}
-	if cfg.OnTaskFailure != HoldOnFailure && cfg.OnTaskFailure != ContinueOnFailure {
+	for it := range cfg.Catalog.Browse("") {
+		if it.SLA == nil {
+			continue
+		}
+		for _, t := range [...]struct{ clock, calendar string }{{"response", it.SLA.Response.Calendar}, {"resolution", it.SLA.Resolution.Calendar}} {
+			if _, ok := cfg.Calendars[t.calendar]; t.calendar != "" && !ok {
+				return nil, &itil.ValidationError{Field: "Catalog[" + it.ID + "].sla." + t.clock + ".calendar",
+					Reason: fmt.Sprintf("no calendar %q in Calendars", t.calendar)}
+			}
+		}
+	}
+	if !cfg.OnTaskFailure.Valid() {
 		return nil, &itil.ValidationError{Field: "OnTaskFailure", Reason: fmt.Sprintf("undefined policy %d", cfg.OnTaskFailure)}
 	}
 	if cfg.AutoCloseAfter == 0 {
@@ -136,7 +170,7 @@ func NewDesk(st lifecycle.Store, cfg Config) (*Desk, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	d := &Desk{cfg: cfg, sys: itil.System("request-desk")}
+	d := &Desk{cfg: cfg, sys: itil.System("request-desk"), sweeper: itil.System("request-sweep")}
 	def, err := cfg.Lifecycle.With(lifecycle.WithGuard(d.guard), lifecycle.WithHook(d.enter))
 	if err != nil {
 		return nil, err
@@ -147,6 +181,7 @@ func NewDesk(st lifecycle.Store, cfg Config) (*Desk, error) {
 	if d.proc, err = lifecycle.NewProcess[Request](st, def, pc); err != nil {
 		return nil, err
 	}
+	d.Records = d.proc.Records()
 	taskDef, err := TaskLifecycle().With(lifecycle.WithHook(enterTask))
 	if err != nil {
 		return nil, err
@@ -173,22 +208,14 @@ func (d *Desk) Catalog() *Catalog { return d.cfg.Catalog }
 // and hooks.
 func (d *Desk) Lifecycle() *lifecycle.Definition { return d.def }
 
-// Get returns the request with the given ID.
-func (d *Desk) Get(ctx context.Context, id uuid.UUID) (*Request, error) { return d.proc.Get(ctx, id) }
-
-// GetByNumber returns the request with the given number (REQ0000001). A
-// number that is not fit text (see Order) is a *itil.ValidationError on
-// "number".
+// GetByNumber returns the request with the given number (REQ0000001),
+// as lifecycle.Records does, once the number is fit text (see Order): else
+// a *itil.ValidationError on "number", before the store is asked.
 func (d *Desk) GetByNumber(ctx context.Context, number string) (*Request, error) {
 	if err := itil.CheckText("number", number, MaxNameLength); err != nil {
 		return nil, err
 	}
-	return d.proc.GetByNumber(ctx, number)
-}
-
-// Journal yields the changes of a request, task or grant, oldest first.
-func (d *Desk) Journal(ctx context.Context, id uuid.UUID) iter.Seq2[lifecycle.Change, error] {
-	return d.proc.Journal(ctx, id)
+	return d.Records.GetByNumber(ctx, number)
 }
 
 func (d *Desk) now() time.Time { return d.cfg.Now() }

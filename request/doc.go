@@ -5,12 +5,41 @@
 //
 //	cat, err := request.NewCatalog(laptop, erpAccess)   // items validated on Add
 //	desk, err := request.NewDesk(memstore.New(memstore.Config{}), request.Config{Catalog: cat})
-//	req, err := desk.Order(ctx, request.Order{Requester: alice, Lines: []request.OrderLine{
+//	req, err := desk.Order(ctx, request.Order{By: alice, Lines: []request.OrderLine{
 //		{Item: "laptop", Values: map[string]string{"ram": "32", "os": "linux"}}}})
-//	req, err = desk.Decide(ctx, request.DecideParams{Request: req.ID, By: manager,
-//		Verdict: approval.Approve, Comment: "budgeted"})
+//	req, err = desk.Decide(ctx, request.DecideParams{ID: req.ID, Version: req.Version, By: manager,
+//		Verdict: approval.Approve, Note: "budgeted"})
 //	for t, err := range desk.Tasks(ctx, request.TaskQuery{Request: req.ID, Open: true}) { … }
-//	_, err = desk.CompleteTask(ctx, request.TaskParams{Task: t.ID, By: tech})
+//	_, err = desk.CompleteTask(ctx, request.TaskParams{ID: t.ID, By: tech})
+//	req, err = desk.Close(ctx, request.Params{ID: req.ID, By: tech})
+//
+// # Commands
+//
+// Every command takes ctx and one params struct, and returns the record as
+// stored: DecideParams, ReviseParams, and Params (with its aliases
+// CancelParams, ResubmitParams, TaskParams and RevokeParams) for the
+// commands with no inputs of their own. Each starts with the same five
+// fields: ID (the request, the task or the grant acted on), Version (the
+// version the caller read; a record changed since fails with
+// lifecycle.ErrConflict and nothing is written, while zero acts on the
+// latest version), By, Note (a comment, a reason: journaled) and Fields
+// (custom fields, as the lifecycle declares them; see ParseLifecycle).
+// Order, the draft, has ID (optional), By, Note and Fields too. Fire fires
+// an event a host added to the lifecycle, and Edit sets custom fields or
+// journals a note. Get, GetByNumber and Journal read requests (and the
+// journal of a task or grant, by its ID); GetTask and GetGrant read tasks
+// and grants.
+//
+// A query's fields all hold, and the values given to one field are
+// alternatives: Query{Open: true, Categories: {lifecycle.Resolved}}
+// matches nothing.
+//
+// # Errors
+//
+// Every error is in one class of package lifecycle's: ErrRetired,
+// ErrNotCancellable and ErrNotInFulfilment are refusals
+// (lifecycle.ErrRefused); ErrUnknownUser and *LineError are invalid input
+// (itil.ErrInvalid) and name the field.
 //
 // # Catalog
 //
@@ -63,11 +92,11 @@
 // Every text the desk takes is refused, never altered, when it is not
 // UTF-8 or holds a NUL character, and limits count characters, not bytes:
 // MaxNameLength for names, IDs, groups, titles and labels, MaxTextLength
-// for values, descriptions, notes, comments and reasons. Bad input is a
-// *itil.ValidationError naming the field ("requester.id",
-// "variables[ram]", "note"), zero IDs are refused as "request", "task" or
-// "grant", and a refused command leaves every record, journal and the
-// outbox as they were. Queries refuse unfit texts, undefined categories
+// for values, descriptions and notes. Bad input is a
+// *itil.ValidationError naming the field ("by.id", "variables[ram]",
+// "note", "fields.cost_centre"), a zero ID is refused as "id", and a
+// refused command leaves every record, journal and the outbox as they
+// were. Queries refuse unfit texts, undefined categories
 // and unknown states the same way, as the first element they yield.
 //
 // # Access
@@ -89,5 +118,5 @@
 // fulfilment target; they are applied in the lifecycle's enter hook, pause
 // while the request awaits approval and stop when it is fulfilled. Sweep
 // journals a warning or breach that falls due while nobody touches the
-// request, as "sla_warning" or "sla_breach".
+// request, as "sla_warning" or "sla_breach", through an sla.Sweeper.
 package request

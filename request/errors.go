@@ -1,26 +1,36 @@
 package request
 
 import (
-	"errors"
 	"fmt"
+
+	"github.com/itil-go/itil"
+	"github.com/itil-go/itil/lifecycle"
 )
 
 // Errors of the request desk besides the kernel's; compare with errors.Is.
+// Each is in one class of lifecycle's (see lifecycle.Class).
 var (
-	// ErrRetired: the catalog item can no longer be ordered.
-	ErrRetired = errors.New("request: catalog item is retired")
+	// ErrRetired: the catalog item can no longer be ordered. Class:
+	// lifecycle.ErrRefused, since the catalog, not the order, decides it.
+	ErrRetired = lifecycle.NewError(lifecycle.ErrRefused, "request: catalog item is retired")
 	// ErrNotCancellable: the request may not be cancelled, such as a
-	// revocation, which must run to its end.
-	ErrNotCancellable = errors.New("request: may not be cancelled")
+	// revocation, which must run to its end. Class: lifecycle.ErrRefused.
+	ErrNotCancellable = lifecycle.NewError(lifecycle.ErrRefused, "request: may not be cancelled")
+	// ErrNotInFulfilment: a failed task is retried only while its request
+	// is in fulfilment. Class: lifecycle.ErrRefused.
+	ErrNotInFulfilment = lifecycle.NewError(lifecycle.ErrRefused, "request: no longer in fulfilment")
 	// ErrUnknownUser: a user variable names someone the Directory does not
 	// know. The error is a *itil.ValidationError on the variable that also
-	// wraps this sentinel.
-	ErrUnknownUser = errors.New("request: unknown user")
+	// wraps this sentinel. Class: itil.ErrInvalid: the value given for the
+	// variable is wrong, and the error names the variable, so that a form
+	// shows it next to the field; the record acted on exists, so it is
+	// not lifecycle.ErrNotFound.
+	ErrUnknownUser = lifecycle.NewError(itil.ErrInvalid, "request: unknown user")
 )
 
-// LineError says which line of an order a problem is in. It wraps the
-// problem, usually a *itil.ValidationError on "variables[NAME]", so that
-// errors.As finds both.
+// LineError says which line of an order holds bad input. It wraps the
+// problem, a *itil.ValidationError on "item", "quantity" or
+// "variables[NAME]", so that errors.As finds both. Class: itil.ErrInvalid.
 type LineError struct {
 	// Line is the line's index in the order.
 	Line int
@@ -35,6 +45,10 @@ func (e *LineError) Error() string { return fmt.Sprintf("line %d (%s): %v", e.Li
 
 // Unwrap returns the problem.
 func (e *LineError) Unwrap() error { return e.Err }
+
+// Is reports whether target is itil.ErrInvalid, the class of every
+// LineError.
+func (e *LineError) Is(target error) bool { return target == itil.ErrInvalid }
 
 // unknownUser is a *itil.ValidationError-compatible error for a user the
 // directory does not know: it unwraps to both.

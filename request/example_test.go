@@ -2,11 +2,13 @@ package request_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
 
 	"github.com/itil-go/itil"
+	"github.com/itil-go/itil/lifecycle"
 	"github.com/itil-go/itil/lifecycle/approval"
 	"github.com/itil-go/itil/lifecycle/memstore"
 	"github.com/itil-go/itil/request"
@@ -51,13 +53,13 @@ func Example() {
 	olga := itil.Actor{ID: "olga"}
 	tom := itil.Actor{ID: "tom", Groups: []string{"imaging", "deskside", "erp-admins"}}
 
-	laptop, err := desk.Order(ctx, request.Order{Requester: alice, Lines: []request.OrderLine{
+	laptop, err := desk.Order(ctx, request.Order{By: alice, Lines: []request.OrderLine{
 		{Item: "laptop", Values: map[string]string{"os": "linux", "ram": "32"}},
 	}})
 	if err != nil {
 		panic(err)
 	}
-	access, err := desk.Order(ctx, request.Order{Requester: alice, Lines: []request.OrderLine{{Item: "erp-ap-clerk"}}})
+	access, err := desk.Order(ctx, request.Order{By: alice, Lines: []request.OrderLine{{Item: "erp-ap-clerk"}}})
 	if err != nil {
 		panic(err)
 	}
@@ -70,8 +72,8 @@ func Example() {
 		}
 		fmt.Println("mike may decide", r.Number)
 	}
-	_, _ = desk.Decide(ctx, request.DecideParams{Request: laptop.ID, By: mike, Verdict: approval.Approve, Comment: "budgeted"})
-	_, _ = desk.Decide(ctx, request.DecideParams{Request: access.ID, By: olga, Verdict: approval.Approve, Comment: "for Q2"})
+	_, _ = desk.Decide(ctx, request.DecideParams{ID: laptop.ID, By: mike, Verdict: approval.Approve, Note: "budgeted"})
+	_, _ = desk.Decide(ctx, request.DecideParams{ID: access.ID, By: olga, Verdict: approval.Approve, Note: "for Q2"})
 
 	// The fulfilment groups work their tasks; ordered ones open in turn.
 	for {
@@ -87,7 +89,7 @@ func Example() {
 		}
 		for _, t := range open {
 			fmt.Println("done:", t.Number, t.Title)
-			if _, err := desk.CompleteTask(ctx, request.TaskParams{Task: t.ID, By: tom}); err != nil {
+			if _, err := desk.CompleteTask(ctx, request.TaskParams{ID: t.ID, By: tom}); err != nil {
 				panic(err)
 			}
 		}
@@ -142,4 +144,42 @@ func ExampleVariable_Parse() {
 	// Output:
 	// 16 <nil>
 	// invalid variables[ram]: 128 is more than the maximum 64
+}
+
+// ExampleParseLifecycle extends the default request lifecycle in JSON with
+// a state of its own and a custom field that state requires, and fires
+// the host's event through Fire.
+func ExampleParseLifecycle() {
+	ctx := context.Background()
+	def, err := request.ParseLifecycle([]byte(`{"extends": "request",
+		"states": [{"name": "awaiting_budget", "category": "paused"}],
+		"events": [{"name": "wait_budget", "from": ["in_fulfilment"], "to": "awaiting_budget"},
+		           {"name": "budget_granted", "from": ["awaiting_budget"], "to": "in_fulfilment"}],
+		"fields": [{"name": "cost_centre", "required_in": ["awaiting_budget"]}]}`))
+	if err != nil {
+		panic(err)
+	}
+	cat, _ := request.NewCatalog(request.Item{ID: "chair", Name: "Office chair", Category: "furniture",
+		Tasks: []request.TaskTemplate{{Title: "Deliver the chair", Group: "facilities"}}})
+	desk, err := request.NewDesk(memstore.New(memstore.Config{}), request.Config{Catalog: cat, Lifecycle: def})
+	if err != nil {
+		panic(err)
+	}
+	alice, fran := itil.Actor{ID: "alice"}, itil.Actor{ID: "fran", Groups: []string{"facilities"}}
+	r, _ := desk.Order(ctx, request.Order{By: alice, Lines: []request.OrderLine{{Item: "chair"}}})
+	fmt.Println(r.Number, r.State)
+
+	_, err = desk.Fire(ctx, lifecycle.FireParams{ID: r.ID, By: fran, Event: "wait_budget"})
+	fmt.Println(err)
+	r, _ = desk.Fire(ctx, lifecycle.FireParams{ID: r.ID, Version: r.Version, By: fran, Event: "wait_budget",
+		Note: "over the team's budget", Fields: map[string]string{"cost_centre": "CC-42"}})
+	fmt.Println(r.State, r.Fields["cost_centre"])
+
+	_, err = desk.Close(ctx, request.Params{ID: r.ID, Version: r.Version - 1, By: fran})
+	fmt.Println(errors.Is(err, lifecycle.ErrConflict))
+	// Output:
+	// REQ0000001 in_fulfilment
+	// invalid fields.cost_centre: required by event wait_budget to state awaiting_budget
+	// awaiting_budget CC-42
+	// true
 }

@@ -130,7 +130,7 @@ func newFixture(t testing.TB, cfg request.Config) *fixture {
 // order orders one line of item by alice with values.
 func (f *fixture) order(t testing.TB, item string, values map[string]string) *request.Request {
 	t.Helper()
-	r, err := f.desk.Order(t.Context(), request.Order{Requester: alice, Lines: []request.OrderLine{{Item: item, Values: values}}})
+	r, err := f.desk.Order(t.Context(), request.Order{By: alice, Lines: []request.OrderLine{{Item: item, Values: values}}})
 	require.NoError(t, err)
 	return r
 }
@@ -176,7 +176,7 @@ func (f *fixture) doAll(t testing.TB, id uuid.UUID) {
 			return
 		}
 		for _, tk := range open {
-			_, err := f.desk.CompleteTask(ctx, request.TaskParams{Task: tk.ID, By: tom})
+			_, err := f.desk.CompleteTask(ctx, request.TaskParams{ID: tk.ID, By: tom})
 			require.NoError(t, err)
 		}
 	}

@@ -40,7 +40,8 @@ func (d *Desk) enter(_ context.Context, f *lifecycle.Firing) error {
 	case f.ToCategory == lifecycle.Closed || f.To == StateCancelled:
 		lifecycle.Set(f.Edit, "closed_at", &r.ClosedAt, f.At)
 	}
-	return d.applySLA(r, f.Edit, f.ToCategory, f.To != d.def.Initial().Name, f.At)
+	_, err := d.applySLA(r, f.Edit, f.ToCategory, f.To != d.def.Initial().Name, f.At)
+	return err
 }
 
 // plan fixes the request's fulfilment tasks: one per task template of each
@@ -78,16 +79,30 @@ func lineOrdered(r *Request, l Line) bool { return r.Revocation() || l.Item.Task
 const slaPriority = itil.P4
 
 // applySLA brings the request's clocks up to date for category cat at now,
-// journaling each warning or breach once, as field "sla.<clock>".
-func (d *Desk) applySLA(r *Request, ed *lifecycle.Edit, cat lifecycle.Category, responded bool, now time.Time) error {
+// journaling each warning or breach once, as field "sla.<clock>", and
+// returns them.
+func (d *Desk) applySLA(r *Request, ed *lifecycle.Edit, cat lifecycle.Category, responded bool, now time.Time) ([]sla.Crossing, error) {
 	crossings, err := r.SLA.Apply(d.slaPolicy(r), sla.Facts{Priority: slaPriority, Category: cat, Responded: responded}, now)
 	if err != nil {
-		return prefixed("sla.", err)
+		return nil, prefixed("sla.", err)
 	}
 	for _, c := range crossings {
 		ed.Field("sla."+c.Clock, "", c.Kind.String())
 	}
-	return nil
+	return crossings, nil
+}
+
+// sweepSLA is the SLA sweep of the desk's requests: what the enter hook
+// does on a transition, for the requests nobody touches.
+func (d *Desk) sweepSLA() sla.Sweeper[*Request] {
+	return sla.Sweeper[*Request]{
+		Process: d.proc,
+		Clocks:  func(r *Request) *sla.Set { return &r.SLA },
+		Apply: func(r *Request, ed *lifecycle.Edit, now time.Time) ([]sla.Crossing, error) {
+			return d.applySLA(r, ed, r.StateCategory, r.State != d.def.Initial().Name, now)
+		},
+		Actor: d.sweeper,
+	}
 }
 
 // slaPolicy is the policy of r's clocks: its items' targets, at every

@@ -80,25 +80,25 @@ func TestHostileInput(t *testing.T) {
 		h := newHosts(t, db, 1, request.Config{})
 		d, st := h.desks[0], h.stores[0]
 		order := func(item string, values map[string]string) *request.Request {
-			r, err := d.Order(ctx, request.Order{Requester: alice, Lines: []request.OrderLine{{Item: item, Values: values}}})
+			r, err := d.Order(ctx, request.Order{By: alice, Lines: []request.OrderLine{{Item: item, Values: values}}})
 			require.NoError(t, err)
 			return r
 		}
 		waiting := order("laptop", laptopValues())
 		rejected := order("laptop", laptopValues())
-		_, err := d.Decide(ctx, request.DecideParams{Request: rejected.ID, By: mike, Verdict: approval.Reject, Comment: "too much"})
+		_, err := d.Decide(ctx, request.DecideParams{ID: rejected.ID, By: mike, Verdict: approval.Reject, Note: "too much"})
 		require.NoError(t, err)
 		working := order("onboarding", nil)
 		require.NotEmpty(t, working.Tasks)
 		task := working.Tasks[0].ID
 		failed := working.Tasks[1].ID
-		_, err = d.FailTask(ctx, request.TaskParams{Task: failed, By: tom, Note: "badge printer out of ink"})
+		_, err = d.FailTask(ctx, request.TaskParams{ID: failed, By: tom, Note: "badge printer out of ink"})
 		require.NoError(t, err)
 		done := order("mouse", nil)
-		_, err = d.CompleteTask(ctx, request.TaskParams{Task: done.Tasks[0].ID, By: tom})
+		_, err = d.CompleteTask(ctx, request.TaskParams{ID: done.Tasks[0].ID, By: tom})
 		require.NoError(t, err)
 		wiki := order("wiki-editor", nil)
-		wiki, err = d.Decide(ctx, request.DecideParams{Request: wiki.ID, By: olga, Verdict: approval.Approve})
+		wiki, err = d.Decide(ctx, request.DecideParams{ID: wiki.ID, By: olga, Verdict: approval.Approve})
 		require.NoError(t, err)
 		grant := wiki.Lines[0].Grant
 		require.NotZero(t, grant)
@@ -124,12 +124,12 @@ func TestHostileInput(t *testing.T) {
 		}
 		taskOp := func(name string, f func(request.TaskParams) (*request.Task, error), id uuid.UUID) []refusal {
 			return []refusal{
-				{name + " zero task", taskCall(f, request.TaskParams{By: tom, Note: "x"}), "task", -1},
-				{name + " zero actor", taskCall(f, request.TaskParams{Task: id, Note: "x"}), "by", -1},
-				{name + " actor NUL", taskCall(f, request.TaskParams{Task: id, By: itil.Actor{ID: nul}, Note: "x"}), "by.id", -1},
-				{name + " note NUL", taskCall(f, request.TaskParams{Task: id, By: tom, Note: nul}), "note", -1},
-				{name + " note not UTF-8", taskCall(f, request.TaskParams{Task: id, By: tom, Note: badUTF8}), "note", -1},
-				{name + " note too long", taskCall(f, request.TaskParams{Task: id, By: tom, Note: longText}), "note", -1},
+				{name + " zero ID", taskCall(f, request.TaskParams{By: tom, Note: "x"}), "id", -1},
+				{name + " zero actor", taskCall(f, request.TaskParams{ID: id, Note: "x"}), "by", -1},
+				{name + " actor NUL", taskCall(f, request.TaskParams{ID: id, By: itil.Actor{ID: nul}, Note: "x"}), "by.id", -1},
+				{name + " note NUL", taskCall(f, request.TaskParams{ID: id, By: tom, Note: nul}), "note", -1},
+				{name + " note not UTF-8", taskCall(f, request.TaskParams{ID: id, By: tom, Note: badUTF8}), "note", -1},
+				{name + " note too long", taskCall(f, request.TaskParams{ID: id, By: tom, Note: longText}), "note", -1},
 			}
 		}
 		start := func(p request.TaskParams) (*request.Task, error) { return d.StartTask(ctx, p) }
@@ -150,71 +150,71 @@ func TestHostileInput(t *testing.T) {
 		}
 
 		refusals := []refusal{
-			{"Order zero requester", orderOf(request.Order{}), "requester", -1},
-			{"Order requester NUL", orderOf(request.Order{Requester: itil.Actor{ID: nul}}), "requester.id", -1},
-			{"Order requester too long", orderOf(request.Order{Requester: itil.Actor{ID: longName}}), "requester.id", -1},
-			{"Order requester name not UTF-8", orderOf(request.Order{Requester: itil.Actor{ID: "alice", Name: badUTF8}}), "requester.name", -1},
-			{"Order requester group NUL", orderOf(request.Order{Requester: itil.Actor{ID: "alice", Groups: []string{"a", nul}}}), "requester.groups[1]", -1},
-			{"Order for NUL", orderOf(request.Order{Requester: alice, For: nul}), "for", -1},
-			{"Order for too long", orderOf(request.Order{Requester: alice, For: longName}), "for", -1},
-			{"Order description NUL", orderOf(request.Order{Requester: alice, Description: nul}), "description", -1},
-			{"Order description not UTF-8", orderOf(request.Order{Requester: alice, Description: badUTF8}), "description", -1},
-			{"Order description too long", orderOf(request.Order{Requester: alice, Description: longText}), "description", -1},
-			{"Order note NUL", orderOf(request.Order{Requester: alice, Note: nul}), "note", -1},
-			{"Order note too long", orderOf(request.Order{Requester: alice, Note: longText}), "note", -1},
-			{"Order no lines", orderOf(request.Order{Requester: alice, Lines: []request.OrderLine{}}), "lines", -1},
-			{"Order empty item", orderOf(request.Order{Requester: alice, Lines: line("", nil)}), "item", 0},
-			{"Order item NUL", orderOf(request.Order{Requester: alice, Lines: line("mouse\x00", nil)}), "item", 0},
-			{"Order quantity negative", orderOf(request.Order{Requester: alice, Lines: []request.OrderLine{{Item: "mouse", Quantity: -1}}}), "quantity", 0},
-			{"Order value NUL", orderOf(request.Order{Requester: alice, Lines: line("erp-ap-clerk", just("covering "+nul))}), "variables[justification]", 0},
-			{"Order value not UTF-8", orderOf(request.Order{Requester: alice, Lines: line("erp-ap-clerk", just("covering "+badUTF8))}), "variables[justification]", 0},
-			{"Order value too long", orderOf(request.Order{Requester: alice, Lines: line("erp-ap-clerk", just(longText))}), "variables[justification]", 0},
-			{"Order value NUL on a second line", orderOf(request.Order{Requester: alice, Lines: []request.OrderLine{{Item: "mouse"}, {Item: "laptop", Values: map[string]string{"ram": "16", "os": "linux", "asset_tag": "AB-1234" + nul}}}}), "variables[asset_tag]", 1},
-			{"Order unknown variable NUL", orderOf(request.Order{Requester: alice, Lines: line("mouse", map[string]string{"col\x00our": "red"})}), "variables", 0},
+			{"Order zero by", orderOf(request.Order{}), "by", -1},
+			{"Order by NUL", orderOf(request.Order{By: itil.Actor{ID: nul}}), "by.id", -1},
+			{"Order by too long", orderOf(request.Order{By: itil.Actor{ID: longName}}), "by.id", -1},
+			{"Order by name not UTF-8", orderOf(request.Order{By: itil.Actor{ID: "alice", Name: badUTF8}}), "by.name", -1},
+			{"Order by group NUL", orderOf(request.Order{By: itil.Actor{ID: "alice", Groups: []string{"a", nul}}}), "by.groups[1]", -1},
+			{"Order for NUL", orderOf(request.Order{By: alice, For: nul}), "for", -1},
+			{"Order for too long", orderOf(request.Order{By: alice, For: longName}), "for", -1},
+			{"Order description NUL", orderOf(request.Order{By: alice, Description: nul}), "description", -1},
+			{"Order description not UTF-8", orderOf(request.Order{By: alice, Description: badUTF8}), "description", -1},
+			{"Order description too long", orderOf(request.Order{By: alice, Description: longText}), "description", -1},
+			{"Order note NUL", orderOf(request.Order{By: alice, Note: nul}), "note", -1},
+			{"Order note too long", orderOf(request.Order{By: alice, Note: longText}), "note", -1},
+			{"Order no lines", orderOf(request.Order{By: alice, Lines: []request.OrderLine{}}), "lines", -1},
+			{"Order empty item", orderOf(request.Order{By: alice, Lines: line("", nil)}), "item", 0},
+			{"Order item NUL", orderOf(request.Order{By: alice, Lines: line("mouse\x00", nil)}), "item", 0},
+			{"Order quantity negative", orderOf(request.Order{By: alice, Lines: []request.OrderLine{{Item: "mouse", Quantity: -1}}}), "quantity", 0},
+			{"Order value NUL", orderOf(request.Order{By: alice, Lines: line("erp-ap-clerk", just("covering "+nul))}), "variables[justification]", 0},
+			{"Order value not UTF-8", orderOf(request.Order{By: alice, Lines: line("erp-ap-clerk", just("covering "+badUTF8))}), "variables[justification]", 0},
+			{"Order value too long", orderOf(request.Order{By: alice, Lines: line("erp-ap-clerk", just(longText))}), "variables[justification]", 0},
+			{"Order value NUL on a second line", orderOf(request.Order{By: alice, Lines: []request.OrderLine{{Item: "mouse"}, {Item: "laptop", Values: map[string]string{"ram": "16", "os": "linux", "asset_tag": "AB-1234" + nul}}}}), "variables[asset_tag]", 1},
+			{"Order unknown variable NUL", orderOf(request.Order{By: alice, Lines: line("mouse", map[string]string{"col\x00our": "red"})}), "variables", 0},
 
-			{"Decide zero request", decide(request.DecideParams{By: mike, Verdict: approval.Approve}), "request", -1},
-			{"Decide zero actor", decide(request.DecideParams{Request: waiting.ID, Verdict: approval.Approve}), "by", -1},
-			{"Decide actor NUL", decide(request.DecideParams{Request: waiting.ID, By: itil.Actor{ID: "mike\x00"}, Verdict: approval.Approve}), "by.id", -1},
-			{"Decide actor group not UTF-8", decide(request.DecideParams{Request: waiting.ID, By: itil.Actor{ID: "mike", Groups: []string{badUTF8}}, Verdict: approval.Approve}), "by.groups[0]", -1},
-			{"Decide unknown verdict", decide(request.DecideParams{Request: waiting.ID, By: mike, Verdict: approval.Verdict(42)}), "verdict", -1},
-			{"Decide comment NUL", decide(request.DecideParams{Request: waiting.ID, By: mike, Verdict: approval.Approve, Comment: nul}), "comment", -1},
-			{"Decide comment too long", decide(request.DecideParams{Request: waiting.ID, By: mike, Verdict: approval.Reject, Comment: longText}), "comment", -1},
-			{"Decide reject without comment", decide(request.DecideParams{Request: waiting.ID, By: mike, Verdict: approval.Reject}), "comment", -1},
+			{"Decide zero ID", decide(request.DecideParams{By: mike, Verdict: approval.Approve}), "id", -1},
+			{"Decide zero actor", decide(request.DecideParams{ID: waiting.ID, Verdict: approval.Approve}), "by", -1},
+			{"Decide actor NUL", decide(request.DecideParams{ID: waiting.ID, By: itil.Actor{ID: "mike\x00"}, Verdict: approval.Approve}), "by.id", -1},
+			{"Decide actor group not UTF-8", decide(request.DecideParams{ID: waiting.ID, By: itil.Actor{ID: "mike", Groups: []string{badUTF8}}, Verdict: approval.Approve}), "by.groups[0]", -1},
+			{"Decide unknown verdict", decide(request.DecideParams{ID: waiting.ID, By: mike, Verdict: approval.Verdict(42)}), "verdict", -1},
+			{"Decide note NUL", decide(request.DecideParams{ID: waiting.ID, By: mike, Verdict: approval.Approve, Note: nul}), "note", -1},
+			{"Decide note too long", decide(request.DecideParams{ID: waiting.ID, By: mike, Verdict: approval.Reject, Note: longText}), "note", -1},
+			{"Decide reject without note", decide(request.DecideParams{ID: waiting.ID, By: mike, Verdict: approval.Reject}), "note", -1},
 		}
 		refusals = append(refusals, taskOp("StartTask", start, task)...)
 		refusals = append(refusals, taskOp("CompleteTask", complete, task)...)
 		refusals = append(refusals, taskOp("FailTask", fail, task)...)
 		refusals = append(refusals, taskOp("RetryTask", retry, failed)...)
 		refusals = append(refusals, []refusal{
-			{"FailTask without reason", taskCall(fail, request.TaskParams{Task: task, By: tom, Note: "  "}), "note", -1},
+			{"FailTask without reason", taskCall(fail, request.TaskParams{ID: task, By: tom, Note: "  "}), "note", -1},
 
-			{"Revoke zero grant", revoke(request.RevokeParams{Reason: "left", By: mike}), "grant", -1},
-			{"Revoke zero actor", revoke(request.RevokeParams{Grant: grant, Reason: "left"}), "by", -1},
-			{"Revoke actor name too long", revoke(request.RevokeParams{Grant: grant, Reason: "left", By: itil.Actor{ID: "mike", Name: longName}}), "by.name", -1},
-			{"Revoke no reason", revoke(request.RevokeParams{Grant: grant, By: mike}), "reason", -1},
-			{"Revoke reason NUL", revoke(request.RevokeParams{Grant: grant, Reason: nul, By: mike}), "reason", -1},
-			{"Revoke reason too long", revoke(request.RevokeParams{Grant: grant, Reason: longText, By: mike}), "reason", -1},
+			{"Revoke zero ID", revoke(request.RevokeParams{Note: "left", By: mike}), "id", -1},
+			{"Revoke zero actor", revoke(request.RevokeParams{ID: grant, Note: "left"}), "by", -1},
+			{"Revoke actor name too long", revoke(request.RevokeParams{ID: grant, Note: "left", By: itil.Actor{ID: "mike", Name: longName}}), "by.name", -1},
+			{"Revoke no note", revoke(request.RevokeParams{ID: grant, By: mike}), "note", -1},
+			{"Revoke note NUL", revoke(request.RevokeParams{ID: grant, Note: nul, By: mike}), "note", -1},
+			{"Revoke note too long", revoke(request.RevokeParams{ID: grant, Note: longText, By: mike}), "note", -1},
 
-			{"Revise zero request", revise(request.ReviseParams{Values: laptopValues(), By: alice}), "request", -1},
-			{"Revise zero actor", revise(request.ReviseParams{Request: rejected.ID, Values: laptopValues()}), "by", -1},
-			{"Revise line out of range", revise(request.ReviseParams{Request: rejected.ID, Line: 3, Values: laptopValues(), By: alice}), "line", -1},
-			{"Revise negative line", revise(request.ReviseParams{Request: rejected.ID, Line: -1, Values: laptopValues(), By: alice}), "line", -1},
-			{"Revise value NUL", revise(request.ReviseParams{Request: rejected.ID, Values: map[string]string{"ram": "16", "os": "linux", "asset_tag": nul}, By: alice}), "variables[asset_tag]", 0},
-			{"Revise value not UTF-8", revise(request.ReviseParams{Request: rejected.ID, Values: map[string]string{"ram": "16", "os": "linux", "asset_tag": badUTF8}, By: alice}), "variables[asset_tag]", 0},
-			{"Revise note NUL", revise(request.ReviseParams{Request: rejected.ID, Values: laptopValues(), By: alice, Note: nul}), "note", -1},
+			{"Revise zero ID", revise(request.ReviseParams{Values: laptopValues(), By: alice}), "id", -1},
+			{"Revise zero actor", revise(request.ReviseParams{ID: rejected.ID, Values: laptopValues()}), "by", -1},
+			{"Revise line out of range", revise(request.ReviseParams{ID: rejected.ID, Line: 3, Values: laptopValues(), By: alice}), "line", -1},
+			{"Revise negative line", revise(request.ReviseParams{ID: rejected.ID, Line: -1, Values: laptopValues(), By: alice}), "line", -1},
+			{"Revise value NUL", revise(request.ReviseParams{ID: rejected.ID, Values: map[string]string{"ram": "16", "os": "linux", "asset_tag": nul}, By: alice}), "variables[asset_tag]", 0},
+			{"Revise value not UTF-8", revise(request.ReviseParams{ID: rejected.ID, Values: map[string]string{"ram": "16", "os": "linux", "asset_tag": badUTF8}, By: alice}), "variables[asset_tag]", 0},
+			{"Revise note NUL", revise(request.ReviseParams{ID: rejected.ID, Values: laptopValues(), By: alice, Note: nul}), "note", -1},
 
-			{"Resubmit zero request", resubmit(request.ResubmitParams{By: alice}), "request", -1},
-			{"Resubmit zero actor", resubmit(request.ResubmitParams{Request: rejected.ID}), "by", -1},
-			{"Resubmit note too long", resubmit(request.ResubmitParams{Request: rejected.ID, By: alice, Note: longText}), "note", -1},
+			{"Resubmit zero ID", resubmit(request.ResubmitParams{By: alice}), "id", -1},
+			{"Resubmit zero actor", resubmit(request.ResubmitParams{ID: rejected.ID}), "by", -1},
+			{"Resubmit note too long", resubmit(request.ResubmitParams{ID: rejected.ID, By: alice, Note: longText}), "note", -1},
 
-			{"Cancel zero request", cancel(request.CancelParams{By: alice}), "request", -1},
-			{"Cancel zero actor", cancel(request.CancelParams{Request: waiting.ID}), "by", -1},
-			{"Cancel reason NUL", cancel(request.CancelParams{Request: waiting.ID, By: alice, Reason: nul}), "reason", -1},
-			{"Cancel reason too long", cancel(request.CancelParams{Request: waiting.ID, By: alice, Reason: longText}), "reason", -1},
+			{"Cancel zero ID", cancel(request.CancelParams{By: alice}), "id", -1},
+			{"Cancel zero actor", cancel(request.CancelParams{ID: waiting.ID}), "by", -1},
+			{"Cancel note NUL", cancel(request.CancelParams{ID: waiting.ID, By: alice, Note: nul}), "note", -1},
+			{"Cancel note too long", cancel(request.CancelParams{ID: waiting.ID, By: alice, Note: longText}), "note", -1},
 
-			{"Close zero request", func() error { _, err := d.Close(ctx, uuid.Nil, tom); return err }, "request", -1},
-			{"Close zero actor", func() error { _, err := d.Close(ctx, done.ID, itil.Actor{}); return err }, "by", -1},
-			{"Close actor NUL", func() error { _, err := d.Close(ctx, done.ID, itil.Actor{ID: nul}); return err }, "by.id", -1},
+			{"Close zero ID", func() error { _, err := d.Close(ctx, request.Params{ID: uuid.Nil, By: tom}); return err }, "id", -1},
+			{"Close zero actor", func() error { _, err := d.Close(ctx, request.Params{ID: done.ID, By: itil.Actor{}}); return err }, "by", -1},
+			{"Close actor NUL", func() error { _, err := d.Close(ctx, request.Params{ID: done.ID, By: itil.Actor{ID: nul}}); return err }, "by.id", -1},
 
 			{"Sweep zero time", func() error { _, err := d.Sweep(ctx, time.Time{}); return err }, "now", -1},
 
@@ -240,7 +240,7 @@ func TestHostileInput(t *testing.T) {
 
 		// The limits count characters, not bytes: a text of exactly the
 		// limit in three-byte characters is taken.
-		r, err := d.Order(ctx, request.Order{Requester: alice, Description: strings.Repeat("€", request.MaxTextLength),
+		r, err := d.Order(ctx, request.Order{By: alice, Description: strings.Repeat("€", request.MaxTextLength),
 			Lines: line("erp-ap-clerk", just(strings.Repeat("€", request.MaxTextLength)))})
 		require.NoError(t, err)
 		got, err := d.Get(ctx, r.ID)

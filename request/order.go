@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/lifecycle"
@@ -17,18 +20,26 @@ import (
 // not the requester, is excluded from approving it.
 const RoleBeneficiary = "beneficiary"
 
-// Order is what a requester orders.
+// Order is what a requester orders: the draft of a request.
 type Order struct {
-	// Requester is who orders; required.
-	Requester itil.Actor
+	// ID, when set, is the new request's ID, for a caller that orders at
+	// most once (a retried form): an ID that is taken fails with an error
+	// wrapping lifecycle.ErrExists, and nothing is written. Zero means a
+	// new UUIDv7.
+	ID uuid.UUID
+	// By is who orders, the requester; required.
+	By itil.Actor
+	// Note is journaled with the creation.
+	Note string
+	// Fields sets the request's custom fields, as the request lifecycle
+	// declares them (see lifecycle.Field).
+	Fields map[string]string
 	// For is the ID of the user the order is for; default the requester.
 	For string
 	// Description is the requester's own words.
 	Description string
 	// Lines are the items ordered: at least one.
 	Lines []OrderLine
-	// Note is journaled with the creation.
-	Note string
 }
 
 // OrderLine is one item of an order.
@@ -48,35 +59,44 @@ type OrderLine struct {
 // any step fails, nothing is. It returns the request as it stands after
 // these steps.
 //
-// Errors: *itil.ValidationError on "requester" ("requester.id",
-// "requester.name", "requester.groups[N]"), "for", "description", "note",
-// "lines", and, wrapped in a *LineError that names the line, "item",
-// "quantity" or a variable ("variables[NAME]"); ErrRetired (in a
-// *LineError); lifecycle.ErrNotFound for an unknown item (in a
-// *LineError); a *itil.ValidationError on "lines[N].approval" when every
-// approver of an item is excluded (the requester owns the service, say).
-// Texts must be UTF-8 without NUL characters: "for" at most MaxNameLength
-// characters, the description and the note at most MaxTextLength.
+// Errors: *itil.ValidationError on "by" ("by.id", "by.name",
+// "by.groups[N]"), "for", "description", "note", "fields.NAME", "lines",
+// and, wrapped in a *LineError that names the line, "item" (not in the
+// catalog), "quantity" or a variable ("variables[NAME]"); an error
+// wrapping ErrRetired that names the line; a *itil.ValidationError on
+// "lines[N].approval" when every approver of an item is excluded (the
+// requester owns the service, say); lifecycle.ErrExists for an ID that is
+// taken. Texts must be UTF-8 without NUL characters: "for" at most
+// MaxNameLength characters, the description and the note at most
+// MaxTextLength.
 func (d *Desk) Order(ctx context.Context, o Order) (*Request, error) {
-	if err := checkActor("requester", o.Requester); err != nil {
+	if err := checkActor("by", o.By); err != nil {
 		return nil, err
 	}
 	if err := checkTexts(text{"for", o.For, MaxNameLength}, text{"description", o.Description, MaxTextLength},
 		text{"note", o.Note, MaxTextLength}); err != nil {
 		return nil, err
 	}
+	if err := d.def.CheckFields(o.Fields); err != nil {
+		return nil, err
+	}
 	if len(o.Lines) == 0 {
 		return nil, &itil.ValidationError{Field: "lines", Reason: "order at least one item"}
 	}
 	if o.For == "" {
-		o.For = o.Requester.ID
+		o.For = o.By.ID
 	}
 	now := d.now()
-	r := &Request{Requester: o.Requester, For: strings.TrimSpace(o.For), Description: o.Description}
+	r := &Request{Requester: o.By, For: strings.TrimSpace(o.For), Description: o.Description}
+	r.ID = o.ID
+	r.Fields = maps.Clone(o.Fields)
 	for i, ol := range o.Lines {
 		l, err := d.line(ctx, ol, now)
-		if err != nil {
+		switch {
+		case errors.Is(err, itil.ErrInvalid):
 			return nil, &LineError{Line: i, Item: ol.Item, Err: err}
+		case err != nil:
+			return nil, fmt.Errorf("%s: %w", lineIndex(i), err)
 		}
 		r.Lines = append(r.Lines, l)
 	}
@@ -85,12 +105,20 @@ func (d *Desk) Order(ctx context.Context, o Order) (*Request, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := d.applySLA(r, &lifecycle.Edit{}, d.def.Initial().Category, false, now); err != nil {
+	if _, err := d.applySLA(r, &lifecycle.Edit{}, d.def.Initial().Category, false, now); err != nil {
 		return nil, err
 	}
 	var out *Request
 	err = d.atomic(ctx, func(x *txn) error {
-		created, err := d.proc.CreateIn(ctx, x.Tx, r, o.Requester, o.Note)
+		if o.ID != uuid.Nil {
+			if _, err := d.requestIn(ctx, x, o.ID); !errors.Is(err, lifecycle.ErrNotFound) {
+				if err == nil {
+					err = fmt.Errorf("request %s: %w", o.ID, lifecycle.ErrExists)
+				}
+				return err
+			}
+		}
+		created, err := d.proc.CreateIn(ctx, x.Tx, r, o.By, o.Note)
 		if err != nil {
 			return err
 		}
@@ -110,7 +138,7 @@ func (d *Desk) line(ctx context.Context, ol OrderLine, at time.Time) (Line, erro
 	}
 	it, err := d.cfg.Catalog.Get(ol.Item)
 	if err != nil {
-		return Line{}, err
+		return Line{}, &itil.ValidationError{Field: "item", Reason: fmt.Sprintf("no catalog item %q", ol.Item)}
 	}
 	if it.Retired {
 		return Line{}, fmt.Errorf("%s: %w", it.ID, ErrRetired)

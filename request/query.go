@@ -12,7 +12,10 @@ import (
 )
 
 // Query selects requests. Zero fields do not filter; the set ones must all
-// hold.
+// hold (fields AND), and a field of several values holds when the request
+// has one of them (values OR): Open with Categories {lifecycle.Resolved}
+// matches nothing, since no request is both, while States {"submitted",
+// "approved"} matches either.
 type Query struct {
 	// Requester keeps the requests a user made; For those made for a user.
 	Requester string
@@ -37,29 +40,17 @@ type Query struct {
 	Limit int
 }
 
-func (q Query) where() []lifecycle.Cond {
-	var w []lifecycle.Cond
-	cats := q.Categories
-	if q.Open {
-		cats = append(cats[:len(cats):len(cats)], lifecycle.Open, lifecycle.Paused)
-	}
-	if len(cats) > 0 {
-		w = append(w, lifecycle.InCategories(cats...))
-	}
-	if len(q.States) > 0 {
-		w = append(w, lifecycle.Eq("state", q.States...))
-	}
-	for _, kv := range [...][2]string{
-		{"requester", q.Requester}, {"for", q.For}, {"item", q.Item},
-		{"catalog_category", q.CatalogCategory}, {"service", q.Service},
-	} {
-		if kv[1] != "" {
-			w = append(w, lifecycle.Eq(kv[0], kv[1]))
-		}
-	}
-	if q.Revokes != uuid.Nil {
-		w = append(w, lifecycle.Eq("revokes", q.Revokes.String()))
-	}
+// where translates q into the store's conditions: one per set field, all
+// of which must hold; the values of one field are alternatives.
+func (q Query) where() lifecycle.Conds {
+	var w lifecycle.Conds
+	w.States(q.Open, q.Categories, q.States)
+	w.Eq("requester", q.Requester)
+	w.Eq("for", q.For)
+	w.Eq("item", q.Item)
+	w.Eq("catalog_category", q.CatalogCategory)
+	w.Eq("service", q.Service)
+	w.ID("revokes", q.Revokes)
 	return w
 }
 

@@ -27,7 +27,7 @@ func TestOrderApproveFulfilClose(t *testing.T) {
 	assert.Equal(t, lifecycle.Paused, r.StateCategory, "the SLA waits for approval")
 
 	f.clock.Advance(time.Hour)
-	r, err := f.desk.Decide(ctx, request.DecideParams{Request: r.ID, By: mike, Verdict: approval.Approve, Comment: "budgeted"})
+	r, err := f.desk.Decide(ctx, request.DecideParams{ID: r.ID, By: mike, Verdict: approval.Approve, Note: "budgeted"})
 	require.NoError(t, err)
 	assert.Equal(t, request.StateInFulfilment, r.State)
 	assert.Equal(t, f.clock.Now(), r.ApprovedAt)
@@ -43,7 +43,7 @@ func TestOrderApproveFulfilClose(t *testing.T) {
 	assert.Equal(t, request.StateFulfilled, r.State)
 	assert.Equal(t, sla.Stopped, r.SLA.Resolution.Status)
 
-	r, err = f.desk.Close(ctx, r.ID, tom)
+	r, err = f.desk.Close(ctx, request.Params{ID: r.ID, By: tom})
 	require.NoError(t, err)
 	assert.Equal(t, request.StateClosed, r.State)
 
@@ -74,17 +74,17 @@ func TestSegregationOfDuties(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, request.Config{})
 	ctx := t.Context()
-	r, err := f.desk.Order(ctx, request.Order{Requester: boss, Lines: []request.OrderLine{{Item: "laptop", Values: laptopValues()}}})
+	r, err := f.desk.Order(ctx, request.Order{By: boss, Lines: []request.OrderLine{{Item: "laptop", Values: laptopValues()}}})
 	require.NoError(t, err)
 	before := len(journal(t, f.desk, r.ID))
 
-	_, err = f.desk.Decide(ctx, request.DecideParams{Request: r.ID, By: boss, Verdict: approval.Approve, Comment: "for me"})
+	_, err = f.desk.Decide(ctx, request.DecideParams{ID: r.ID, By: boss, Verdict: approval.Approve, Note: "for me"})
 	var se *approval.SegregationError
 	require.ErrorAs(t, err, &se)
 	assert.ErrorIs(t, err, lifecycle.ErrForbidden)
 	assert.Equal(t, approval.RoleRequester, se.Role)
 
-	_, err = f.desk.Decide(ctx, request.DecideParams{Request: r.ID, By: tom, Verdict: approval.Approve})
+	_, err = f.desk.Decide(ctx, request.DecideParams{ID: r.ID, By: tom, Verdict: approval.Approve})
 	assert.ErrorIs(t, err, approval.ErrNotApprover)
 	assert.Len(t, journal(t, f.desk, r.ID), before, "refusals change nothing")
 
@@ -94,7 +94,7 @@ func TestSegregationOfDuties(t *testing.T) {
 	assert.Equal(t, r.ID, mine[0].ID)
 
 	// The owner of a service cannot grant herself access to it.
-	_, err = f.desk.Order(ctx, request.Order{Requester: olga, Lines: []request.OrderLine{{Item: "wiki-editor"}}})
+	_, err = f.desk.Order(ctx, request.Order{By: olga, Lines: []request.OrderLine{{Item: "wiki-editor"}}})
 	var ve *itil.ValidationError
 	require.ErrorAs(t, err, &ve)
 	assert.Equal(t, "lines[0].approval", ve.Field)
@@ -106,33 +106,33 @@ func TestRejectReviseResubmit(t *testing.T) {
 	ctx := t.Context()
 	r := f.order(t, "laptop", laptopValues())
 
-	_, err := f.desk.Decide(ctx, request.DecideParams{Request: r.ID, By: mike, Verdict: approval.Reject})
+	_, err := f.desk.Decide(ctx, request.DecideParams{ID: r.ID, By: mike, Verdict: approval.Reject})
 	var ve *itil.ValidationError
 	require.ErrorAs(t, err, &ve)
-	assert.Equal(t, "comment", ve.Field, "a rejection needs a comment")
+	assert.Equal(t, "note", ve.Field, "a rejection needs a note")
 
-	r, err = f.desk.Decide(ctx, request.DecideParams{Request: r.ID, By: mike, Verdict: approval.Reject, Comment: "32 GB is too much"})
+	r, err = f.desk.Decide(ctx, request.DecideParams{ID: r.ID, By: mike, Verdict: approval.Reject, Note: "32 GB is too much"})
 	require.NoError(t, err)
 	assert.Equal(t, request.StateRejected, r.State)
 	assert.Empty(t, collect(t, f.desk.MyApprovals(ctx, mike)))
 
-	_, err = f.desk.Revise(ctx, request.ReviseParams{Request: r.ID, Values: map[string]string{"os": "linux", "ram": "16"}, By: mike})
+	_, err = f.desk.Revise(ctx, request.ReviseParams{ID: r.ID, Values: map[string]string{"os": "linux", "ram": "16"}, By: mike})
 	assert.ErrorIs(t, err, lifecycle.ErrForbidden, "only the requester revises")
-	_, err = f.desk.Revise(ctx, request.ReviseParams{Request: r.ID, Values: map[string]string{"os": "linux", "ram": "1"}, By: alice})
+	_, err = f.desk.Revise(ctx, request.ReviseParams{ID: r.ID, Values: map[string]string{"os": "linux", "ram": "1"}, By: alice})
 	require.ErrorAs(t, err, &ve)
 	assert.Equal(t, "variables[ram]", ve.Field)
 
-	r, err = f.desk.Revise(ctx, request.ReviseParams{Request: r.ID, Values: map[string]string{"os": "linux", "ram": "16"}, By: alice, Note: "16 GB then"})
+	r, err = f.desk.Revise(ctx, request.ReviseParams{ID: r.ID, Values: map[string]string{"os": "linux", "ram": "16"}, By: alice, Note: "16 GB then"})
 	require.NoError(t, err)
 	assert.Equal(t, "16", r.Lines[0].Values["ram"])
 
-	r, err = f.desk.Resubmit(ctx, request.ResubmitParams{Request: r.ID, By: alice})
+	r, err = f.desk.Resubmit(ctx, request.ResubmitParams{ID: r.ID, By: alice})
 	require.NoError(t, err)
 	assert.Equal(t, request.StateAwaitingApproval, r.State)
 	assert.Equal(t, 2, r.Rounds)
 	assert.Equal(t, approval.Pending, r.Approval.Outcome(), "a new round")
 
-	r, err = f.desk.Decide(ctx, request.DecideParams{Request: r.ID, By: mike, Verdict: approval.Approve})
+	r, err = f.desk.Decide(ctx, request.DecideParams{ID: r.ID, By: mike, Verdict: approval.Approve})
 	require.NoError(t, err)
 	assert.Equal(t, request.StateInFulfilment, r.State)
 }
@@ -142,10 +142,10 @@ func TestCancel(t *testing.T) {
 	f := newFixture(t, request.Config{})
 	ctx := t.Context()
 	r := f.order(t, "laptop", laptopValues())
-	_, err := f.desk.Cancel(ctx, request.CancelParams{Request: r.ID, By: mike})
+	_, err := f.desk.Cancel(ctx, request.CancelParams{ID: r.ID, By: mike})
 	assert.ErrorIs(t, err, lifecycle.ErrForbidden, "only the requester cancels")
 
-	r, err = f.desk.Cancel(ctx, request.CancelParams{Request: r.ID, By: alice, Reason: "found a spare one"})
+	r, err = f.desk.Cancel(ctx, request.CancelParams{ID: r.ID, By: alice, Note: "found a spare one"})
 	require.NoError(t, err)
 	assert.Equal(t, request.StateCancelled, r.State)
 	assert.Equal(t, approval.Cancelled, r.Approval.Outcome())
@@ -153,7 +153,7 @@ func TestCancel(t *testing.T) {
 
 	// Once fulfilment started, the requester can no longer cancel.
 	m := f.order(t, "mouse", nil)
-	_, err = f.desk.Cancel(ctx, request.CancelParams{Request: m.ID, By: alice})
+	_, err = f.desk.Cancel(ctx, request.CancelParams{ID: m.ID, By: alice})
 	assert.ErrorIs(t, err, lifecycle.ErrTransition)
 }
 
@@ -163,7 +163,7 @@ func TestPortalQueries(t *testing.T) {
 	ctx := t.Context()
 	a := f.order(t, "laptop", laptopValues())
 	b := f.order(t, "mouse", nil)
-	c, err := f.desk.Order(ctx, request.Order{Requester: tom, Lines: []request.OrderLine{{Item: "laptop", Values: laptopValues()}}})
+	c, err := f.desk.Order(ctx, request.Order{By: tom, Lines: []request.OrderLine{{Item: "laptop", Values: laptopValues()}}})
 	require.NoError(t, err)
 
 	assert.Len(t, collect(t, f.desk.MyRequests(ctx, "alice", false)), 2)
@@ -180,7 +180,7 @@ func TestPortalQueries(t *testing.T) {
 	assert.Len(t, collect(t, f.desk.Find(ctx, request.Query{CatalogCategory: "hardware", Requester: "alice"})), 2)
 
 	assert.Len(t, collect(t, f.desk.MyApprovals(ctx, mike)), 2)
-	_, err = f.desk.Decide(ctx, request.DecideParams{Request: a.ID, By: mike, Verdict: approval.Approve})
+	_, err = f.desk.Decide(ctx, request.DecideParams{ID: a.ID, By: mike, Verdict: approval.Approve})
 	require.NoError(t, err)
 	assert.Len(t, collect(t, f.desk.MyApprovals(ctx, mike)), 1)
 	assert.Len(t, collect(t, f.desk.Tasks(ctx, request.TaskQuery{Group: "imaging", Open: true})), 1)

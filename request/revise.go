@@ -2,8 +2,10 @@ package request
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 
 	"github.com/google/uuid"
@@ -14,31 +16,38 @@ import (
 
 // ReviseParams is a requester's revision of a rejected request's values.
 type ReviseParams struct {
-	// Request is the rejected request.
-	Request uuid.UUID
+	// ID is the rejected request.
+	ID uuid.UUID
+	// Version, when non-zero, is the version of the request the requester
+	// read: a request changed since fails with lifecycle.ErrConflict.
+	Version int64
+	// By is the requester.
+	By itil.Actor
+	// Note is journaled with the revision.
+	Note string
+	// Fields sets the request's custom fields with the revision.
+	Fields map[string]string
 	// Line is the index of the line to revise.
 	Line int
 	// Values replace the line's values, as text by variable name; they are
 	// checked against the item as it was ordered.
 	Values map[string]string
-	// By is the requester.
-	By itil.Actor
-	// Note is journaled with the revision.
-	Note string
 }
 
 // Revise replaces the values of one line of a rejected request, so that
 // the requester can answer the rejection before resubmitting. Only the
 // requester may revise (else a *lifecycle.ForbiddenError). Errors besides:
 // *lifecycle.TransitionError when the request is not rejected;
-// *itil.ValidationError on "request", "by", "note", "line" or on a
-// variable, in a *LineError.
+// lifecycle.ErrConflict for a stale Version; *itil.ValidationError on
+// "id", "by", "note", "fields.NAME", "line" or on a variable, in a
+// *LineError.
 func (d *Desk) Revise(ctx context.Context, p ReviseParams) (*Request, error) {
-	if err := checkRequestAction(p.Request, p.By, "note", p.Note); err != nil {
+	if err := checkRequestAction(p.ID, p.By, p.Note); err != nil {
 		return nil, err
 	}
 	at := d.now()
-	return d.proc.Fire(ctx, p.Request, lifecycle.Action[*Request]{Name: "revise", Actor: p.By, Note: p.Note, Public: true, Always: true,
+	return d.proc.Fire(ctx, p.ID, lifecycle.Action[*Request]{Name: "revise", Actor: p.By, Note: p.Note, Public: true, Always: true,
+		Version: p.Version, Fields: p.Fields,
 		Apply: func(r *Request, ed *lifecycle.Edit) error {
 			if err := onlyRequester(r, p.By, "revise"); err != nil {
 				return err
@@ -51,8 +60,11 @@ func (d *Desk) Revise(ctx context.Context, p ReviseParams) (*Request, error) {
 			}
 			l := &r.Lines[p.Line]
 			values, err := d.values(ctx, &l.Item, p.Values, at)
-			if err != nil {
+			switch {
+			case errors.Is(err, itil.ErrInvalid):
 				return &LineError{Line: p.Line, Item: l.Item.ID, Err: err}
+			case err != nil:
+				return fmt.Errorf("%s: %w", lineIndex(p.Line), err)
 			}
 			if !maps.Equal(values, l.Values) {
 				ed.Field(lineIndex(p.Line)+".values", formatValues(l.Values), formatValues(values))
@@ -65,28 +77,23 @@ func (d *Desk) Revise(ctx context.Context, p ReviseParams) (*Request, error) {
 // formatValues writes values as fmt prints a map, keys sorted, for journals.
 func formatValues(v map[string]string) string { return fmt.Sprint(v) }
 
-// ResubmitParams resubmits a rejected request.
-type ResubmitParams struct {
-	// Request is the rejected request.
-	Request uuid.UUID
-	// By is the requester.
-	By itil.Actor
-	// Note says what changed; it is journaled.
-	Note string
-}
+// ResubmitParams is Params: Note says what changed, and is journaled.
+type ResubmitParams = Params
 
 // Resubmit sends a rejected request back for approval, with a new round
 // built from its items as they were ordered. Only the requester may
 // resubmit (else a *lifecycle.ForbiddenError); a request that is not
-// rejected gives a *lifecycle.TransitionError; a zero request, a missing
-// actor or a note that is not fit text (see Order) a *itil.ValidationError
-// on "request", "by" or "note".
+// rejected gives a *lifecycle.TransitionError; a stale Version
+// lifecycle.ErrConflict; a zero ID, a missing actor, a note that is not
+// fit text (see Order) or a field the lifecycle does not declare a
+// *itil.ValidationError on "id", "by", "note" or "fields.NAME".
 func (d *Desk) Resubmit(ctx context.Context, p ResubmitParams) (*Request, error) {
-	if err := checkRequestAction(p.Request, p.By, "note", p.Note); err != nil {
+	if err := checkRequestAction(p.ID, p.By, p.Note); err != nil {
 		return nil, err
 	}
 	at := d.now()
-	return d.proc.Fire(ctx, p.Request, lifecycle.Action[*Request]{Event: EventResubmit, Actor: p.By, Note: p.Note, Public: true,
+	return d.proc.Fire(ctx, p.ID, lifecycle.Action[*Request]{Event: EventResubmit, Actor: p.By, Note: p.Note, Public: true,
+		Version: p.Version, Fields: p.Fields,
 		Apply: func(r *Request, ed *lifecycle.Edit) error {
 			if err := onlyRequester(r, p.By, EventResubmit); err != nil {
 				return err
@@ -105,32 +112,29 @@ func (d *Desk) Resubmit(ctx context.Context, p ResubmitParams) (*Request, error)
 		}})
 }
 
-// CancelParams cancels a request.
-type CancelParams struct {
-	// Request is the request to cancel.
-	Request uuid.UUID
-	// By is the requester.
-	By itil.Actor
-	// Reason is journaled; optional.
-	Reason string
-}
+// CancelParams is Params: Note is the reason, journaled and shown to the
+// requester; optional.
+type CancelParams = Params
 
 // Cancel cancels a request before its fulfilment starts, calling off a
 // pending approval round. Only the requester may cancel (else a
 // *lifecycle.ForbiddenError); a request in fulfilment or later gives a
-// *lifecycle.TransitionError, and a revocation ErrNotCancellable; a zero
-// request, a missing actor or a reason that is not fit text (see Order) a
-// *itil.ValidationError on "request", "by" or "reason".
+// *lifecycle.TransitionError, and a revocation ErrNotCancellable (both
+// lifecycle.ErrRefused); a stale Version lifecycle.ErrConflict; a zero
+// ID, a missing actor, a note that is not fit text (see Order) or a field
+// the lifecycle does not declare a *itil.ValidationError on "id", "by",
+// "note" or "fields.NAME".
 func (d *Desk) Cancel(ctx context.Context, p CancelParams) (*Request, error) {
-	if err := checkRequestAction(p.Request, p.By, "reason", p.Reason); err != nil {
+	if err := checkRequestAction(p.ID, p.By, p.Note); err != nil {
 		return nil, err
 	}
 	at := d.now()
-	reason := strings.TrimSpace(p.Reason)
+	reason := strings.TrimSpace(p.Note)
 	if reason == "" {
 		reason = "cancelled by the requester"
 	}
-	return d.proc.Fire(ctx, p.Request, lifecycle.Action[*Request]{Event: EventCancel, Actor: p.By, Note: p.Reason, Public: true,
+	return d.proc.Fire(ctx, p.ID, lifecycle.Action[*Request]{Event: EventCancel, Actor: p.By, Note: p.Note, Public: true,
+		Version: p.Version, Fields: p.Fields,
 		Apply: func(r *Request, ed *lifecycle.Edit) error {
 			if err := onlyRequester(r, p.By, EventCancel); err != nil {
 				return err
@@ -147,30 +151,90 @@ func (d *Desk) Cancel(ctx context.Context, p CancelParams) (*Request, error) {
 }
 
 // Close closes a fulfilled request. Sweep closes fulfilled requests by
-// itself after Config.AutoCloseAfter. A zero id or a missing actor is a
-// *itil.ValidationError on "request" or "by".
-func (d *Desk) Close(ctx context.Context, id uuid.UUID, by itil.Actor) (*Request, error) {
-	if err := checkRequestAction(id, by, "", ""); err != nil {
+// itself after Config.AutoCloseAfter. A request that is not fulfilled
+// gives a *lifecycle.TransitionError; a stale Version
+// lifecycle.ErrConflict; a zero ID, a missing actor, a note that is not
+// fit text or a field the lifecycle does not declare a
+// *itil.ValidationError on "id", "by", "note" or "fields.NAME".
+func (d *Desk) Close(ctx context.Context, p Params) (*Request, error) {
+	if err := checkRequestAction(p.ID, p.By, p.Note); err != nil {
 		return nil, err
 	}
-	return d.proc.Fire(ctx, id, lifecycle.Action[*Request]{Event: EventClose, Actor: by})
+	return d.proc.Fire(ctx, p.ID, lifecycle.Action[*Request]{Event: EventClose, Actor: p.By, Note: p.Note,
+		Version: p.Version, Fields: p.Fields})
 }
 
-// checkRequestAction checks what every action on a request takes: the
-// request's ID ("request"), an actor ("by"), and the text of field, which
-// must be UTF-8 without NUL characters and at most MaxTextLength
-// characters.
-func checkRequestAction(id uuid.UUID, by itil.Actor, field, s string) error {
-	if err := requireID("request", id); err != nil {
+// Edit sets custom fields of a request (an empty value unsets one) and
+// journals the note, without moving its state; an edit that changes
+// nothing and has no note writes nothing. Errors: a *itil.ValidationError
+// on "id", "by", "note" or "fields.NAME" (a field the lifecycle does not
+// declare, or a value its kind refuses); a field a state requires may not
+// be unset in that state; lifecycle.ErrConflict for a stale Version.
+func (d *Desk) Edit(ctx context.Context, p Params) (*Request, error) {
+	if err := checkRequestAction(p.ID, p.By, p.Note); err != nil {
+		return nil, err
+	}
+	return d.proc.Fire(ctx, p.ID, lifecycle.Action[*Request]{Actor: p.By, Note: p.Note, Version: p.Version, Fields: p.Fields})
+}
+
+// Fire fires an event of the request lifecycle by name: the events a host
+// added (see ParseLifecycle), such as "wait_budget". The events the desk
+// fires through its own commands (submit, approve, reject, resubmit,
+// fulfil, complete, close, cancel) are refused as a *itil.ValidationError
+// on "event": they come with the approval round, the tasks and the grants
+// that only those commands keep in step. A request that the event takes
+// back into fulfilment moves on in the same commit, as a completed task
+// moves it: its next tasks open, or it is fulfilled when they are all
+// done. Errors besides: a *lifecycle.TransitionError when the event may
+// not fire in the request's state; lifecycle.ErrConflict for a stale
+// Version; a *itil.ValidationError on "id", "by", "note", "event" or
+// "fields.NAME".
+func (d *Desk) Fire(ctx context.Context, p lifecycle.FireParams) (*Request, error) {
+	if err := checkRequestAction(p.ID, p.By, p.Note); err != nil {
+		return nil, err
+	}
+	if err := itil.CheckText("event", p.Event, MaxNameLength); err != nil {
+		return nil, err
+	}
+	switch {
+	case p.Event == "":
+		return nil, &itil.ValidationError{Field: "event", Reason: "required"}
+	case slices.ContainsFunc(fired[:], func(f transition) bool { return f.event == p.Event }):
+		return nil, &itil.ValidationError{Field: "event", Reason: fmt.Sprintf("%q is fired by the desk's own commands", p.Event)}
+	}
+	var out *Request
+	err := d.atomic(ctx, func(x *txn) error {
+		r, err := fire(ctx, x, d.proc, p.ID, lifecycle.Action[*Request]{Event: p.Event, Actor: p.By, Note: p.Note,
+			Version: p.Version, Fields: p.Fields})
+		if err != nil {
+			return err
+		}
+		switch r.State {
+		case StateApproved:
+			r, err = d.startFulfilmentIn(ctx, x, r.ID)
+		case StateInFulfilment:
+			r, err = d.advanceIn(ctx, x, r.ID)
+		}
+		out = r
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// checkRequestAction checks what every command on a request takes: the
+// request's ID ("id"), an actor ("by"), and a note, which must be UTF-8
+// without NUL characters and at most MaxTextLength characters.
+func checkRequestAction(id uuid.UUID, by itil.Actor, note string) error {
+	if err := requireID("id", id); err != nil {
 		return err
 	}
 	if err := checkActor("by", by); err != nil {
 		return err
 	}
-	if field == "" {
-		return nil
-	}
-	return itil.CheckText(field, s, MaxTextLength)
+	return itil.CheckText("note", note, MaxTextLength)
 }
 
 // onlyRequester refuses anyone but r's requester.

@@ -24,7 +24,7 @@ func TestSLAPausesForApproval(t *testing.T) {
 	assert.Equal(t, sla.Paused, r.SLA.Resolution.Status)
 
 	f.clock.Advance(48 * time.Hour) // two days waiting for approval do not count
-	r, err := f.desk.Decide(ctx, request.DecideParams{Request: r.ID, By: mike, Verdict: approval.Approve})
+	r, err := f.desk.Decide(ctx, request.DecideParams{ID: r.ID, By: mike, Verdict: approval.Approve})
 	require.NoError(t, err)
 	assert.Equal(t, sla.Running, r.SLA.Resolution.Status)
 	assert.Equal(t, f.clock.Now().Add(5*24*time.Hour), r.SLA.Resolution.Deadline)
@@ -43,7 +43,7 @@ func TestSweepRaisesSLA(t *testing.T) {
 	f := newFixture(t, request.Config{})
 	ctx := t.Context()
 	r := f.order(t, "laptop", laptopValues())
-	r, err := f.desk.Decide(ctx, request.DecideParams{Request: r.ID, By: mike, Verdict: approval.Approve})
+	r, err := f.desk.Decide(ctx, request.DecideParams{ID: r.ID, By: mike, Verdict: approval.Approve})
 	require.NoError(t, err)
 	deadline := r.SLA.Resolution.Deadline
 	require.False(t, deadline.IsZero())

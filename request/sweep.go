@@ -15,10 +15,10 @@ import (
 var zeroRound approval.Approval
 
 // The journal names of the changes Sweep makes when an SLA clock crosses
-// its warning or its deadline.
+// its warning or its deadline: those of sla.Sweeper.
 const (
-	EventSLAWarning = "sla_warning"
-	EventSLABreach  = "sla_breach"
+	EventSLAWarning = sla.EventWarning
+	EventSLABreach  = sla.EventBreach
 )
 
 // SweepReport counts what a sweep did.
@@ -54,9 +54,11 @@ func (d *Desk) Sweep(ctx context.Context, now time.Time) (SweepReport, error) {
 		return rep, &itil.ValidationError{Field: "now", Reason: "required"}
 	}
 	var errs []error
-	sys := itil.System("request-sweep")
-	if err := d.sweepSLA(ctx, now, sys, &rep, &errs); err != nil {
-		return rep, err
+	sys := d.sweeper
+	swept, err := d.sweepSLA().Sweep(ctx, now)
+	rep.Warnings, rep.Breaches = swept.Warnings, swept.Breaches
+	if err != nil {
+		errs = append(errs, err)
 	}
 	for g, err := range d.grants.Find(ctx, lifecycle.Query{Where: []lifecycle.Cond{lifecycle.Eq("state", GrantActive, GrantRevoking)}}) {
 		if err != nil {
@@ -64,7 +66,7 @@ func (d *Desk) Sweep(ctx context.Context, now time.Time) (SweepReport, error) {
 		}
 		switch {
 		case g.State == GrantActive && g.Expired(now):
-			_, err := d.revoke(ctx, g.ID, g.Version, "expired "+g.ExpiresAt.UTC().Format(time.RFC3339), sys)
+			_, err := d.revoke(ctx, g.ID, g.Version, "expired "+g.ExpiresAt.UTC().Format(time.RFC3339), sys, nil)
 			if isTransition(err) {
 				continue // revoked or expired by someone else meanwhile
 			}
@@ -162,48 +164,4 @@ func (d *Desk) Sweep(ctx context.Context, now time.Time) (SweepReport, error) {
 // behind.
 func (d *Desk) resumed(ctx context.Context, number, what string) {
 	d.cfg.Logger.WarnContext(ctx, "request: sweep "+what, "number", number)
-}
-
-// sweepSLA raises the SLA warnings and breaches due by now on open
-// requests. A request changed meanwhile is left: its change brought its
-// clocks up to date, or the next sweep will.
-func (d *Desk) sweepSLA(ctx context.Context, now time.Time, sys itil.Actor, rep *SweepReport, errs *[]error) error {
-	for r, err := range d.Find(ctx, Query{Open: true}) {
-		if err != nil {
-			return err
-		}
-		if due := r.SLA.Next(); due.IsZero() || due.After(now) {
-			continue
-		}
-		responded := r.State != d.def.Initial().Name
-		// Find what is due on a copy, to name the journal entry.
-		probe := r.Clone().(*Request)
-		crossings, err := probe.SLA.Apply(d.slaPolicy(probe), sla.Facts{Priority: slaPriority, Category: probe.StateCategory, Responded: responded}, now)
-		if err != nil {
-			*errs = append(*errs, prefixed("sla.", err))
-			continue
-		}
-		if len(crossings) == 0 {
-			continue
-		}
-		warnings, breaches := sla.Count(crossings)
-		name := EventSLAWarning
-		if breaches > 0 {
-			name = EventSLABreach
-		}
-		_, err = d.proc.Fire(ctx, r.ID, lifecycle.Action[*Request]{Name: name, Actor: sys, Version: r.Version,
-			Apply: func(r *Request, ed *lifecycle.Edit) error {
-				return d.applySLA(r, ed, r.StateCategory, responded, now)
-			}})
-		switch {
-		case errors.Is(err, lifecycle.ErrConflict):
-			continue
-		case err != nil:
-			*errs = append(*errs, err)
-			continue
-		}
-		rep.Warnings += warnings
-		rep.Breaches += breaches
-	}
-	return nil
 }

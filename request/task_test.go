@@ -17,7 +17,7 @@ func TestOrderedTasksOpenInTurn(t *testing.T) {
 	f := newFixture(t, request.Config{})
 	ctx := t.Context()
 	r := f.order(t, "laptop", laptopValues())
-	_, err := f.desk.Decide(ctx, request.DecideParams{Request: r.ID, By: mike, Verdict: approval.Approve})
+	_, err := f.desk.Decide(ctx, request.DecideParams{ID: r.ID, By: mike, Verdict: approval.Approve})
 	require.NoError(t, err)
 
 	ts := f.tasks(t, r.ID)
@@ -25,20 +25,20 @@ func TestOrderedTasksOpenInTurn(t *testing.T) {
 	assert.Equal(t, "imaging", ts[0].Group)
 	assert.True(t, ts[1].Ordered)
 
-	_, err = f.desk.StartTask(ctx, request.TaskParams{Task: ts[1].ID, By: tom})
+	_, err = f.desk.StartTask(ctx, request.TaskParams{ID: ts[1].ID, By: tom})
 	assert.ErrorIs(t, err, lifecycle.ErrTransition, "the second task waits for the first")
 
-	tk, err := f.desk.StartTask(ctx, request.TaskParams{Task: ts[0].ID, By: tom})
+	tk, err := f.desk.StartTask(ctx, request.TaskParams{ID: ts[0].ID, By: tom})
 	require.NoError(t, err)
 	assert.Equal(t, "tom", tk.Assignee)
 	assert.Equal(t, []string{request.TaskInProgress, request.TaskPending}, states(f.tasks(t, r.ID)))
 
-	_, err = f.desk.CompleteTask(ctx, request.TaskParams{Task: ts[0].ID, By: tom, Note: "imaged"})
+	_, err = f.desk.CompleteTask(ctx, request.TaskParams{ID: ts[0].ID, By: tom, Note: "imaged"})
 	require.NoError(t, err)
 	assert.Equal(t, []string{request.TaskDone, request.TaskOpen}, states(f.tasks(t, r.ID)))
 	assert.Equal(t, request.StateInFulfilment, f.get(t, r.ID).State)
 
-	_, err = f.desk.CompleteTask(ctx, request.TaskParams{Task: ts[1].ID, By: tom})
+	_, err = f.desk.CompleteTask(ctx, request.TaskParams{ID: ts[1].ID, By: tom})
 	require.NoError(t, err)
 	assert.Equal(t, request.StateFulfilled, f.get(t, r.ID).State)
 }
@@ -51,7 +51,7 @@ func TestParallelTasksOpenAtOnce(t *testing.T) {
 	ts := f.tasks(t, r.ID)
 	assert.Equal(t, []string{request.TaskOpen, request.TaskOpen, request.TaskOpen}, states(ts))
 	for i, tk := range ts {
-		_, err := f.desk.CompleteTask(ctx, request.TaskParams{Task: tk.ID, By: tom})
+		_, err := f.desk.CompleteTask(ctx, request.TaskParams{ID: tk.ID, By: tom})
 		require.NoError(t, err)
 		want := request.StateInFulfilment
 		if i == len(ts)-1 {
@@ -68,13 +68,13 @@ func TestMultiLineOrder(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, request.Config{})
 	ctx := t.Context()
-	r, err := f.desk.Order(ctx, request.Order{Requester: alice, Lines: []request.OrderLine{
+	r, err := f.desk.Order(ctx, request.Order{By: alice, Lines: []request.OrderLine{
 		{Item: "laptop", Values: laptopValues()},
 		{Item: "mouse", Quantity: 2},
 	}})
 	require.NoError(t, err)
 	assert.Equal(t, map[string]int64{"EUR": 129900 + 2*2500}, r.Total())
-	_, err = f.desk.Decide(ctx, request.DecideParams{Request: r.ID, By: mike, Verdict: approval.Approve})
+	_, err = f.desk.Decide(ctx, request.DecideParams{ID: r.ID, By: mike, Verdict: approval.Approve})
 	require.NoError(t, err)
 	assert.Equal(t, []string{request.TaskOpen, request.TaskPending, request.TaskOpen}, states(f.tasks(t, r.ID)))
 	f.doAll(t, r.ID)
@@ -86,16 +86,16 @@ func TestFailedTaskHoldsRequest(t *testing.T) {
 	f := newFixture(t, request.Config{})
 	ctx := t.Context()
 	r := f.order(t, "laptop", laptopValues())
-	_, err := f.desk.Decide(ctx, request.DecideParams{Request: r.ID, By: mike, Verdict: approval.Approve})
+	_, err := f.desk.Decide(ctx, request.DecideParams{ID: r.ID, By: mike, Verdict: approval.Approve})
 	require.NoError(t, err)
 	ts := f.tasks(t, r.ID)
 
-	_, err = f.desk.FailTask(ctx, request.TaskParams{Task: ts[0].ID, By: tom})
+	_, err = f.desk.FailTask(ctx, request.TaskParams{ID: ts[0].ID, By: tom})
 	var ve *itil.ValidationError
 	require.ErrorAs(t, err, &ve)
 	assert.Equal(t, "note", ve.Field)
 
-	tk, err := f.desk.FailTask(ctx, request.TaskParams{Task: ts[0].ID, By: tom, Note: "image server down"})
+	tk, err := f.desk.FailTask(ctx, request.TaskParams{ID: ts[0].ID, By: tom, Note: "image server down"})
 	require.NoError(t, err)
 	assert.Equal(t, "image server down", tk.Failure)
 	assert.Equal(t, []string{request.TaskFailed, request.TaskPending}, states(f.tasks(t, r.ID)))
@@ -104,7 +104,7 @@ func TestFailedTaskHoldsRequest(t *testing.T) {
 	assert.Equal(t, "task_failed", js[len(js)-1].Event)
 	assert.Contains(t, js[len(js)-1].Note, "image server down")
 
-	_, err = f.desk.RetryTask(ctx, request.TaskParams{Task: ts[0].ID, By: tom})
+	_, err = f.desk.RetryTask(ctx, request.TaskParams{ID: ts[0].ID, By: tom})
 	require.NoError(t, err)
 	f.doAll(t, r.ID)
 	assert.Equal(t, request.StateFulfilled, f.get(t, r.ID).State)
@@ -115,13 +115,13 @@ func TestFailedTaskContinues(t *testing.T) {
 	f := newFixture(t, request.Config{OnTaskFailure: request.ContinueOnFailure})
 	ctx := t.Context()
 	r := f.order(t, "laptop", laptopValues())
-	_, err := f.desk.Decide(ctx, request.DecideParams{Request: r.ID, By: mike, Verdict: approval.Approve})
+	_, err := f.desk.Decide(ctx, request.DecideParams{ID: r.ID, By: mike, Verdict: approval.Approve})
 	require.NoError(t, err)
 	ts := f.tasks(t, r.ID)
-	_, err = f.desk.FailTask(ctx, request.TaskParams{Task: ts[0].ID, By: tom, Note: "no image needed"})
+	_, err = f.desk.FailTask(ctx, request.TaskParams{ID: ts[0].ID, By: tom, Note: "no image needed"})
 	require.NoError(t, err)
 	assert.Equal(t, []string{request.TaskFailed, request.TaskOpen}, states(f.tasks(t, r.ID)))
-	_, err = f.desk.CompleteTask(ctx, request.TaskParams{Task: ts[1].ID, By: tom})
+	_, err = f.desk.CompleteTask(ctx, request.TaskParams{ID: ts[1].ID, By: tom})
 	require.NoError(t, err)
 	r = f.get(t, r.ID)
 	assert.Equal(t, request.StateFulfilled, r.State)

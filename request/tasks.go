@@ -12,24 +12,20 @@ import (
 	"github.com/itil-go/itil/lifecycle"
 )
 
-// TaskParams is an action on a fulfilment task.
-type TaskParams struct {
-	// Task is the task acted on.
-	Task uuid.UUID
-	// By is who acts: a member of the task's group, usually.
-	By itil.Actor
-	// Note is journaled; FailTask requires it as the failure's reason.
-	Note string
-}
+// TaskParams is Params, for the commands on a fulfilment task: ID is the
+// task's, By who acts (a member of the task's group, usually), Note is
+// journaled (FailTask requires it, as the failure's reason), and Fields
+// sets the task's custom fields.
+type TaskParams = Params
 
 // GetTask returns the task with the given ID.
 func (d *Desk) GetTask(ctx context.Context, id uuid.UUID) (*Task, error) { return d.tasks.Get(ctx, id) }
 
-// check checks the parameters every task action takes: a task, an actor
-// and a note that is UTF-8 without NUL characters, at most MaxTextLength
-// characters.
-func (p TaskParams) check() error {
-	if err := requireID("task", p.Task); err != nil {
+// checkTask checks the parameters every task command takes: a task ("id"),
+// an actor ("by") and a note that is UTF-8 without NUL characters, at most
+// MaxTextLength characters.
+func checkTask(p TaskParams) error {
+	if err := requireID("id", p.ID); err != nil {
 		return err
 	}
 	if err := checkActor("by", p.By); err != nil {
@@ -40,13 +36,14 @@ func (p TaskParams) check() error {
 
 // StartTask takes an open task in progress, assigned to by.
 //
-// Errors: a *itil.ValidationError on "task", "by" or "note" (see
-// TaskParams); a *lifecycle.TransitionError when the task is not open.
+// Errors: a *itil.ValidationError on "id", "by", "note" or "fields.NAME"
+// (see TaskParams); a *lifecycle.TransitionError when the task is not
+// open; lifecycle.ErrConflict for a stale Version.
 func (d *Desk) StartTask(ctx context.Context, p TaskParams) (*Task, error) {
-	if err := p.check(); err != nil {
+	if err := checkTask(p); err != nil {
 		return nil, err
 	}
-	return d.tasks.Fire(ctx, p.Task, lifecycle.Action[*Task]{Event: TaskEventStart, Actor: p.By, Note: p.Note,
+	return d.tasks.Fire(ctx, p.ID, lifecycle.Action[*Task]{Event: TaskEventStart, Actor: p.By, Note: p.Note, Version: p.Version, Fields: p.Fields,
 		Apply: func(t *Task, ed *lifecycle.Edit) error {
 			lifecycle.Set(ed, "assignee", &t.Assignee, p.By.ID)
 			return nil
@@ -58,10 +55,10 @@ func (d *Desk) StartTask(ctx context.Context, p TaskParams) (*Task, error) {
 // every task is done the request is fulfilled (issuing its grants, for
 // access). If any of it fails, the task is left as it was.
 func (d *Desk) CompleteTask(ctx context.Context, p TaskParams) (*Task, error) {
-	if err := p.check(); err != nil {
+	if err := checkTask(p); err != nil {
 		return nil, err
 	}
-	return d.taskAction(ctx, p.Task, lifecycle.Action[*Task]{Event: TaskEventComplete, Actor: p.By, Note: p.Note,
+	return d.taskAction(ctx, p.ID, lifecycle.Action[*Task]{Event: TaskEventComplete, Actor: p.By, Note: p.Note, Version: p.Version, Fields: p.Fields,
 		Apply: func(t *Task, ed *lifecycle.Edit) error {
 			if t.Assignee == "" {
 				lifecycle.Set(ed, "assignee", &t.Assignee, p.By.ID)
@@ -76,14 +73,14 @@ func (d *Desk) CompleteTask(ctx context.Context, p TaskParams) (*Task, error) {
 // failure, in the same commit, until the task is retried; under
 // ContinueOnFailure the request moves on as if the task were done.
 func (d *Desk) FailTask(ctx context.Context, p TaskParams) (*Task, error) {
-	if err := p.check(); err != nil {
+	if err := checkTask(p); err != nil {
 		return nil, err
 	}
 	reason := strings.TrimSpace(p.Note)
 	if reason == "" {
 		return nil, &itil.ValidationError{Field: "note", Reason: "required: why the task failed"}
 	}
-	return d.taskAction(ctx, p.Task, lifecycle.Action[*Task]{Event: TaskEventFail, Actor: p.By, Note: reason,
+	return d.taskAction(ctx, p.ID, lifecycle.Action[*Task]{Event: TaskEventFail, Actor: p.By, Note: reason, Version: p.Version, Fields: p.Fields,
 		Apply: func(t *Task, ed *lifecycle.Edit) error {
 			lifecycle.Set(ed, "failure", &t.Failure, reason)
 			return nil
@@ -125,15 +122,15 @@ func (d *Desk) taskAction(ctx context.Context, id uuid.UUID, a lifecycle.Action[
 }
 
 // RetryTask opens a failed task again. Its request must still be in
-// fulfilment (else a *itil.ValidationError on "task"): the failed task of
-// a request fulfilled under ContinueOnFailure stays failed.
+// fulfilment (else an error wrapping ErrNotInFulfilment): the failed task
+// of a request fulfilled under ContinueOnFailure stays failed.
 func (d *Desk) RetryTask(ctx context.Context, p TaskParams) (*Task, error) {
-	if err := p.check(); err != nil {
+	if err := checkTask(p); err != nil {
 		return nil, err
 	}
 	var out *Task
 	err := d.atomic(ctx, func(x *txn) error {
-		t, err := d.taskIn(ctx, x, p.Task)
+		t, err := d.taskIn(ctx, x, p.ID)
 		if err != nil {
 			return err
 		}
@@ -142,9 +139,10 @@ func (d *Desk) RetryTask(ctx context.Context, p TaskParams) (*Task, error) {
 			return err
 		}
 		if r.State != StateInFulfilment {
-			return &itil.ValidationError{Field: "task", Reason: fmt.Sprintf("%s belongs to %s, which is %s, no longer in fulfilment", t.Number, r.Number, r.State)}
+			return fmt.Errorf("%s belongs to %s, which is %s: %w", t.Number, r.Number, r.State, ErrNotInFulfilment)
 		}
-		out, err = fire(ctx, x, d.tasks, p.Task, lifecycle.Action[*Task]{Event: TaskEventRetry, Actor: p.By, Note: p.Note})
+		out, err = fire(ctx, x, d.tasks, p.ID, lifecycle.Action[*Task]{Event: TaskEventRetry, Actor: p.By, Note: p.Note,
+			Version: p.Version, Fields: p.Fields})
 		return err
 	})
 	if err != nil {
@@ -154,7 +152,9 @@ func (d *Desk) RetryTask(ctx context.Context, p TaskParams) (*Task, error) {
 }
 
 // TaskQuery selects tasks. Zero fields do not filter; the set ones must all
-// hold.
+// hold (fields AND), and a task matches a field of several values when it
+// has one of them (values OR): Open with States {"failed"} matches
+// nothing.
 type TaskQuery struct {
 	// Request keeps the tasks of one request.
 	Request uuid.UUID
@@ -181,21 +181,13 @@ func (d *Desk) Tasks(ctx context.Context, q TaskQuery) iter.Seq2[*Task, error] {
 	if err := checkStates(d.tasks.Definition(), q.States); err != nil {
 		return refused[*Task](err)
 	}
-	var w []lifecycle.Cond
-	if q.Request != uuid.Nil {
-		w = append(w, lifecycle.Eq("request", q.Request.String()))
-	}
-	if q.Group != "" {
-		w = append(w, lifecycle.Eq("group", q.Group))
-	}
-	if q.Assignee != "" {
-		w = append(w, lifecycle.Eq("assignee", q.Assignee))
-	}
+	var w lifecycle.Conds
+	w.ID("request", q.Request)
+	w.Eq("group", q.Group)
+	w.Eq("assignee", q.Assignee)
 	if q.Open {
-		w = append(w, lifecycle.Eq("state", TaskOpen, TaskInProgress))
+		w.Eq("state", TaskOpen, TaskInProgress)
 	}
-	if len(q.States) > 0 {
-		w = append(w, lifecycle.Eq("state", q.States...))
-	}
+	w.Eq("state", q.States...)
 	return d.tasks.Find(ctx, lifecycle.Query{Where: w, After: q.After, Limit: q.Limit})
 }

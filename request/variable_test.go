@@ -117,7 +117,7 @@ func TestOrderVariableErrors(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, request.Config{Directory: directory{"bob": true}})
 	ctx := t.Context()
-	_, err := f.desk.Order(ctx, request.Order{Requester: alice, Lines: []request.OrderLine{
+	_, err := f.desk.Order(ctx, request.Order{By: alice, Lines: []request.OrderLine{
 		{Item: "mouse"},
 		{Item: "laptop", Values: map[string]string{"os": "linux", "ram": "lots"}},
 	}})
@@ -129,28 +129,32 @@ func TestOrderVariableErrors(t *testing.T) {
 	assert.Equal(t, 1, le.Line)
 	assert.Equal(t, "laptop", le.Item)
 
-	_, err = f.desk.Order(ctx, request.Order{Requester: alice, Lines: []request.OrderLine{
+	_, err = f.desk.Order(ctx, request.Order{By: alice, Lines: []request.OrderLine{
 		{Item: "laptop", Values: map[string]string{"os": "linux", "deliver_to": "mallory"}},
 	}})
 	require.ErrorAs(t, err, &ve)
 	assert.Equal(t, "variables[deliver_to]", ve.Field)
 	assert.ErrorIs(t, err, request.ErrUnknownUser)
 
-	r, err := f.desk.Order(ctx, request.Order{Requester: alice, Lines: []request.OrderLine{
+	r, err := f.desk.Order(ctx, request.Order{By: alice, Lines: []request.OrderLine{
 		{Item: "laptop", Values: map[string]string{"os": "linux", "deliver_to": "bob"}},
 	}})
 	require.NoError(t, err)
 	assert.Equal(t, "bob", r.Lines[0].Values["deliver_to"])
 
-	_, err = f.desk.Order(ctx, request.Order{Requester: alice, Lines: []request.OrderLine{{Item: "yacht"}}})
-	assert.ErrorIs(t, err, lifecycle.ErrNotFound)
-	_, err = f.desk.Order(ctx, request.Order{Requester: alice})
+	_, err = f.desk.Order(ctx, request.Order{By: alice, Lines: []request.OrderLine{{Item: "yacht"}}})
+	require.ErrorAs(t, err, &ve, "an item not in the catalog is bad input")
+	assert.Equal(t, "item", ve.Field)
+	require.ErrorAs(t, err, &le)
+	assert.Equal(t, 0, le.Line)
+	assert.Equal(t, itil.ErrInvalid, lifecycle.Class(err))
+	_, err = f.desk.Order(ctx, request.Order{By: alice})
 	require.ErrorAs(t, err, &ve)
 	assert.Equal(t, "lines", ve.Field)
 	_, err = f.desk.Order(ctx, request.Order{Lines: []request.OrderLine{{Item: "mouse"}}})
 	require.ErrorAs(t, err, &ve)
-	assert.Equal(t, "requester", ve.Field)
-	_, err = f.desk.Order(ctx, request.Order{Requester: alice, Lines: []request.OrderLine{{Item: "mouse", Quantity: -1}}})
+	assert.Equal(t, "by", ve.Field)
+	_, err = f.desk.Order(ctx, request.Order{By: alice, Lines: []request.OrderLine{{Item: "mouse", Quantity: -1}}})
 	require.ErrorAs(t, err, &ve)
 	assert.Equal(t, "quantity", ve.Field)
 

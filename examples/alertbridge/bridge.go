@@ -7,9 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 
-	"github.com/google/uuid"
-
-	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/event"
 	"github.com/itil-go/itil/incident"
 	"github.com/itil-go/itil/lifecycle"
@@ -114,19 +111,19 @@ func (d loggingDesk) Open(ctx context.Context, dr incident.Draft) (*incident.Inc
 }
 
 // Resolve resolves the incident and logs it.
-func (d loggingDesk) Resolve(ctx context.Context, id uuid.UUID, res incident.Resolution, by itil.Actor) (*incident.Incident, error) {
-	inc, err := d.Desk.Resolve(ctx, id, res, by)
+func (d loggingDesk) Resolve(ctx context.Context, p incident.ResolveParams) (*incident.Incident, error) {
+	inc, err := d.Desk.Resolve(ctx, p)
 	if err == nil {
-		d.log.InfoContext(ctx, "incident resolved", "incident", inc.Number, "notes", res.Notes)
+		d.log.InfoContext(ctx, "incident resolved", "incident", inc.Number, "notes", p.Note)
 	}
 	return inc, err
 }
 
 // Reopen reopens the incident and logs it.
-func (d loggingDesk) Reopen(ctx context.Context, id uuid.UUID, reason string, by itil.Actor) (*incident.Incident, error) {
-	inc, err := d.Desk.Reopen(ctx, id, reason, by)
+func (d loggingDesk) Reopen(ctx context.Context, p incident.Params) (*incident.Incident, error) {
+	inc, err := d.Desk.Reopen(ctx, p)
 	if err == nil {
-		d.log.InfoContext(ctx, "incident reopened", "incident", inc.Number, "reason", reason)
+		d.log.InfoContext(ctx, "incident reopened", "incident", inc.Number, "reason", p.Note)
 	}
 	return inc, err
 }

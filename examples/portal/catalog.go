@@ -124,7 +124,7 @@ func (s *server) order(w http.ResponseWriter, r *http.Request, u *User) error {
 		}
 	}
 	quantity := strings.TrimSpace(r.PostForm.Get("quantity"))
-	req, err := s.placeOrder(r, u, request.Order{Requester: u.Actor(), Description: r.PostForm.Get("description"),
+	req, err := s.placeOrder(r, u, request.Order{By: u.Actor(), Description: r.PostForm.Get("description"),
 		Lines: []request.OrderLine{{Item: it.ID, Values: values}}}, quantity)
 	if err != nil {
 		if formErrors(err) == nil {
@@ -194,7 +194,7 @@ func (s *server) apiOrder(w http.ResponseWriter, r *http.Request, u *User) error
 	if body.Quantity != 0 {
 		quantity = strconv.Itoa(body.Quantity)
 	}
-	req, err := s.placeOrder(r, u, request.Order{Requester: u.Actor(), Description: body.Description,
+	req, err := s.placeOrder(r, u, request.Order{By: u.Actor(), Description: body.Description,
 		Lines: []request.OrderLine{{Item: body.Item, Values: body.Values}}}, quantity)
 	if err != nil {
 		return err

@@ -24,15 +24,15 @@ func seedChanges(ctx context.Context, m *change.Manager, by itil.Actor) error {
 			Justification:      "the certificate expires in three weeks",
 			ImplementationPlan: "install the new certificate, reload the gateway", BackoutPlan: "reinstall the old certificate"},
 	} {
-		d.Actor = by
+		d.By = by
 		c, err := m.Propose(ctx, d)
 		if err != nil {
 			return err
 		}
-		if _, err := m.Assess(ctx, change.AssessParams{ID: c.ID, Actor: by, Likelihood: change.LikelihoodMedium}); err != nil {
+		if _, err := m.Assess(ctx, change.AssessParams{ID: c.ID, By: by, Likelihood: change.LikelihoodMedium}); err != nil {
 			return err
 		}
-		if _, err := m.RequestApproval(ctx, change.RequestApprovalParams{ID: c.ID, Actor: by}); err != nil {
+		if _, err := m.RequestApproval(ctx, change.RequestApprovalParams{ID: c.ID, By: by}); err != nil {
 			return err
 		}
 	}
@@ -113,14 +113,14 @@ func (s *server) decideOnChange(ctx context.Context, u *User, key string, approv
 	if err := canDecideChange(u, c); err != nil {
 		return nil, err
 	}
-	p := change.DecideParams{ID: c.ID, Actor: u.Actor(), Comment: comment}
+	p := change.DecideParams{ID: c.ID, By: u.Actor(), Note: comment}
 	if approve {
 		c, err = s.world.changes.Approve(ctx, p)
 	} else {
 		c, err = s.world.changes.Reject(ctx, p)
 	}
 	if err != nil {
-		return nil, err
+		return nil, noteAsComment(err)
 	}
 	s.log.InfoContext(ctx, "decided", "change", c.Number, "by", u.ID, "approve", approve, "state", c.State)
 	return c, nil

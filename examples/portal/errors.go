@@ -10,6 +10,15 @@ import (
 	"github.com/itil-go/itil/lifecycle"
 )
 
+// noteAsComment names the "comment" of the portal's forms and JSON bodies
+// in an error about a decision's "note", which is what the library calls it.
+func noteAsComment(err error) error {
+	if ve := (*itil.ValidationError)(nil); errors.As(err, &ve) && ve.Field == "note" {
+		return &itil.ValidationError{Field: "comment", Reason: ve.Reason}
+	}
+	return err
+}
+
 // apiError is the body of every JSON error answer.
 type apiError struct {
 	// Error says what is wrong.

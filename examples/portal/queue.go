@@ -132,7 +132,7 @@ func (s *server) complete(r *http.Request, u *User) (*request.Task, error) {
 	if err := canWorkTask(u, t); err != nil {
 		return nil, err
 	}
-	t, err = s.world.requests.CompleteTask(r.Context(), request.TaskParams{Task: t.ID, By: u.Actor()})
+	t, err = s.world.requests.CompleteTask(r.Context(), request.TaskParams{ID: t.ID, By: u.Actor()})
 	if err != nil {
 		return nil, err
 	}

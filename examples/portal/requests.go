@@ -110,9 +110,9 @@ func (s *server) decide(ctx context.Context, u *User, key string, approve bool, 
 	if approve {
 		verdict = approval.Approve
 	}
-	req, err = s.world.requests.Decide(ctx, request.DecideParams{Request: req.ID, By: u.Actor(), Verdict: verdict, Comment: comment})
+	req, err = s.world.requests.Decide(ctx, request.DecideParams{ID: req.ID, By: u.Actor(), Verdict: verdict, Note: comment})
 	if err != nil {
-		return nil, err
+		return nil, noteAsComment(err)
 	}
 	s.log.InfoContext(ctx, "decided", "request", req.Number, "by", u.ID, "verdict", verdict, "state", req.State)
 	return req, nil

@@ -150,7 +150,7 @@ func (w *world) seed(ctx context.Context) error {
 			return err
 		}
 	}
-	if _, err := w.requests.Order(ctx, request.Order{Requester: actor("bob"), Description: "Mine is five years old",
+	if _, err := w.requests.Order(ctx, request.Order{By: actor("bob"), Description: "Mine is five years old",
 		Lines: []request.OrderLine{{Item: "laptop", Values: map[string]string{"os": "windows", "ram": "32"}}}}); err != nil {
 		return err
 	}

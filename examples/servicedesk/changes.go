@@ -32,29 +32,29 @@ func (d *day) printerChange(ctx context.Context) error {
 		Justification:      "recurring jams: " + d.problemNumber,
 		ImplementationPlan: "swap the roller kit, run 50 test pages",
 		BackoutPlan:        "refit the old rollers", TestPlan: "50 pages duplex",
-		Implementer: "tom", Actor: carla,
+		Implementer: "tom", By: carla,
 	})
 	if err != nil {
 		return err
 	}
-	if c, err = cm.Assess(ctx, change.AssessParams{ID: c.ID, Actor: carla, Likelihood: change.LikelihoodMedium}); err != nil {
+	if c, err = cm.Assess(ctx, change.AssessParams{ID: c.ID, By: carla, Likelihood: change.LikelihoodMedium}); err != nil {
 		return err
 	}
-	if c, err = cm.RequestApproval(ctx, change.RequestApprovalParams{ID: c.ID, Actor: carla}); err != nil {
+	if c, err = cm.RequestApproval(ctx, change.RequestApprovalParams{ID: c.ID, By: carla}); err != nil {
 		return err
 	}
 	d.say("%s proposed by %s: %s risk, needs %s", c.Number, carla.ID, c.Risk, c.Approval().Summary())
-	if _, err := cm.Approve(ctx, change.DecideParams{ID: c.ID, Actor: tomCAB, Comment: "fine"}); err != nil {
+	if _, err := cm.Approve(ctx, change.DecideParams{ID: c.ID, By: tomCAB, Note: "fine"}); err != nil {
 		d.say("refused: %v", err)
 	}
-	if c, err = cm.Approve(ctx, change.DecideParams{ID: c.ID, Actor: cab, Comment: "approved at today's CAB"}); err != nil {
+	if c, err = cm.Approve(ctx, change.DecideParams{ID: c.ID, By: cab, Note: "approved at today's CAB"}); err != nil {
 		return err
 	}
 	d.say("%s approved by the CAB (%s)", c.Number, c.Approval().Summary())
 
 	// A week later: tonight is the month-end close.
 	friday := time.Date(2026, 11, 30, 18, 0, 0, 0, time.UTC)
-	_, err = cm.Schedule(ctx, change.ScheduleParams{ID: c.ID, Actor: carla, Implementer: "tom",
+	_, err = cm.Schedule(ctx, change.ScheduleParams{ID: c.ID, By: carla, Implementer: "tom",
 		Window: change.Window{Start: friday, End: friday.Add(time.Hour)}})
 	var fe *change.FreezeError
 	if errors.As(err, &fe) {
@@ -63,7 +63,7 @@ func (d *day) printerChange(ctx context.Context) error {
 		return err
 	}
 	slot := time.Date(2026, 11, 30, 21, 30, 0, 0, time.UTC)
-	res, err := cm.Schedule(ctx, change.ScheduleParams{ID: c.ID, Actor: carla, Implementer: "tom",
+	res, err := cm.Schedule(ctx, change.ScheduleParams{ID: c.ID, By: carla, Implementer: "tom",
 		Window: change.Window{Start: slot, End: slot.Add(time.Hour)}})
 	if err != nil {
 		return err
@@ -72,7 +72,7 @@ func (d *day) printerChange(ctx context.Context) error {
 	d.fixChange = itil.Ref{Kind: "change", ID: c.ID, Number: c.Number}
 
 	d.clock.set(slot.Add(5 * time.Minute))
-	if c, err = cm.Implement(ctx, change.Params{ID: c.ID, Actor: tom}); err != nil {
+	if c, err = cm.Implement(ctx, change.Params{ID: c.ID, By: tom}); err != nil {
 		return err
 	}
 	d.say("%s being implemented by %s", c.Number, tom.ID)
@@ -80,10 +80,10 @@ func (d *day) printerChange(ctx context.Context) error {
 		return err
 	}
 	d.clock.advance(40 * time.Minute)
-	if c, err = cm.RecordOutcome(ctx, change.OutcomeParams{ID: c.ID, Actor: tom, Outcome: change.Successful, Note: "50 pages, no jam"}); err != nil {
+	if c, err = cm.RecordOutcome(ctx, change.OutcomeParams{ID: c.ID, By: tom, Outcome: change.Successful, Note: "50 pages, no jam"}); err != nil {
 		return err
 	}
-	if c, err = cm.Close(ctx, change.Params{ID: c.ID, Actor: carla}); err != nil {
+	if c, err = cm.Close(ctx, change.Params{ID: c.ID, By: carla}); err != nil {
 		return err
 	}
 	d.say("%s %s: %s", c.Number, c.State, c.Outcome)

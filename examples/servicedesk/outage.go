@@ -14,17 +14,17 @@ import (
 func (d *day) outage(ctx context.Context) error {
 	desk := d.desk
 	d.clock.advance(3 * time.Minute)
-	vpn, err := desk.Assign(ctx, d.vpn, "network", "bob", dan)
+	vpn, err := desk.Assign(ctx, incident.AssignParams{ID: d.vpn, By: dan, Group: "network", Assignee: "bob"})
 	if err != nil {
 		return err
 	}
-	if vpn, err = desk.Start(ctx, vpn.ID, bob); err != nil {
+	if vpn, err = desk.Start(ctx, incident.Params{ID: vpn.ID, By: bob}); err != nil {
 		return err
 	}
 	d.say("%s assigned to network/bob and in progress (response clock stopped)", vpn.Number)
 
 	d.clock.advance(10 * time.Minute)
-	if vpn, err = desk.EscalateFunctional(ctx, vpn.ID, incident.Functional{ToGroup: "network-core", Reason: "line card errors on vpn-gw-1", By: bob}); err != nil {
+	if vpn, err = desk.EscalateFunctional(ctx, incident.FunctionalParams{ID: vpn.ID, By: bob, Note: "line card errors on vpn-gw-1", ToGroup: "network-core"}); err != nil {
 		return err
 	}
 	d.say("%s escalated to tier %d: %s", vpn.Number, vpn.Tier, vpn.Group)
@@ -37,20 +37,20 @@ func (d *day) outage(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if carolInc, err = desk.LinkParent(ctx, carolInc.ID, vpn.ID, dan); err != nil {
+	if carolInc, err = desk.LinkParent(ctx, incident.ParentParams{ID: carolInc.ID, By: dan, Parent: vpn.ID}); err != nil {
 		return err
 	}
 	d.carol = carolInc.ID
 	d.say("%s from %s (%s) linked as a child of %s", carolInc.Number, carol.ID, carolInc.Priority, vpn.Number)
 
-	if vpn, err = desk.ProposeMajor(ctx, vpn.ID, "the whole company works remotely today", bob); err != nil {
+	if vpn, err = desk.ProposeMajor(ctx, incident.Params{ID: vpn.ID, By: bob, Note: "the whole company works remotely today"}); err != nil {
 		return err
 	}
 	d.clock.advance(3 * time.Minute)
-	if vpn, err = desk.AcceptMajor(ctx, vpn.ID, "accepted: bridge call opened", manager); err != nil {
+	if vpn, err = desk.AcceptMajor(ctx, incident.Params{ID: vpn.ID, By: manager, Note: "accepted: bridge call opened"}); err != nil {
 		return err
 	}
-	if vpn, err = desk.EscalateHierarchical(ctx, vpn.ID, incident.Hierarchical{Notify: "head of IT operations", Reason: "major incident", By: manager}); err != nil {
+	if vpn, err = desk.EscalateHierarchical(ctx, incident.HierarchicalParams{ID: vpn.ID, By: manager, Note: "major incident", Notify: "head of IT operations"}); err != nil {
 		return err
 	}
 	d.say("%s is a major incident (%s); management told (escalation level %d)", vpn.Number, vpn.Major, vpn.EscalationLevel)
@@ -84,10 +84,10 @@ func (d *day) outage(ctx context.Context) error {
 	d.say("its child %s is %s with it", child.Number, child.State)
 
 	d.clock.advance(time.Hour)
-	if _, err = desk.Close(ctx, child.ID, carol); err != nil {
+	if _, err = desk.Close(ctx, incident.Params{ID: child.ID, By: carol}); err != nil {
 		return err
 	}
-	if _, err := desk.Reopen(ctx, child.ID, "still broken", carol); errors.Is(err, lifecycle.ErrTransition) {
+	if _, err := desk.Reopen(ctx, incident.Params{ID: child.ID, By: carol, Note: "still broken"}); errors.Is(err, lifecycle.ErrTransition) {
 		d.say("%s closed by %s; reopening a closed incident is refused: %v", child.Number, carol.ID, err)
 	}
 	return nil

@@ -30,7 +30,7 @@ func (d *day) printers(ctx context.Context) error {
 		}
 		d.printerIncidents = append(d.printerIncidents, inc.ID)
 		if i < len(callers)-1 {
-			if _, err := d.desk.Assign(ctx, inc.ID, "deskside", "", dan); err != nil {
+			if _, err := d.desk.Assign(ctx, incident.AssignParams{ID: inc.ID, By: dan, Group: "deskside"}); err != nil {
 				return err
 			}
 		}
@@ -42,21 +42,21 @@ func (d *day) printers(ctx context.Context) error {
 		return err
 	}
 	for _, pr := range proposals {
-		p, err := d.problems.OpenProposal(ctx, pr, carla)
+		p, err := d.problems.OpenProposal(ctx, problem.ProposalParams{By: carla, Proposal: pr})
 		if err != nil {
 			return err
 		}
 		d.problem, d.problemNumber = p.ID, p.Number
 		d.say("%s opened from %d recurring incidents on %s: %q", p.Number, len(pr.Incidents), pr.Key, p.Title)
 	}
-	if _, err := d.problems.Assess(ctx, d.problem, "recurs daily, worth a root cause", carla); err != nil {
+	if _, err := d.problems.Assess(ctx, problem.Params{ID: d.problem, By: carla, Note: "recurs daily, worth a root cause"}); err != nil {
 		return err
 	}
-	if _, err := d.problems.Analyze(ctx, d.problem, "", carla); err != nil {
+	if _, err := d.problems.Analyze(ctx, problem.Params{ID: d.problem, By: carla}); err != nil {
 		return err
 	}
 	d.clock.advance(40 * time.Minute)
-	p, err := d.problems.PublishWorkaround(ctx, d.problem, "print to printer-3e until the feeder is replaced", carla)
+	p, err := d.problems.PublishWorkaround(ctx, problem.WorkaroundParams{ID: d.problem, By: carla, Workaround: "print to printer-3e until the feeder is replaced"})
 	if err != nil {
 		return err
 	}
@@ -77,7 +77,7 @@ func (d *day) printers(ctx context.Context) error {
 	}
 	d.say("callers see %d comment(s) with the workaround", comments)
 
-	p, err = d.problems.RecordCause(ctx, d.problem, problem.Cause{RootCause: "worn paper feeder rollers", Code: "hardware"}, carla)
+	p, err = d.problems.RecordCause(ctx, problem.RecordCauseParams{ID: d.problem, By: carla, Cause: problem.Cause{RootCause: "worn paper feeder rollers", Code: "hardware"}})
 	if err != nil {
 		return err
 	}
@@ -89,10 +89,10 @@ func (d *day) printers(ctx context.Context) error {
 // policy, so do its incidents.
 func (d *day) fixPrinters(ctx context.Context) error {
 	d.clock.advance(10 * time.Minute)
-	if _, err := d.problems.StartFix(ctx, d.problem, problem.Fix{Description: "replace the feeder rollers", Change: d.fixChange}, carla); err != nil {
+	if _, err := d.problems.StartFix(ctx, problem.StartFixParams{ID: d.problem, By: carla, Fix: problem.Fix{Description: "replace the feeder rollers", Change: d.fixChange}}); err != nil {
 		return err
 	}
-	p, err := d.problems.Resolve(ctx, d.problem, problem.Fix{}, carla)
+	p, err := d.problems.Resolve(ctx, problem.ResolveParams{ID: d.problem, By: carla})
 	if err != nil {
 		return err
 	}

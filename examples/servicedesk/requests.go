@@ -43,29 +43,29 @@ func (d *day) newJoiner(ctx context.Context) error {
 	tom := itil.Actor{ID: "tom", Name: "Tom (fulfilment)", Groups: []string{"imaging", "deskside", "crm-admins"}}
 
 	d.clock.advance(20 * time.Minute)
-	_, err := d.requests.Order(ctx, request.Order{Requester: hana, Lines: []request.OrderLine{
+	_, err := d.requests.Order(ctx, request.Order{By: hana, Lines: []request.OrderLine{
 		{Item: "laptop", Values: map[string]string{"os": "beos"}},
 	}})
 	if err != nil {
 		d.say("order refused: %v", err)
 	}
-	laptop, err := d.requests.Order(ctx, request.Order{Requester: hana, Lines: []request.OrderLine{
+	laptop, err := d.requests.Order(ctx, request.Order{By: hana, Lines: []request.OrderLine{
 		{Item: "laptop", Values: map[string]string{"os": "linux", "ram": "32"}},
 	}})
 	if err != nil {
 		return err
 	}
-	access, err := d.requests.Order(ctx, request.Order{Requester: hana, Lines: []request.OrderLine{{Item: "crm-sales"}}})
+	access, err := d.requests.Order(ctx, request.Order{By: hana, Lines: []request.OrderLine{{Item: "crm-sales"}}})
 	if err != nil {
 		return err
 	}
 	d.say("%s (laptop) and %s (CRM sales role) ordered by %s, awaiting approval", laptop.Number, access.Number, hana.ID)
 
 	d.clock.advance(15 * time.Minute)
-	if _, err := d.requests.Decide(ctx, request.DecideParams{Request: laptop.ID, By: mike, Verdict: approval.Approve, Comment: "budgeted"}); err != nil {
+	if _, err := d.requests.Decide(ctx, request.DecideParams{ID: laptop.ID, By: mike, Verdict: approval.Approve, Note: "budgeted"}); err != nil {
 		return err
 	}
-	if _, err := d.requests.Decide(ctx, request.DecideParams{Request: access.ID, By: olga, Verdict: approval.Approve, Comment: "standard sales access"}); err != nil {
+	if _, err := d.requests.Decide(ctx, request.DecideParams{ID: access.ID, By: olga, Verdict: approval.Approve, Note: "standard sales access"}); err != nil {
 		return err
 	}
 	d.say("approved by %s (manager) and %s (service owner); fulfilment tasks open", mike.ID, olga.ID)
@@ -83,7 +83,7 @@ func (d *day) newJoiner(ctx context.Context) error {
 		}
 		for _, t := range open {
 			d.clock.advance(10 * time.Minute)
-			if _, err := d.requests.CompleteTask(ctx, request.TaskParams{Task: t.ID, By: tom}); err != nil {
+			if _, err := d.requests.CompleteTask(ctx, request.TaskParams{ID: t.ID, By: tom}); err != nil {
 				return err
 			}
 			d.say("%s done: %s", t.Number, t.Title)

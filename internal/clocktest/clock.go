@@ -1,6 +1,8 @@
-// Package clocktest is a clock that tests move by hand: a Config.Now for
-// the desks, managers, engines and stores under test. It is safe for
-// concurrent use.
+// Package clocktest is the hand-moved clock of the project's tests, kept
+// for the tests that import it.
+//
+// Deprecated: use lifecycletest.Clock, which testers outside the module
+// can import too; Clock and New are aliases of it.
 //
 //	clk := clocktest.New(time.Date(2025, time.March, 3, 9, 0, 0, 0, time.UTC))
 //	desk, _ := incident.NewDesk(st, incident.Config{Now: clk.Now})
@@ -8,37 +10,17 @@
 package clocktest
 
 import (
-	"sync"
 	"time"
+
+	"github.com/itil-go/itil/lifecycle/lifecycletest"
 )
 
 // Clock is a clock that moves only when told to.
-type Clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
+//
+// Deprecated: use lifecycletest.Clock.
+type Clock = lifecycletest.Clock
 
 // New returns a Clock showing t.
-func New(t time.Time) *Clock { return &Clock{t: t} }
-
-// Now returns the clock's time.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-// Advance moves the clock forward by d and returns the new time.
-func (c *Clock) Advance(d time.Duration) time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-	return c.t
-}
-
-// Set moves the clock to t.
-func (c *Clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
+//
+// Deprecated: use lifecycletest.NewClock.
+func New(t time.Time) *Clock { return lifecycletest.NewClock(t) }

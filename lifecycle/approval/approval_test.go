@@ -15,7 +15,7 @@ import (
 
 func TestNewRejectsBadRequests(t *testing.T) {
 	t.Parallel()
-	cab := approval.Group("cab")
+	cab := approval.Group(approval.GroupCAB)
 	tests := []struct {
 		name  string
 		req   approval.Request
@@ -30,7 +30,7 @@ func TestNewRejectsBadRequests(t *testing.T) {
 		{"duplicate group", approval.Request{Slots: []approval.Slot{cab, approval.Person("olivia"), cab}, At: t0}, "slots[2]"},
 		{"duplicate person", approval.Request{Slots: []approval.Slot{approval.Person("olivia"), approval.Person("olivia")}, At: t0}, "slots[1]"},
 		{"empty slot", approval.Request{Slots: []approval.Slot{cab, {}}, At: t0}, "slots[1]"},
-		{"slot with both", approval.Request{Slots: []approval.Slot{{Group: "cab", Person: "olivia"}}, At: t0}, "slots[0]"},
+		{"slot with both", approval.Request{Slots: []approval.Slot{{Group: approval.GroupCAB, Person: "olivia"}}, At: t0}, "slots[0]"},
 		{"slot with spaces", approval.Request{Slots: []approval.Slot{approval.Group(" cab")}, At: t0}, "slots[0]"},
 		{"exclusion without actor", approval.Request{Slots: []approval.Slot{cab}, Excluded: []approval.Exclusion{{Role: approval.RoleRequester}}, At: t0}, "excluded[0].actor"},
 		{"exclusion without role", approval.Request{Slots: []approval.Slot{cab}, Excluded: []approval.Exclusion{{Actor: "alice"}}, At: t0}, "excluded[0].role"},
@@ -52,10 +52,10 @@ func TestNewRejectsBadRequests(t *testing.T) {
 
 func TestNewCopiesItsInput(t *testing.T) {
 	t.Parallel()
-	slots := []approval.Slot{approval.Group("cab")}
+	slots := []approval.Slot{approval.Group(approval.GroupCAB)}
 	a := mustNew(t, approval.Request{Slots: slots, At: t0})
 	slots[0] = approval.Group("other")
-	assert.Equal(t, []approval.Slot{approval.Group("cab")}, a.Slots)
+	assert.Equal(t, []approval.Slot{approval.Group(approval.GroupCAB)}, a.Slots)
 	assert.Equal(t, approval.Pending, a.Outcome())
 	assert.Equal(t, t0, a.RequestedAt)
 }
@@ -67,13 +67,13 @@ func TestDecideRefusals(t *testing.T) {
 	round := func(t *testing.T) approval.Approval {
 		a := mustNew(t, approval.Request{
 			Policy: approval.Quorum(2),
-			Slots:  []approval.Slot{approval.Group("cab"), approval.Person("olivia"), approval.Person("pat")},
+			Slots:  []approval.Slot{approval.Group(approval.GroupCAB), approval.Person("olivia"), approval.Person("pat")},
 			Excluded: []approval.Exclusion{
 				{Actor: "alice", Role: approval.RoleRequester},
 				{Actor: "ivan", Role: approval.RoleImplementer},
 			},
 		})
-		_, err := a.Decide(person("bob", "cab"), approval.Approve, "", at(1))
+		_, err := a.Decide(person("bob", approval.GroupCAB), approval.Approve, "", at(1))
 		require.NoError(t, err)
 		return a
 	}
@@ -100,15 +100,15 @@ func TestDecideRefusals(t *testing.T) {
 		err     error  // an error matching this one
 	}{
 		{name: "stranger", round: round, actor: person("mallory", "network"), verdict: approval.Approve, at: at(2), err: approval.ErrNotApprover},
-		{name: "double decision", round: round, actor: person("bob", "cab"), verdict: approval.Approve, at: at(2), err: approval.ErrAlreadyDecided},
-		{name: "group already decided", round: round, actor: person("carol", "cab"), verdict: approval.Reject, comment: "no", at: at(2), err: approval.ErrAlreadyDecided},
+		{name: "double decision", round: round, actor: person("bob", approval.GroupCAB), verdict: approval.Approve, at: at(2), err: approval.ErrAlreadyDecided},
+		{name: "group already decided", round: round, actor: person("carol", approval.GroupCAB), verdict: approval.Reject, comment: "no", at: at(2), err: approval.ErrAlreadyDecided},
 		{name: "after approval", round: settled, actor: person("pat"), verdict: approval.Approve, at: at(3), err: approval.ErrClosed},
 		{name: "after cancel", round: cancelled, actor: person("olivia"), verdict: approval.Approve, at: at(3), err: approval.ErrClosed},
 		{name: "requester", round: round, actor: person("alice"), verdict: approval.Approve, at: at(2), err: approval.ErrSegregation},
-		{name: "requester in the group", round: round, actor: person("alice", "cab"), verdict: approval.Approve, at: at(2), err: approval.ErrSegregation},
-		{name: "implementer in the group", round: round, actor: person("ivan", "cab"), verdict: approval.Reject, comment: "mine", at: at(2), err: approval.ErrSegregation},
+		{name: "requester in the group", round: round, actor: person("alice", approval.GroupCAB), verdict: approval.Approve, at: at(2), err: approval.ErrSegregation},
+		{name: "implementer in the group", round: round, actor: person("ivan", approval.GroupCAB), verdict: approval.Reject, comment: "mine", at: at(2), err: approval.ErrSegregation},
 		{name: "rejection without comment", round: round, actor: person("olivia"), verdict: approval.Reject, comment: "  ", at: at(2), field: "comment"},
-		{name: "no actor", round: round, actor: itil.Actor{Groups: []string{"cab"}}, verdict: approval.Approve, at: at(2), field: "actor"},
+		{name: "no actor", round: round, actor: itil.Actor{Groups: []string{approval.GroupCAB}}, verdict: approval.Approve, at: at(2), field: "actor"},
 		{name: "no verdict", round: round, actor: person("olivia"), at: at(2), field: "verdict"},
 		{name: "unknown verdict", round: round, actor: person("olivia"), verdict: 9, at: at(2), field: "verdict"},
 		{name: "no time", round: round, actor: person("olivia"), verdict: approval.Approve, field: "at"},
@@ -137,7 +137,7 @@ func TestDecideRefusals(t *testing.T) {
 func TestSegregation(t *testing.T) {
 	t.Parallel()
 	a := mustNew(t, approval.Request{
-		Slots: []approval.Slot{approval.Group("cab")},
+		Slots: []approval.Slot{approval.Group(approval.GroupCAB)},
 		Excluded: []approval.Exclusion{
 			{Actor: "alice", Role: approval.RoleRequester},
 			{Actor: "ivan", Role: approval.RoleImplementer},
@@ -148,8 +148,8 @@ func TestSegregation(t *testing.T) {
 		role  string
 	}{
 		{person("alice"), approval.RoleRequester},
-		{person("alice", "cab"), approval.RoleRequester},
-		{person("ivan", "cab", "network"), approval.RoleImplementer},
+		{person("alice", approval.GroupCAB), approval.RoleRequester},
+		{person("ivan", approval.GroupCAB, "network"), approval.RoleImplementer},
 	}
 	for _, tt := range tests {
 		_, err := a.Decide(tt.actor, approval.Approve, "", at(1))
@@ -163,15 +163,15 @@ func TestSegregation(t *testing.T) {
 		assert.False(t, a.Eligible(tt.actor))
 	}
 	// Another CAB member may still decide.
-	assert.True(t, a.Eligible(person("carol", "cab")))
-	_, err := a.Decide(person("carol", "cab"), approval.Approve, "", at(2))
+	assert.True(t, a.Eligible(person("carol", approval.GroupCAB)))
+	_, err := a.Decide(person("carol", approval.GroupCAB), approval.Approve, "", at(2))
 	require.NoError(t, err)
 	assert.Equal(t, approval.Approved, a.Outcome())
 }
 
 func TestNotApproverIsForbidden(t *testing.T) {
 	t.Parallel()
-	a := mustNew(t, approval.Request{Slots: []approval.Slot{approval.Group("cab")}})
+	a := mustNew(t, approval.Request{Slots: []approval.Slot{approval.Group(approval.GroupCAB)}})
 	_, err := a.Decide(person("mallory"), approval.Approve, "", at(1))
 	require.ErrorIs(t, err, approval.ErrNotApprover)
 	assert.ErrorIs(t, err, lifecycle.ErrForbidden)
@@ -183,25 +183,25 @@ func TestGroupSlots(t *testing.T) {
 	t.Parallel()
 	t.Run("first member decides for the group", func(t *testing.T) {
 		t.Parallel()
-		a := mustNew(t, approval.Request{Slots: []approval.Slot{approval.Group("cab"), approval.Group("security")}})
-		d, err := a.Decide(person("bob", "cab"), approval.Reject, "backout plan missing", at(1))
+		a := mustNew(t, approval.Request{Slots: []approval.Slot{approval.Group(approval.GroupCAB), approval.Group("security")}})
+		d, err := a.Decide(person("bob", approval.GroupCAB), approval.Reject, "backout plan missing", at(1))
 		require.NoError(t, err)
 		assert.Equal(t, approval.Decision{
-			Slot: approval.Group("cab"), By: person("bob", "cab"), Verdict: approval.Reject,
+			Slot: approval.Group(approval.GroupCAB), By: person("bob", approval.GroupCAB), Verdict: approval.Reject,
 			Comment: "backout plan missing", At: at(1),
 		}, d)
 		assert.Equal(t, approval.Rejected, a.Outcome(), "all of cab and security: one rejection rejects")
 	})
 	t.Run("a member of two groups fills one", func(t *testing.T) {
 		t.Parallel()
-		a := mustNew(t, approval.Request{Slots: []approval.Slot{approval.Group("cab"), approval.Group("security")}})
-		d, err := a.Decide(person("sam", "security", "cab"), approval.Approve, "", at(1))
+		a := mustNew(t, approval.Request{Slots: []approval.Slot{approval.Group(approval.GroupCAB), approval.Group("security")}})
+		d, err := a.Decide(person("sam", "security", approval.GroupCAB), approval.Approve, "", at(1))
 		require.NoError(t, err)
-		assert.Equal(t, approval.Group("cab"), d.Slot, "groups are filled in the order of the slots")
+		assert.Equal(t, approval.Group(approval.GroupCAB), d.Slot, "groups are filled in the order of the slots")
 		assert.Equal(t, []approval.Slot{approval.Group("security")}, a.Pending())
-		_, err = a.Decide(person("sam", "security", "cab"), approval.Approve, "", at(2))
+		_, err = a.Decide(person("sam", "security", approval.GroupCAB), approval.Approve, "", at(2))
 		require.ErrorIs(t, err, approval.ErrAlreadyDecided)
-		assert.False(t, a.Eligible(person("sam", "security", "cab")))
+		assert.False(t, a.Eligible(person("sam", "security", approval.GroupCAB)))
 		assert.True(t, a.Eligible(person("sue", "security")))
 		_, err = a.Decide(person("sue", "security"), approval.Approve, "", at(3))
 		require.NoError(t, err)
@@ -210,17 +210,17 @@ func TestGroupSlots(t *testing.T) {
 	})
 	t.Run("a personal slot comes before a group", func(t *testing.T) {
 		t.Parallel()
-		a := mustNew(t, approval.Request{Slots: []approval.Slot{approval.Group("cab"), approval.Person("olivia")}})
-		d, err := a.Decide(person("olivia", "cab"), approval.Approve, "as service owner", at(1))
+		a := mustNew(t, approval.Request{Slots: []approval.Slot{approval.Group(approval.GroupCAB), approval.Person("olivia")}})
+		d, err := a.Decide(person("olivia", approval.GroupCAB), approval.Approve, "as service owner", at(1))
 		require.NoError(t, err)
 		assert.Equal(t, approval.Person("olivia"), d.Slot)
-		assert.Equal(t, []approval.Slot{approval.Group("cab")}, a.Pending())
+		assert.Equal(t, []approval.Slot{approval.Group(approval.GroupCAB)}, a.Pending())
 	})
 	t.Run("members counted one by one as person slots", func(t *testing.T) {
 		t.Parallel()
 		a := mustNew(t, approval.Request{Policy: approval.Majority(), Slots: people(3)})
 		for i, id := range []string{"p1", "p2"} {
-			_, err := a.Decide(person(id, "cab"), approval.Approve, "", at(i+1))
+			_, err := a.Decide(person(id, approval.GroupCAB), approval.Approve, "", at(i+1))
 			require.NoError(t, err)
 		}
 		assert.Equal(t, approval.Approved, a.Outcome())
@@ -231,27 +231,27 @@ func TestPendingAndEligible(t *testing.T) {
 	t.Parallel()
 	a := mustNew(t, approval.Request{
 		Policy: approval.Quorum(2),
-		Slots:  []approval.Slot{approval.Group("cab"), approval.Person("olivia"), approval.Group("security")},
+		Slots:  []approval.Slot{approval.Group(approval.GroupCAB), approval.Person("olivia"), approval.Group("security")},
 	})
 	assert.Equal(t, a.Slots, a.Pending())
 	assert.True(t, a.Eligible(person("olivia")))
 	assert.False(t, a.Eligible(person("mallory")))
-	assert.False(t, a.Eligible(itil.Actor{Groups: []string{"cab"}}), "an actor without ID")
+	assert.False(t, a.Eligible(itil.Actor{Groups: []string{approval.GroupCAB}}), "an actor without ID")
 
 	_, err := a.Decide(person("olivia"), approval.Approve, "", at(1))
 	require.NoError(t, err)
-	assert.Equal(t, []approval.Slot{approval.Group("cab"), approval.Group("security")}, a.Pending())
+	assert.Equal(t, []approval.Slot{approval.Group(approval.GroupCAB), approval.Group("security")}, a.Pending())
 	assert.False(t, a.Eligible(person("olivia")))
 
 	_, err = a.Decide(person("sue", "security"), approval.Approve, "", at(2))
 	require.NoError(t, err)
 	assert.Empty(t, a.Pending(), "nobody waits on a settled round")
-	assert.False(t, a.Eligible(person("bob", "cab")))
+	assert.False(t, a.Eligible(person("bob", approval.GroupCAB)))
 }
 
 func TestCancel(t *testing.T) {
 	t.Parallel()
-	a := mustNew(t, approval.Request{Slots: []approval.Slot{approval.Group("cab")}})
+	a := mustNew(t, approval.Request{Slots: []approval.Slot{approval.Group(approval.GroupCAB)}})
 	before := a.Clone()
 	requireInvalid(t, a.Cancel(" ", at(1)), "reason")
 	requireInvalid(t, a.Cancel("back to new", time.Time{}), "at")
@@ -272,8 +272,8 @@ func TestCancel(t *testing.T) {
 	requireInvalid(t, none.Cancel("nothing to cancel", at(1)), "state")
 	assert.True(t, none.IsZero())
 
-	settled := mustNew(t, approval.Request{Slots: []approval.Slot{approval.Group("cab")}})
-	_, err := settled.Decide(person("bob", "cab"), approval.Approve, "", at(1))
+	settled := mustNew(t, approval.Request{Slots: []approval.Slot{approval.Group(approval.GroupCAB)}})
+	_, err := settled.Decide(person("bob", approval.GroupCAB), approval.Approve, "", at(1))
 	require.NoError(t, err)
 	require.ErrorIs(t, settled.Cancel("too late", at(2)), approval.ErrClosed)
 	assert.Equal(t, approval.Approved, settled.Outcome())
@@ -320,8 +320,8 @@ func TestSummary(t *testing.T) {
 
 func TestDecisionString(t *testing.T) {
 	t.Parallel()
-	a := mustNew(t, approval.Request{Slots: []approval.Slot{approval.Group("cab"), approval.Person("olivia")}})
-	d1, err := a.Decide(person("bob", "cab"), approval.Approve, "", at(1))
+	a := mustNew(t, approval.Request{Slots: []approval.Slot{approval.Group(approval.GroupCAB), approval.Person("olivia")}})
+	d1, err := a.Decide(person("bob", approval.GroupCAB), approval.Approve, "", at(1))
 	require.NoError(t, err)
 	d2, err := a.Decide(person("olivia"), approval.Reject, " backout plan missing ", at(2))
 	require.NoError(t, err)
@@ -332,31 +332,31 @@ func TestDecisionString(t *testing.T) {
 func TestCloneSharesNothing(t *testing.T) {
 	t.Parallel()
 	a := mustNew(t, approval.Request{
-		Slots:    []approval.Slot{approval.Group("cab"), approval.Group("security")},
+		Slots:    []approval.Slot{approval.Group(approval.GroupCAB), approval.Group("security")},
 		Excluded: []approval.Exclusion{{Actor: "alice", Role: approval.RoleRequester}},
 	})
-	bob := person("bob", "cab")
+	bob := person("bob", approval.GroupCAB)
 	d, err := a.Decide(bob, approval.Approve, "", at(1))
 	require.NoError(t, err)
 	bob.Groups[0] = "changed"
 	d.By.Groups[0] = "changed"
-	assert.Equal(t, []string{"cab"}, a.Decisions[0].By.Groups, "the decision keeps its own copy of the groups")
+	assert.Equal(t, []string{approval.GroupCAB}, a.Decisions[0].By.Groups, "the decision keeps its own copy of the groups")
 
 	c := a.Clone()
 	c.Slots[0] = approval.Group("other")
 	c.Excluded[0].Actor = "other"
 	c.Decisions[0].By.Groups[0] = "other"
-	assert.Equal(t, approval.Group("cab"), a.Slots[0])
+	assert.Equal(t, approval.Group(approval.GroupCAB), a.Slots[0])
 	assert.Equal(t, "alice", a.Excluded[0].Actor)
-	assert.Equal(t, []string{"cab"}, a.Decisions[0].By.Groups)
+	assert.Equal(t, []string{approval.GroupCAB}, a.Decisions[0].By.Groups)
 }
 
 func TestErrorsWrapContext(t *testing.T) {
 	t.Parallel()
-	a := mustNew(t, approval.Request{Slots: []approval.Slot{approval.Group("cab"), approval.Group("security")}})
-	_, err := a.Decide(person("bob", "cab"), approval.Approve, "", at(1))
+	a := mustNew(t, approval.Request{Slots: []approval.Slot{approval.Group(approval.GroupCAB), approval.Group("security")}})
+	_, err := a.Decide(person("bob", approval.GroupCAB), approval.Approve, "", at(1))
 	require.NoError(t, err)
-	_, err = a.Decide(person("carol", "cab"), approval.Approve, "", at(2))
+	_, err = a.Decide(person("carol", approval.GroupCAB), approval.Approve, "", at(2))
 	require.ErrorIs(t, err, approval.ErrAlreadyDecided)
 	assert.Equal(t, "approval: already decided: group:cab by bob", err.Error())
 	assert.False(t, errors.Is(err, lifecycle.ErrForbidden), "a decided slot is not a refusal of the actor")

@@ -271,7 +271,7 @@ func decodeSlot(field string, raw []byte) (Slot, error) {
 
 // decodeName decodes an enumeration's value by name; null or absent is the
 // zero value.
-func decodeName[T ~int8](n names[T], field string, raw []byte) (T, error) {
+func decodeName[T ~int8](n itil.Names[T], field string, raw []byte) (T, error) {
 	if isNull(raw) {
 		return 0, nil
 	}
@@ -279,7 +279,7 @@ func decodeName[T ~int8](n names[T], field string, raw []byte) (T, error) {
 	if err != nil {
 		return 0, err
 	}
-	return n.parseAt(field, s)
+	return n.ParseAt(field, s)
 }
 
 // decodePolicy decodes a policy's members, named prefix+"kind" and so on.

@@ -14,7 +14,7 @@
 //
 //	a, err := approval.New(approval.Request{
 //		Policy:   approval.Quorum(2),
-//		Slots:    []approval.Slot{approval.Group("cab"), approval.Group("security"), approval.Person("olivia")},
+//		Slots:    []approval.Slot{approval.Group(approval.GroupCAB), approval.Group("security"), approval.Person("olivia")},
 //		Excluded: []approval.Exclusion{{Actor: "alice", Role: approval.RoleRequester}},
 //		At:       now,
 //	})
@@ -28,8 +28,13 @@
 // Summary before and after as a field change. Both methods either apply
 // completely or return an error and change nothing, so returning their error
 // from Apply aborts the action cleanly. Refusals wrap ErrClosed,
-// ErrAlreadyDecided, ErrNotApprover or come as a *SegregationError;
-// ErrNotApprover and *SegregationError also match lifecycle.ErrForbidden.
+// ErrAlreadyDecided, ErrNotApprover or come as a *SegregationError, each
+// in one of the kernel's classes: ErrNotApprover and *SegregationError
+// match lifecycle.ErrForbidden, ErrClosed and ErrAlreadyDecided
+// lifecycle.ErrRefused.
+//
+// The groups of the library's default rules are constants: GroupCAB,
+// GroupChangeManagers and GroupECAB.
 //
 // Choices made here:
 //

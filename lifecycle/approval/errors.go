@@ -1,35 +1,29 @@
 package approval
 
-import (
-	"errors"
-
-	"github.com/itil-go/itil/lifecycle"
-)
+import "github.com/itil-go/itil/lifecycle"
 
 // Errors of Decide and Cancel. Compare with errors.Is: they come wrapped with
-// the actor or slot concerned. ErrNotApprover and every *SegregationError
-// also match lifecycle.ErrForbidden, so a host that maps refusals to "403
-// Forbidden" needs no case for approvals.
+// the actor or slot concerned. Each is in one class of the kernel's (see
+// lifecycle.Class): ErrNotApprover, ErrSegregation and every
+// *SegregationError match lifecycle.ErrForbidden, the actor may not decide;
+// ErrAlreadyDecided and ErrClosed match lifecycle.ErrRefused, the round's
+// current situation refuses the decision. A host that answers errors by
+// class (lifecycle.HTTPStatus) needs no case for approvals.
 var (
 	// ErrNotApprover: the actor holds no slot of the round, neither in person
-	// nor through a group.
-	ErrNotApprover error = refusal("approval: not an approver")
+	// nor through a group. Class: lifecycle.ErrForbidden.
+	ErrNotApprover = lifecycle.NewError(lifecycle.ErrForbidden, "approval: not an approver")
 	// ErrAlreadyDecided: the actor has decided in this round already, or
 	// every slot the actor could fill has been decided by someone else.
-	ErrAlreadyDecided = errors.New("approval: already decided")
+	// Class: lifecycle.ErrRefused.
+	ErrAlreadyDecided = lifecycle.NewError(lifecycle.ErrRefused, "approval: already decided")
 	// ErrClosed: the round is no longer pending: approved, rejected or
-	// cancelled.
-	ErrClosed = errors.New("approval: no longer pending")
-	// ErrSegregation is matched by every *SegregationError.
-	ErrSegregation = errors.New("approval: segregation of duties")
+	// cancelled. Class: lifecycle.ErrRefused.
+	ErrClosed = lifecycle.NewError(lifecycle.ErrRefused, "approval: no longer pending")
+	// ErrSegregation is matched by every *SegregationError. Class:
+	// lifecycle.ErrForbidden.
+	ErrSegregation = lifecycle.NewError(lifecycle.ErrForbidden, "approval: segregation of duties")
 )
-
-// refusal is a sentinel for an actor refused, matching lifecycle.ErrForbidden.
-type refusal string
-
-func (r refusal) Error() string { return string(r) }
-
-func (r refusal) Is(target error) bool { return target == lifecycle.ErrForbidden }
 
 // Role names for the usual exclusions; a host may use its own.
 const (

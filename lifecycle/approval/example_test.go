@@ -15,7 +15,7 @@ func Example() {
 	now := time.Date(2025, 3, 10, 9, 0, 0, 0, time.UTC)
 	a, err := approval.New(approval.Request{
 		Policy: approval.All(),
-		Slots:  []approval.Slot{approval.Group("cab"), approval.Person("olivia")},
+		Slots:  []approval.Slot{approval.Group(approval.GroupCAB), approval.Person("olivia")},
 		Excluded: []approval.Exclusion{
 			{Actor: "alice", Role: approval.RoleRequester},
 			{Actor: "ivan", Role: approval.RoleImplementer},
@@ -27,12 +27,12 @@ func Example() {
 		return
 	}
 
-	alice := itil.Actor{ID: "alice", Groups: []string{"cab"}}
+	alice := itil.Actor{ID: "alice", Groups: []string{approval.GroupCAB}}
 	_, err = a.Decide(alice, approval.Approve, "", now.Add(time.Hour))
 	fmt.Println(err)
 	fmt.Println(errors.Is(err, approval.ErrSegregation))
 
-	bob := itil.Actor{ID: "bob", Groups: []string{"cab"}}
+	bob := itil.Actor{ID: "bob", Groups: []string{approval.GroupCAB}}
 	d, _ := a.Decide(bob, approval.Approve, "backout plan tested", now.Add(2*time.Hour))
 	fmt.Println(d)
 	fmt.Println(a.Summary(), a.Pending())
@@ -54,7 +54,7 @@ func ExampleQuorum() {
 	now := time.Date(2025, 3, 10, 9, 0, 0, 0, time.UTC)
 	a, _ := approval.New(approval.Request{
 		Policy: approval.Quorum(2),
-		Slots:  []approval.Slot{approval.Group("cab"), approval.Group("security"), approval.Group("network")},
+		Slots:  []approval.Slot{approval.Group(approval.GroupCAB), approval.Group("security"), approval.Group("network")},
 		At:     now,
 	})
 	_, _ = a.Decide(itil.Actor{ID: "sue", Groups: []string{"security"}}, approval.Reject, "no vulnerability scan", now)
@@ -69,11 +69,11 @@ func ExampleQuorum() {
 // When a change goes back to new, its pending round is cancelled.
 func ExampleApproval_Cancel() {
 	now := time.Date(2025, 3, 10, 9, 0, 0, 0, time.UTC)
-	a, _ := approval.New(approval.Request{Policy: approval.Any(), Slots: []approval.Slot{approval.Group("cab")}, At: now})
+	a, _ := approval.New(approval.Request{Policy: approval.Any(), Slots: []approval.Slot{approval.Group(approval.GroupCAB)}, At: now})
 	if err := a.Cancel("change went back to new", now.Add(time.Hour)); err != nil {
 		fmt.Println(err)
 	}
-	_, err := a.Decide(itil.Actor{ID: "bob", Groups: []string{"cab"}}, approval.Approve, "", now.Add(2*time.Hour))
+	_, err := a.Decide(itil.Actor{ID: "bob", Groups: []string{approval.GroupCAB}}, approval.Approve, "", now.Add(2*time.Hour))
 	fmt.Println(a.Outcome(), errors.Is(err, approval.ErrClosed))
 	// Output:
 	// cancelled true
@@ -83,8 +83,8 @@ func ExampleApproval_Cancel() {
 // depends on the change, is added when the round is requested.
 func ExampleMatrix() {
 	m := approval.Matrix{
-		"low":  {Policy: approval.Any(), Slots: []approval.Slot{approval.Group("change-managers")}},
-		"high": {Policy: approval.All(), Slots: []approval.Slot{approval.Group("cab"), approval.Group("change-managers")}},
+		"low":  {Policy: approval.Any(), Slots: []approval.Slot{approval.Group(approval.GroupChangeManagers)}},
+		"high": {Policy: approval.All(), Slots: []approval.Slot{approval.Group(approval.GroupCAB), approval.Group(approval.GroupChangeManagers)}},
 	}
 	if err := m.Validate(); err != nil {
 		fmt.Println(err)
@@ -112,4 +112,23 @@ func ExampleMatrix() {
 	// Output:
 	// 0/3 approved, all required [group:cab group:change-managers person:olivia]
 	// invalid label: no approval rule for "extreme" (known: high, low)
+}
+
+// costBand is a process's own enumeration, such as a request's cost band.
+type costBand int8
+
+func (b costBand) String() string { return [...]string{"small", "large"}[b] }
+
+// MatrixOf keys a matrix by a typed value, so that no caller writes the
+// labels; RuleOf reads it back by the same value.
+func ExampleMatrixOf() {
+	const small, large costBand = 0, 1
+	m := approval.MatrixOf(map[costBand]approval.Rule{
+		small: {Policy: approval.Any(), Slots: []approval.Slot{approval.Group("managers")}},
+		large: {Policy: approval.All(), Slots: []approval.Slot{approval.Group("managers"), approval.Group("finance")}},
+	})
+	rule, err := m.RuleOf(large)
+	fmt.Println(rule.Slots, err, m.Validate())
+	// Output:
+	// [group:managers group:finance] <nil> <nil>
 }

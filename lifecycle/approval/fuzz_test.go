@@ -112,7 +112,7 @@ func FuzzMatrixJSON(f *testing.F) {
 // FuzzRuleJSON decodes a Rule: what decodes starts a round.
 func FuzzRuleJSON(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
-		start := approval.Rule{Policy: approval.Any(), Slots: []approval.Slot{approval.Group("cab")}}
+		start := approval.Rule{Policy: approval.Any(), Slots: []approval.Slot{approval.Group(approval.GroupCAB)}}
 		checkDecode(t, b, start, cloneRule, func(r approval.Rule) error {
 			_, err := approval.New(approval.Request{Policy: r.Policy, Slots: r.Slots, At: t0})
 			return err
@@ -142,7 +142,7 @@ func FuzzPolicyJSON(f *testing.F) {
 // returns for its actor, verdict, comment and time on a round of its slot.
 func FuzzDecisionJSON(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
-		start := approval.Decision{Slot: approval.Group("cab"), By: person("bob", "cab"), Verdict: approval.Approve, At: at(1)}
+		start := approval.Decision{Slot: approval.Group(approval.GroupCAB), By: person("bob", approval.GroupCAB), Verdict: approval.Approve, At: at(1)}
 		checkDecode(t, b, start, cloneDecision, func(d approval.Decision) error {
 			a, err := approval.New(approval.Request{Slots: []approval.Slot{d.Slot}, At: d.At})
 			if err != nil {
@@ -165,7 +165,7 @@ func FuzzExclusionJSON(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		start := approval.Exclusion{Actor: "alice", Role: approval.RoleRequester}
 		checkDecode(t, b, start, func(x approval.Exclusion) approval.Exclusion { return x }, func(x approval.Exclusion) error {
-			_, err := approval.New(approval.Request{Slots: []approval.Slot{approval.Group("cab")}, Excluded: []approval.Exclusion{x}, At: t0})
+			_, err := approval.New(approval.Request{Slots: []approval.Slot{approval.Group(approval.GroupCAB)}, Excluded: []approval.Exclusion{x}, At: t0})
 			return err
 		})
 	})
@@ -176,7 +176,7 @@ func FuzzExclusionJSON(f *testing.F) {
 // was, and what parses is written back as the same text.
 func FuzzParseText(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
-		checkText(t, s, approval.ParseSlot, approval.Group("cab"))
+		checkText(t, s, approval.ParseSlot, approval.Group(approval.GroupCAB))
 		checkText(t, s, approval.ParseKind, approval.KindQuorum)
 		checkText(t, s, approval.ParseState, approval.Cancelled)
 		checkText(t, s, approval.ParseVerdict, approval.Reject)

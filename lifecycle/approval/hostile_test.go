@@ -27,7 +27,7 @@ var (
 // leaves it as it was.
 func TestHostileText(t *testing.T) {
 	t.Parallel()
-	cab := []approval.Slot{approval.Group("cab")}
+	cab := []approval.Slot{approval.Group(approval.GroupCAB)}
 	request := func(slots []approval.Slot, xs ...approval.Exclusion) func(*approval.Approval) error {
 		return func(*approval.Approval) error {
 			_, err := approval.New(approval.Request{Slots: slots, Excluded: xs, At: t0})
@@ -65,23 +65,23 @@ func TestHostileText(t *testing.T) {
 		{"group name with NUL", request([]approval.Slot{approval.Group(nul)}), "slots[0]"},
 		{"group name not UTF-8", request([]approval.Slot{approval.Group(badUTF8)}), "slots[0]"},
 		{"group name too long", request([]approval.Slot{approval.Group(longName)}), "slots[0]"},
-		{"person with NUL", request([]approval.Slot{approval.Group("cab"), approval.Person(nul)}), "slots[1]"},
+		{"person with NUL", request([]approval.Slot{approval.Group(approval.GroupCAB), approval.Person(nul)}), "slots[1]"},
 		{"excluded actor with NUL", request(cab, approval.Exclusion{Actor: nul, Role: "requester"}), "excluded[0].actor"},
 		{"excluded actor too long", request(cab, approval.Exclusion{Actor: longName, Role: "requester"}), "excluded[0].actor"},
 		{"excluded actor with spaces", request(cab, approval.Exclusion{Actor: "alice\t", Role: "requester"}), "excluded[0].actor"},
 		{"role not UTF-8", request(cab, approval.Exclusion{Actor: "alice", Role: badUTF8}), "excluded[0].role"},
 		{"role too long", request(cab, approval.Exclusion{Actor: "alice", Role: longName}), "excluded[0].role"},
 
-		{"actor with NUL", decide(itil.Actor{ID: nul, Groups: []string{"cab"}}, "no"), "actor"},
-		{"actor not UTF-8", decide(itil.Actor{ID: badUTF8, Groups: []string{"cab"}}, "no"), "actor"},
-		{"actor too long", decide(itil.Actor{ID: longName, Groups: []string{"cab"}}, "no"), "actor"},
-		{"actor with spaces", decide(itil.Actor{ID: "alice ", Groups: []string{"cab"}}, "no"), "actor"},
-		{"actor name with NUL", decide(itil.Actor{ID: "bob", Name: nul, Groups: []string{"cab"}}, "no"), "actor.name"},
-		{"actor group not UTF-8", decide(itil.Actor{ID: "bob", Groups: []string{"cab", badUTF8}}, "no"), "actor.groups[1]"},
-		{"actor group too long", decide(itil.Actor{ID: "bob", Groups: []string{longName, "cab"}}, "no"), "actor.groups[0]"},
-		{"comment with NUL", decide(person("bob", "cab"), nul), "comment"},
-		{"comment not UTF-8", decide(person("bob", "cab"), badUTF8), "comment"},
-		{"comment too long", decide(person("bob", "cab"), longText), "comment"},
+		{"actor with NUL", decide(itil.Actor{ID: nul, Groups: []string{approval.GroupCAB}}, "no"), "actor"},
+		{"actor not UTF-8", decide(itil.Actor{ID: badUTF8, Groups: []string{approval.GroupCAB}}, "no"), "actor"},
+		{"actor too long", decide(itil.Actor{ID: longName, Groups: []string{approval.GroupCAB}}, "no"), "actor"},
+		{"actor with spaces", decide(itil.Actor{ID: "alice ", Groups: []string{approval.GroupCAB}}, "no"), "actor"},
+		{"actor name with NUL", decide(itil.Actor{ID: "bob", Name: nul, Groups: []string{approval.GroupCAB}}, "no"), "actor.name"},
+		{"actor group not UTF-8", decide(itil.Actor{ID: "bob", Groups: []string{approval.GroupCAB, badUTF8}}, "no"), "actor.groups[1]"},
+		{"actor group too long", decide(itil.Actor{ID: "bob", Groups: []string{longName, approval.GroupCAB}}, "no"), "actor.groups[0]"},
+		{"comment with NUL", decide(person("bob", approval.GroupCAB), nul), "comment"},
+		{"comment not UTF-8", decide(person("bob", approval.GroupCAB), badUTF8), "comment"},
+		{"comment too long", decide(person("bob", approval.GroupCAB), longText), "comment"},
 		{"reason with NUL", cancel(nul), "reason"},
 		{"reason not UTF-8", cancel(badUTF8), "reason"},
 		{"reason too long", cancel(longText), "reason"},
@@ -102,7 +102,7 @@ func TestHostileText(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			a := mustNew(t, approval.Request{Slots: []approval.Slot{approval.Group("cab")}})
+			a := mustNew(t, approval.Request{Slots: []approval.Slot{approval.Group(approval.GroupCAB)}})
 			before := a.Clone()
 			requireInvalid(t, tt.call(&a), tt.field)
 			assert.Equal(t, before, a, "a refused call changed the approval")
@@ -238,8 +238,8 @@ func TestZeroValuesAndNil(t *testing.T) {
 func TestDecideTimes(t *testing.T) {
 	t.Parallel()
 	round := func(t *testing.T) approval.Approval {
-		a := mustNew(t, approval.Request{Slots: []approval.Slot{approval.Group("cab"), approval.Person("olivia")}, At: at(10)})
-		_, err := a.Decide(person("bob", "cab"), approval.Approve, "", at(20))
+		a := mustNew(t, approval.Request{Slots: []approval.Slot{approval.Group(approval.GroupCAB), approval.Person("olivia")}, At: at(10)})
+		_, err := a.Decide(person("bob", approval.GroupCAB), approval.Approve, "", at(20))
 		require.NoError(t, err)
 		return a
 	}
@@ -312,14 +312,14 @@ func TestDecideSharesNoMemory(t *testing.T) {
 func TestValidateMatchesDecide(t *testing.T) {
 	t.Parallel()
 	a := mustNew(t, approval.Request{
-		Slots:    []approval.Slot{approval.Group("cab"), approval.Person("olivia")},
+		Slots:    []approval.Slot{approval.Group(approval.GroupCAB), approval.Person("olivia")},
 		Excluded: []approval.Exclusion{{Actor: "alice", Role: approval.RoleRequester}},
 	})
-	_, err := a.Decide(person("alice", "cab"), approval.Approve, "", at(1))
+	_, err := a.Decide(person("alice", approval.GroupCAB), approval.Approve, "", at(1))
 	require.ErrorIs(t, err, approval.ErrSegregation)
 
 	forged := a.Clone()
-	forged.Decisions = append(forged.Decisions, approval.Decision{Slot: approval.Group("cab"), By: person("alice", "cab"), Verdict: approval.Approve, At: at(1)})
+	forged.Decisions = append(forged.Decisions, approval.Decision{Slot: approval.Group(approval.GroupCAB), By: person("alice", approval.GroupCAB), Verdict: approval.Approve, At: at(1)})
 	requireInvalid(t, forged.Validate(), "decisions[0].by")
 	_, err = json.Marshal(forged)
 	requireInvalid(t, err, "decisions[0].by")

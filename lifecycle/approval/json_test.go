@@ -18,11 +18,11 @@ func rounds(t *testing.T) map[string]approval.Approval {
 	t.Helper()
 	req := approval.Request{
 		Policy:   approval.Quorum(2),
-		Slots:    []approval.Slot{approval.Group("cab"), approval.Person("olivia"), approval.Group("security")},
+		Slots:    []approval.Slot{approval.Group(approval.GroupCAB), approval.Person("olivia"), approval.Group("security")},
 		Excluded: []approval.Exclusion{{Actor: "alice", Role: approval.RoleRequester}, {Actor: "ivan", Role: approval.RoleImplementer}},
 	}
 	pending := mustNew(t, req)
-	_, err := pending.Decide(person("bob", "cab", "network"), approval.Approve, "fine", at(1))
+	_, err := pending.Decide(person("bob", approval.GroupCAB, "network"), approval.Approve, "fine", at(1))
 	require.NoError(t, err)
 
 	approved := pending.Clone()
@@ -218,7 +218,7 @@ func TestTextNames(t *testing.T) {
 		{approval.Cancelled, "cancelled", func(s string) (texter, error) { return approval.ParseState(s) }},
 		{approval.Approve, "approve", func(s string) (texter, error) { return approval.ParseVerdict(s) }},
 		{approval.Reject, "reject", func(s string) (texter, error) { return approval.ParseVerdict(s) }},
-		{approval.Group("cab"), "group:cab", func(s string) (texter, error) { return approval.ParseSlot(s) }},
+		{approval.Group(approval.GroupCAB), "group:cab", func(s string) (texter, error) { return approval.ParseSlot(s) }},
 		{approval.Person("dom:olivia"), "person:dom:olivia", func(s string) (texter, error) { return approval.ParseSlot(s) }},
 	}
 	for _, tt := range tests {
@@ -243,7 +243,7 @@ func TestTextNamesRefuseUnknown(t *testing.T) {
 		{"verdict", func() error { _, err := approval.ParseVerdict("abstain"); return err }, "verdict"},
 		{"slot kind", func() error { _, err := approval.ParseSlot("team:cab"); return err }, "slot"},
 		{"slot name", func() error { _, err := approval.ParseSlot("group:"); return err }, "slot"},
-		{"slot text", func() error { _, err := approval.ParseSlot("cab"); return err }, "slot"},
+		{"slot text", func() error { _, err := approval.ParseSlot(approval.GroupCAB); return err }, "slot"},
 		{"unset state", func() error { _, err := approval.State(0).MarshalText(); return err }, "state"},
 		{"unset verdict", func() error { _, err := approval.Verdict(0).MarshalText(); return err }, "verdict"},
 		{"unknown kind", func() error { _, err := approval.Kind(9).MarshalText(); return err }, "policy.kind"},
@@ -256,7 +256,7 @@ func TestTextNamesRefuseUnknown(t *testing.T) {
 		})
 	}
 	assert.Equal(t, "verdict(0)", approval.Verdict(0).String())
-	assert.Equal(t, `slot(group "cab", person "olivia")`, approval.Slot{Group: "cab", Person: "olivia"}.String())
+	assert.Equal(t, `slot(group "cab", person "olivia")`, approval.Slot{Group: approval.GroupCAB, Person: "olivia"}.String())
 	var ve *itil.ValidationError
 	_, err := approval.ParseVerdict("abstain")
 	require.ErrorAs(t, err, &ve)
@@ -333,13 +333,13 @@ func TestJSONRefusesBadValues(t *testing.T) {
 func matrixTarget() json.Unmarshaler { m := riskMatrix(); return &m }
 
 func ruleTarget() json.Unmarshaler {
-	return &approval.Rule{Policy: approval.Any(), Slots: []approval.Slot{approval.Group("cab")}}
+	return &approval.Rule{Policy: approval.Any(), Slots: []approval.Slot{approval.Group(approval.GroupCAB)}}
 }
 
 func policyTarget() json.Unmarshaler { p := approval.Quorum(2); return &p }
 
 func decisionTarget() json.Unmarshaler {
-	return &approval.Decision{Slot: approval.Group("cab"), By: person("bob", "cab"), Verdict: approval.Approve, At: at(1)}
+	return &approval.Decision{Slot: approval.Group(approval.GroupCAB), By: person("bob", approval.GroupCAB), Verdict: approval.Approve, At: at(1)}
 }
 
 func exclusionTarget() json.Unmarshaler {
@@ -351,10 +351,10 @@ func exclusionTarget() json.Unmarshaler {
 func TestJSONRoundTripOfValues(t *testing.T) {
 	t.Parallel()
 	a := mustNew(t, approval.Request{
-		Slots:    []approval.Slot{approval.Group("cab"), approval.Person("olivia")},
+		Slots:    []approval.Slot{approval.Group(approval.GroupCAB), approval.Person("olivia")},
 		Excluded: []approval.Exclusion{},
 	})
-	d, err := a.Decide(itil.Actor{ID: "bob", Groups: []string{"cab"}, System: true}, approval.Reject, "no backout", at(1))
+	d, err := a.Decide(itil.Actor{ID: "bob", Groups: []string{approval.GroupCAB}, System: true}, approval.Reject, "no backout", at(1))
 	require.NoError(t, err)
 	quorum := approval.Quorum(2)
 	quorum.FirstRejectionRejects = true
@@ -423,16 +423,16 @@ func TestJSONDecodesEveryActorField(t *testing.T) {
 		f := v.Field(i)
 		switch f.Kind() {
 		case reflect.String:
-			f.SetString("cab")
+			f.SetString(approval.GroupCAB)
 		case reflect.Bool:
 			f.SetBool(true)
 		case reflect.Slice:
-			f.Set(reflect.ValueOf([]string{"cab"}))
+			f.Set(reflect.ValueOf([]string{approval.GroupCAB}))
 		default:
 			t.Fatalf("itil.Actor.%s: a field of kind %s the test does not fill", v.Type().Field(i).Name, f.Kind())
 		}
 	}
-	d := approval.Decision{Slot: approval.Group("cab"), By: actor, Verdict: approval.Approve, At: at(1)}
+	d := approval.Decision{Slot: approval.Group(approval.GroupCAB), By: actor, Verdict: approval.Approve, At: at(1)}
 	b, err := json.Marshal(d)
 	require.NoError(t, err)
 	var back approval.Decision

@@ -107,3 +107,37 @@ func (m *Matrix) UnmarshalJSON(b []byte) error {
 	*m = out
 	return nil
 }
+
+// MatrixOf returns the matrix that gives each key's rule to the label
+// key.String(), so that a caller keys the rules by its own typed values
+// and never writes the labels:
+//
+//	m := approval.MatrixOf(map[change.Risk]approval.Rule{
+//		change.RiskLow:  {Policy: approval.Any(), Slots: []approval.Slot{approval.Group(approval.GroupChangeManagers)}},
+//		change.RiskHigh: {Policy: approval.All(), Slots: []approval.Slot{approval.Group(approval.GroupCAB)}},
+//	})
+//
+// Two keys with the same String would share a label; Validate and the
+// process that reads the matrix judge the labels.
+func MatrixOf[K interface {
+	comparable
+	fmt.Stringer
+}](rules map[K]Rule) Matrix {
+	if rules == nil {
+		return nil
+	}
+	m := make(Matrix, len(rules))
+	for k, r := range rules {
+		r.Slots = slices.Clone(r.Slots)
+		m[k.String()] = r
+	}
+	return m
+}
+
+// RuleOf is Rule for the label key.String(): m.RuleOf(change.RiskHigh).
+func (m Matrix) RuleOf(key fmt.Stringer) (Rule, error) {
+	if key == nil {
+		return Rule{}, &itil.ValidationError{Field: "label", Reason: "required"}
+	}
+	return m.Rule(key.String())
+}

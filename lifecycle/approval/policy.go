@@ -23,25 +23,25 @@ const (
 	KindMajority
 )
 
-var kindNames = names[Kind]{field: "policy.kind", list: []string{"all", "any", "quorum", "majority"}}
+var kindNames = itil.Names[Kind]{Field: "policy.kind", List: []string{"all", "any", "quorum", "majority"}}
 
 // String returns "all", "any", "quorum" or "majority", or "policy.kind(N)"
 // for other values.
 func (k Kind) String() string { return kindNames.String(k) }
 
 // Valid reports whether k is one of the defined kinds.
-func (k Kind) Valid() bool { return kindNames.valid(k) }
+func (k Kind) Valid() bool { return kindNames.Valid(k) }
 
 // ParseKind returns the kind named s: "all", "any", "quorum" or "majority".
 // Any other text is a *itil.ValidationError on "policy.kind".
-func ParseKind(s string) (Kind, error) { return kindNames.parse(s) }
+func ParseKind(s string) (Kind, error) { return kindNames.Parse(s) }
 
 // MarshalText encodes the kind by name; an unknown value is an error.
-func (k Kind) MarshalText() ([]byte, error) { return kindNames.marshal(k) }
+func (k Kind) MarshalText() ([]byte, error) { return kindNames.Marshal(k) }
 
 // UnmarshalText decodes a kind by name. An unknown name or a nil receiver is
 // a *itil.ValidationError, and leaves the value as it was.
-func (k *Kind) UnmarshalText(b []byte) error { return kindNames.unmarshal(k, b) }
+func (k *Kind) UnmarshalText(b []byte) error { return kindNames.Unmarshal(k, b) }
 
 // Policy says how many approvals a round needs and when it is rejected. The
 // zero value is All: every slot must approve.

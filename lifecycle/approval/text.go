@@ -20,10 +20,6 @@ const (
 	MaxTextLength = 4000
 )
 
-// maxEnumLength caps the text of an enumeration's name before it is looked
-// up, so that an error quoting it stays short.
-const maxEnumLength = 64
-
 // checkName reports a *itil.ValidationError on field unless s is a storable
 // text of at most MaxNameLength characters.
 func checkName(field, s string) error { return itil.CheckText(field, s, MaxNameLength) }

@@ -18,7 +18,8 @@ import (
 // shard order (so two commits never wait on each other in a circle),
 // checks every version, then applies every write. The batch's changes are
 // published to the log under one hold of its lock: they have consecutive
-// Seqs, and a reader of the log sees all of them or none.
+// Seqs, and a reader of the log sees all of them or none. The store keeps
+// copies of the entities: the batch stays the caller's.
 func (s *Store) Commit(ctx context.Context, b lifecycle.Batch) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -27,28 +28,20 @@ func (s *Store) Commit(ctx context.Context, b lifecycle.Batch) error {
 		return err
 	}
 	n := len(b.Writes)
-	// A batch of a few writes keeps its working memory on the stack, and
-	// the attributes of all its writes in one slice.
+	// A batch of a few writes keeps its working memory on the stack.
 	var clonesBuf [4]lifecycle.Entity
 	var attrsBuf [4][]lifecycle.Attr
 	clones, attrs := clonesBuf[:0], attrsBuf[:0]
 	if n > len(clonesBuf) {
 		clones, attrs = make([]lifecycle.Entity, 0, n), make([][]lifecycle.Attr, 0, n)
 	}
-	all := make([]lifecycle.Attr, 0, 8*n)
 	var touched [shards]bool
 	for i, w := range b.Writes {
 		if err := lifecycle.CheckStorable(w.Entity, w.Change, ""); err != nil {
 			return inWrite(err, i)
 		}
 		c := w.Entity.Clone()
-		from := len(all)
-		all = attrsOf(c, all)
-		a := all[from:len(all):len(all)]
-		if err := lifecycle.CheckStorableAttrs(a, ""); err != nil {
-			return inWrite(err, i)
-		}
-		clones, attrs = append(clones, c), append(attrs, a)
+		clones = append(clones, c)
 		touched[shardOf(c.Base().ID)] = true
 	}
 	for _, rd := range b.Reads {
@@ -66,6 +59,21 @@ func (s *Store) Commit(ctx context.Context, b lifecycle.Batch) error {
 			}
 		}
 	}()
+	if n > 0 {
+		// The attributes of every write, in one list: the scratch of the
+		// first write's shard, whose lock is held, as Update uses it.
+		sh := s.shard(clones[0].Base().ID)
+		all := sh.scratch[:0]
+		for i, c := range clones {
+			from := len(all)
+			all = attrsOf(c, all)
+			if err := lifecycle.CheckStorableAttrs(all[from:], ""); err != nil {
+				return inWrite(err, i)
+			}
+			attrs = append(attrs, all[from:len(all):len(all)])
+		}
+		sh.scratch = all[:0]
+	}
 	if err := s.checkBatch(b, clones); err != nil {
 		return err
 	}

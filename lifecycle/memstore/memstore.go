@@ -15,8 +15,23 @@
 // "kind". Commit publishes a batch's changes together: they have
 // consecutive Seqs, and a reader of the log sees all of them or none.
 //
+// Every error it returns is in one class of the kernel (see
+// lifecycle.Class): bad input, such as a record without an ID, a claim
+// without a consumer or holder, or an ack past the end of the log, is a
+// *itil.ValidationError naming the field (invalid); a missing record
+// matches lifecycle.ErrNotFound; a stale version, a taken ID
+// (lifecycle.ErrExists) and a held lease (lifecycle.ErrLeased) match
+// lifecycle.ErrConflict. The package declares no errors of its own.
+//
+// For tests, Snapshot, Restore and Reset save and put back the whole
+// store, and Config.SequentialIDs gives the same IDs for the same work;
+// package lifecycletest builds on them.
+//
 //	st := memstore.New(memstore.Config{})
 //	p, _ := lifecycle.NewProcess[Ticket](st, def, lifecycle.ProcessConfig{})
+//	snap := st.Snapshot()
+//	… work …
+//	_ = st.Restore(snap) // as it was
 package memstore
 
 import (
@@ -25,10 +40,12 @@ import (
 	"iter"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/lifecycle"
 )
 
@@ -36,11 +53,22 @@ import (
 type Config struct {
 	// Now is the clock for outbox leases. Default time.Now.
 	Now func() time.Time
+	// SequentialIDs makes the store's IDs deterministic: the records a
+	// lifecycle.Process creates in the store (see lifecycle.IDSource) and
+	// the changes the store appends get IDs from one counter of the store,
+	// 00000000-0000-7000-8000-000000000001 and on, so that equal work on
+	// two fresh stores gives equal IDs. They are UUIDv7 with a zero time:
+	// unique in the store and ordered as they were drawn, but they sort
+	// before every ID drawn from the real clock. A change keeps the ID it
+	// came with when this is off (the default).
+	SequentialIDs bool
 }
 
 // Store is an in-memory lifecycle.Store, safe for concurrent use.
 type Store struct {
-	now func() time.Time
+	now        func() time.Time
+	sequential bool
+	ids        atomic.Uint64 // the last sequential ID drawn
 
 	// Records are sharded by ID, and each shard holds its records and
 	// their index sets. A write holds its shard's lock throughout, so that
@@ -103,8 +131,9 @@ type cursor struct {
 }
 
 var (
-	_ lifecycle.Store = (*Store)(nil)
-	_ lifecycle.Waker = (*Store)(nil)
+	_ lifecycle.Store    = (*Store)(nil)
+	_ lifecycle.Waker    = (*Store)(nil)
+	_ lifecycle.IDSource = (*Store)(nil)
 )
 
 // New returns an empty Store.
@@ -113,9 +142,10 @@ func New(cfg Config) *Store {
 		cfg.Now = time.Now
 	}
 	st := &Store{
-		now:     cfg.Now,
-		numbers: make(map[string]int64),
-		cursors: make(map[string]*cursor),
+		now:        cfg.Now,
+		sequential: cfg.SequentialIDs,
+		numbers:    make(map[string]int64),
+		cursors:    make(map[string]*cursor),
 	}
 	for i := range st.shards {
 		st.shards[i].m = make(map[uuid.UUID]*entry)
@@ -153,7 +183,7 @@ func (s *Store) Create(ctx context.Context, e lifecycle.Entity, ch *lifecycle.Ch
 	}
 	r := e.Base()
 	if r.ID == uuid.Nil {
-		return fmt.Errorf("memstore: create: record has no ID")
+		return &itil.ValidationError{Field: "id", Reason: "required"}
 	}
 	if err := lifecycle.CheckStorable(e, nil, ""); err != nil {
 		return err
@@ -193,8 +223,12 @@ func (s *Store) appendChange(sh *shard, en *entry, ch *lifecycle.Change) {
 }
 
 // encode encodes ch into the shard's log chunk and returns its position,
-// for publish. The shard's lock must be held.
+// for publish; with Config.SequentialIDs it first gives ch the next ID.
+// The shard's lock must be held.
 func (s *Store) encode(sh *shard, ch *lifecycle.Change) uint64 {
+	if s.sequential {
+		ch.ID = sequentialID(s.ids.Add(1))
+	}
 	if need := encodedSize(ch); len(sh.chunk)+need > cap(sh.chunk) {
 		s.logMu.Lock()
 		sh.chunkID, sh.chunk = s.log.newChunk(need)

@@ -22,6 +22,14 @@ func TestStore(t *testing.T) {
 	})
 }
 
+// TestStoreSequentialIDs runs the conformance suite on a store that gives
+// changes sequential IDs, as lifecycletest's stores do.
+func TestStoreSequentialIDs(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) lifecycle.Store {
+		return memstore.New(memstore.Config{SequentialIDs: true})
+	})
+}
+
 // newItem returns an unsaved storetest.Item and the change that creates it.
 func newItem(t *testing.T, owner string) (*storetest.Item, lifecycle.Change) {
 	t.Helper()

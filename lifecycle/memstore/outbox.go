@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/lifecycle"
 )
 
@@ -14,7 +15,7 @@ func (s *Store) Claim(ctx context.Context, consumer, holder string, limit int, l
 		return nil, err
 	}
 	if consumer == "" || holder == "" {
-		return nil, fmt.Errorf("memstore: claim: consumer and holder are required")
+		return nil, requireConsumer(consumer, holder)
 	}
 	if limit <= 0 {
 		limit = 100
@@ -61,7 +62,7 @@ func (s *Store) Ack(ctx context.Context, consumer, holder string, seq int64) err
 		return fmt.Errorf("consumer %q not held by %q: %w", consumer, holder, lifecycle.ErrLeased)
 	}
 	if seq > s.log.len() {
-		return fmt.Errorf("memstore: ack: seq %d is past the end of the log", seq)
+		return &itil.ValidationError{Field: "seq", Reason: fmt.Sprintf("%d is past the end of the log (%d)", seq, s.log.len())}
 	}
 	if seq > c.seq {
 		c.seq = seq
@@ -80,4 +81,14 @@ func (s *Store) Release(ctx context.Context, consumer, holder string) error {
 		c.holder, c.until = "", time.Time{}
 	}
 	return nil
+}
+
+// requireConsumer returns the *itil.ValidationError of a Claim without a
+// consumer or a holder, naming the first that is missing.
+func requireConsumer(consumer, holder string) error {
+	field := "consumer"
+	if consumer != "" {
+		field = "holder"
+	}
+	return &itil.ValidationError{Field: field, Reason: "required"}
 }

@@ -129,7 +129,11 @@ func (s *subscriber) call(ctx context.Context, ch lifecycle.Change) (err error) 
 }
 
 // PanicError reports a Bus handler that panicked; Notify returns it (joined
-// with any other failures) instead of letting the panic unwind.
+// with any other failures) instead of letting the panic unwind. It is in
+// no class of its own: a panic is a fault of the handler, an internal
+// error (HTTP 500) that the dispatcher retries, not something the caller
+// can correct; when the handler panicked with an error, PanicError
+// unwraps to it and so has that error's class, if any.
 type PanicError struct {
 	// Value is what the handler passed to panic.
 	Value any

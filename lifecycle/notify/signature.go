@@ -4,31 +4,40 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/itil-go/itil"
+	"github.com/itil-go/itil/lifecycle"
 )
 
 // Errors that Verify returns, wrapped in a *SignatureError; compare with
-// errors.Is.
+// errors.Is. Both are in the class lifecycle.ErrForbidden (HTTP 403): a
+// delivery that fails verification is one the receiver may not act on,
+// since nothing proves it came from the holder of the secret. They are not
+// invalid input (400): a forger's request is well formed, and a receiver
+// that answers every failed check alike tells a forger nothing about which
+// check failed.
 var (
 	// ErrBadSignature: the signature or the timestamp is missing or
 	// malformed, or the signature does not match the body and timestamp.
-	ErrBadSignature = errors.New("notify: bad webhook signature")
+	// Class: lifecycle.ErrForbidden.
+	ErrBadSignature = lifecycle.NewError(lifecycle.ErrForbidden, "notify: bad webhook signature")
 	// ErrStale: the signature matches but the timestamp lies further from
-	// now than the allowed age: a replay, or clocks far apart.
-	ErrStale = errors.New("notify: stale webhook delivery")
+	// now than the allowed age: a replay, or clocks far apart. Class:
+	// lifecycle.ErrForbidden, as a replayed delivery proves no more than a
+	// forged one.
+	ErrStale = lifecycle.NewError(lifecycle.ErrForbidden, "notify: stale webhook delivery")
 )
 
 // DefaultMaxAge is the age Verify allows when given zero or less.
 const DefaultMaxAge = 5 * time.Minute
 
 // SignatureError says why Verify refused a delivery. It matches
-// ErrBadSignature or ErrStale through errors.Is.
+// ErrBadSignature or ErrStale through errors.Is, and so their class,
+// lifecycle.ErrForbidden.
 type SignatureError struct {
 	// Err is ErrBadSignature or ErrStale.
 	Err error

@@ -230,7 +230,10 @@ func (w *Webhook) Notify(ctx context.Context, ch lifecycle.Change) error {
 const maxErrorBody = 512
 
 // StatusError reports a webhook answer outside 2xx. Notify returns it, so
-// the dispatcher retries the change.
+// the dispatcher retries the change. It is in no class: the receiver's
+// answer says nothing of the change or who made it (a 404 of the receiver
+// does not mean the record is missing), so to the library it is a failed
+// delivery, an internal error (HTTP 500); Permanent tells the kinds apart.
 type StatusError struct {
 	// StatusCode is the HTTP status code, such as 503.
 	StatusCode int

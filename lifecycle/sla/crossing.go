@@ -1,7 +1,6 @@
 package sla
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/itil-go/itil"
@@ -45,33 +44,16 @@ const (
 	Breach
 )
 
-var kindNames = [...]string{"", "warning", "breach"}
+// kindNames are the kinds' names, for their text form.
+var kindNames = itil.Names[Kind]{Field: "kind", List: []string{"", "warning", "breach"}}
 
 // String returns "warning" or "breach".
-func (k Kind) String() string {
-	if k == Warning || k == Breach {
-		return kindNames[k]
-	}
-	return fmt.Sprintf("kind(%d)", int8(k))
-}
+func (k Kind) String() string { return kindNames.String(k) }
 
-// MarshalText encodes the kind by name.
-func (k Kind) MarshalText() ([]byte, error) {
-	if k != Warning && k != Breach {
-		return nil, &itil.ValidationError{Field: "kind", Reason: fmt.Sprintf("undefined value %d", int8(k))}
-	}
-	return []byte(kindNames[k]), nil
-}
+// MarshalText encodes the kind by name; an undefined one is a
+// *itil.ValidationError on "kind".
+func (k Kind) MarshalText() ([]byte, error) { return kindNames.Marshal(k) }
 
-// UnmarshalText decodes a kind by name.
-func (k *Kind) UnmarshalText(b []byte) error {
-	switch string(b) {
-	case "warning":
-		*k = Warning
-	case "breach":
-		*k = Breach
-	default:
-		return &itil.ValidationError{Field: "kind", Reason: fmt.Sprintf("unknown kind %q (want warning or breach)", b)}
-	}
-	return nil
-}
+// UnmarshalText decodes a kind by name; another text is a
+// *itil.ValidationError on "kind", and leaves k as it was.
+func (k *Kind) UnmarshalText(b []byte) error { return kindNames.Unmarshal(k, b) }

@@ -62,4 +62,26 @@
 //
 // Set.Next tells when the record's next crossing is due, for a sweep that
 // visits only the records it needs to.
+//
+// # Sweeps
+//
+// A crossing that falls due while nobody touches the record is raised by a
+// sweep the host runs on a ticker. Sweeper is that sweep for any process:
+// it finds the process's records that still need work, skips those with
+// nothing due (Set.Next), and writes each crossing once, with
+// compare-and-set, as a change named EventWarning or EventBreach, through
+// the function the process's enter hook uses to apply its clocks:
+//
+//	sw := sla.Sweeper[*Incident]{
+//		Process: proc,
+//		Clocks:  func(inc *Incident) *sla.Set { return &inc.SLA },
+//		Apply:   func(inc *Incident, ed *lifecycle.Edit, now time.Time) ([]sla.Crossing, error) { … },
+//	}
+//	swept, err := sw.Sweep(ctx, now) // swept.Warnings, swept.Breaches
+//
+// # Errors
+//
+// Every error of the package is a *itil.ValidationError that names the
+// field (class itil.ErrInvalid): a calendar, policy, clock or fact that
+// is not fit, or a Sweeper missing what it needs.
 package sla

@@ -1,12 +1,14 @@
 package sla_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"time"
 
 	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/lifecycle"
+	"github.com/itil-go/itil/lifecycle/memstore"
 	"github.com/itil-go/itil/lifecycle/sla"
 )
 
@@ -126,4 +128,55 @@ func ExampleDefaultPolicy() {
 	// P3 respond 4h0m0s  resolve 24h0m0s   business
 	// P4 respond 8h0m0s  resolve 72h0m0s   business
 	// P5 respond 24h0m0s resolve 120h0m0s  business
+}
+
+// ExampleSweeper raises the breach of a record nobody touches, once: the
+// process supplies where its records keep their clocks and how it
+// journals what they cross.
+func ExampleSweeper() {
+	ctx := context.Background()
+	now := time.Date(2026, time.March, 2, 9, 0, 0, 0, time.UTC)
+	policy := &sla.Policy{Targets: map[itil.Priority]sla.Targets{}}
+	for p := itil.P1; p <= itil.P5; p++ {
+		policy.Targets[p] = sla.Targets{Resolution: sla.Target{Within: time.Hour}}
+	}
+	// apply is what the process does on every transition, and its sweep.
+	apply := func(t *ticket, ed *lifecycle.Edit, now time.Time) ([]sla.Crossing, error) {
+		cs, err := t.SLA.Apply(policy, sla.Facts{Priority: t.Priority, Category: t.StateCategory}, now)
+		for _, c := range cs {
+			ed.Field("sla."+c.Clock, "", c.Kind.String())
+		}
+		return cs, err
+	}
+	def, _ := lifecycle.NewDefinition("ticket", []lifecycle.State{
+		{Name: "open", Category: lifecycle.Open, Initial: true},
+		{Name: "done", Category: lifecycle.Closed},
+	}, []lifecycle.Event{{Name: "finish", From: []string{"open"}, To: "done"}})
+	proc, _ := lifecycle.NewProcess[ticket](memstore.New(memstore.Config{}), def,
+		lifecycle.ProcessConfig{Prefix: "TKT", Now: func() time.Time { return now }})
+	tk := &ticket{Priority: itil.P2}
+	tk.StateCategory = lifecycle.Open // the clocks start with the record
+	_, _ = apply(tk, &lifecycle.Edit{}, now)
+	tk, _ = proc.Create(ctx, tk, itil.System("example"), "")
+
+	sw := sla.Sweeper[*ticket]{
+		Process: proc,
+		Clocks:  func(t *ticket) *sla.Set { return &t.SLA },
+		Apply:   apply,
+		Actor:   itil.System("ticket-sweep"),
+	}
+	for _, after := range []time.Duration{30 * time.Minute, 2 * time.Hour, 3 * time.Hour} {
+		swept, err := sw.Sweep(ctx, now.Add(after))
+		fmt.Printf("after %v: %+v %v\n", after, swept, err)
+	}
+	for c := range proc.Journal(ctx, tk.ID) {
+		if c.Event == sla.EventBreach {
+			fmt.Println(c.Number, c.Event, c.Fields[0].Field, c.Fields[0].New, "by", c.Actor.ID)
+		}
+	}
+	// Output:
+	// after 30m0s: {Warnings:0 Breaches:0 Records:0} <nil>
+	// after 2h0m0s: {Warnings:1 Breaches:1 Records:1} <nil>
+	// after 3h0m0s: {Warnings:0 Breaches:0 Records:0} <nil>
+	// TKT0000001 sla_breach sla.resolution breach by ticket-sweep
 }

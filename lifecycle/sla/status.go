@@ -1,10 +1,6 @@
 package sla
 
-import (
-	"fmt"
-
-	"github.com/itil-go/itil"
-)
+import "github.com/itil-go/itil"
 
 // Status is where a Clock is in its life.
 type Status int8
@@ -23,34 +19,19 @@ const (
 	Stopped
 )
 
-var statusNames = [...]string{"idle", "running", "paused", "stopped"}
+// statusNames are the statuses' names, for their text form.
+var statusNames = itil.Names[Status]{Field: "status", List: []string{"idle", "running", "paused", "stopped"}}
 
 // Valid reports whether s is one of the defined statuses.
-func (s Status) Valid() bool { return s >= Idle && s <= Stopped }
+func (s Status) Valid() bool { return statusNames.Valid(s) }
 
 // String returns "idle", "running", "paused" or "stopped".
-func (s Status) String() string {
-	if s.Valid() {
-		return statusNames[s]
-	}
-	return fmt.Sprintf("status(%d)", int8(s))
-}
+func (s Status) String() string { return statusNames.String(s) }
 
-// MarshalText encodes the status by name.
-func (s Status) MarshalText() ([]byte, error) {
-	if !s.Valid() {
-		return nil, &itil.ValidationError{Field: "status", Reason: fmt.Sprintf("undefined value %d", int8(s))}
-	}
-	return []byte(statusNames[s]), nil
-}
+// MarshalText encodes the status by name; an undefined one is a
+// *itil.ValidationError on "status".
+func (s Status) MarshalText() ([]byte, error) { return statusNames.Marshal(s) }
 
-// UnmarshalText decodes a status by name.
-func (s *Status) UnmarshalText(b []byte) error {
-	for i, n := range statusNames {
-		if n == string(b) {
-			*s = Status(i)
-			return nil
-		}
-	}
-	return &itil.ValidationError{Field: "status", Reason: fmt.Sprintf("unknown status %q (want idle, running, paused or stopped)", b)}
-}
+// UnmarshalText decodes a status by name; another text is a
+// *itil.ValidationError on "status", and leaves s as it was.
+func (s *Status) UnmarshalText(b []byte) error { return statusNames.Unmarshal(s, b) }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
-	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -12,17 +11,24 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"github.com/itil-go/itil/lifecycle"
 )
 
-// Errors of Migrate and Check. Compare with errors.Is.
+// Errors of Migrate and Check. Compare with errors.Is. Both are in the
+// class lifecycle.ErrRefused: the store refuses to work on a database in
+// its current situation, and asking again changes nothing until someone
+// changes the situation (upgrades the program, or runs Migrate). They are
+// not invalid input, since the caller passed nothing wrong, nor a conflict,
+// since no read-and-retry helps.
 var (
 	// ErrSchemaTooNew: the database was migrated by a newer version of
 	// this package than the running one. The program must be upgraded;
-	// nothing is changed.
-	ErrSchemaTooNew = errors.New("sqlstore: database schema is newer than this program knows")
+	// nothing is changed. Class: lifecycle.ErrRefused.
+	ErrSchemaTooNew = lifecycle.NewError(lifecycle.ErrRefused, "sqlstore: database schema is newer than this program knows")
 	// ErrSchemaTooOld: the database lacks migrations that this program
-	// needs (Check only; Migrate applies them).
-	ErrSchemaTooOld = errors.New("sqlstore: database schema is older than this program needs")
+	// needs (Check only; Migrate applies them). Class: lifecycle.ErrRefused.
+	ErrSchemaTooOld = lifecycle.NewError(lifecycle.ErrRefused, "sqlstore: database schema is older than this program needs")
 )
 
 // migration is one embedded file, NNNN_name.sql: version NNNN.

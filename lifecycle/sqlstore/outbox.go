@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/lifecycle"
 )
 
@@ -23,7 +24,7 @@ func (s *Store) Claim(ctx context.Context, consumer, holder string, limit int, l
 		return nil, err
 	}
 	if consumer == "" || holder == "" {
-		return nil, errors.New("sqlstore: claim: consumer and holder are required")
+		return nil, requireConsumer(consumer, holder)
 	}
 	if limit <= 0 {
 		limit = defaultClaimLimit
@@ -105,4 +106,14 @@ func (s *Store) holder(ctx context.Context, consumer string) string {
 		return "another holder"
 	}
 	return h
+}
+
+// requireConsumer returns the *itil.ValidationError of a Claim without a
+// consumer or a holder, naming the first that is missing.
+func requireConsumer(consumer, holder string) error {
+	field := "consumer"
+	if consumer != "" {
+		field = "holder"
+	}
+	return &itil.ValidationError{Field: field, Reason: "required"}
 }

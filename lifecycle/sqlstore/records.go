@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/lifecycle"
 )
 
@@ -38,7 +39,7 @@ func (s *Store) Create(ctx context.Context, e lifecycle.Entity, ch *lifecycle.Ch
 	}
 	r := e.Base()
 	if r.ID == uuid.Nil {
-		return errors.New("sqlstore: create: record has no ID")
+		return &itil.ValidationError{Field: "id", Reason: "required"}
 	}
 	row, err := newRecordRow(e, "")
 	if err != nil {

@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"log/slog"
 	"reflect"
@@ -11,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/lifecycle"
 )
 
@@ -85,7 +85,7 @@ var (
 // to create or upgrade the schema, or Check to verify it.
 func New(db *sql.DB, cfg Config) (*Store, error) {
 	if db == nil {
-		return nil, errors.New("sqlstore: db is required")
+		return nil, &itil.ValidationError{Field: "db", Reason: "required"}
 	}
 	if cfg.Dialect == DetectDialect {
 		d, err := detect(db)
