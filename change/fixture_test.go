@@ -13,9 +13,9 @@ import (
 
 	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/change"
-	"github.com/itil-go/itil/internal/clocktest"
 	"github.com/itil-go/itil/lifecycle"
 	"github.com/itil-go/itil/lifecycle/approval"
+	"github.com/itil-go/itil/lifecycle/lifecycletest"
 	"github.com/itil-go/itil/lifecycle/memstore"
 )
 
@@ -46,7 +46,7 @@ var restartWeb = change.Template{
 }
 
 // clock is a settable clock for Config.Now.
-type clock = clocktest.Clock
+type clock = lifecycletest.Clock
 
 type fixture struct {
 	m     *change.Manager
@@ -58,7 +58,7 @@ type fixture struct {
 // the restart-web template, unless cfg says otherwise.
 func newFixture(t testing.TB, cfg change.Config) *fixture {
 	t.Helper()
-	clk := clocktest.New(t0)
+	clk := lifecycletest.NewClock(t0)
 	if cfg.Now == nil {
 		cfg.Now = clk.Now
 	}

@@ -13,9 +13,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/itil-go/itil/change"
-	"github.com/itil-go/itil/internal/clocktest"
 	"github.com/itil-go/itil/internal/teststores"
 	"github.com/itil-go/itil/lifecycle"
+	"github.com/itil-go/itil/lifecycle/lifecycletest"
 )
 
 // hostManager returns a Manager over st with the fixtures' template and a
@@ -23,7 +23,7 @@ import (
 func hostManager(t testing.TB, st lifecycle.Store, cfg change.Config) *change.Manager {
 	t.Helper()
 	if cfg.Now == nil {
-		cfg.Now = clocktest.New(t0).Now
+		cfg.Now = lifecycletest.NewClock(t0).Now
 	}
 	if cfg.Templates == nil {
 		cfg.Templates = []change.Template{restartWeb}

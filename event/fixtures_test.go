@@ -9,15 +9,15 @@ import (
 
 	"github.com/itil-go/itil/event"
 	"github.com/itil-go/itil/incident"
-	"github.com/itil-go/itil/internal/clocktest"
 	"github.com/itil-go/itil/lifecycle"
+	"github.com/itil-go/itil/lifecycle/lifecycletest"
 	"github.com/itil-go/itil/lifecycle/memstore"
 )
 
 // clock is a settable clock for the engine and the desk.
-type clock = clocktest.Clock
+type clock = lifecycletest.Clock
 
-func newClock() *clock { return clocktest.New(time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)) }
+func newClock() *clock { return lifecycletest.NewClock(time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)) }
 
 type fixture struct {
 	ctx    context.Context

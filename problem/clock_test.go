@@ -3,14 +3,14 @@ package problem_test
 import (
 	"time"
 
-	"github.com/itil-go/itil/internal/clocktest"
+	"github.com/itil-go/itil/lifecycle/lifecycletest"
 )
 
 // fakeClock is a clock the tests move by hand: it drives the timestamps of
 // the desk, the manager and the store.
-type fakeClock = clocktest.Clock
+type fakeClock = lifecycletest.Clock
 
 // monday9 is a Monday at 09:00 UTC.
 var monday9 = time.Date(2025, time.March, 3, 9, 0, 0, 0, time.UTC)
 
-func newClock(t time.Time) *fakeClock { return clocktest.New(t) }
+func newClock(t time.Time) *fakeClock { return lifecycletest.NewClock(t) }

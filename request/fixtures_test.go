@@ -9,9 +9,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/itil-go/itil"
-	"github.com/itil-go/itil/internal/clocktest"
 	"github.com/itil-go/itil/lifecycle"
 	"github.com/itil-go/itil/lifecycle/approval"
+	"github.com/itil-go/itil/lifecycle/lifecycletest"
 	"github.com/itil-go/itil/lifecycle/memstore"
 	"github.com/itil-go/itil/lifecycle/sla"
 	"github.com/itil-go/itil/request"
@@ -31,7 +31,7 @@ var (
 var monday9 = time.Date(2025, time.March, 3, 9, 0, 0, 0, time.UTC)
 
 // fakeClock is a clock the tests move by hand.
-type fakeClock = clocktest.Clock
+type fakeClock = lifecycletest.Clock
 
 // laptopItem needs a manager's approval and runs two ordered tasks.
 func laptopItem() request.Item {
@@ -112,7 +112,7 @@ type fixture struct {
 
 func newFixture(t testing.TB, cfg request.Config) *fixture {
 	t.Helper()
-	clock := clocktest.New(monday9)
+	clock := lifecycletest.NewClock(monday9)
 	if cfg.Now == nil {
 		cfg.Now = clock.Now
 	}

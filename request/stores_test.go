@@ -8,9 +8,9 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
-	"github.com/itil-go/itil/internal/clocktest"
 	"github.com/itil-go/itil/internal/teststores"
 	"github.com/itil-go/itil/lifecycle"
+	"github.com/itil-go/itil/lifecycle/lifecycletest"
 	"github.com/itil-go/itil/request"
 )
 
@@ -26,7 +26,7 @@ type hosts struct {
 // none).
 func newHosts(t testing.TB, db teststores.DB, n int, cfg request.Config) *hosts {
 	t.Helper()
-	h := &hosts{clock: clocktest.New(monday9)}
+	h := &hosts{clock: lifecycletest.NewClock(monday9)}
 	if cfg.Now == nil {
 		cfg.Now = h.clock.Now
 	}

@@ -76,6 +76,9 @@ func newWorld(ctx context.Context, now func() time.Time, logger *slog.Logger) (*
 // until ctx is done; the portal serves meanwhile.
 func (w *world) run(ctx context.Context) error {
 	if err := w.changes.Start(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped before it caught up
+		}
 		return fmt.Errorf("change calendar: %w", err)
 	}
 	if err := w.reactions.Run(ctx); err != nil && ctx.Err() == nil {

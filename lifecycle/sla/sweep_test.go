@@ -10,8 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/itil-go/itil"
-	"github.com/itil-go/itil/internal/clocktest"
 	"github.com/itil-go/itil/lifecycle"
+	"github.com/itil-go/itil/lifecycle/lifecycletest"
 	"github.com/itil-go/itil/lifecycle/memstore"
 	"github.com/itil-go/itil/lifecycle/sla"
 )
@@ -36,7 +36,7 @@ func (t *ticket) Attrs(dst []lifecycle.Attr) []lifecycle.Attr { return dst }
 type desk struct {
 	proc   *lifecycle.Process[*ticket]
 	policy *sla.Policy
-	clock  *clocktest.Clock
+	clock  *lifecycletest.Clock
 }
 
 // apply is what the desk does on every transition into category cat and
@@ -64,7 +64,7 @@ func (d *desk) sweeper() sla.Sweeper[*ticket] {
 // every priority, warning at 50%, on a clock the test moves.
 func newDesk(t *testing.T) *desk {
 	t.Helper()
-	d := &desk{clock: clocktest.New(time.Date(2026, time.March, 2, 9, 0, 0, 0, time.UTC))}
+	d := &desk{clock: lifecycletest.NewClock(time.Date(2026, time.March, 2, 9, 0, 0, 0, time.UTC))}
 	d.policy = &sla.Policy{WarnPercent: 50, Targets: map[itil.Priority]sla.Targets{}}
 	for p := itil.P1; p <= itil.P5; p++ {
 		d.policy.Targets[p] = sla.Targets{Resolution: sla.Target{Within: time.Hour}}
