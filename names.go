@@ -85,11 +85,17 @@ func (n Names[T]) Want() string {
 			defined = append(defined, name)
 		}
 	}
-	switch len(defined) {
+	return Alternatives(defined)
+}
+
+// Alternatives lists names for an error message: "a", "a or b", "a, b or
+// c"; "none" for no names.
+func Alternatives(names []string) string {
+	switch len(names) {
 	case 0:
 		return "none"
 	case 1:
-		return defined[0]
+		return names[0]
 	}
-	return strings.Join(defined[:len(defined)-1], ", ") + " or " + defined[len(defined)-1]
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }

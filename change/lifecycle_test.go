@@ -302,7 +302,7 @@ func TestParseLifecycle(t *testing.T) {
 		{"extends the kind", `{"extends": "change"}`, "extends"},
 		{"extends another process", `{"extends": "incident"}`, "extends"},
 		{"named as a type without extending", `{"name": "normal", "states": [{"name": "new", "category": "open", "initial": true}], "events": []}`, "name"},
-		{"names its base otherwise", `{"extends": "normal", "name": "change"}`, "name"},
+		{"named other than its base", `{"extends": "normal", "name": "normal"}`, "name"},
 		{"bad added state", `{"extends": "normal", "states": [{"name": "x", "category": "sleeping"}]}`, "states[0].category"},
 		{"not JSON", `{`, "definition"},
 	} {

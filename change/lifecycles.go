@@ -1,7 +1,6 @@
 package change
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/itil-go/itil"
@@ -190,60 +189,23 @@ var bases = [...]struct {
 //	            {"name": "resume", "from": ["on_hold"], "to": "scheduled"}],
 //	 "fields": [{"name": "vendor_ticket", "required_in": ["on_hold"]}]}
 //
-// An extending document leaves "name" out: the result is named Kind, as
-// every change lifecycle is. A document that extends nothing must be
-// named so itself. Bad input is a
+// The result is named Kind, as every change lifecycle is: an extending
+// document leaves "name" out or gives that, and a document that extends
+// nothing must be named so itself. Bad input is a
 // *itil.ValidationError naming the field ("extends", "states[0].category",
 // "fields[0].kind"); NewManager then checks that the lifecycle keeps the
 // events the Manager fires for its type. Fire fires the added events.
 func ParseLifecycle(data []byte) (*lifecycle.Definition, error) {
-	named := make([]*lifecycle.Definition, len(bases))
+	opts := make([]lifecycle.Option, len(bases))
 	for i, b := range bases {
-		d := b.def()
-		var err error
-		if named[i], err = lifecycle.NewDefinition(b.t.String(), d.States(), d.Events()); err != nil {
-			return nil, err // the defaults are valid under any name; tests build them
-		}
+		opts[i] = lifecycle.WithNamedBase(b.t.String(), b.def())
 	}
-	def, err := lifecycle.ParseDefinition(data, lifecycle.WithBase(named...))
+	def, err := lifecycle.ParseDefinition(data, opts...)
 	if err != nil {
-		if ve, ok := err.(*itil.ValidationError); ok && ve.Field == "extends" {
-			return nil, &itil.ValidationError{Field: "extends", Reason: ve.Reason + " (want normal, standard or emergency)"}
-		}
 		return nil, err
 	}
-	var head struct {
-		Extends string `json:"extends"`
-	}
-	// ParseDefinition has read data as a JSON object, whose keys match in
-	// any case, as here.
-	if err := json.Unmarshal(data, &head); err != nil {
-		return nil, &itil.ValidationError{Field: "definition", Reason: err.Error()}
-	}
-	switch {
-	case head.Extends != "":
-		return rename(def, Kind)
-	case def.Name() != Kind:
+	if def.Name() != Kind {
 		return nil, &itil.ValidationError{Field: "name", Reason: fmt.Sprintf("lifecycle is named %q, want %q", def.Name(), Kind)}
 	}
 	return def, nil
-}
-
-// rename returns def under another name, with its declared fields.
-func rename(def *lifecycle.Definition, name string) (*lifecycle.Definition, error) {
-	data, err := def.MarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	var doc map[string]json.RawMessage
-	if err := json.Unmarshal(data, &doc); err != nil {
-		return nil, err
-	}
-	if doc["name"], err = json.Marshal(name); err != nil {
-		return nil, err
-	}
-	if data, err = json.Marshal(doc); err != nil {
-		return nil, err
-	}
-	return lifecycle.ParseDefinition(data)
 }

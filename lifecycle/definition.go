@@ -89,7 +89,7 @@ type Definition struct {
 	fields   []Field             // custom fields, declared or required
 	fieldIdx map[string]int      // field name → index in fields
 	entry    map[string][]string // state → what entering it requires
-	bases    []*Definition       // what a parsed definition may extend
+	bases    []base              // what a parsed definition may extend
 	firings  sync.Pool           // of *firingTx, each with its fsm machine
 	fsmDesc  fsm.Events
 }

@@ -45,7 +45,8 @@ func (d *Definition) MarshalJSON() ([]byte, error) {
 // initial, and "definition" for the document as a whole (not JSON, not an
 // object, trailing data).
 //
-// A document with "extends" names a base definition, given with WithBase,
+// A document with "extends" names a base definition, given with WithBase
+// (or WithNamedBase),
 // and holds only what it adds to it, as Definition.Extend adds: states,
 // events (an event that exists gains source states) and fields. Its "name",
 // when given, must be the base's.
@@ -70,21 +71,28 @@ func ParseDefinition(data []byte, opts ...Option) (*Definition, error) {
 		}
 		o(&scratch)
 	}
-	var base *Definition
+	var from *Definition
+	var known []string
 	for _, b := range scratch.bases {
-		if b != nil && b.name == dj.Extends {
-			base = b
+		if b.def == nil {
+			continue
+		}
+		known = append(known, b.name)
+		if b.name == dj.Extends {
+			from = b.def
 		}
 	}
 	switch {
-	case base == nil:
+	case from == nil && len(known) == 0:
 		return nil, invalid("extends", "no base lifecycle %q is known here", dj.Extends)
-	case dj.Name != "" && dj.Name != base.name:
-		return nil, invalid("name", "%q differs from the base lifecycle %q", dj.Name, base.name)
+	case from == nil:
+		return nil, invalid("extends", "no base lifecycle %q is known here (want %s)", dj.Extends, itil.Alternatives(known))
+	case dj.Name != "" && dj.Name != from.name:
+		return nil, invalid("name", "%q differs from the base lifecycle's name %q", dj.Name, from.name)
 	}
-	d, err := base.Extend(dj.States, dj.Events, append(opts, WithFields(dj.Fields...))...)
+	d, err := from.Extend(dj.States, dj.Events, append(opts, WithFields(dj.Fields...))...)
 	if err != nil {
-		return nil, inDocument(err, len(base.states), len(base.events), len(base.declared()))
+		return nil, inDocument(err, len(from.states), len(from.events), len(from.declared()))
 	}
 	return d, nil
 }
@@ -120,7 +128,27 @@ func inDocument(err error, states, events, fields int) error {
 // named by their Name: {"extends": "incident", …}. It has no effect on
 // NewDefinition.
 func WithBase(bases ...*Definition) Option {
-	return func(d *Definition) { d.bases = append(d.bases, bases...) }
+	return func(d *Definition) {
+		for _, b := range bases {
+			if b != nil {
+				d.bases = append(d.bases, base{name: b.name, def: b})
+			}
+		}
+	}
+}
+
+// WithNamedBase makes def a base that ParseDefinition may extend under
+// name, for lifecycles of one kind that differ ({"extends": "emergency"}
+// for a change lifecycle named "change"). The result keeps def's name.
+func WithNamedBase(name string, def *Definition) Option {
+	return func(d *Definition) { d.bases = append(d.bases, base{name: name, def: def}) }
+}
+
+// base is a definition that a parsed document may extend, and the name the
+// document calls it by.
+type base struct {
+	name string
+	def  *Definition
 }
 
 // UnmarshalJSON decodes and validates a definition in place, so that a

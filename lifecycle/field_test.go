@@ -204,3 +204,20 @@ func TestGetByNumberRefusesBadText(t *testing.T) {
 	_, err := p.Records().GetByNumber(context.Background(), "TIC0000099")
 	assert.ErrorIs(t, err, lifecycle.ErrNotFound)
 }
+
+func TestParseDefinitionNamedBase(t *testing.T) {
+	quick, err := ticketDefinition().Extend(nil, []lifecycle.Event{{Name: "fast_close", From: []string{"new"}, To: "closed"}})
+	require.NoError(t, err)
+	opts := []lifecycle.Option{lifecycle.WithNamedBase("plain", ticketDefinition()), lifecycle.WithNamedBase("quick", quick)}
+	d, err := lifecycle.ParseDefinition([]byte(`{"extends": "quick", "states": [{"name": "parked", "category": "paused"}],
+		"events": [{"name": "park", "from": ["new"], "to": "parked"}]}`), opts...)
+	require.NoError(t, err)
+	assert.Equal(t, "ticket", d.Name(), "the result keeps the base's name")
+	assert.Contains(t, d.Allowed("new"), "fast_close")
+
+	_, err = lifecycle.ParseDefinition([]byte(`{"extends": "ticket"}`), opts...)
+	var ve *itil.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "extends", ve.Field)
+	assert.Contains(t, ve.Reason, "want plain or quick")
+}
