@@ -83,18 +83,6 @@ func NewManager(st lifecycle.Store, cfg Config) (*Manager, error) {
 	return m, nil
 }
 
-// GetByNumber returns the change with the given number (CHG0000001), as
-// the embedded Records does, after checking the text.
-//
-// Errors: a *itil.ValidationError on "number" for a text that cannot be a
-// number; lifecycle.ErrNotFound.
-func (m *Manager) GetByNumber(ctx context.Context, number string) (*Change, error) {
-	if err := checkName("number", number); err != nil {
-		return nil, err
-	}
-	return m.Records.GetByNumber(ctx, number)
-}
-
 // isNil reports whether v is nil or holds a nil pointer, map, slice, func
 // or channel, which would fail when called.
 func isNil(v any) bool {

@@ -208,14 +208,4 @@ func (d *Desk) Catalog() *Catalog { return d.cfg.Catalog }
 // and hooks.
 func (d *Desk) Lifecycle() *lifecycle.Definition { return d.def }
 
-// GetByNumber returns the request with the given number (REQ0000001),
-// as lifecycle.Records does, once the number is fit text (see Order): else
-// a *itil.ValidationError on "number", before the store is asked.
-func (d *Desk) GetByNumber(ctx context.Context, number string) (*Request, error) {
-	if err := itil.CheckText("number", number, MaxNameLength); err != nil {
-		return nil, err
-	}
-	return d.Records.GetByNumber(ctx, number)
-}
-
 func (d *Desk) now() time.Time { return d.cfg.Now() }
