@@ -1,6 +1,7 @@
 package lifecycletest_test
 
 import (
+	"errors"
 	"fmt"
 	"runtime"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/lifecycle"
 	"github.com/itil-go/itil/lifecycle/lifecycletest"
 	"github.com/itil-go/itil/lifecycle/memstore"
@@ -93,6 +95,13 @@ func (f *fakeTB) Fatal(args ...any) {
 }
 
 func (f *fakeTB) Fatalf(format string, args ...any) { f.Fatal(fmt.Sprintf(format, args...)) }
+
+func (f *fakeTB) Errorf(format string, args ...any) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.fatal = append(f.fatal, fmt.Sprintf(format, args...))
+	f.failed = true
+}
 
 func (f *fakeTB) Log(args ...any) {
 	f.mu.Lock()
@@ -235,4 +244,27 @@ func TestNewStoreLeasesFollowTheClock(t *testing.T) {
 	clk.Advance(time.Minute)
 	_, err = st.Claim(ctx, "mail", "host-2", 0, time.Minute)
 	assert.NoError(t, err)
+}
+
+func TestAssertClass(t *testing.T) {
+	both := errors.Join(lifecycle.ErrNotFound, lifecycle.ErrRefused)
+	for _, tc := range []struct {
+		err   error
+		class string
+		ok    bool
+	}{
+		{&itil.ValidationError{Field: "f", Reason: "r"}, "invalid", true},
+		{fmt.Errorf("w: %w", lifecycle.ErrExists), "conflict", true},
+		{lifecycle.ErrTransition, "refused", true},
+		{errors.New("disk full"), "internal", true},
+		{lifecycle.ErrTransition, "conflict", false},
+		{errors.New("disk full"), "invalid", false},
+		{both, "refused", false},
+		{nil, "refused", false},
+		{lifecycle.ErrRefused, "sideways", false},
+	} {
+		ft := &fakeTB{TB: t}
+		assert.Equal(t, tc.ok, lifecycletest.AssertClass(ft, tc.err, tc.class), "%v as %s", tc.err, tc.class)
+		assert.Equal(t, !tc.ok, ft.Failed(), "%v as %s: %v", tc.err, tc.class, ft.fatal)
+	}
 }
