@@ -77,10 +77,24 @@ func (s *idSet) block(id uuid.UUID) int {
 func (s *idSet) add(id uuid.UUID) {
 	if s.n == 0 { // no blocks, or one kept empty for reuse
 		if len(s.blocks) == 0 {
-			s.blocks = [][]uuid.UUID{make([]uuid.UUID, 0, 16)}
+			// Many sets hold one ID for good (a record's number): the
+			// first block grows from one.
+			s.blocks = [][]uuid.UUID{make([]uuid.UUID, 0, 1)}
 		}
 		s.blocks[0] = append(s.blocks[0][:0], id)
 		s.n = 1
+		return
+	}
+	if last := s.blocks[len(s.blocks)-1]; cmpID(last[len(last)-1], id) < 0 {
+		// After every ID, as a new UUIDv7 usually is: an append to the
+		// last block, with no search, or a new block when it is full, so
+		// that a set filled in order keeps its blocks full.
+		s.n++
+		if len(last) >= blockSize {
+			s.blocks = append(s.blocks, append(make([]uuid.UUID, 0, blockSize), id))
+			return
+		}
+		s.blocks[len(s.blocks)-1] = append(last, id)
 		return
 	}
 	bi := s.block(id)

@@ -100,20 +100,17 @@ func (x *shard) lookup(kind, key, value string) *idSet {
 // be held for writing.
 func (x *shard) index(en *entry, id uuid.UUID, kind string, attrs []lifecycle.Attr) {
 	en.attrs = attrs
-	en.fams = make([]*family, len(attrs))
-	en.sets = make([]*idSet, len(attrs))
-	for i, a := range attrs {
-		en.fams[i] = x.family(kind, a.Key)
-		en.sets[i] = en.fams[i].set(a.Value)
-		en.sets[i].add(id)
+	for _, a := range attrs {
+		x.family(kind, a.Key).set(a.Value).add(id)
 	}
 }
 
 // reindex moves en from the index sets of its attributes to those of attrs,
-// which differ; x.mu must be held for writing. Entities list their attributes
-// in a stable order, so an attribute that keeps its place and value keeps
-// its set and only changed values are looked up; a list that changes length
-// is rebuilt.
+// which differ, and keeps a copy of attrs; x.mu must be held for writing.
+// Entities list their attributes in a stable order, so an attribute that
+// keeps its place and value keeps its set and only changed ones are looked
+// up. The entry keeps no pointers to its sets, which would cost two more
+// lists per record: a changed attribute is looked up, by key and value.
 func (x *shard) reindex(en *entry, id uuid.UUID, kind string, attrs []lifecycle.Attr) {
 	if len(attrs) == len(en.attrs) {
 		moved := false
@@ -122,28 +119,37 @@ func (x *shard) reindex(en *entry, id uuid.UUID, kind string, attrs []lifecycle.
 			if a == old {
 				continue
 			}
-			en.sets[i].remove(id) // an emptied set is kept: its value will likely return
-			moved = moved || slices.Contains(attrs, old)
-			if a.Key != old.Key {
-				en.fams[i] = x.family(kind, a.Key)
+			if set := x.lookup(kind, old.Key, old.Value); set != nil {
+				set.remove(id) // an emptied set is kept: its value will likely return
 			}
-			en.sets[i] = en.fams[i].set(a.Value)
-			en.sets[i].add(id)
+			moved = moved || slices.Contains(attrs, old)
+			x.family(kind, a.Key).set(a.Value).add(id)
 			en.attrs[i] = a
 		}
 		if moved {
 			// A value that only changed place (two CIs swapped) was removed
 			// from a set that must still hold the record.
-			for _, set := range en.sets {
-				set.add(id)
+			for _, a := range attrs {
+				x.lookup(kind, a.Key, a.Value).add(id)
 			}
 		}
 		return
 	}
-	for j, a := range en.attrs {
+	for _, a := range en.attrs {
 		if !slices.Contains(attrs, a) {
-			en.sets[j].remove(id)
+			if set := x.lookup(kind, a.Key, a.Value); set != nil {
+				set.remove(id)
+			}
 		}
 	}
-	x.index(en, id, kind, slices.Clone(attrs))
+	for _, a := range attrs {
+		if !slices.Contains(en.attrs, a) {
+			x.family(kind, a.Key).set(a.Value).add(id)
+		}
+	}
+	if cap(en.attrs) >= len(attrs) {
+		en.attrs = append(en.attrs[:0], attrs...)
+	} else {
+		en.attrs = slices.Clone(attrs) // of its length: the list is kept
+	}
 }

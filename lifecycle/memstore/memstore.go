@@ -116,11 +116,8 @@ type entry struct {
 	// stored entity is never changed, only replaced, so a reader that got
 	// it may clone it after letting the lock go.
 	e lifecycle.Entity
-	// The record's indexed attributes, record-level ones included, with
-	// the family and the set of each.
+	// The record's indexed attributes, record-level ones included.
 	attrs []lifecycle.Attr
-	fams  []*family
-	sets  []*idSet
 	seqs  []int64 // the record's journal: positions in log
 }
 
@@ -188,24 +185,27 @@ func (s *Store) Create(ctx context.Context, e lifecycle.Entity, ch *lifecycle.Ch
 	if err := lifecycle.CheckStorable(e, nil, ""); err != nil {
 		return err
 	}
-	c := e.Clone()
-	attrs := attrsOf(c, nil)
-	if err := lifecycle.CheckStorableAttrs(attrs, ""); err != nil {
-		return err
-	}
 	if err := lifecycle.CheckStorable(nil, ch, ""); err != nil {
 		return err
 	}
+	c := e.Clone()
 	sh := s.shard(r.ID)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
+	attrs := attrsOf(c, sh.scratch[:0])
+	sh.scratch = attrs[:0]
+	if err := lifecycle.CheckStorableAttrs(attrs, ""); err != nil {
+		return err
+	}
 	if _, ok := sh.m[r.ID]; ok {
 		return fmt.Errorf("%s %s: %w", r.Kind, r.ID, lifecycle.ErrExists)
 	}
-	en := &entry{e: c}
+	// The entry's journal has room for a second change: most records get
+	// one soon after they are created.
+	en := &entry{e: c, seqs: make([]int64, 0, 2)}
 	sh.m[r.ID] = en
 	sh.kindSet(r.Kind).add(r.ID)
-	sh.index(en, r.ID, r.Kind, attrs)
+	sh.index(en, r.ID, r.Kind, slices.Clone(attrs)) // of its length: the entry keeps it
 	s.appendChange(sh, en, ch)
 	return nil
 }
