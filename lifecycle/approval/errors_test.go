@@ -1,25 +1,14 @@
 package approval_test
 
 import (
-	"errors"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/itil-go/itil"
-	"github.com/itil-go/itil/lifecycle"
 	"github.com/itil-go/itil/lifecycle/approval"
+	"github.com/itil-go/itil/lifecycle/lifecycletest"
 )
-
-// classes are the kernel's five error classes.
-var classes = map[string]error{
-	"invalid":   itil.ErrInvalid,
-	"forbidden": lifecycle.ErrForbidden,
-	"not found": lifecycle.ErrNotFound,
-	"conflict":  lifecycle.ErrConflict,
-	"refused":   lifecycle.ErrRefused,
-}
 
 // TestErrorClasses: every exported error of the package, as declared and
 // as Decide and Cancel return it, is in exactly one class.
@@ -67,10 +56,7 @@ func TestErrorClasses(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			require.Error(t, tc.err)
-			for name, class := range classes {
-				assert.Equal(t, name == tc.class, errors.Is(tc.err, class), "errors.Is(%v, %s)", tc.err, name)
-			}
-			assert.Equal(t, classes[tc.class], lifecycle.Class(tc.err))
+			lifecycletest.AssertClass(t, tc.err, tc.class)
 		})
 	}
 	assert.ErrorIs(t, segregated, approval.ErrSegregation)
