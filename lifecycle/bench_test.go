@@ -212,3 +212,18 @@ func benchSecond(b testing.TB, p *lifecycle.Process[*ticket]) uuid.UUID {
 	}
 	return tk.ID
 }
+
+// BenchmarkCheckStorable checks the text of a ticket and of its change, as
+// every store does before each write.
+func BenchmarkCheckStorable(b *testing.B) {
+	tk := &ticket{Title: "printer on floor 3 jams", Group: "desk", HoldReason: "awaiting caller", Tags: []string{"hardware"}}
+	tk.Kind, tk.Number, tk.State = "ticket", "TCK0000001", "in_progress"
+	tk.Fields = map[string]string{"vendor_ticket": "V-1234"}
+	ch := &lifecycle.Change{Kind: "ticket", Number: "TCK0000001", Event: "hold", From: "in_progress", To: "on_hold", Actor: alice}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := lifecycle.CheckStorable(tk, ch, ""); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
