@@ -3,6 +3,7 @@ package event_test
 import (
 	"context"
 	"errors"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -141,6 +142,11 @@ func TestConfigValidation(t *testing.T) {
 	}{
 		{event.Config{ClearAfter: -1}, "ClearAfter"},
 		{event.Config{Flap: event.FlapConfig{High: 20, Low: 30}}, "Flap.Low"},
+		{event.Config{Flap: event.FlapConfig{High: math.NaN()}}, "Flap.High"},
+		{event.Config{Flap: event.FlapConfig{High: math.Inf(1)}}, "Flap.High"},
+		{event.Config{Flap: event.FlapConfig{Low: math.NaN()}}, "Flap.Low"},
+		{event.Config{Flap: event.FlapConfig{High: 40, Low: math.Inf(-1)}}, "Flap.Low"},
+		{event.Config{Flap: event.FlapConfig{High: -5}}, "Flap.High"},
 		{event.Config{Correlation: []event.CorrelationRule{{Name: "x"}}}, "Correlation[0].by"},
 		{event.Config{Inhibit: []event.InhibitRule{{Name: "x", Source: map[string]string{"a": "b"}}}}, "Inhibit[0].target"},
 		{event.Config{Maintenance: []event.MaintenanceWindow{{Name: "m"}}}, "Maintenance[0].labels"},

@@ -143,7 +143,8 @@
 // change between consecutive states counts, weighted linearly from 0.75 for
 // the oldest to 1.25 for the newest; the percent state change is the
 // weighted sum over 20 × 100 (see FlapPercent). An alert starts flapping at
-// FlapConfig.High (50%) and stops below FlapConfig.Low (25%). While it flaps
+// FlapConfig.High (30%) and stops at FlapConfig.Low (20%) or below, the
+// thresholds and the rule of Nagios's defaults. While it flaps
 // it raises no incident, and its record says so.
 //
 // # Heartbeats

@@ -63,9 +63,10 @@ func flapPercent(w *[FlapStates]Severity, start int) float64 {
 // means the Nagios defaults.
 type FlapConfig struct {
 	// High starts flapping when the percent state change reaches it.
-	// Default 50.
+	// Default 30, as Nagios's high_service_flap_threshold.
 	High float64
-	// Low ends flapping when the percent drops below it. Default 25.
+	// Low ends flapping when the percent falls to it or below, as Nagios
+	// ends it. Default 20, as Nagios's low_service_flap_threshold.
 	Low float64
 	// Disabled turns flap detection off.
 	Disabled bool
@@ -73,16 +74,17 @@ type FlapConfig struct {
 
 func (c *FlapConfig) defaults() error {
 	if c.High == 0 {
-		c.High = 50
+		c.High = 30
 	}
 	if c.Low == 0 {
-		c.Low = 25
+		c.Low = 20
 	}
+	// Written so that NaN, which compares false with everything, fails.
 	switch {
-	case c.High < 0 || c.High > 100:
-		return invalid("Flap.High", "must be between 0 and 100")
-	case c.Low < 0 || c.Low > c.High:
-		return invalid("Flap.Low", "must be between 0 and Flap.High")
+	case !(c.High > 0 && c.High <= 100):
+		return invalid("Flap.High", "must be above 0 and at most 100")
+	case !(c.Low > 0 && c.Low <= c.High):
+		return invalid("Flap.Low", "must be above 0 and at most Flap.High")
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/itil-go/itil/event"
 	"github.com/itil-go/itil/lifecycle"
@@ -51,6 +52,34 @@ func TestFlapPercentHandComputed(t *testing.T) {
 	}
 }
 
+// TestFlapStopsAtLow checks Nagios's rule at the low threshold itself: a
+// percent equal to Low ends flapping.
+func TestFlapStopsAtLow(t *testing.T) {
+	t.Parallel()
+	// Nine alternating changes flap (51.51%); steady events then age them
+	// out. With Low set to the percent the alert passes through on its way
+	// down, flapping must stop exactly there.
+	ev := func(s event.Severity) event.Event {
+		return event.Event{Source: "s", Node: "n", Check: "c", Severity: s}
+	}
+	seq := []event.Severity{W, C, W, C, W, C, W, C, W, C, C, C}
+	probe := newFixture(t, func(_ *fixture, c *event.Config) { c.Flap = event.FlapConfig{High: 50, Low: 1} })
+	for _, s := range seq {
+		probe.ingest(t, ev(s))
+	}
+	low := probe.alert(t, "s/n/c").FlapPercent
+	require.True(t, probe.alert(t, "s/n/c").Flapping)
+	require.Less(t, low, 50.0)
+
+	f := newFixture(t, func(_ *fixture, c *event.Config) { c.Flap = event.FlapConfig{High: 50, Low: low} })
+	for _, s := range seq {
+		f.ingest(t, ev(s))
+	}
+	a := f.alert(t, "s/n/c")
+	assert.Equal(t, low, a.FlapPercent)
+	assert.False(t, a.Flapping, "a percent equal to Low stops flapping")
+}
+
 func TestFlappingWithHysteresis(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, nil)
@@ -58,32 +87,32 @@ func TestFlappingWithHysteresis(t *testing.T) {
 		return event.Event{Source: "s", Node: "n", Check: "c", Severity: s}
 	}
 	f.ingest(t, ev(W))
-	// After n alternating events the changes are the newest n: 8 give
-	// 46.32%, 9 give 51.51% ≥ 50, the high threshold.
-	for i := 1; i <= 8; i++ {
+	// After n alternating events the changes are the newest n: 5 give
+	// 29.93%, 6 give 35.53% ≥ 30, Nagios's default high threshold.
+	for i := 1; i <= 5; i++ {
 		f.ingest(t, ev([]event.Severity{W, C}[i%2]))
 	}
 	a := f.alert(t, "s/n/c")
-	assert.InDelta(t, 46.3158, a.FlapPercent, 1e-3)
+	assert.InDelta(t, 29.9342, a.FlapPercent, 1e-3)
 	assert.False(t, a.Flapping)
-	f.ingest(t, ev(C)) // the 9th change
+	f.ingest(t, ev(W)) // the 6th change
 	a = f.alert(t, "s/n/c")
-	assert.InDelta(t, 51.5132, a.FlapPercent, 1e-3)
+	assert.InDelta(t, 35.5263, a.FlapPercent, 1e-3)
 	assert.True(t, a.Flapping)
 
-	// Steady events age the changes out; flapping holds until the percent
-	// drops below 25, the low threshold.
+	// Steady events age the changes out; flapping holds while the percent
+	// is above 20, Nagios's default low threshold, and stops at 20 or below.
 	var stoppedAt float64
 	for range 21 {
 		before := f.alert(t, "s/n/c")
-		f.ingest(t, ev(C))
+		f.ingest(t, ev(W))
 		after := f.alert(t, "s/n/c")
 		if before.Flapping && !after.Flapping {
 			stoppedAt = after.FlapPercent
-			assert.GreaterOrEqual(t, before.FlapPercent, 25.0)
+			assert.Greater(t, before.FlapPercent, 20.0)
 		}
 	}
-	assert.Less(t, stoppedAt, 25.0)
+	assert.LessOrEqual(t, stoppedAt, 20.0)
 	assert.Positive(t, stoppedAt)
 	chs := f.journal(t, f.alert(t, "s/n/c"))
 	var flaps []string

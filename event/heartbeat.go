@@ -28,12 +28,16 @@ type heartbeat struct {
 // Heartbeat registers a source that promises an event at least every
 // interval; any event from it counts. A source that stays silent longer
 // raises an alert of its own on Sweep, which its next event clears.
-// Registering a source again changes its interval.
+// Registering a source again changes its interval. A source may be at most
+// MaxKeyLen characters less the length of its alert's dedup key prefix
+// ("heartbeat/").
 func (e *Engine) Heartbeat(source string, every time.Duration) error {
 	if source == "" {
 		return invalid("source", "required")
 	}
-	if err := itil.CheckText("source", source, MaxKeyLen); err != nil {
+	// The source is the node of the heartbeat's alert, whose dedup key
+	// holds it after a prefix: both must fit MaxKeyLen.
+	if err := itil.CheckText("source", source, MaxKeyLen-len(heartbeatKey(""))); err != nil {
 		return err
 	}
 	if every <= 0 {

@@ -196,6 +196,8 @@ func TestHostileInputChangesNothing(t *testing.T) {
 				return err
 			}), "note"},
 			{"heartbeat NUL source", field(func() error { return h.engine.Heartbeat("backup\x00", time.Minute) }), "source"},
+			{"heartbeat source as long as a key", field(func() error { return h.engine.Heartbeat(strings.Repeat("b", event.MaxKeyLen), time.Minute) }), "source"},
+			{"heartbeat source of 10,000 bytes", field(func() error { return h.engine.Heartbeat(strings.Repeat("b", 10_000), time.Minute) }), "source"},
 			{"maintenance NUL name", field(func() error {
 				return h.engine.AddMaintenance(event.MaintenanceWindow{Name: "m\x00", CIs: []string{"web-1"}, Start: time.Now(), End: time.Now().Add(time.Hour)})
 			}), "window.name"},

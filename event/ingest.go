@@ -427,7 +427,7 @@ func (e *Engine) foldChange(ctx context.Context, sh *shard, a *alert, ev *Event,
 		switch {
 		case !wasFlapping && pct >= e.cfg.Flap.High:
 			a.setFlapping(true)
-		case wasFlapping && pct < e.cfg.Flap.Low:
+		case wasFlapping && pct <= e.cfg.Flap.Low:
 			a.setFlapping(false)
 		}
 	}
