@@ -144,7 +144,11 @@
 // the oldest to 1.25 for the newest; the percent state change is the
 // weighted sum over 20 × 100 (see FlapPercent). An alert starts flapping at
 // FlapConfig.High (30%) and stops at FlapConfig.Low (20%) or below, the
-// thresholds and the rule of Nagios's defaults. While it flaps
+// thresholds and the rule of Nagios's defaults. As in Nagios, a key's
+// history runs through its recoveries: the ok event that clears an alert
+// is a state of it, and the key's next alert, within FlapConfig.Memory,
+// starts from that history, so that ok and critical alternating is seen
+// flapping from its sixth change. While it flaps
 // it raises no incident, and its record says so.
 //
 // # Heartbeats

@@ -63,6 +63,7 @@ type shard struct {
 	opened, cleared    atomic.Int64
 	suppressed         atomic.Int64
 	orphans            atomic.Int64
+	recent             map[string]flapMemory // histories of cleared alerts, by key; mu guards it
 }
 
 // alert is an open alert as the engine holds it. mu guards everything; the

@@ -1,5 +1,7 @@
 package event
 
+import "time"
+
 // Flap detection follows Nagios: the last FlapStates states of an alert (one
 // per event), each change between consecutive states weighted linearly from
 // 0.75 for the oldest to 1.25 for the newest (the curve of Nagios's flapping.c), summed and divided by the
@@ -70,6 +72,99 @@ type FlapConfig struct {
 	Low float64
 	// Disabled turns flap detection off.
 	Disabled bool
+	// Memory is how long a dedup key's state history outlives its cleared
+	// alert, so that an alert flapping through recoveries (ok, critical,
+	// ok, …) is seen flapping, as Nagios keeps a service's history across
+	// its recoveries: the ok event that clears an alert counts as a state,
+	// and the key's next alert starts from that history, flapping if it
+	// was. Zero means one hour; negative forgets the history when the
+	// alert clears. The history is kept in the memory of the engine that
+	// cleared the alert, and a restart forgets it.
+	Memory time.Duration
+}
+
+// flapMemory is the state history of a dedup key whose alert cleared.
+type flapMemory struct {
+	ring     flapRing
+	flapping bool
+	at       time.Time // when the last state was pushed
+}
+
+// next returns whether an alert is flapping after a state that brought
+// its percent state change to pct, when it was flapping before or not:
+// it starts at High and stops at Low or below.
+func (c *FlapConfig) next(was bool, pct float64) bool {
+	if was {
+		return pct > c.Low
+	}
+	return pct >= c.High
+}
+
+// remember keeps the history of a's key when a clears on an ok event,
+// after pushing the ok into it; sh.mu must not be held, a.mu is.
+func (e *Engine) remember(a *alert, at time.Time) {
+	if e.cfg.Flap.Disabled || e.cfg.Flap.Memory < 0 {
+		return
+	}
+	m := flapMemory{ring: a.flap, flapping: a.flapping, at: at}
+	m.flapping = e.cfg.Flap.next(m.flapping, m.ring.push(SeverityOK))
+	sh := a.shard
+	sh.mu.Lock()
+	if sh.recent == nil {
+		sh.recent = map[string]flapMemory{}
+	}
+	sh.recent[a.key] = m
+	sh.mu.Unlock()
+}
+
+// recall starts the flap history of the new alert a, from its first
+// event's severity s, from the history its key left within Memory, if it
+// left one; a.mu is held.
+func (e *Engine) recall(a *alert, s Severity, at time.Time) {
+	sh := a.shard
+	sh.mu.Lock()
+	m, ok := sh.recent[a.key]
+	if ok {
+		delete(sh.recent, a.key)
+	}
+	sh.mu.Unlock()
+	if !ok || at.Sub(m.at) > e.cfg.Flap.Memory {
+		return
+	}
+	a.flap = m.ring
+	a.setFlapping(e.cfg.Flap.next(m.flapping, a.flap.push(s)))
+}
+
+// recallOK pushes an ok event for a key without an open alert into the
+// history its cleared alert left, if it left one, as Nagios records every
+// check.
+func (e *Engine) recallOK(sh *shard, key string, at time.Time) {
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	m, ok := sh.recent[key]
+	switch {
+	case !ok:
+	case at.Sub(m.at) > e.cfg.Flap.Memory:
+		delete(sh.recent, key)
+	default:
+		m.flapping = e.cfg.Flap.next(m.flapping, m.ring.push(SeverityOK))
+		m.at = at
+		sh.recent[key] = m
+	}
+}
+
+// forget drops the histories older than Memory at now.
+func (e *Engine) forget(now time.Time) {
+	for i := range e.shards {
+		sh := &e.shards[i]
+		sh.mu.Lock()
+		for k, m := range sh.recent {
+			if now.Sub(m.at) > e.cfg.Flap.Memory {
+				delete(sh.recent, k)
+			}
+		}
+		sh.mu.Unlock()
+	}
 }
 
 func (c *FlapConfig) defaults() error {
@@ -78,6 +173,9 @@ func (c *FlapConfig) defaults() error {
 	}
 	if c.Low == 0 {
 		c.Low = 20
+	}
+	if c.Memory == 0 {
+		c.Memory = time.Hour
 	}
 	// Written so that NaN, which compares false with everything, fails.
 	switch {

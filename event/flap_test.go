@@ -1,7 +1,9 @@
 package event_test
 
 import (
+	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -123,4 +125,128 @@ func TestFlappingWithHysteresis(t *testing.T) {
 	}
 	assert.Equal(t, []string{"flapping", "stopped "}, flaps)
 	assert.Equal(t, lifecycle.EventCreate, chs[0].Event)
+}
+
+// nagiosFlap is Nagios's flap detection written out for the tests: a
+// service's last 21 states, kept across recoveries, each change between
+// consecutive states weighted from 0.75 (oldest) to 1.25 (newest); the
+// percent is the weighted sum over 20 × 100. Flapping starts at high and
+// stops at low or below. A new history is filled with its first state.
+type nagiosFlap struct {
+	states    []event.Severity
+	high, low float64
+	flapping  bool
+}
+
+func (n *nagiosFlap) push(s event.Severity) {
+	if len(n.states) == 0 {
+		for range event.FlapStates {
+			n.states = append(n.states, s)
+		}
+	} else {
+		n.states = append(n.states[1:], s)
+	}
+	var sum float64
+	for i := 1; i < len(n.states); i++ {
+		if n.states[i] != n.states[i-1] {
+			sum += 0.75 + float64(i-1)*0.5/float64(event.FlapStates-2)
+		}
+	}
+	pct := sum * 100 / float64(event.FlapStates-1)
+	switch {
+	case !n.flapping && pct >= n.high:
+		n.flapping = true
+	case n.flapping && pct <= n.low:
+		n.flapping = false
+	}
+}
+
+// TestFlappingThroughRecoveries: ok and critical alternating, each ok
+// clearing its alert, is flapping by Nagios's rule from the sixth change,
+// the ok events counted; the alerts it raises open one incident.
+func TestFlappingThroughRecoveries(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, func(f *fixture, c *event.Config) { c.Incidents = event.IncidentConfig{Desk: f.desk} })
+	ev := func(s event.Severity) event.Event {
+		return event.Event{Source: "s", Node: "n", Check: "c", Severity: s, Message: "http check"}
+	}
+	ref := nagiosFlap{high: 30, low: 20}
+	for i := range 20 {
+		s := []event.Severity{C, event.SeverityOK}[i%2]
+		f.clock.Advance(time.Minute)
+		f.ingest(t, ev(s))
+		ref.push(s)
+		if s != event.SeverityOK {
+			assert.Equal(t, ref.flapping, f.alert(t, "s/n/c").Flapping, "event %d", i+1)
+		}
+		if i == 6 {
+			assert.True(t, ref.flapping, "the sixth change flaps")
+		}
+	}
+	assert.Len(t, openIncidents(t, f), 1, "one incident for the flapping check")
+}
+
+// TestFlapAgainstNagiosOverSequences runs random sequences of ok, warning
+// and critical events for one key through the engine and through
+// nagiosFlap, and compares the flapping state after every event that
+// leaves an alert open.
+func TestFlapAgainstNagiosOverSequences(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(7, 14))
+	states := []event.Severity{event.SeverityOK, W, C}
+	flapped := 0
+	for seq := range 150 {
+		f := newFixture(t, nil)
+		ref := nagiosFlap{high: 30, low: 20}
+		n := 10 + rng.IntN(40)
+		var got []event.Severity
+		// The first event opens an alert: the key's history starts there.
+		s := []event.Severity{W, C}[rng.IntN(2)]
+		for i := range n {
+			if i > 0 {
+				s = states[rng.IntN(len(states))]
+			}
+			got = append(got, s)
+			f.clock.Advance(time.Minute)
+			f.ingest(t, event.Event{Source: "s", Node: "n", Check: "c", Severity: s})
+			ref.push(s)
+			if s != event.SeverityOK && f.alert(t, "s/n/c").Flapping != ref.flapping {
+				t.Fatalf("sequence %d, event %d: engine flapping %v, Nagios %v, states %v",
+					seq, i+1, !ref.flapping, ref.flapping, got)
+			}
+		}
+		if ref.flapping {
+			flapped++
+		}
+	}
+	assert.Positive(t, flapped, "some sequences end flapping")
+}
+
+// TestFlapMemoryExpires: a key's history outlives its cleared alert for
+// FlapConfig.Memory only; a negative Memory forgets it at once.
+func TestFlapMemoryExpires(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		memory time.Duration
+		gap    time.Duration
+		flaps  bool
+	}{
+		{"within memory", 0, time.Minute, true},
+		{"past memory", 5 * time.Minute, 10 * time.Minute, false},
+		{"forgotten at once", -1, time.Minute, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t, func(_ *fixture, c *event.Config) { c.Flap.Memory = tc.memory })
+			for i := range 9 {
+				f.clock.Advance(tc.gap)
+				f.ingest(t, event.Event{Source: "s", Node: "n", Check: "c", Severity: []event.Severity{C, event.SeverityOK}[i%2]})
+				if i%2 == 0 {
+					_, err := f.engine.Sweep(f.ctx, f.clock.Now())
+					require.NoError(t, err)
+				}
+			}
+			assert.Equal(t, tc.flaps, f.alert(t, "s/n/c").Flapping)
+		})
+	}
 }

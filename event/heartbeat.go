@@ -135,6 +135,9 @@ func (e *Engine) Sweep(ctx context.Context, now time.Time) (SweepReport, error) 
 			rep.Heartbeats++
 		}
 	}
+	if !e.cfg.Flap.Disabled {
+		e.forget(now)
+	}
 	if e.cfg.ClearAfter > 0 {
 		for _, a := range e.all() {
 			if err := ctx.Err(); err != nil {

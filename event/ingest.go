@@ -145,6 +145,9 @@ func (e *Engine) ingest(ctx context.Context, ev *Event, now time.Time, t *target
 					return err
 				}
 				if a == nil {
+					if !ev.Ack && !e.cfg.Flap.Disabled {
+						e.recallOK(sh, key, at) // a state in the history of a key that cleared
+					}
 					sh.orphans.Add(1)
 					sh.events.Add(1)
 					return nil
@@ -256,6 +259,9 @@ func (e *Engine) open(ctx context.Context, a *alert, ev *Event, at time.Time) (a
 	a.count, a.lastSeen, a.message, a.last = 1, at, ev.Message, *ev
 	a.heartbeat = ev.Source == HeartbeatSource && a.rec.DedupKey == heartbeatKey(ev.Node)
 	a.flap.init(ev.Severity)
+	if !e.cfg.Flap.Disabled {
+		e.recall(a, ev.Severity, at)
+	}
 	a.hist.push(SeverityChange{At: at, From: SeverityOK, To: ev.Severity})
 	e.prepareInhibit(a)
 	reason, rule := e.suppression(ctx, a, ev, at)
@@ -424,11 +430,8 @@ func (e *Engine) foldChange(ctx context.Context, sh *shard, a *alert, ev *Event,
 	wasFlapping := a.flapping
 	if !e.cfg.Flap.Disabled {
 		pct := a.flap.push(ev.Severity)
-		switch {
-		case !wasFlapping && pct >= e.cfg.Flap.High:
-			a.setFlapping(true)
-		case wasFlapping && pct <= e.cfg.Flap.Low:
-			a.setFlapping(false)
+		if f := e.cfg.Flap.next(wasFlapping, pct); f != wasFlapping {
+			a.setFlapping(f)
 		}
 	}
 	if ev.Severity != prev {
@@ -521,6 +524,9 @@ func (e *Engine) clear(ctx context.Context, a *alert, ev *Event, at time.Time, r
 		return err
 	}
 	a.shard.cleared.Add(1)
+	if ev != nil {
+		e.remember(a, at)
+	}
 	e.remove(a)
 	e.markDown(a)
 	e.markSource(a)
