@@ -181,3 +181,32 @@ func TestOnClearedText(t *testing.T) {
 	assert.Equal(t, "Incidents.OnCleared", ve.Field)
 	assert.Equal(t, event.NoteIncident, got, "left as it was")
 }
+
+// TestMixedGroupTakesHighestSeverityAndAllCIs: a group whose alerts arrive
+// in one batch, in any order, has one incident with the priority of its
+// most severe alert and the CIs of all its alerts.
+func TestMixedGroupTakesHighestSeverityAndAllCIs(t *testing.T) {
+	t.Parallel()
+	alerts := []event.Event{
+		{Source: "am", Node: "web-1", Check: "latency", Severity: event.SeverityWarning, Labels: map[string]string{"service": "shop"}},
+		{Source: "am", Node: "web-2", Check: "down", Severity: event.SeverityCritical, Labels: map[string]string{"service": "shop"}},
+		{Source: "am", Node: "web-3", Check: "disk", Severity: event.SeverityInfo, Labels: map[string]string{"service": "shop"}},
+	}
+	for _, order := range [][]int{{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}} {
+		f := newFixture(t, func(f *fixture, c *event.Config) {
+			c.Correlation = []event.CorrelationRule{{Name: "by-service", By: []string{"service"}, Window: 10 * time.Minute}}
+			c.Incidents = event.IncidentConfig{Desk: f.desk}
+		})
+		var batch []event.Event
+		for _, i := range order {
+			batch = append(batch, alerts[i])
+		}
+		f.ingest(t, batch...)
+		incs := openIncidents(t, f)
+		require.Len(t, incs, 1, "order %v", order)
+		assert.Equal(t, itil.ImpactHigh, incs[0].Impact, "order %v", order)
+		assert.Equal(t, itil.UrgencyHigh, incs[0].Urgency, "order %v", order)
+		assert.Equal(t, itil.P1, incs[0].Priority, "order %v", order)
+		assert.ElementsMatch(t, []string{"web-1", "web-2", "web-3"}, incs[0].CIs, "order %v", order)
+	}
+}

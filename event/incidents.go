@@ -18,7 +18,10 @@ import (
 // incident in the store before it opens it, and takes an error matching
 // lifecycle.ErrExists to say that the incident was opened already. Notes
 // lets the engine see the notes it left, so that it does not leave one
-// twice.
+// twice. Reprioritize and AddCIs let an alert that joins a group's open
+// incident raise its priority and add its CI: the incident of a group has
+// the highest priority and every CI of the group's alerts, whichever alert
+// came first.
 type Desk interface {
 	Open(ctx context.Context, dr incident.Draft) (*incident.Incident, error)
 	Notes(ctx context.Context, id uuid.UUID, public bool) iter.Seq2[incident.Note, error]
@@ -26,6 +29,8 @@ type Desk interface {
 	Resolve(ctx context.Context, p incident.ResolveParams) (*incident.Incident, error)
 	Reopen(ctx context.Context, p incident.Params) (*incident.Incident, error)
 	WorkNote(ctx context.Context, p incident.Params) (*incident.Incident, error)
+	Reprioritize(ctx context.Context, p incident.ReprioritizeParams) (*incident.Incident, error)
+	AddCIs(ctx context.Context, p incident.CIsParams) (*incident.Incident, error)
 }
 
 var _ Desk = (*incident.Desk)(nil)

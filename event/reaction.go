@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -153,6 +154,9 @@ func (e *Engine) raise(ctx context.Context, a *Alert, at time.Time) error {
 		switch {
 		case inc != nil && inc.Open():
 			if _, err := ic.Desk.WorkNote(ctx, incident.Params{ID: inc.ID, By: e.cfg.Actor, Note: joinedNote(a)}); err != nil {
+				return err
+			}
+			if err := e.widen(ctx, inc, a); err != nil {
 				return err
 			}
 			return e.link(ctx, a, inc.Ref())
@@ -346,8 +350,35 @@ func (e *Engine) notedCleared(ctx context.Context, id uuid.UUID) (bool, error) {
 	return cleared, nil
 }
 
-// draft is the incident the stored alert a raises by rule r.
-func (e *Engine) draft(ctx context.Context, a *Alert, r *IncidentRule) incident.Draft {
+// widen raises the open incident inc of a's group to a's impact and
+// urgency where they are higher, and adds a's CI when inc lacks it, so
+// that the group's incident does not depend on which alert came first.
+// Both are idempotent: a retry changes nothing more.
+func (e *Engine) widen(ctx context.Context, inc *incident.Incident, a *Alert) error {
+	ic := &e.cfg.Incidents
+	lv := e.levels(ctx, a)
+	impact, urgency := min(inc.Impact, lv.Impact), min(inc.Urgency, lv.Urgency) // 1 is the highest
+	if impact != inc.Impact || urgency != inc.Urgency {
+		_, err := ic.Desk.Reprioritize(ctx, incident.ReprioritizeParams{ID: inc.ID, By: e.cfg.Actor,
+			Impact: impact, Urgency: urgency,
+			Note: fmt.Sprintf("alert %s (%s) of the group raises the impact and urgency", a.Number, a.Severity)})
+		if err != nil {
+			return err
+		}
+	}
+	if a.CI != "" && !slices.Contains(inc.CIs, a.CI) {
+		_, err := ic.Desk.AddCIs(ctx, incident.CIsParams{ID: inc.ID, By: e.cfg.Actor, CIs: []string{a.CI},
+			Note: "alert " + a.Number + " of the group is on " + a.CI})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// levels are the impact and urgency of the stored alert a: its severity's
+// Levels, the impact raised to its CI's criticality when that is higher.
+func (e *Engine) levels(ctx context.Context, a *Alert) Levels {
 	ic := &e.cfg.Incidents
 	lv, ok := ic.Levels[a.Severity]
 	if !ok {
@@ -363,6 +394,13 @@ func (e *Engine) draft(ctx context.Context, a *Alert, r *IncidentRule) incident.
 			lv.Impact = imp
 		}
 	}
+	return lv
+}
+
+// draft is the incident the stored alert a raises by rule r.
+func (e *Engine) draft(ctx context.Context, a *Alert, r *IncidentRule) incident.Draft {
+	ic := &e.cfg.Incidents
+	lv := e.levels(ctx, a)
 	group := r.Group
 	if group == "" {
 		group = ic.Group

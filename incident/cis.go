@@ -1,0 +1,61 @@
+package incident
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/itil-go/itil"
+	"github.com/itil-go/itil/lifecycle"
+)
+
+// CIsParams are the parameters of Desk.AddCIs.
+type CIsParams struct {
+	ID      uuid.UUID
+	Version int64
+	By      itil.Actor
+	Note    string
+	Fields  map[string]string
+	// CIs are the configuration items to add; at least one.
+	CIs []string
+}
+
+// AddCIs adds p.CIs to the configuration items the incident affects, in
+// their order after those it lists, leaving out the ones it lists already;
+// the change is journaled as "cis" (the list before and after, comma
+// separated). As when monitoring finds more of an outage, it is refused
+// (ErrTransition) on an incident that is not open.
+func (d *Desk) AddCIs(ctx context.Context, p CIsParams) (*Incident, error) {
+	if len(p.CIs) == 0 {
+		return nil, &itil.ValidationError{Field: "cis", Reason: "required"}
+	}
+	if err := validCIs("cis", p.CIs); err != nil {
+		return nil, err
+	}
+	a, err := action(p.ID, p.Version, p.By, p.Note, "", p.Fields)
+	if err != nil {
+		return nil, err
+	}
+	add := slices.Clone(p.CIs)
+	a.Name = "add_cis"
+	a.Apply = func(inc *Incident, ed *lifecycle.Edit) error {
+		if !inc.Open() {
+			return d.def.TransitionError("add_cis", inc.State)
+		}
+		cis := slices.Clone(inc.CIs)
+		for _, ci := range add {
+			if !slices.Contains(cis, ci) {
+				cis = append(cis, ci)
+			}
+		}
+		if err := validCIs("cis", cis); err != nil {
+			return err
+		}
+		ed.Field("cis", strings.Join(inc.CIs, ","), strings.Join(cis, ","))
+		inc.CIs = cis
+		return nil
+	}
+	return d.proc.Fire(ctx, p.ID, a)
+}
