@@ -1,11 +1,15 @@
 package event
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
+
+	"github.com/itil-go/itil"
 )
 
 // AlertmanagerSource is the Source of events decoded from Alertmanager.
@@ -57,7 +61,9 @@ func amSeverity(s string) (Severity, bool) {
 // label such as "none" means warning), resolved is SeverityOK. The check is labels.alertname,
 // the node labels.instance, the message annotations.summary (else
 // description), the dedup key the fingerprint, the occurrence startsAt (endsAt
-// when resolved), and each event's Raw its alert's JSON. Every error is a
+// when resolved), the Group the payload's groupKey (so that an Alertmanager
+// group is one correlation group unless the host's rules group otherwise),
+// Truncated its truncatedAlerts, and each event's Raw its alert's JSON. Every error is a
 // *itil.ValidationError naming the field: "alerts[1].labels.alertname",
 // or "body" for a body that is not UTF-8 or holds half a surrogate pair in
 // a \u escape, which decoding would alter. Text the engine could not
@@ -75,7 +81,10 @@ func DecodeAlertmanager(r io.Reader) ([]Event, error) {
 		return nil, invalid("status", "want firing or resolved, got %q", p.Status)
 	case len(p.Alerts) == 0:
 		return nil, invalid("alerts", "required")
+	case p.TruncatedAlerts < 0:
+		return nil, invalid("truncatedAlerts", "must not be negative")
 	}
+	group := senderGroup(p.GroupKey)
 	events := make([]Event, 0, len(p.Alerts))
 	for i, raw := range p.Alerts {
 		field := fmt.Sprintf("alerts[%d]", i)
@@ -83,7 +92,8 @@ func DecodeAlertmanager(r io.Reader) ([]Event, error) {
 		if err := unmarshal(raw, field, &a); err != nil {
 			return nil, err
 		}
-		ev := Event{Source: AlertmanagerSource, Labels: a.Labels, DedupKey: a.Fingerprint, Raw: raw}
+		ev := Event{Source: AlertmanagerSource, Labels: a.Labels, DedupKey: a.Fingerprint, Raw: raw,
+			Group: group, Truncated: p.TruncatedAlerts}
 		switch {
 		case a.Fingerprint == "":
 			return nil, invalid(field+".fingerprint", "required")
@@ -123,6 +133,17 @@ func DecodeAlertmanager(r io.Reader) ([]Event, error) {
 	return events, nil
 }
 
+// senderGroup is the Event.Group of a sender's group key: the key itself,
+// or, for a key longer than MaxKeyLen bytes or one that no store could
+// keep, "sha256:" and the hex digest of its bytes, which groups the same.
+func senderGroup(key string) string {
+	if len(key) <= MaxKeyLen && itil.CheckText("", key, 0) == nil {
+		return key
+	}
+	sum := sha256.Sum256([]byte(key))
+	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
 // alertmanagerField names the field of an Alertmanager alert that an
 // event field came from.
 func alertmanagerField(field string, summary bool) string {
@@ -133,6 +154,8 @@ func alertmanagerField(field string, summary bool) string {
 		return "labels.alertname"
 	case "dedup_key":
 		return "fingerprint"
+	case "group":
+		return "groupKey"
 	case "message":
 		if summary {
 			return "annotations.summary"

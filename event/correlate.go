@@ -174,13 +174,16 @@ func (e *Engine) correlate(ctx context.Context, a *alert, at time.Time) {
 }
 
 // groupOf returns the key, rule and window of the group the correlation
-// rules put the alert in: the first rule's that applies, else the alert's
-// own.
+// rules put the alert in: the first rule's that applies, else the
+// sender's group (Event.Group) of its events, else the alert's own.
 func (e *Engine) groupOf(a *alert) (key, rule string, window time.Duration) {
 	for _, r := range e.cfg.Correlation {
 		if k, ok := r.groupKey(a.rec.Labels, a.rec.CI); ok {
 			return k, r.Name, r.Window
 		}
+	}
+	if g := a.last.Group; g != "" {
+		return "\x00sender\x00" + a.rec.Source + "\x00" + g, SenderGroupRule, e.cfg.Incidents.ReopenWindow
 	}
 	return "\x00alert\x00" + a.rec.DedupKey, "", e.cfg.Incidents.ReopenWindow
 }

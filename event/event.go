@@ -57,7 +57,20 @@ type Event struct {
 	Ack bool `json:"ack,omitempty"`
 	// Raw is the payload the event was decoded from, kept as received.
 	Raw []byte `json:"raw,omitempty"`
+	// Group is the sender's grouping of the event, such as Alertmanager's
+	// groupKey: the alerts of one Source and Group form one correlation
+	// group (Group.Rule SenderGroupRule) unless a CorrelationRule groups
+	// them, or a down parent's group takes them.
+	Group string `json:"group,omitempty"`
+	// Truncated is how many events of the sender's group the sender left
+	// out of the notification that carried this one (Alertmanager's
+	// truncatedAlerts); the group's incident says so.
+	Truncated int `json:"truncated,omitempty"`
 }
+
+// SenderGroupRule is the Group.Rule of a correlation group that the
+// sender's grouping (Event.Group) made.
+const SenderGroupRule = "sender"
 
 // Key returns the dedup key: DedupKey, or Source/Node/Check when it is empty.
 func (ev *Event) Key() string {
@@ -103,8 +116,8 @@ func (ev *Event) Validate(field string) error {
 // word at a time, for the common case: all ASCII, no NUL, within the limits
 // in bytes (and so in characters).
 func (ev *Event) validScalars() bool {
-	if ev.Source == "" || len(ev.Labels) > MaxLabels || len(ev.Message) > MaxMessageLen ||
-		max(len(ev.Source), len(ev.Node), len(ev.CI), len(ev.Check), len(ev.DedupKey)) > MaxKeyLen {
+	if ev.Source == "" || len(ev.Labels) > MaxLabels || len(ev.Message) > MaxMessageLen || ev.Truncated < 0 ||
+		max(len(ev.Source), len(ev.Node), len(ev.CI), len(ev.Check), len(ev.DedupKey), len(ev.Group)) > MaxKeyLen {
 		return false
 	}
 	if ev.Ack {
@@ -121,6 +134,7 @@ func (ev *Event) validScalars() bool {
 	t.scan(ev.Check)
 	t.scan(ev.DedupKey)
 	t.scan(ev.Message)
+	t.scan(ev.Group)
 	return t.plain()
 }
 
@@ -166,6 +180,8 @@ func (ev *Event) explain(field string) error {
 		return bad("severity", "undefined value %d", int8(ev.Severity))
 	case len(ev.Labels) > MaxLabels:
 		return bad("labels", "more than %d labels", MaxLabels)
+	case ev.Truncated < 0:
+		return bad("truncated", "must not be negative")
 	}
 	for _, s := range [...]struct {
 		name, v string
@@ -173,6 +189,7 @@ func (ev *Event) explain(field string) error {
 	}{
 		{"source", ev.Source, MaxKeyLen}, {"node", ev.Node, MaxKeyLen}, {"ci", ev.CI, MaxKeyLen},
 		{"check", ev.Check, MaxKeyLen}, {"dedup_key", ev.DedupKey, MaxKeyLen}, {"message", ev.Message, MaxMessageLen},
+		{"group", ev.Group, MaxKeyLen},
 	} {
 		if err := itil.CheckText(f(s.name), s.v, s.max); err != nil {
 			return err

@@ -407,7 +407,7 @@ func (e *Engine) draft(ctx context.Context, a *Alert, r *IncidentRule) incident.
 	}
 	dr := incident.Draft{
 		Title:       title(a),
-		Description: fmt.Sprintf("Raised by rule %q from alert %s (%s).\n\n%s", r.Name, a.Number, a.DedupKey, a.Message),
+		Description: fmt.Sprintf("Raised by rule %q from alert %s (%s).\n\n%s%s", r.Name, a.Number, a.DedupKey, a.Message, truncatedNote(a)),
 		Caller:      e.cfg.Actor, By: e.cfg.Actor,
 		Category: r.Category, Impact: lv.Impact, Urgency: lv.Urgency,
 		Channel: incident.ChannelMonitoring, Group: group,
@@ -442,5 +442,14 @@ func title(a *Alert) string {
 }
 
 func joinedNote(a *Alert) string {
-	return fmt.Sprintf("%s%s joined (%s, %s): %s", joinedStart, a.Number, a.DedupKey, a.Severity, a.Message)
+	return fmt.Sprintf("%s%s joined (%s, %s): %s%s", joinedStart, a.Number, a.DedupKey, a.Severity, a.Message, truncatedNote(a))
+}
+
+// truncatedNote says how many alerts of the group the sender left out of
+// the notification that carried a's last event, or nothing.
+func truncatedNote(a *Alert) string {
+	if a.Last.Truncated <= 0 {
+		return ""
+	}
+	return fmt.Sprintf("\n\nThe sender left %d alerts of this group out of its notification (%s).", a.Last.Truncated, a.Source)
 }

@@ -50,9 +50,9 @@ func newBridge(cfg Config) (*bridge, error) {
 	}
 	engine, err := event.NewEngine(st, event.Config{
 		Logger: cfg.Logger,
-		// Alerts of one Alertmanager group, or one service, raise one
-		// incident between them.
-		Correlation: []event.CorrelationRule{{Name: "by-service", By: []string{"service"}}},
+		// No correlation rules: the alerts of one Alertmanager group (its
+		// route's group_by) raise one incident between them, as
+		// Alertmanager sends one notification per group.
 		Incidents: event.IncidentConfig{
 			Desk:  loggingDesk{Desk: desk, log: cfg.Logger},
 			Rules: []event.IncidentRule{{Name: "warning-and-up", MinSeverity: event.SeverityWarning}},
