@@ -49,10 +49,11 @@ func TestDecodePagerDuty(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, evs, 1)
 	ev := evs[0]
-	assert.Equal(t, "srv01/disk", ev.DedupKey)
+	assert.Equal(t, "srv01/disk", event.PagerDutyDedupKey(ev))
+	assert.Regexp(t, `^srv01/disk@[0-9a-f]{12}$`, ev.DedupKey, "the routing key's digest names the service")
 	assert.Equal(t, event.SeverityMajor, ev.Severity)
 	assert.Equal(t, "srv01.example.com", ev.Node)
-	assert.Equal(t, map[string]string{"component": "disk", "group": "storage", "class": "disk_used"}, ev.Labels)
+	assert.Equal(t, map[string]string{"component": "disk", "group": "storage", "class": "disk_used", "details.free": "2%"}, ev.Labels)
 
 	ack, err := event.DecodePagerDuty(strings.NewReader(`{"routing_key":"r","event_action":"acknowledge","dedup_key":"srv01/disk"}`))
 	require.NoError(t, err)
@@ -115,7 +116,7 @@ func TestDecodersNameTheField(t *testing.T) {
 		{"am time", amDecode, `{"version":"4","status":"firing","alerts":[{"status":"firing","labels":{"alertname":"A"},"fingerprint":"f","startsAt":"yesterday"}]}`, "alerts[0].startsAt"},
 		{"am trailing", amDecode, `{"version":"4"} {}`, "body"},
 		{"pd action", pdDecode, `{"routing_key":"r","event_action":"page"}`, "event_action"},
-		{"pd severity", pdDecode, `{"routing_key":"r","event_action":"trigger","payload":{"summary":"s","source":"h","severity":"fatal"}}`, "payload.severity"},
+		{"pd timestamp", pdDecode, `{"routing_key":"r","event_action":"trigger","payload":{"summary":"s","source":"h","severity":"error","timestamp":"soon"}}`, "payload.timestamp"},
 		{"pd routing key", pdDecode, `{"event_action":"trigger"}`, "routing_key"},
 		{"pd dedup", pdDecode, `{"routing_key":"r","event_action":"resolve"}`, "dedup_key"},
 		{"ce specversion", ceDecode, `{"specversion":"0.3","id":"1","source":"s","type":"t"}`, "specversion"},
@@ -192,7 +193,9 @@ func TestHandlersCheckAndIngest(t *testing.T) {
 	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
 	resp, _ = post(t, srv.URL+"/pd", pd, map[string]string{"X-Signature-256": "sha256=" + hex.EncodeToString(mac.Sum(nil))})
 	assert.Equal(t, http.StatusAccepted, resp.StatusCode)
-	assert.Equal(t, event.SeverityMajor, f.alert(t, "srv01/disk").Severity)
+	pdEvents, err := event.DecodePagerDuty(bytes.NewReader(pd))
+	require.NoError(t, err)
+	assert.Equal(t, event.SeverityMajor, f.alert(t, pdEvents[0].DedupKey).Severity)
 
 	ce := readFile(t, "cloudevents.json")
 	resp, _ = post(t, srv.URL+"/ce", ce, map[string]string{"Content-Type": "application/json"})

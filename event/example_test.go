@@ -107,12 +107,12 @@ func ExampleNewEngine_restart() {
 func ExampleDecodePagerDuty() {
 	evs, err := event.DecodePagerDuty(strings.NewReader(`{"routing_key":"R1","event_action":"trigger","dedup_key":"srv01/disk",
 		"payload":{"summary":"Disk full","source":"srv01","severity":"error"}}`))
-	fmt.Println(evs[0].DedupKey, evs[0].Severity, err)
-	_, err = event.DecodePagerDuty(strings.NewReader(`{"routing_key":"R1","event_action":"trigger","payload":{"summary":"x","source":"y","severity":"fatal"}}`))
+	fmt.Println(event.PagerDutyDedupKey(evs[0]), evs[0].DedupKey, evs[0].Severity, err)
+	_, err = event.DecodePagerDuty(strings.NewReader(`{"routing_key":"R1","event_action":"trigger","payload":{"source":"y","severity":"error"}}`))
 	fmt.Println(err.(*itil.ValidationError).Field)
 	// Output:
-	// srv01/disk major <nil>
-	// payload.severity
+	// srv01/disk srv01/disk@a791366f6f62 major <nil>
+	// payload.summary
 }
 
 // An on-call engineer acknowledges an alert by its dedup key, with the

@@ -47,6 +47,10 @@ type handler struct {
 	cfg    HandlerConfig
 	decode func(io.Reader) ([]Event, error)
 	ctype  string
+	// accepted and refused write the answers, in the sender's shape;
+	// default the package's own (see HandlerConfig).
+	accepted func(w http.ResponseWriter, events []Event)
+	refused  func(w http.ResponseWriter, code int, err error)
 }
 
 func newHandler(e *Engine, cfg HandlerConfig, decode func(io.Reader) ([]Event, error), ctype string) *handler {
@@ -59,7 +63,12 @@ func newHandler(e *Engine, cfg HandlerConfig, decode func(io.Reader) ([]Event, e
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	return &handler{e: e, cfg: cfg, decode: decode, ctype: ctype}
+	return &handler{e: e, cfg: cfg, decode: decode, ctype: ctype, accepted: accepted, refused: fail}
+}
+
+// accepted is the package's answer to events ingested.
+func accepted(w http.ResponseWriter, events []Event) {
+	writeJSON(w, http.StatusAccepted, map[string]any{"status": "accepted", "events": len(events)})
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {
@@ -86,12 +95,12 @@ func fail(w http.ResponseWriter, code int, err error) {
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
-		fail(w, http.StatusMethodNotAllowed, errors.New("method not allowed: use POST"))
+		h.refused(w, http.StatusMethodNotAllowed, errors.New("method not allowed: use POST"))
 		return
 	}
 	cfg := &h.cfg
 	if cfg.Secret == "" && cfg.HMACKey == nil && !cfg.AllowUnauthenticated {
-		fail(w, http.StatusUnauthorized, errors.New("the receiver has no credential configured"))
+		h.refused(w, http.StatusUnauthorized, errors.New("the receiver has no credential configured"))
 		return
 	}
 	if cfg.Secret != "" {
@@ -99,18 +108,18 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		token, ok := strings.CutPrefix(auth, "Bearer ")
 		if !ok {
 			w.Header().Set("WWW-Authenticate", "Bearer")
-			fail(w, http.StatusUnauthorized, errors.New("missing bearer token"))
+			h.refused(w, http.StatusUnauthorized, errors.New("missing bearer token"))
 			return
 		}
 		if subtle.ConstantTimeCompare([]byte(token), []byte(cfg.Secret)) != 1 {
-			fail(w, http.StatusForbidden, errors.New("wrong bearer token"))
+			h.refused(w, http.StatusForbidden, errors.New("wrong bearer token"))
 			return
 		}
 	}
 	if h.ctype != "" {
 		mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 		if err != nil || (mt != h.ctype && mt != CloudEventsBatchContentType) {
-			fail(w, http.StatusUnsupportedMediaType, errors.New("want content type "+h.ctype))
+			h.refused(w, http.StatusUnsupportedMediaType, errors.New("want content type "+h.ctype))
 			return
 		}
 	}
@@ -118,39 +127,39 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			fail(w, http.StatusRequestEntityTooLarge, errors.New("body too large"))
+			h.refused(w, http.StatusRequestEntityTooLarge, errors.New("body too large"))
 			return
 		}
-		fail(w, http.StatusBadRequest, errors.New("reading the body failed"))
+		h.refused(w, http.StatusBadRequest, errors.New("reading the body failed"))
 		return
 	}
 	if cfg.HMACKey != nil {
 		sig, ok := strings.CutPrefix(r.Header.Get(cfg.HMACHeader), "sha256=")
 		if !ok {
-			fail(w, http.StatusUnauthorized, errors.New("missing "+cfg.HMACHeader+" signature"))
+			h.refused(w, http.StatusUnauthorized, errors.New("missing "+cfg.HMACHeader+" signature"))
 			return
 		}
 		got, err := hex.DecodeString(sig)
 		mac := hmac.New(sha256.New, cfg.HMACKey)
 		mac.Write(body)
 		if err != nil || !hmac.Equal(got, mac.Sum(nil)) {
-			fail(w, http.StatusForbidden, errors.New("bad signature"))
+			h.refused(w, http.StatusForbidden, errors.New("bad signature"))
 			return
 		}
 	}
 	events, err := h.decode(bytes.NewReader(body))
 	if err != nil {
-		fail(w, http.StatusBadRequest, err)
+		h.refused(w, http.StatusBadRequest, err)
 		return
 	}
 	if err := h.e.Ingest(r.Context(), events...); err != nil {
 		if errors.Is(err, itil.ErrInvalid) {
-			fail(w, http.StatusBadRequest, err)
+			h.refused(w, http.StatusBadRequest, err)
 			return
 		}
 		h.cfg.Logger.ErrorContext(r.Context(), "ingesting events", slog.Any("error", err))
-		fail(w, http.StatusInternalServerError, errors.New("the events could not all be ingested"))
+		h.refused(w, http.StatusInternalServerError, errors.New("the events could not all be ingested"))
 		return
 	}
-	writeJSON(w, http.StatusAccepted, map[string]any{"status": "accepted", "events": len(events)})
+	h.accepted(w, events)
 }

@@ -1,9 +1,16 @@
 package event
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
+	"maps"
 	"net/http"
+	"slices"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/itil-go/itil"
 )
@@ -37,16 +44,71 @@ var pagerDutySeverities = map[string]Severity{
 	"critical": SeverityCritical, "error": SeverityMajor, "warning": SeverityWarning, "info": SeverityInfo,
 }
 
+// pdSeverity maps payload.severity as the Alertmanager decoder maps
+// labels.severity: PagerDuty's four levels, "page" as major, and any other
+// templated value ("p3", "none") as warning rather than a refusal, since a
+// sender that retries a refused trigger for ever gains nothing by it.
+func pdSeverity(s string) Severity {
+	if sev, ok := pagerDutySeverities[strings.ToLower(s)]; ok {
+		return sev
+	}
+	sev, _ := amSeverity(s)
+	return sev
+}
+
+// pagerDutyKeyDigits is how many hex digits of the routing key's SHA-256
+// an alert's dedup key carries.
+const pagerDutyKeyDigits = 12
+
+// pagerDutyDedupKey is the dedup key of an alert of a PagerDuty event: the
+// sender's dedup_key, "@", and the first hex digits of the SHA-256 of the
+// routing key, so that, as in PagerDuty, a dedup key names an alert of one
+// service (integration) only, and the routing key, a credential, is not
+// stored.
+func pagerDutyDedupKey(routingKey, dedupKey string) string {
+	sum := sha256.Sum256([]byte(routingKey))
+	return dedupKey + "@" + hex.EncodeToString(sum[:])[:pagerDutyKeyDigits]
+}
+
+// PagerDutyDedupKey returns the sender's dedup_key of an event decoded by
+// DecodePagerDuty, the alert's dedup key without its routing suffix.
+func PagerDutyDedupKey(ev Event) string {
+	k := ev.DedupKey
+	if i := strings.LastIndexByte(k, '@'); i >= 0 && len(k)-i-1 == pagerDutyKeyDigits {
+		return k[:i]
+	}
+	return k
+}
+
 // DecodePagerDuty decodes one PagerDuty Events API v2 event. A trigger
-// needs routing_key and payload.summary, payload.source and
-// payload.severity (critical, error, warning, info; error means major); the
-// node is payload.source, the check payload.class, component, group and
-// class become labels, and the dedup key is dedup_key (else the default).
-// An acknowledge or resolve needs routing_key and dedup_key: it becomes an
-// acknowledgement or an ok event. Every error is a *itil.ValidationError
-// naming the field: "payload.severity", or "body" (see DecodeAlertmanager).
-// The limits on routing_key (64), dedup_key (255) and payload.summary
-// (1024) are counted in characters.
+// needs routing_key and payload.summary and payload.source; the node is
+// payload.source, the check payload.class, component, group and class
+// become labels, and each top-level entry of payload.custom_details a label
+// "details.NAME" (text as it is, other values as JSON; see below for
+// limits). payload.severity is critical, error (major), warning or info;
+// "page" means major and another value warning, as for Alertmanager. A
+// trigger without dedup_key gets a new one, as PagerDuty generates one:
+// each such trigger is an alert of its own.
+//
+// The dedup key of the alert is the dedup_key with a suffix of the routing
+// key's digest (see PagerDutyDedupKey): a resolve for another routing key
+// leaves the alert open. An acknowledge or resolve needs routing_key and
+// dedup_key: it becomes an acknowledgement or an ok event.
+//
+// Alertmanager's PagerDuty integration sends severity "error" and source
+// "Alertmanager" unless configured otherwise, and lists the firing alerts
+// in custom_details.firing ("- severity = critical", "- instance =
+// web-1"). The decoder reads that list where the payload says less: the
+// highest listed severity replaces a default "error", and an "Alertmanager"
+// source takes the first listed instance as its node, all of them in the
+// label "instances".
+//
+// Every error is a *itil.ValidationError naming the field:
+// "payload.summary", or "body" (see DecodeAlertmanager). The limits on
+// routing_key (64), dedup_key (255) and payload.summary (1024) are counted
+// in characters. Custom details beyond the label limits are left out (the
+// event's Raw keeps them), and a detail longer than MaxKeyLen is cut and
+// ends with "…".
 func DecodePagerDuty(r io.Reader) ([]Event, error) {
 	var p pagerDutyEvent
 	body, err := decodeJSON(r, &p)
@@ -62,7 +124,7 @@ func DecodePagerDuty(r io.Reader) ([]Event, error) {
 	if err := itil.CheckText("dedup_key", p.DedupKey, 255); err != nil {
 		return nil, err
 	}
-	ev := Event{Source: PagerDutySource, DedupKey: p.DedupKey, Raw: body}
+	ev := Event{Source: PagerDutySource, Raw: body}
 	switch p.EventAction {
 	case "trigger":
 		pl := p.Payload
@@ -77,21 +139,23 @@ func DecodePagerDuty(r io.Reader) ([]Event, error) {
 		if err := itil.CheckText("payload.summary", pl.Summary, 1024); err != nil {
 			return nil, err
 		}
-		sev, ok := pagerDutySeverities[pl.Severity]
-		if !ok {
-			return nil, invalid("payload.severity", "want critical, error, warning or info, got %q", pl.Severity)
-		}
 		at, err := parseTime("payload.timestamp", pl.Timestamp)
 		if err != nil {
 			return nil, err
 		}
-		ev.Severity, ev.Node, ev.Check, ev.Message, ev.OccurredAt = sev, pl.Source, pl.Class, pl.Summary, at
+		if p.DedupKey == "" {
+			p.DedupKey = strings.ReplaceAll(newGroupID().String(), "-", "")
+		}
+		ev.Severity, ev.Node, ev.Check, ev.Message, ev.OccurredAt = pdSeverity(pl.Severity), pl.Source, pl.Class, pl.Summary, at
 		ev.Labels = map[string]string{}
 		for k, v := range map[string]string{"component": pl.Component, "group": pl.Group, "class": pl.Class} {
 			if v != "" {
 				ev.Labels[k] = v
 			}
 		}
+		details := pagerDutyDetails(pl.CustomDetails)
+		addDetails(ev.Labels, details)
+		fromAlertmanagerDetails(&ev, pl, details["firing"])
 	case "acknowledge", "resolve":
 		if p.DedupKey == "" {
 			return nil, invalid("dedup_key", "required on %s", p.EventAction)
@@ -104,10 +168,112 @@ func DecodePagerDuty(r io.Reader) ([]Event, error) {
 	default:
 		return nil, invalid("event_action", "want trigger, acknowledge or resolve, got %q", p.EventAction)
 	}
+	ev.DedupKey = pagerDutyDedupKey(p.RoutingKey, p.DedupKey)
 	if err := ev.Validate(""); err != nil {
 		return nil, renamed("", err, pagerDutyField)
 	}
 	return []Event{ev}, nil
+}
+
+// pagerDutyDetails returns the top-level entries of custom_details as
+// text: strings as they are, other values as their JSON. Absent or null
+// details are none; details that are not an object are one entry,
+// "details".
+func pagerDutyDetails(raw json.RawMessage) map[string]string {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil
+	}
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(raw, &obj) != nil { // a scalar or a list: kept whole
+		return map[string]string{"": string(raw)}
+	}
+	out := make(map[string]string, len(obj))
+	for k, v := range obj {
+		var s string
+		if json.Unmarshal(v, &s) == nil {
+			out[k] = s
+			continue
+		}
+		out[k] = string(v)
+	}
+	return out
+}
+
+// addDetails puts details into labels as "details.NAME" ("details" for a
+// whole non-object), in the order of their names, while there is room,
+// each cut to MaxKeyLen characters.
+func addDetails(labels map[string]string, details map[string]string) {
+	for _, k := range slices.Sorted(maps.Keys(details)) {
+		if len(labels) >= MaxLabels {
+			return
+		}
+		name := "details"
+		if k != "" {
+			name += "." + k
+		}
+		if utf8.RuneCountInString(name) > MaxKeyLen || itil.CheckText("", name, 0) != nil {
+			continue
+		}
+		labels[name] = cutText(details[k], MaxKeyLen)
+	}
+}
+
+// cutText returns s cut to at most max characters, ending with "…" when
+// cut; text that no store could keep is dropped for "".
+func cutText(s string, max int) string {
+	if itil.CheckText("", s, 0) != nil {
+		return ""
+	}
+	if len(s) <= max || utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	n := 0
+	for i := range s {
+		if n == max-1 {
+			return s[:i] + "…"
+		}
+		n++
+	}
+	return s
+}
+
+// fromAlertmanagerDetails reads the alerts that Alertmanager's PagerDuty
+// integration lists in custom_details.firing, where the payload says less:
+// the highest listed severity for a default "error", the listed instances
+// for the source "Alertmanager".
+func fromAlertmanagerDetails(ev *Event, pl *pagerDutyPayload, firing string) {
+	if firing == "" {
+		return
+	}
+	var sevs, instances []string
+	for line := range strings.Lines(firing) {
+		name, value, ok := strings.Cut(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "-")), " = ")
+		if !ok {
+			continue
+		}
+		value = strings.TrimSpace(value)
+		switch strings.TrimSpace(name) {
+		case "severity":
+			sevs = append(sevs, value)
+		case "instance":
+			if !slices.Contains(instances, value) {
+				instances = append(instances, value)
+			}
+		}
+	}
+	if strings.EqualFold(pl.Severity, "error") && len(sevs) > 0 {
+		highest := Severity(0)
+		for _, s := range sevs {
+			highest = max(highest, pdSeverity(s))
+		}
+		ev.Severity = highest
+	}
+	if pl.Source == "Alertmanager" && len(instances) > 0 {
+		ev.Node = instances[0]
+		if len(ev.Labels) < MaxLabels || ev.Labels["instances"] != "" {
+			ev.Labels["instances"] = cutText(strings.Join(instances, ","), MaxKeyLen)
+		}
+	}
 }
 
 // pagerDutyField names the field of a PagerDuty event that an event field
@@ -128,7 +294,36 @@ func pagerDutyField(field string) string {
 }
 
 // PagerDutyHandler returns an http.Handler for PagerDuty Events API v2
-// events (POST /v2/enqueue); see HandlerConfig for its checks and answers.
+// events (POST /v2/enqueue); see HandlerConfig for its checks. It answers
+// as PagerDuty does, since senders read the answer: 202 with
+// {"status": "success", "message": "Event processed", "dedup_key": …},
+// the sender's dedup key (generated for a trigger without one); an error
+// as {"status", "message", "errors": [...]}, "invalid event" and "Event
+// object is invalid" for a 400, with the package's "field" beside them.
 func PagerDutyHandler(e *Engine, cfg HandlerConfig) http.Handler {
-	return newHandler(e, cfg, DecodePagerDuty, "")
+	h := newHandler(e, cfg, DecodePagerDuty, "")
+	h.accepted = func(w http.ResponseWriter, events []Event) {
+		writeJSON(w, http.StatusAccepted, map[string]string{
+			"status": "success", "message": "Event processed", "dedup_key": PagerDutyDedupKey(events[0])})
+	}
+	h.refused = func(w http.ResponseWriter, code int, err error) {
+		b := pagerDutyError{Status: strings.ToLower(http.StatusText(code)), Message: err.Error(), Errors: []string{err.Error()}}
+		if code == http.StatusBadRequest {
+			b.Status, b.Message = "invalid event", "Event object is invalid"
+		}
+		var ve *itil.ValidationError
+		if errors.As(err, &ve) {
+			b.Field = ve.Field
+		}
+		writeJSON(w, code, b)
+	}
+	return h
+}
+
+// pagerDutyError is an error answer in PagerDuty's shape.
+type pagerDutyError struct {
+	Status  string   `json:"status"`
+	Message string   `json:"message"`
+	Errors  []string `json:"errors"`
+	Field   string   `json:"field,omitempty"`
 }

@@ -93,9 +93,9 @@ func TestPagerDuty(t *testing.T) {
 		"payload":{"summary":"Disk almost full on srv01","source":"srv01.example.com","severity":"error","class":"disk_used"}}`
 	resolve := `{"routing_key":"R0123456789ABCDEF0123456789ABCDE","event_action":"resolve","dedup_key":"srv01/disk"}`
 
-	var bad struct{ Field string }
+	var bad struct{ Status, Message, Field string }
 	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, srv.URL+"/pagerduty",
-		strings.NewReader(`{"routing_key":"R1","event_action":"trigger","payload":{"summary":"x","source":"y","severity":"fatal"}}`))
+		strings.NewReader(`{"routing_key":"R1","event_action":"trigger","payload":{"source":"y","severity":"critical"}}`))
 	req.Header.Set("Authorization", "Bearer "+secret)
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
@@ -103,7 +103,8 @@ func TestPagerDuty(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(&bad))
 	resp.Body.Close()
-	assert.Equal(t, "payload.severity", bad.Field)
+	assert.Equal(t, "payload.summary", bad.Field)
+	assert.Equal(t, "invalid event", bad.Status, "PagerDuty's error shape")
 
 	require.Equal(t, http.StatusAccepted, post(t, srv.URL+"/pagerduty", secret, trigger))
 	incs := incidents(t, srv)
