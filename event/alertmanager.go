@@ -6,8 +6,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/itil-go/itil"
 )
@@ -66,9 +70,11 @@ func amSeverity(s string) (Severity, bool) {
 // Truncated its truncatedAlerts, and each event's Raw its alert's JSON. Every error is a
 // *itil.ValidationError naming the field: "alerts[1].labels.alertname",
 // or "body" for a body that is not UTF-8 or holds half a surrogate pair in
-// a \u escape, which decoding would alter. Text the engine could not
-// store as it is (see Event.Validate) is refused, naming the payload's
-// field.
+// a \u escape, which decoding would alter. Text too long for an event is
+// cut, ending with "…", and labels past MaxLabels are left out and counted
+// (see DroppedLabels), rather than the whole group refused, which
+// Alertmanager would send again every group_interval; text the engine
+// could not store as it is (a NUL) is refused, naming the payload's field.
 func DecodeAlertmanager(r io.Reader) ([]Event, error) {
 	var p alertmanagerPayload
 	if _, err := decodeJSON(r, &p); err != nil {
@@ -100,11 +106,13 @@ func DecodeAlertmanager(r io.Reader) ([]Event, error) {
 		case a.Labels["alertname"] == "":
 			return nil, invalid(field+".labels.alertname", "required")
 		}
-		ev.Check, ev.Node = a.Labels["alertname"], a.Labels["instance"]
+		ev.Labels = fitLabels(a.Labels)
+		ev.Check, ev.Node = ev.Labels["alertname"], ev.Labels["instance"]
 		ev.Message = a.Annotations["summary"]
 		if ev.Message == "" {
 			ev.Message = a.Annotations["description"]
 		}
+		ev.Message = cutText(ev.Message, MaxMessageLen)
 		starts, err := parseTime(field+".startsAt", a.StartsAt)
 		if err != nil {
 			return nil, err
@@ -131,6 +139,57 @@ func DecodeAlertmanager(r io.Reader) ([]Event, error) {
 		events = append(events, ev)
 	}
 	return events, nil
+}
+
+// DroppedLabels is the label that says how many labels of an alert a
+// decoder left out to fit MaxLabels.
+const DroppedLabels = "dropped_labels"
+
+// keptLabels are the labels a decoder keeps first when an alert has more
+// than MaxLabels: those that name and route it.
+var keptLabels = []string{"alertname", "instance", "severity", "service", "job", "namespace", "cluster"}
+
+// fitLabels fits a sender's labels to the limits, so that an alert is cut
+// rather than refused, which a sender retrying the same group for ever
+// would not mend: a value longer than MaxKeyLen characters is cut there
+// and ends with "…"; past MaxLabels, keptLabels stay, then the others in
+// the order of their names, and DroppedLabels counts those left out. The
+// event's Raw keeps them all. Names are not changed: a name that does not
+// fit is refused, naming it.
+func fitLabels(labels map[string]string) map[string]string {
+	fits := len(labels) <= MaxLabels
+	for _, v := range labels {
+		if len(v) > MaxKeyLen && utf8.RuneCountInString(v) > MaxKeyLen {
+			fits = false
+			break
+		}
+	}
+	if fits {
+		return labels
+	}
+	out := make(map[string]string, min(len(labels), MaxLabels))
+	keep := func(k string) {
+		if v, ok := labels[k]; ok {
+			out[k] = cutText(v, MaxKeyLen)
+		}
+	}
+	if len(labels) <= MaxLabels {
+		for k := range labels {
+			keep(k)
+		}
+		return out
+	}
+	for _, k := range keptLabels {
+		keep(k)
+	}
+	for _, k := range slices.Sorted(maps.Keys(labels)) {
+		if len(out) == MaxLabels-1 {
+			break
+		}
+		keep(k)
+	}
+	out[DroppedLabels] = strconv.Itoa(len(labels) - len(out))
+	return out
 }
 
 // senderGroup is the Event.Group of a sender's group key: the key itself,

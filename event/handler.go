@@ -27,7 +27,10 @@ import (
 // when the engine fails. All events of a request are decoded and validated
 // before any is ingested.
 type HandlerConfig struct {
-	// MaxBytes bounds the request body. Default 1 MiB.
+	// MaxBytes bounds the request body. Default 16 MiB: an Alertmanager
+	// group of 3,000 alerts with a dozen labels and two annotations each
+	// is about 2.5 MiB, and Alertmanager sends a whole group at once
+	// unless its receiver sets max_alerts.
 	MaxBytes int64
 	// Secret, when set, must come as "Authorization: Bearer <Secret>".
 	Secret string
@@ -55,7 +58,7 @@ type handler struct {
 
 func newHandler(e *Engine, cfg HandlerConfig, decode func(io.Reader) ([]Event, error), ctype string) *handler {
 	if cfg.MaxBytes <= 0 {
-		cfg.MaxBytes = 1 << 20
+		cfg.MaxBytes = 16 << 20
 	}
 	if cfg.HMACHeader == "" {
 		cfg.HMACHeader = "X-Signature-256"

@@ -105,8 +105,8 @@ func PagerDutyDedupKey(ev Event) string {
 //
 // Every error is a *itil.ValidationError naming the field:
 // "payload.summary", or "body" (see DecodeAlertmanager). The limits on
-// routing_key (64), dedup_key (255) and payload.summary (1024) are counted
-// in characters. Custom details beyond the label limits are left out (the
+// routing_key (64) and dedup_key (255) are counted in characters; a
+// payload.summary longer than 1024 is cut there and ends with "…". Custom details beyond the label limits are left out (the
 // event's Raw keeps them), and a detail longer than MaxKeyLen is cut and
 // ends with "…".
 func DecodePagerDuty(r io.Reader) ([]Event, error) {
@@ -136,9 +136,10 @@ func DecodePagerDuty(r io.Reader) ([]Event, error) {
 		case pl.Source == "":
 			return nil, invalid("payload.source", "required")
 		}
-		if err := itil.CheckText("payload.summary", pl.Summary, 1024); err != nil {
+		if err := itil.CheckText("payload.summary", pl.Summary, 0); err != nil {
 			return nil, err
 		}
+		pl.Summary = cutText(pl.Summary, 1024) // as PagerDuty cuts it
 		at, err := parseTime("payload.timestamp", pl.Timestamp)
 		if err != nil {
 			return nil, err
@@ -211,19 +212,17 @@ func addDetails(labels map[string]string, details map[string]string) {
 		if k != "" {
 			name += "." + k
 		}
-		if utf8.RuneCountInString(name) > MaxKeyLen || itil.CheckText("", name, 0) != nil {
-			continue
+		v := details[k]
+		if utf8.RuneCountInString(name) > MaxKeyLen || itil.CheckText("", name, 0) != nil || itil.CheckText("", v, 0) != nil {
+			continue // a detail no store could keep is left to Raw
 		}
-		labels[name] = cutText(details[k], MaxKeyLen)
+		labels[name] = cutText(v, MaxKeyLen)
 	}
 }
 
 // cutText returns s cut to at most max characters, ending with "…" when
-// cut; text that no store could keep is dropped for "".
+// cut.
 func cutText(s string, max int) string {
-	if itil.CheckText("", s, 0) != nil {
-		return ""
-	}
 	if len(s) <= max || utf8.RuneCountInString(s) <= max {
 		return s
 	}

@@ -24,8 +24,9 @@ type CIsParams struct {
 
 // AddCIs adds p.CIs to the configuration items the incident affects, in
 // their order after those it lists, leaving out the ones it lists already;
-// the change is journaled as "cis" (the list before and after, comma
-// separated). As when monitoring finds more of an outage, it is refused
+// the change is journaled as "cis", from "" to "+" and the added CIs
+// comma separated, so that an incident that gathers thousands of CIs does
+// not journal its whole list each time. As when monitoring finds more of an outage, it is refused
 // (ErrTransition) on an incident that is not open.
 func (d *Desk) AddCIs(ctx context.Context, p CIsParams) (*Incident, error) {
 	if len(p.CIs) == 0 {
@@ -44,17 +45,20 @@ func (d *Desk) AddCIs(ctx context.Context, p CIsParams) (*Incident, error) {
 		if !inc.Open() {
 			return d.def.TransitionError("add_cis", inc.State)
 		}
-		cis := slices.Clone(inc.CIs)
+		has := make(map[string]bool, len(inc.CIs))
+		for _, ci := range inc.CIs {
+			has[ci] = true
+		}
+		var added []string
 		for _, ci := range add {
-			if !slices.Contains(cis, ci) {
-				cis = append(cis, ci)
+			if !has[ci] {
+				added = append(added, ci)
 			}
 		}
-		if err := validCIs("cis", cis); err != nil {
-			return err
+		if len(added) > 0 {
+			ed.Field("cis", "", "+"+strings.Join(added, ","))
+			inc.CIs = append(slices.Clone(inc.CIs), added...)
 		}
-		ed.Field("cis", strings.Join(inc.CIs, ","), strings.Join(cis, ","))
-		inc.CIs = cis
 		return nil
 	}
 	return d.proc.Fire(ctx, p.ID, a)

@@ -27,7 +27,7 @@ func TestAddCIs(t *testing.T) {
 	}
 	assert.Equal(t, "add_cis", last.Event)
 	require.Len(t, last.Fields, 1)
-	assert.Equal(t, lifecycle.FieldChange{Field: "cis", Old: "web-1", New: "web-1,web-2,db-1"}, last.Fields[0])
+	assert.Equal(t, lifecycle.FieldChange{Field: "cis", Old: "", New: "+web-2,db-1"}, last.Fields[0])
 
 	for _, tc := range []struct {
 		name  string

@@ -75,6 +75,10 @@ func requireText(field, text, reason string, max int) error {
 // validCIs checks a list of CI names under field: none empty, none twice,
 // each at most MaxName characters.
 func validCIs(field string, cis []string) error {
+	var seen map[string]bool // for a long list, instead of a scan per CI
+	if len(cis) > 32 {
+		seen = make(map[string]bool, len(cis))
+	}
 	for i, ci := range cis {
 		if ci == "" {
 			return &itil.ValidationError{Field: fmt.Sprintf("%s[%d]", field, i), Reason: "empty CI name"}
@@ -82,8 +86,11 @@ func validCIs(field string, cis []string) error {
 		if err := itil.CheckText("", ci, MaxName); err != nil {
 			return named(err, fmt.Sprintf("%s[%d]", field, i))
 		}
-		if slices.Contains(cis[:i], ci) {
+		if seen != nil && seen[ci] || seen == nil && slices.Contains(cis[:i], ci) {
 			return &itil.ValidationError{Field: fmt.Sprintf("%s[%d]", field, i), Reason: fmt.Sprintf("CI %q listed twice", ci)}
+		}
+		if seen != nil {
+			seen[ci] = true
 		}
 	}
 	return nil

@@ -37,7 +37,9 @@ func TestCheckStorableEveryPosition(t *testing.T) {
 					"change.note":   func(s string) (lifecycle.Entity, *lifecycle.Change) { return nil, &lifecycle.Change{Note: s} },
 					"nested.detail": func(s string) (lifecycle.Entity, *lifecycle.Change) { return &layered{Nested: nested{Detail: s}}, nil },
 					"extra.note":    func(s string) (lifecycle.Entity, *lifecycle.Change) { return &layered{Extra: &nested{Detail: s}}, nil },
-					"parts[0]":      func(s string) (lifecycle.Entity, *lifecycle.Change) { return &layered{Parts: []nested{{Detail: s}}}, nil },
+					"parts[0]": func(s string) (lifecycle.Entity, *lifecycle.Change) {
+						return &layered{Parts: []nested{{Detail: s}}}, nil
+					},
 				} {
 					e, ch := place(s)
 					err := lifecycle.CheckStorable(e, ch, "")

@@ -135,15 +135,16 @@ func (x *shard) reindex(en *entry, id uuid.UUID, kind string, attrs []lifecycle.
 		}
 		return
 	}
+	inNew, inOld := contains(attrs), contains(en.attrs)
 	for _, a := range en.attrs {
-		if !slices.Contains(attrs, a) {
+		if !inNew(a) {
 			if set := x.lookup(kind, a.Key, a.Value); set != nil {
 				set.remove(id)
 			}
 		}
 	}
 	for _, a := range attrs {
-		if !slices.Contains(en.attrs, a) {
+		if !inOld(a) {
 			x.family(kind, a.Key).set(a.Value).add(id)
 		}
 	}
@@ -151,5 +152,22 @@ func (x *shard) reindex(en *entry, id uuid.UUID, kind string, attrs []lifecycle.
 		en.attrs = append(en.attrs[:0], attrs...)
 	} else {
 		en.attrs = slices.Clone(attrs) // of its length: the list is kept
+	}
+}
+
+// contains returns a membership test of attrs: a scan for a short list, a
+// set for a long one (an incident with thousands of CIs), so that moving
+// a record between lists costs what the lists hold, not its square.
+func contains(attrs []lifecycle.Attr) func(lifecycle.Attr) bool {
+	if len(attrs) <= 32 {
+		return func(a lifecycle.Attr) bool { return slices.Contains(attrs, a) }
+	}
+	set := make(map[lifecycle.Attr]struct{}, len(attrs))
+	for _, a := range attrs {
+		set[a] = struct{}{}
+	}
+	return func(a lifecycle.Attr) bool {
+		_, ok := set[a]
+		return ok
 	}
 }
