@@ -5,7 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
+	"net/url"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/itil-go/itil"
 )
@@ -188,9 +192,77 @@ func validExtensionName(s string) bool {
 	return true
 }
 
-// CloudEventsHandler returns an http.Handler for CloudEvents in structured
-// JSON mode; it answers 415 to other content types. See HandlerConfig for
-// its checks and answers.
+// CloudEventsHandler returns an http.Handler for CloudEvents over HTTP in
+// the three modes of the HTTP binding: structured (Content-Type
+// application/cloudevents+json), batched
+// (application/cloudevents-batch+json) and binary, where the attributes
+// come as ce-* headers and the body is the data (see
+// DecodeCloudEventsHeaders). It answers 415 to another content type
+// without a ce-specversion header. See HandlerConfig for its checks and
+// answers.
 func CloudEventsHandler(e *Engine, cfg HandlerConfig) http.Handler {
-	return newHandler(e, cfg, DecodeCloudEvents, CloudEventsContentType)
+	h := newHandler(e, cfg, DecodeCloudEvents, CloudEventsContentType)
+	h.fromHeaders = func(hdr http.Header, body []byte) ([]Event, bool, error) {
+		if hdr.Get("Ce-Specversion") == "" {
+			return nil, false, nil
+		}
+		ev, err := DecodeCloudEventsHeaders(hdr, body)
+		if err != nil {
+			return nil, true, err
+		}
+		return []Event{ev}, true, nil
+	}
+	return h
+}
+
+// DecodeCloudEventsHeaders decodes a CloudEvent in the HTTP binding's
+// binary mode: each attribute in a header "ce-NAME", its value
+// percent-decoded, and the body the event's data, whose type is the
+// Content-Type (datacontenttype). The event is then read as
+// DecodeCloudEvents reads one in structured mode: data that is JSON (a
+// content type of application/json or ending in +json) is the data
+// object; other data is kept as text. Errors name the attribute as in
+// structured mode ("type", "severity").
+func DecodeCloudEventsHeaders(hdr http.Header, body []byte) (Event, error) {
+	obj := map[string]any{}
+	for name, vals := range hdr {
+		attr, ok := strings.CutPrefix(strings.ToLower(name), "ce-")
+		if !ok || len(vals) == 0 {
+			continue
+		}
+		v, err := url.PathUnescape(vals[0])
+		if err != nil {
+			return Event{}, invalid(attr, "not percent-encoded: %v", err)
+		}
+		if !utf8.ValidString(v) {
+			return Event{}, invalid(attr, "not valid UTF-8")
+		}
+		obj[attr] = v
+	}
+	ct := hdr.Get("Content-Type")
+	if ct != "" {
+		obj["datacontenttype"] = ct
+	}
+	if len(body) > 0 {
+		mt, _, _ := mime.ParseMediaType(ct)
+		if mt == "application/json" || strings.HasSuffix(mt, "+json") {
+			if err := itil.CheckJSONText("body", body); err != nil {
+				return Event{}, err
+			}
+			if !json.Valid(body) {
+				return Event{}, invalid("body", "data is not JSON although the content type says so")
+			}
+			obj["data"] = json.RawMessage(body)
+		} else {
+			if !utf8.Valid(body) {
+				return Event{}, invalid("body", "data is not text")
+			}
+			obj["data"] = string(body)
+		}
+	}
+	raw, err := json.Marshal(obj)
+	if err != nil {
+		return Event{}, invalid("body", "cannot be kept: %v", err)
+	}
+	return decodeCloudEvent(raw)
 }

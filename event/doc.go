@@ -188,14 +188,20 @@
 //
 // # Adapters
 //
-// DecodeAlertmanager (webhook version 4), DecodePagerDuty (Events API v2)
-// and DecodeCloudEvents (1.0, structured JSON) turn payloads into events,
-// with *itil.ValidationError naming the bad field in the payload's terms;
-// a body that decoding would alter (not UTF-8, half a surrogate pair) is
-// refused, never repaired; AlertmanagerHandler,
-// PagerDutyHandler and CloudEventsHandler serve them over HTTP with a size
-// limit, a bearer secret or HMAC-SHA256 signature, and all-or-nothing
-// ingestion (see HandlerConfig).
+// DecodeAlertmanager (webhook version 4), DecodePagerDuty (Events API v2),
+// DecodeCloudEvents (1.0, structured JSON and batches) and
+// DecodeCloudEventsHeaders (binary mode) turn payloads into events, with
+// *itil.ValidationError naming the bad field in the payload's terms; a
+// body that decoding would alter (not UTF-8, half a surrogate pair) is
+// refused, never repaired, while text that is only too long is cut and
+// marked, so that a sender's retry of the same group is not refused for
+// ever. An Alertmanager group is a correlation group (Event.Group) and the
+// incident says how many alerts its notification left out
+// (Event.Truncated); a PagerDuty dedup key is one routing key's.
+// AlertmanagerHandler, PagerDutyHandler (answering in PagerDuty's shape)
+// and CloudEventsHandler serve them over HTTP with a size limit, a bearer
+// secret or HMAC-SHA256 signature, and all-or-nothing ingestion (see
+// HandlerConfig).
 //
 // # Errors
 //

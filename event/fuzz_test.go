@@ -3,6 +3,7 @@ package event_test
 import (
 	"bytes"
 	"io"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -48,3 +49,29 @@ func texts(ev *event.Event) []string {
 func FuzzDecodeAlertmanager(f *testing.F) { fuzzDecoder(f, event.DecodeAlertmanager) }
 func FuzzDecodePagerDuty(f *testing.F)    { fuzzDecoder(f, event.DecodePagerDuty) }
 func FuzzDecodeCloudEvents(f *testing.F)  { fuzzDecoder(f, event.DecodeCloudEvents) }
+
+// FuzzDecodeCloudEventsHeaders is fuzzDecoder's check for the binary
+// mode: a subject and a severity header, the content type and the body.
+func FuzzDecodeCloudEventsHeaders(f *testing.F) {
+	f.Fuzz(func(t *testing.T, subject, severity, ctype string, body []byte) {
+		hdr := http.Header{}
+		for k, v := range map[string]string{"ce-specversion": "1.0", "ce-id": "1", "ce-source": "s", "ce-type": "t",
+			"ce-subject": subject, "ce-severity": severity, "Content-Type": ctype} {
+			if v != "" {
+				hdr.Set(k, v)
+			}
+		}
+		ev, err := event.DecodeCloudEventsHeaders(hdr, body)
+		if err != nil {
+			return
+		}
+		if err := ev.Validate(""); err != nil {
+			t.Fatalf("decoded an invalid event: %v", err)
+		}
+		given := strings.Contains(subject+severity, "\uFFFD") || strings.Contains(strings.ToLower(subject), "%ef%bf%bd") ||
+			bytes.Contains(body, []byte("\uFFFD")) || bytes.Contains(bytes.ToLower(body), []byte(`\ufffd`))
+		if !given && slices.ContainsFunc(texts(&ev), func(s string) bool { return strings.ContainsRune(s, '\uFFFD') }) {
+			t.Fatalf("decoded %q, %q into text with a replacement character", subject, body)
+		}
+	})
+}

@@ -54,6 +54,10 @@ type handler struct {
 	// default the package's own (see HandlerConfig).
 	accepted func(w http.ResponseWriter, events []Event)
 	refused  func(w http.ResponseWriter, code int, err error)
+	// fromHeaders, when set, decodes a request whose event is in its
+	// headers (CloudEvents' binary mode), reporting false for one that is
+	// not; such a request takes any content type.
+	fromHeaders func(hdr http.Header, body []byte) ([]Event, bool, error)
 }
 
 func newHandler(e *Engine, cfg HandlerConfig, decode func(io.Reader) ([]Event, error), ctype string) *handler {
@@ -119,7 +123,8 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if h.ctype != "" {
+	binary := h.fromHeaders != nil && r.Header.Get("Ce-Specversion") != ""
+	if h.ctype != "" && !binary {
 		mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 		if err != nil || (mt != h.ctype && mt != CloudEventsBatchContentType) {
 			h.refused(w, http.StatusUnsupportedMediaType, errors.New("want content type "+h.ctype))
@@ -150,7 +155,12 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	events, err := h.decode(bytes.NewReader(body))
+	var events []Event
+	if binary {
+		events, _, err = h.fromHeaders(r.Header, body)
+	} else {
+		events, err = h.decode(bytes.NewReader(body))
+	}
 	if err != nil {
 		h.refused(w, http.StatusBadRequest, err)
 		return
