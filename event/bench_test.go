@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"maps"
 	"math/rand/v2"
+	"runtime"
+	"strconv"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -12,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/itil-go/itil/event"
+	"github.com/itil-go/itil/incident"
 	"github.com/itil-go/itil/lifecycle/memstore"
 )
 
@@ -156,4 +159,88 @@ func BenchmarkIngestParallel(b *testing.B) {
 		}
 	})
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "events/s")
+}
+
+// stormGroups is how many new groups BenchmarkIngestStorm raises before it
+// starts again on a new store.
+const stormGroups = 10_000
+
+// BenchmarkIngestStorm is a storm of new groups: each op ingests the first
+// event of a new dedup key, in a group of its own, whose incident the
+// engine raises at once on an incident desk over the same memstore. The
+// stores start again every stormGroups groups, untimed; incidents/s is
+// what one goroutine sustains.
+func BenchmarkIngestStorm(b *testing.B) {
+	ctx := context.Background()
+	newEngine := func() *event.Engine {
+		st := memstore.New(memstore.Config{})
+		desk, err := incident.NewDesk(st, incident.Config{})
+		require.NoError(b, err)
+		e, err := event.NewEngine(st, event.Config{Incidents: event.IncidentConfig{Desk: desk}})
+		require.NoError(b, err)
+		require.NoError(b, e.Start(ctx))
+		return e
+	}
+	e, n := newEngine(), 0
+	b.ReportAllocs()
+	for b.Loop() {
+		if n == stormGroups {
+			b.StopTimer()
+			e, n = newEngine(), 0
+			b.StartTimer()
+		}
+		ev := event.Event{Source: "prometheus", Node: "node-" + strconv.Itoa(n), Check: "down",
+			Severity: event.SeverityCritical, Message: "node down"}
+		if err := e.Ingest(ctx, ev); err != nil {
+			b.Fatal(err)
+		}
+		n++
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "incidents/s")
+}
+
+// BenchmarkOpenAlertHeap reports B/alert, the heap that 100,000 open
+// alerts hold after a garbage collection: the engine's alerts, the stored
+// records and their journals, on memstore. An op opens one alert.
+func BenchmarkOpenAlertHeap(b *testing.B) {
+	const n = 100_000
+	ctx := context.Background()
+	open := func(e *event.Engine, i int) {
+		ev := event.Event{Source: "prometheus", Node: "node-" + strconv.Itoa(i), Check: "disk",
+			Severity: event.SeverityWarning, Message: "disk filling", Labels: map[string]string{"service": "svc-" + strconv.Itoa(i%50)}}
+		if err := e.Ingest(ctx, ev); err != nil {
+			b.Fatal(err)
+		}
+	}
+	newEngine := func() *event.Engine {
+		e, err := event.NewEngine(memstore.New(memstore.Config{}), event.Config{})
+		require.NoError(b, err)
+		require.NoError(b, e.Start(ctx))
+		return e
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	e := newEngine()
+	for i := range n {
+		open(e, i)
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	runtime.KeepAlive(e)
+	perAlert := float64(int64(after.HeapInuse)-int64(before.HeapInuse)) / n
+
+	e, i := newEngine(), 0
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if i == n {
+			b.StopTimer()
+			e, i = newEngine(), 0
+			b.StartTimer()
+		}
+		open(e, i)
+		i++
+	}
+	b.ReportMetric(perAlert, "B/alert")
 }
