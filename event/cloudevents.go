@@ -33,7 +33,8 @@ var cloudEventsCore = map[string]bool{
 // type, its Node subject. The extension attributes severity (default info)
 // and dedupkey set those fields; other string extensions become labels.
 // When data is a JSON object, its "message" or "summary" string is the
-// message. Every error is a *itil.ValidationError naming the field:
+// message. A message or label too long is cut and ends with "…", and
+// labels past MaxLabels are left out and counted (see DroppedLabels). Every error is a *itil.ValidationError naming the field:
 // "[2].specversion" in a batch, "type" for a single event, or "body" (see
 // DecodeAlertmanager).
 func DecodeCloudEvents(r io.Reader) ([]Event, error) {
@@ -155,6 +156,10 @@ func decodeCloudEvent(raw []byte) (Event, error) {
 			}
 		}
 	}
+	// Too long is cut, as for Alertmanager; what no store could keep is
+	// refused below.
+	ev.Message = cutText(ev.Message, MaxMessageLen)
+	ev.Labels = fitLabels(ev.Labels)
 	if err := ev.Validate(""); err != nil {
 		return Event{}, renamed("", err, func(f string) string { return cloudEventsField(f, message) })
 	}

@@ -80,3 +80,16 @@ func TestCloudEventsModes(t *testing.T) {
 	code, _ = send(http.Header{"Content-Type": {"application/json"}}, `{}`)
 	assert.Equal(t, http.StatusUnsupportedMediaType, code, "neither structured nor binary")
 }
+
+// TestCloudEventsOversizedTextIsCut: as for Alertmanager, a long message or
+// extension is cut and marked, not refused.
+func TestCloudEventsOversizedTextIsCut(t *testing.T) {
+	t.Parallel()
+	body := `{"specversion":"1.0","id":"1","source":"s","type":"t","team":"` + strings.Repeat("t", 700) +
+		`","data":{"message":"` + strings.Repeat("m", 5000) + `"}}`
+	evs, err := event.DecodeCloudEvents(strings.NewReader(body))
+	require.NoError(t, err)
+	assert.Len(t, []rune(evs[0].Message), event.MaxMessageLen)
+	assert.True(t, strings.HasSuffix(evs[0].Message, "…"))
+	assert.Len(t, []rune(evs[0].Labels["team"]), event.MaxKeyLen)
+}
