@@ -97,3 +97,25 @@ func hex4(b []byte) (rune, bool) {
 	}
 	return r, true
 }
+
+// Shorten returns s when it holds at most max characters, else its first
+// characters followed by mark ("…", "..."), max characters in all, cut
+// between characters, never inside one. Decoders use it for text that is
+// only too long, which they cut rather than refuse.
+func Shorten(s string, max int, mark string) string {
+	if len(s) <= max || utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	keep := max - utf8.RuneCountInString(mark)
+	if keep <= 0 {
+		return mark
+	}
+	n := 0
+	for i := range s {
+		if n == keep {
+			return s[:i] + mark
+		}
+		n++
+	}
+	return s
+}

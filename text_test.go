@@ -3,6 +3,7 @@ package itil_test
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -67,5 +68,27 @@ func TestCheckJSONText(t *testing.T) {
 			assert.Equal(t, "body", ve.Field)
 			assert.Contains(t, ve.Reason, "not valid UTF-8")
 		})
+	}
+}
+
+func TestShorten(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		s    string
+		max  int
+		mark string
+		want string
+	}{
+		{"short", 10, "…", "short"},
+		{"exactly ten", 11, "…", "exactly ten"},
+		{"abcdefghij", 5, "…", "abcd…"},
+		{"abcdefghij", 5, "...", "ab..."},
+		{"€€€€€€", 4, "…", "€€€…"}, // characters, not bytes
+		{"€€€€", 4, "…", "€€€€"},   // 12 bytes, 4 characters: fits
+		{"abcdef", 2, "...", "..."},
+	} {
+		got := itil.Shorten(tc.s, tc.max, tc.mark)
+		assert.Equal(t, tc.want, got, "%q to %d", tc.s, tc.max)
+		assert.LessOrEqual(t, utf8.RuneCountInString(got), max(tc.max, utf8.RuneCountInString(tc.mark)))
 	}
 }

@@ -207,15 +207,12 @@ func validExtensionName(s string) bool {
 // answers.
 func CloudEventsHandler(e *Engine, cfg HandlerConfig) http.Handler {
 	h := newHandler(e, cfg, DecodeCloudEvents, CloudEventsContentType)
-	h.fromHeaders = func(hdr http.Header, body []byte) ([]Event, bool, error) {
-		if hdr.Get("Ce-Specversion") == "" {
-			return nil, false, nil
-		}
+	h.fromHeaders = func(hdr http.Header, body []byte) ([]Event, error) {
 		ev, err := DecodeCloudEventsHeaders(hdr, body)
 		if err != nil {
-			return nil, true, err
+			return nil, err
 		}
-		return []Event{ev}, true, nil
+		return []Event{ev}, nil
 	}
 	return h
 }

@@ -55,9 +55,9 @@ type handler struct {
 	accepted func(w http.ResponseWriter, events []Event)
 	refused  func(w http.ResponseWriter, code int, err error)
 	// fromHeaders, when set, decodes a request whose event is in its
-	// headers (CloudEvents' binary mode), reporting false for one that is
-	// not; such a request takes any content type.
-	fromHeaders func(hdr http.Header, body []byte) ([]Event, bool, error)
+	// headers (CloudEvents' binary mode: one with a ce-specversion
+	// header); such a request takes any content type.
+	fromHeaders func(hdr http.Header, body []byte) ([]Event, error)
 }
 
 func newHandler(e *Engine, cfg HandlerConfig, decode func(io.Reader) ([]Event, error), ctype string) *handler {
@@ -157,7 +157,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	var events []Event
 	if binary {
-		events, _, err = h.fromHeaders(r.Header, body)
+		events, err = h.fromHeaders(r.Header, body)
 	} else {
 		events, err = h.decode(bytes.NewReader(body))
 	}

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/google/uuid"
+
 	"github.com/itil-go/itil"
 )
 
@@ -145,7 +147,8 @@ func DecodePagerDuty(r io.Reader) ([]Event, error) {
 			return nil, err
 		}
 		if p.DedupKey == "" {
-			p.DedupKey = strings.ReplaceAll(newGroupID().String(), "-", "")
+			id := uuid.New()
+			p.DedupKey = hex.EncodeToString(id[:])
 		}
 		ev.Severity, ev.Node, ev.Check, ev.Message, ev.OccurredAt = pdSeverity(pl.Severity), pl.Source, pl.Class, pl.Summary, at
 		ev.Labels = map[string]string{}
@@ -222,19 +225,7 @@ func addDetails(labels map[string]string, details map[string]string) {
 
 // cutText returns s cut to at most max characters, ending with "…" when
 // cut.
-func cutText(s string, max int) string {
-	if len(s) <= max || utf8.RuneCountInString(s) <= max {
-		return s
-	}
-	n := 0
-	for i := range s {
-		if n == max-1 {
-			return s[:i] + "…"
-		}
-		n++
-	}
-	return s
-}
+func cutText(s string, max int) string { return itil.Shorten(s, max, "…") }
 
 // fromAlertmanagerDetails reads the alerts that Alertmanager's PagerDuty
 // integration lists in custom_details.firing, where the payload says less:

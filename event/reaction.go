@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -428,17 +427,7 @@ func title(a *Alert) string {
 	if a.Message == "" {
 		t = fmt.Sprintf("[%s] %s %s on %s", a.Severity, a.Source, a.Check, a.Node)
 	}
-	if utf8.RuneCountInString(t) <= maxTitle {
-		return t
-	}
-	n := 0
-	for i := range t {
-		if n == maxTitle-3 {
-			return t[:i] + "..."
-		}
-		n++
-	}
-	return t
+	return itil.Shorten(t, maxTitle, "...")
 }
 
 func joinedNote(a *Alert) string {

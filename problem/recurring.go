@@ -174,7 +174,7 @@ func propose(by GroupBy, key string, incs []*incident.Incident) Proposal {
 		pr.Category = key
 		pr.Title = fmt.Sprintf("%d %s incidents: %s", len(incs), key, title)
 	}
-	pr.Title = truncate(pr.Title, MaxTitle)
+	pr.Title = itil.Shorten(pr.Title, MaxTitle, "...")
 	what := "CI"
 	if by == ByCategory {
 		what = "category"
@@ -198,21 +198,6 @@ func propose(by GroupBy, key string, incs []*incident.Incident) Proposal {
 	}
 	pr.Description = b.String()
 	return pr
-}
-
-// truncate cuts s to at most max characters, marking a cut with "...".
-func truncate(s string, max int) string {
-	if utf8.RuneCountInString(s) <= max {
-		return s
-	}
-	n := 0
-	for i := range s {
-		if n == max-3 {
-			return s[:i] + "..."
-		}
-		n++
-	}
-	return s
 }
 
 // mostCommon returns the most frequent non-empty value of field among incs,
