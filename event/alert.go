@@ -38,6 +38,7 @@ const (
 	EditFlapping = "flapping"
 	EditIncident = "incident"
 	EditFlush    = "flush"
+	EditGroup    = "group"
 )
 
 // Lifecycle returns the alert lifecycle:

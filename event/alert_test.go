@@ -156,7 +156,7 @@ func TestConfigValidation(t *testing.T) {
 			event.SeverityOK: {Impact: itil.ImpactLow, Urgency: itil.UrgencyLow}}}}, "Incidents.Levels[ok]"},
 		{event.Config{Incidents: event.IncidentConfig{Levels: map[event.Severity]event.Levels{
 			event.SeverityMajor: {Impact: itil.ImpactLow}}}}, "Incidents.Levels[major]"},
-		{event.Config{Incidents: event.IncidentConfig{Desk: f.desk, Rules: []event.IncidentRule{{MinSeverity: event.SeverityMajor,
+		{event.Config{Incidents: event.IncidentConfig{Desk: f.desk, GroupWait: -1, Rules: []event.IncidentRule{{MinSeverity: event.SeverityMajor,
 			Labels: map[string]string{"env": "pr\x00od"}}}}}, "Incidents.Rules[0].labels[env]"},
 		{event.Config{Fields: []lifecycle.Field{{Name: "ticket", RequiredIn: []string{event.StateOpen}}}}, "Fields[0].required_in[0]"},
 		{event.Config{Fields: []lifecycle.Field{{Name: "ticket"}, {Name: "ticket"}}}, "Fields[1].name"},

@@ -35,7 +35,7 @@ func amGroup(groupKey string, truncated int, service string, alerts ...[2]string
 // labels, and two groups raise two, even with the same service label.
 func TestAlertmanagerGroupIsACorrelationGroup(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, func(f *fixture, c *event.Config) { c.Incidents = event.IncidentConfig{Desk: f.desk} })
+	f := newFixture(t, func(f *fixture, c *event.Config) { c.Incidents = event.IncidentConfig{Desk: f.desk, GroupWait: -1} })
 	ingest := func(body string) {
 		evs, err := event.DecodeAlertmanager(strings.NewReader(body))
 		require.NoError(t, err)
@@ -63,7 +63,7 @@ func TestAlertmanagerGroupIsACorrelationGroup(t *testing.T) {
 func TestAlertmanagerGroupYieldsToRules(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, func(f *fixture, c *event.Config) {
-		c.Incidents = event.IncidentConfig{Desk: f.desk}
+		c.Incidents = event.IncidentConfig{Desk: f.desk, GroupWait: -1}
 		c.Correlation = []event.CorrelationRule{{Name: "by-service", By: []string{"service"}}}
 	})
 	for _, key := range []string{`{}:{team="a"}`, `{}:{team="b"}`} {
@@ -78,7 +78,7 @@ func TestAlertmanagerGroupYieldsToRules(t *testing.T) {
 // Alertmanager left out of the notification.
 func TestAlertmanagerTruncatedAlerts(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, func(f *fixture, c *event.Config) { c.Incidents = event.IncidentConfig{Desk: f.desk} })
+	f := newFixture(t, func(f *fixture, c *event.Config) { c.Incidents = event.IncidentConfig{Desk: f.desk, GroupWait: -1} })
 	evs, err := event.DecodeAlertmanager(strings.NewReader(amGroup(`{}:{alertname="Down"}`, 3, "", [2]string{"web-1", "critical"}, [2]string{"web-2", "critical"})))
 	require.NoError(t, err)
 	for _, ev := range evs {

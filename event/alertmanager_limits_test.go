@@ -66,7 +66,7 @@ func TestAlertmanagerOversizedTextIsCut(t *testing.T) {
 // exactly one incident with the group's highest priority.
 func TestAlertmanagerBigGroupIsOneIncident(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, func(f *fixture, c *event.Config) { c.Incidents = event.IncidentConfig{Desk: f.desk} })
+	f := newFixture(t, func(f *fixture, c *event.Config) { c.Incidents = event.IncidentConfig{Desk: f.desk, GroupWait: -1} })
 	h := event.AlertmanagerHandler(f.engine, event.HandlerConfig{AllowUnauthenticated: true})
 	post := func(body string) int {
 		rec := httptest.NewRecorder()

@@ -176,7 +176,7 @@ func BenchmarkIngestStorm(b *testing.B) {
 		st := memstore.New(memstore.Config{})
 		desk, err := incident.NewDesk(st, incident.Config{})
 		require.NoError(b, err)
-		e, err := event.NewEngine(st, event.Config{Incidents: event.IncidentConfig{Desk: desk}})
+		e, err := event.NewEngine(st, event.Config{Incidents: event.IncidentConfig{Desk: desk, GroupWait: -1}})
 		require.NoError(b, err)
 		require.NoError(b, e.Start(ctx))
 		return e

@@ -16,7 +16,7 @@
 //	a, err := engine.Acknowledge(ctx, event.AcknowledgeParams{Key: "nagios/web-1/http", By: alice, Note: "on it"})
 //	for a, err := range engine.Find(ctx, event.Query{Open: true, Severities: []event.Severity{event.SeverityCritical}}) { … }
 //	http.Handle("/hooks/alertmanager", event.AlertmanagerHandler(engine, event.HandlerConfig{Secret: token}))
-//	go func() { for now := range time.Tick(time.Minute) { engine.Sweep(ctx, now) } }()
+//	go func() { for now := range time.Tick(10 * time.Second) { engine.Sweep(ctx, now) } }()
 //
 // # Alerts
 //
@@ -135,7 +135,9 @@
 // window; an alert no rule groups has a group of its own. When Topology
 // says that a parent of an alert's CI is down (it has an open alert at
 // DownSeverity or above), the alert joins the parent's group instead and
-// raises no incident of its own.
+// raises no incident of its own. An alert of the child that came first,
+// within the group wait (see Incidents), joins the parent's group when
+// Sweep finds the parent down, journaled as edit "group".
 //
 // # Flapping
 //
@@ -163,12 +165,23 @@
 // With IncidentConfig.Desk set (an *incident.Desk), the first alert of a
 // group that an IncidentRule matches (without Rules, DefaultIncidentRule:
 // every alert, as PagerDuty opens an incident for every event) opens one
-// incident, its impact and
-// urgency mapped from severity and raised to the CI's criticality. Further
-// alerts of the group are linked to it with a work note. When every alert
+// incident, its impact and urgency mapped from the group's highest
+// severity and raised to the CI's criticality. Further alerts of the group
+// are linked to it with a work note. When every alert
 // of the group has cleared, the incident resolves itself (or only gets a
 // note); a new alert of the group within IncidentConfig.ReopenWindow
 // reopens it.
+//
+// As Alertmanager's group_wait holds a group's first notification, a new
+// group waits IncidentConfig.GroupWait (30s) from its first alert before
+// its incident opens: the alerts of one outage that arrive together make
+// one incident with their highest priority, and the alerts of child CIs
+// that came before their parent's join the parent's group. Sweep, on a
+// ticker no slower than the wait, opens the incidents of the groups whose
+// wait is over, from the alerts as stored, on any host and after a
+// restart. A negative GroupWait opens the incident with the first alert.
+// Alerts of a group whose incident is open, or resolved within the reopen
+// window, never wait.
 //
 // This work follows the alerts from durable state, never from the caller:
 // Engine.Reactions is a subscription for the host's lifecycle.Dispatcher

@@ -21,7 +21,7 @@ func ExampleDecodeAlertmanager() {
 	desk, _ := incident.NewDesk(st, incident.Config{})
 	engine, err := event.NewEngine(st, event.Config{
 		Correlation: []event.CorrelationRule{{Name: "by-service", By: []string{"service"}}},
-		Incidents: event.IncidentConfig{Desk: desk,
+		Incidents: event.IncidentConfig{Desk: desk, GroupWait: -1,
 			Rules: []event.IncidentRule{{Name: "pages", MinSeverity: event.SeverityMajor, Group: "sre"}}},
 	})
 	if err != nil {

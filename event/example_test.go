@@ -22,7 +22,7 @@ func Example() {
 	desk, _ := incident.NewDesk(st, incident.Config{})
 	engine, err := event.NewEngine(st, event.Config{
 		Correlation: []event.CorrelationRule{{Name: "by-service", By: []string{"service"}}},
-		Incidents: event.IncidentConfig{Desk: desk,
+		Incidents: event.IncidentConfig{Desk: desk, GroupWait: -1,
 			Rules: []event.IncidentRule{{Name: "major", MinSeverity: event.SeverityMajor, Group: "web"}}},
 	})
 	if err != nil {

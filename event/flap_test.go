@@ -166,7 +166,7 @@ func (n *nagiosFlap) push(s event.Severity) {
 // the ok events counted; the alerts it raises open one incident.
 func TestFlappingThroughRecoveries(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, func(f *fixture, c *event.Config) { c.Incidents = event.IncidentConfig{Desk: f.desk} })
+	f := newFixture(t, func(f *fixture, c *event.Config) { c.Incidents = event.IncidentConfig{Desk: f.desk, GroupWait: -1} })
 	ev := func(s event.Severity) event.Event {
 		return event.Event{Source: "s", Node: "n", Check: "c", Severity: s, Message: "http check"}
 	}

@@ -104,13 +104,22 @@ type SweepReport struct {
 	Heartbeats int
 	// Cleared is how many alerts cleared after ClearAfter without events.
 	Cleared int
+	// Joined is how many waiting alerts joined the group of their CI's
+	// parent, which went down within their group's wait.
+	Joined int
+	// Linked is how many alerts were linked to their group's incident,
+	// raised or joined, once the group's wait (IncidentConfig.GroupWait)
+	// was over.
+	Linked int
 }
 
-// Sweep raises alerts for heartbeats missed at now and clears alerts that
+// Sweep raises alerts for heartbeats missed at now, clears alerts that
 // had no event for Config.ClearAfter, counted from the engine's start at
-// the earliest: events that arrived while the host was down went unheard.
-// Call it on a ticker, with the time of the tick. Errors of the store are returned joined; the sweep goes on past
-// them.
+// the earliest (events that arrived while the host was down went unheard),
+// and raises the incidents of the groups whose wait
+// (IncidentConfig.GroupWait) is over at now, from the alerts as stored.
+// Call it on a ticker, with the time of the tick. Errors of the store are
+// returned joined; the sweep goes on past them.
 func (e *Engine) Sweep(ctx context.Context, now time.Time) (SweepReport, error) {
 	var rep SweepReport
 	if err := e.begin(ctx); err != nil {
@@ -167,6 +176,10 @@ func (e *Engine) Sweep(ctx context.Context, now time.Time) (SweepReport, error) 
 				e.automate(ctx, id, now)
 			}
 		}
+	}
+	var err error
+	if rep.Joined, rep.Linked, err = e.settleWaiting(ctx, now); err != nil {
+		errs = append(errs, err)
 	}
 	e.expireGroups(now)
 	return rep, errors.Join(errs...)

@@ -35,7 +35,7 @@ func newHost(t *testing.T, st lifecycle.Store, c *clock, wrap func(*incident.Des
 	if wrap != nil {
 		d = wrap(desk)
 	}
-	cfg := event.Config{Now: c.Now, Logger: teststores.Quiet, Incidents: event.IncidentConfig{Desk: d, Rules: majorRule}}
+	cfg := event.Config{Now: c.Now, Logger: teststores.Quiet, Incidents: event.IncidentConfig{Desk: d, GroupWait: -1, Rules: majorRule}}
 	if tune != nil {
 		tune(&cfg)
 	}

@@ -26,7 +26,7 @@ func (c criticality) Criticality(_ context.Context, ci string) (itil.Impact, err
 
 func automated(f *fixture, c *event.Config) {
 	c.Correlation = []event.CorrelationRule{{Name: "by-service", By: []string{"service"}, Window: 10 * time.Minute}}
-	c.Incidents = event.IncidentConfig{Desk: f.desk, Rules: []event.IncidentRule{{Name: "major", MinSeverity: event.SeverityMajor, Group: "web"}},
+	c.Incidents = event.IncidentConfig{Desk: f.desk, GroupWait: -1, Rules: []event.IncidentRule{{Name: "major", MinSeverity: event.SeverityMajor, Group: "web"}},
 		ReopenWindow: 30 * time.Minute}
 }
 
@@ -148,7 +148,7 @@ func TestFlappingAlertRaisesNoIncident(t *testing.T) {
 // of an alert.
 func TestDeskWithoutRulesRaisesEveryAlert(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, func(f *fixture, c *event.Config) { c.Incidents = event.IncidentConfig{Desk: f.desk} })
+	f := newFixture(t, func(f *fixture, c *event.Config) { c.Incidents = event.IncidentConfig{Desk: f.desk, GroupWait: -1} })
 	f.ingest(t, web(event.SeverityInfo))
 	incs := openIncidents(t, f)
 	require.Len(t, incs, 1)
@@ -195,7 +195,7 @@ func TestMixedGroupTakesHighestSeverityAndAllCIs(t *testing.T) {
 	for _, order := range [][]int{{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}} {
 		f := newFixture(t, func(f *fixture, c *event.Config) {
 			c.Correlation = []event.CorrelationRule{{Name: "by-service", By: []string{"service"}, Window: 10 * time.Minute}}
-			c.Incidents = event.IncidentConfig{Desk: f.desk}
+			c.Incidents = event.IncidentConfig{Desk: f.desk, GroupWait: -1}
 		})
 		var batch []event.Event
 		for _, i := range order {

@@ -138,6 +138,19 @@ type IncidentConfig struct {
 	// do. Default 10s; negative: Ingest attempts none, and the reactions
 	// do all.
 	InlineTimeout time.Duration
+	// GroupWait is how long a correlation group waits, from its first
+	// alert, before it raises an incident, as Alertmanager's group_wait
+	// holds a group's first notification: the alerts of one outage that
+	// arrive together make one incident with the group's highest priority,
+	// and an alert of a child CI that arrives before its parent's joins the
+	// parent's group (see Config.Topology) instead of raising an incident
+	// of its own. The wait holds new incidents only: an alert of a group
+	// whose incident is open, or resolved within ReopenWindow, joins it at
+	// once. Sweep raises the incidents whose wait is over, from the alerts
+	// as stored, so that a restart does not lose them; call it at least
+	// as often as the wait. Default 30s; negative: no wait, the first alert
+	// raises its group's incident at once.
+	GroupWait time.Duration
 }
 
 func (c *IncidentConfig) defaults() error {
@@ -160,6 +173,9 @@ func (c *IncidentConfig) defaults() error {
 	}
 	if c.InlineTimeout == 0 {
 		c.InlineTimeout = 10 * time.Second
+	}
+	if c.GroupWait == 0 {
+		c.GroupWait = 30 * time.Second
 	}
 	if c.ResolutionCode == "" {
 		c.ResolutionCode = "solved_permanently"

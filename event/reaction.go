@@ -171,8 +171,8 @@ func (e *Engine) raise(ctx context.Context, a *Alert, at time.Time) error {
 			return e.link(ctx, a, inc.Ref())
 		}
 		r := e.incidentRule(a)
-		if r == nil || a.Parent != "" {
-			return nil
+		if r == nil || a.Parent != "" || e.waiting(a, at) {
+			return nil // no incident, or not yet: Sweep raises it once the group's wait is over
 		}
 		next := id
 		if id == uuid.Nil || inc != nil { // none reserved, or the one reserved is done with

@@ -382,7 +382,7 @@ func TestRestartOnSQLite(t *testing.T) {
 		require.NoError(t, err)
 		engine, err := event.NewEngine(st, event.Config{Now: c.Now,
 			Correlation: []event.CorrelationRule{{Name: "by-service", By: []string{"service"}}},
-			Incidents: event.IncidentConfig{Desk: desk,
+			Incidents: event.IncidentConfig{Desk: desk, GroupWait: -1,
 				Rules: []event.IncidentRule{{Name: "major", MinSeverity: event.SeverityMajor}}}})
 		require.NoError(t, err)
 		require.NoError(t, engine.Start(ctx))

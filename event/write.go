@@ -111,6 +111,8 @@ func (a *alert) applyLive(t *Alert, ed *lifecycle.Edit) error {
 	lifecycle.Set(ed, "highest", &t.Highest, live.Highest)
 	lifecycle.Set(ed, "flapping", &t.Flapping, live.Flapping)
 	lifecycle.Set(ed, "incident", &t.Incident, live.Incident)
+	lifecycle.Set(ed, "group", &t.Group, live.Group)
+	lifecycle.Set(ed, "parent", &t.Parent, live.Parent)
 	rec := t.Record
 	*t = *live
 	t.Record = rec

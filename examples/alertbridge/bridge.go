@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/itil-go/itil/event"
 	"github.com/itil-go/itil/incident"
@@ -20,6 +21,11 @@ type Config struct {
 	// Logger receives the incidents raised and the handlers' failures.
 	// Default slog.Default().
 	Logger *slog.Logger
+	// GroupWait is how long a new Alertmanager group or PagerDuty alert
+	// waits for the rest of its outage before its incident opens, as
+	// Alertmanager's group_wait (see event.IncidentConfig.GroupWait).
+	// Default 30s; negative: none.
+	GroupWait time.Duration
 }
 
 // bridge is the HTTP side of the engine: one handler per source, and a
@@ -54,8 +60,9 @@ func newBridge(cfg Config) (*bridge, error) {
 		// route's group_by) raise one incident between them, as
 		// Alertmanager sends one notification per group.
 		Incidents: event.IncidentConfig{
-			Desk:  loggingDesk{Desk: desk, log: cfg.Logger},
-			Rules: []event.IncidentRule{{Name: "warning-and-up", MinSeverity: event.SeverityWarning}},
+			Desk:      loggingDesk{Desk: desk, log: cfg.Logger},
+			Rules:     []event.IncidentRule{{Name: "warning-and-up", MinSeverity: event.SeverityWarning}},
+			GroupWait: cfg.GroupWait,
 		},
 	})
 	if err != nil {

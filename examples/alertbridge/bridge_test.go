@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -21,13 +22,15 @@ var _ = flag.Bool("update", false, "rewrite golden files (none here)")
 
 const secret = "s3cret"
 
-func newTestBridge(t *testing.T) *httptest.Server {
+// newTestBridge serves a bridge whose groups wait wait before their
+// incident opens.
+func newTestBridge(t *testing.T, wait time.Duration) (*bridge, *httptest.Server) {
 	t.Helper()
-	b, err := newBridge(Config{Secret: secret, Logger: slog.New(slog.DiscardHandler)})
+	b, err := newBridge(Config{Secret: secret, Logger: slog.New(slog.DiscardHandler), GroupWait: wait})
 	require.NoError(t, err)
 	srv := httptest.NewServer(b)
 	t.Cleanup(srv.Close)
-	return srv
+	return b, srv
 }
 
 func post(t *testing.T, url, token, body string) int {
@@ -67,13 +70,17 @@ func alertmanager(status string) string {
 
 func TestAlertmanager(t *testing.T) {
 	t.Parallel()
-	srv := newTestBridge(t)
+	b, srv := newTestBridge(t, 0)
 
 	assert.Equal(t, http.StatusUnauthorized, post(t, srv.URL+"/alertmanager", "", alertmanager("firing")))
 	assert.Equal(t, http.StatusForbidden, post(t, srv.URL+"/alertmanager", "wrong", alertmanager("firing")))
 	assert.Empty(t, incidents(t, srv))
 
 	require.Equal(t, http.StatusAccepted, post(t, srv.URL+"/alertmanager", secret, alertmanager("firing")))
+	assert.Empty(t, incidents(t, srv), "the group waits 30s for the rest of its outage")
+	rep, err := b.engine.Sweep(t.Context(), time.Now().Add(31*time.Second))
+	require.NoError(t, err)
+	assert.Equal(t, 1, rep.Linked)
 	incs := incidents(t, srv)
 	require.Len(t, incs, 1)
 	assert.Equal(t, "P1", incs[0].Priority.String())
@@ -88,7 +95,7 @@ func TestAlertmanager(t *testing.T) {
 
 func TestPagerDuty(t *testing.T) {
 	t.Parallel()
-	srv := newTestBridge(t)
+	_, srv := newTestBridge(t, -1)
 	trigger := `{"routing_key":"R0123456789ABCDEF0123456789ABCDE","event_action":"trigger","dedup_key":"srv01/disk",
 		"payload":{"summary":"Disk almost full on srv01","source":"srv01.example.com","severity":"error","class":"disk_used"}}`
 	resolve := `{"routing_key":"R0123456789ABCDEF0123456789ABCDE","event_action":"resolve","dedup_key":"srv01/disk"}`

@@ -29,18 +29,19 @@ import (
 func main() {
 	addr := flag.String("addr", "127.0.0.1:9094", "address to listen on (a loopback address)")
 	secret := flag.String("secret", os.Getenv("ALERTBRIDGE_SECRET"), "bearer token senders must present (default $ALERTBRIDGE_SECRET)")
+	wait := flag.Duration("group-wait", 30*time.Second, "how long a new group waits for the rest of its outage before its incident opens (negative: none)")
 	flag.Parse()
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, *addr, Config{Secret: *secret, Logger: logger}); err != nil {
+	if err := run(ctx, *addr, Config{Secret: *secret, Logger: logger, GroupWait: *wait}); err != nil {
 		logger.Error("alertbridge", "err", err)
 		os.Exit(1)
 	}
 }
 
 // run serves the bridge on addr until ctx is done, sweeping the engine
-// every minute.
+// every 10 seconds.
 func run(ctx context.Context, addr string, cfg Config) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
@@ -66,7 +67,7 @@ func run(ctx context.Context, addr string, cfg Config) error {
 		"pagerduty", "http://"+ln.Addr().String()+"/pagerduty")
 	done := make(chan error, 1)
 	go func() { done <- hs.Serve(ln) }()
-	tick := time.NewTicker(time.Minute)
+	tick := time.NewTicker(10 * time.Second) // within the group wait (30s), and for the heartbeats
 	defer tick.Stop()
 wait:
 	for {

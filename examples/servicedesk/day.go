@@ -85,7 +85,7 @@ func newDay(ctx context.Context, w io.Writer, st lifecycle.Store) (*day, error) 
 		Correlation:   []event.CorrelationRule{{Name: "by-service", By: []string{"service"}, Window: 15 * time.Minute}},
 		Topology:      cmdb,
 		ChangeWindows: changes.Windows(),
-		Incidents: event.IncidentConfig{Desk: desk, ReopenWindow: time.Hour,
+		Incidents: event.IncidentConfig{Desk: desk, GroupWait: -1, ReopenWindow: time.Hour,
 			Rules: []event.IncidentRule{{Name: "major and up", MinSeverity: event.SeverityMajor, Group: "network"}}},
 	})
 	if err != nil {
