@@ -1,7 +1,6 @@
 package lifecycle
 
 import (
-	"fmt"
 	"slices"
 	"time"
 
@@ -65,10 +64,10 @@ type Edit struct {
 	fields []FieldChange
 }
 
-// Field notes that field changed from old to new. Values are formatted with
-// fmt's %v; nothing is recorded when both format the same.
+// Field notes that field changed from old to new. Values are formatted as
+// FormatValue does; nothing is recorded when both format the same.
 func (e *Edit) Field(field string, old, new any) {
-	o, n := fmt.Sprint(old), fmt.Sprint(new)
+	o, n := FormatValue(old), FormatValue(new)
 	if o == n {
 		return
 	}

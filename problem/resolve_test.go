@@ -52,7 +52,7 @@ func TestPublishWorkaround(t *testing.T) {
 	assert.Equal(t, []lifecycle.FieldChange{
 		{Field: "workaround", New: "reconnect with the web VPN at vpn.example.com"},
 		{Field: "known_error", Old: "false", New: "true"},
-		{Field: "known_error_at", Old: time.Time{}.String(), New: f.clock.Now().String()},
+		{Field: "known_error_at", Old: "", New: f.clock.Now().UTC().Format(time.RFC3339Nano)},
 	}, pj[0].Fields)
 
 	for _, inc := range incs[:2] {

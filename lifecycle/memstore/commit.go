@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 
 	"github.com/google/uuid"
@@ -88,12 +87,9 @@ func (s *Store) Commit(ctx context.Context, b lifecycle.Batch) error {
 			en = &entry{e: c}
 			sh.m[r.ID] = en
 			sh.kindSet(r.Kind).add(r.ID)
-			sh.index(en, r.ID, r.Kind, slices.Clone(attrs[i])) // the entry keeps its list
+			sh.index(r.ID, r.Kind, attrs[i])
 		} else {
-			if !slices.Equal(en.attrs, attrs[i]) {
-				sh.reindex(en, r.ID, r.Kind, attrs[i]) // which copies what it keeps
-			}
-			en.e = c
+			sh.replace(en, c, attrs[i])
 		}
 		if w.Change != nil {
 			changes = append(changes, staged{en: en, ch: w.Change, pos: s.encode(sh, w.Change)})

@@ -96,35 +96,46 @@ func (x *shard) lookup(kind, key, value string) *idSet {
 	return nil
 }
 
-// index adds the record en to the sets of attrs, which it keeps; x.mu must
-// be held for writing.
-func (x *shard) index(en *entry, id uuid.UUID, kind string, attrs []lifecycle.Attr) {
-	en.attrs = attrs
+// index adds the record id to the sets of attrs; x.mu must be held for
+// writing.
+func (x *shard) index(id uuid.UUID, kind string, attrs []lifecycle.Attr) {
 	for _, a := range attrs {
 		x.family(kind, a.Key).set(a.Value).add(id)
 	}
 }
 
-// reindex moves en from the index sets of its attributes to those of attrs,
-// which differ, and keeps a copy of attrs; x.mu must be held for writing.
+// replace stores c, whose attributes are attrs, in place of en's entity,
+// and moves the record between index sets where their attributes differ;
+// x.mu must be held for writing.
+func (x *shard) replace(en *entry, c lifecycle.Entity, attrs []lifecycle.Attr) {
+	old := attrsOf(en.e, x.prev[:0])
+	x.prev = old[:0]
+	if !slices.Equal(old, attrs) {
+		r := c.Base()
+		x.reindex(r.ID, r.Kind, old, attrs)
+	}
+	en.e = c
+}
+
+// reindex moves the record id from the index sets of its attributes old
+// to those of attrs, which differ; x.mu must be held for writing.
 // Entities list their attributes in a stable order, so an attribute that
 // keeps its place and value keeps its set and only changed ones are looked
 // up. The entry keeps no pointers to its sets, which would cost two more
 // lists per record: a changed attribute is looked up, by key and value.
-func (x *shard) reindex(en *entry, id uuid.UUID, kind string, attrs []lifecycle.Attr) {
-	if len(attrs) == len(en.attrs) {
+func (x *shard) reindex(id uuid.UUID, kind string, old, attrs []lifecycle.Attr) {
+	if len(attrs) == len(old) {
 		moved := false
 		for i, a := range attrs {
-			old := en.attrs[i]
-			if a == old {
+			o := old[i]
+			if a == o {
 				continue
 			}
-			if set := x.lookup(kind, old.Key, old.Value); set != nil {
+			if set := x.lookup(kind, o.Key, o.Value); set != nil {
 				set.remove(id) // an emptied set is kept: its value will likely return
 			}
-			moved = moved || slices.Contains(attrs, old)
+			moved = moved || slices.Contains(attrs, o)
 			x.family(kind, a.Key).set(a.Value).add(id)
-			en.attrs[i] = a
 		}
 		if moved {
 			// A value that only changed place (two CIs swapped) was removed
@@ -135,8 +146,8 @@ func (x *shard) reindex(en *entry, id uuid.UUID, kind string, attrs []lifecycle.
 		}
 		return
 	}
-	inNew, inOld := contains(attrs), contains(en.attrs)
-	for _, a := range en.attrs {
+	inNew, inOld := contains(attrs), contains(old)
+	for _, a := range old {
 		if !inNew(a) {
 			if set := x.lookup(kind, a.Key, a.Value); set != nil {
 				set.remove(id)
@@ -147,11 +158,6 @@ func (x *shard) reindex(en *entry, id uuid.UUID, kind string, attrs []lifecycle.
 		if !inOld(a) {
 			x.family(kind, a.Key).set(a.Value).add(id)
 		}
-	}
-	if cap(en.attrs) >= len(attrs) {
-		en.attrs = append(en.attrs[:0], attrs...)
-	} else {
-		en.attrs = slices.Clone(attrs) // of its length: the list is kept
 	}
 }
 

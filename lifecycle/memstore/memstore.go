@@ -100,6 +100,7 @@ type shard struct {
 	fams    map[familyKey]*family // (kind, attribute key) → its values' sets
 	kinds   map[string]*idSet     // kind → IDs
 	scratch []lifecycle.Attr      // reused by writes to list attributes
+	prev    []lifecycle.Attr      // reused by writes to list the replaced entity's
 	chunk   []byte                // the log chunk the shard's changes go to
 	chunkID int                   // its number in the log
 	_       [64]byte              // keeps neighbouring shards' locks off one cache line
@@ -114,11 +115,11 @@ func shardOf(id uuid.UUID) int { return int(id[15] % shards) }
 type entry struct {
 	// e is the stored entity, read and replaced under its shard's lock. A
 	// stored entity is never changed, only replaced, so a reader that got
-	// it may clone it after letting the lock go.
-	e lifecycle.Entity
-	// The record's indexed attributes, record-level ones included.
-	attrs []lifecycle.Attr
-	seqs  []int64 // the record's journal: positions in log
+	// it may clone it after letting the lock go; and its attributes are
+	// those the index holds for the record, listed again (attrsOf) when it
+	// is replaced rather than kept beside it.
+	e    lifecycle.Entity
+	seqs []int64 // the record's journal: positions in log
 }
 
 type cursor struct {
@@ -205,7 +206,7 @@ func (s *Store) Create(ctx context.Context, e lifecycle.Entity, ch *lifecycle.Ch
 	en := &entry{e: c, seqs: make([]int64, 0, 2)}
 	sh.m[r.ID] = en
 	sh.kindSet(r.Kind).add(r.ID)
-	sh.index(en, r.ID, r.Kind, slices.Clone(attrs)) // of its length: the entry keeps it
+	sh.index(r.ID, r.Kind, attrs)
 	s.appendChange(sh, en, ch)
 	return nil
 }
@@ -294,10 +295,7 @@ func (s *Store) Update(ctx context.Context, e lifecycle.Entity, expect int64, ch
 	if v := en.e.Base().Version; v != expect {
 		return fmt.Errorf("%s %s: stored version %d, expected %d: %w", r.Kind, r.Number, v, expect, lifecycle.ErrConflict)
 	}
-	if !slices.Equal(en.attrs, attrs) {
-		sh.reindex(en, r.ID, r.Kind, attrs)
-	}
-	en.e = c
+	sh.replace(en, c, attrs)
 	s.appendChange(sh, en, ch)
 	return nil
 }

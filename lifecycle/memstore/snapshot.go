@@ -29,10 +29,9 @@ type Snapshot struct {
 // snapEntry is a record as a Snapshot keeps it. The entity is shared with
 // the store: a stored entity is never changed, only replaced.
 type snapEntry struct {
-	id    uuid.UUID
-	e     lifecycle.Entity
-	attrs []lifecycle.Attr
-	seqs  []int64
+	id   uuid.UUID
+	e    lifecycle.Entity
+	seqs []int64
 }
 
 // Seq returns the Seq of the last change of the snapshot's log, zero for an
@@ -91,7 +90,7 @@ func (s *Store) Snapshot() *Snapshot {
 		sh := &s.shards[i]
 		es := make([]snapEntry, 0, len(sh.m))
 		for id, en := range sh.m {
-			es = append(es, snapEntry{id: id, e: en.e, attrs: slices.Clone(en.attrs), seqs: slices.Clone(en.seqs)})
+			es = append(es, snapEntry{id: id, e: en.e, seqs: slices.Clone(en.seqs)})
 		}
 		sn.shards[i] = es
 	}
@@ -149,7 +148,7 @@ func (s *Store) restore(snap *Snapshot) {
 		sh.m = make(map[uuid.UUID]*entry, len(snap.shards[i]))
 		sh.fams = make(map[familyKey]*family)
 		sh.kinds = make(map[string]*idSet)
-		sh.scratch = nil
+		sh.scratch, sh.prev = nil, nil
 		// A new chunk for the next write: the chunks of the log put back
 		// may be the ones that the store or a snapshot still reads past
 		// snap's end.
@@ -159,7 +158,9 @@ func (s *Store) restore(snap *Snapshot) {
 			kind := se.e.Base().Kind
 			sh.m[se.id] = en
 			sh.kindSet(kind).add(se.id)
-			sh.index(en, se.id, kind, slices.Clone(se.attrs))
+			attrs := attrsOf(se.e, sh.scratch[:0])
+			sh.scratch = attrs[:0]
+			sh.index(se.id, kind, attrs)
 		}
 	}
 	s.log = changeLog{chunks: slices.Clone(snap.chunks), pages: clonePages(snap.pages), n: snap.n}
