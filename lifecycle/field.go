@@ -249,6 +249,9 @@ const maxFieldName = 128
 // CheckFields checks every value of fields with CheckField, in name order,
 // and returns the first error.
 func (d *Definition) CheckFields(fields map[string]string) error {
+	if len(fields) == 0 {
+		return nil
+	}
 	for _, name := range slices.Sorted(maps.Keys(fields)) {
 		if err := d.CheckField(name, fields[name]); err != nil {
 			return err

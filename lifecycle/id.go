@@ -3,6 +3,8 @@ package lifecycle
 import (
 	"encoding/binary"
 	"math/rand/v2"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -46,4 +48,24 @@ func newChangeID(at time.Time) uuid.UUID {
 	binary.BigEndian.PutUint64(u[0:8], uint64(at.UnixMilli())<<16|0x7000|frac*4096/1e6)
 	binary.BigEndian.PutUint64(u[8:16], rand.Uint64()&(1<<62-1)|1<<63)
 	return u
+}
+
+// recordNumber returns a record's human number: prefix, then n padded
+// with zeros to digits (INC0000042), as fmt's "%s%0*d" writes it.
+func recordNumber(prefix string, digits int, n int64) string {
+	var buf [20]byte
+	num := strconv.AppendInt(buf[:0], n, 10)
+	var b strings.Builder
+	b.Grow(len(prefix) + max(digits, len(num)))
+	b.WriteString(prefix)
+	if n < 0 {
+		b.WriteByte('-')
+		num = num[1:]
+		digits--
+	}
+	for range digits - len(num) {
+		b.WriteByte('0')
+	}
+	b.Write(num)
+	return b.String()
 }

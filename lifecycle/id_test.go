@@ -1,6 +1,8 @@
 package lifecycle_test
 
 import (
+	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -64,4 +66,20 @@ func TestKitStoreGivesEqualIDsForEqualWork(t *testing.T) {
 	assert.Equal(t, t1, t2)
 	assert.Equal(t, log1, log2)
 	assert.Equal(t, "00000000-0000-7000-8000-000000000001", t1[0].ID.String())
+}
+
+// TestRecordNumbers: a number is the prefix and the sequence padded with
+// zeros to Digits, and longer when the sequence outgrows them.
+func TestRecordNumbers(t *testing.T) {
+	t.Parallel()
+	for _, digits := range []int{1, 3, 7} {
+		p := newTickets(t, nil, lifecycle.ProcessConfig{Prefix: "TKT", Digits: digits})
+		for n := 1; n <= 1100; n++ {
+			tk, err := p.Create(context.Background(), &ticket{Title: "printer"}, alice, "")
+			require.NoError(t, err)
+			if n%97 == 1 || n == 1000 || n == 1100 {
+				assert.Equal(t, fmt.Sprintf("TKT%0*d", digits, n), tk.Number)
+			}
+		}
+	}
 }

@@ -199,7 +199,7 @@ func (p *Process[T]) create(ctx context.Context, tx *Tx, t T, by itil.Actor, not
 	if err != nil {
 		return zero, err
 	}
-	rec.Number = fmt.Sprintf("%s%0*d", p.cfg.Prefix, p.cfg.Digits, n)
+	rec.Number = recordNumber(p.cfg.Prefix, p.cfg.Digits, n)
 	var ch Change
 	setChange(&ch, rec, EventCreate, "", by, note, now, nil)
 	if tx != nil {

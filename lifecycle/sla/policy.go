@@ -2,6 +2,7 @@ package sla
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -290,6 +291,9 @@ func (p *Policy) For(pr itil.Priority) (Targets, error) {
 // *Calendar, which is 24x7 in UTC.
 func (p *Policy) Calendar(name string) (*Calendar, error) { return p.calendar(name, "calendar") }
 
+// calendar returns the calendar called name, as Calendar does; field
+// names it in errors. A caller on a hot path passes "" and names it, with
+// inField, only when there is an error.
 func (p *Policy) calendar(name, field string) (*Calendar, error) {
 	if name == "" {
 		return nil, nil
@@ -302,4 +306,14 @@ func (p *Policy) calendar(name, field string) (*Calendar, error) {
 		return nil, &itil.ValidationError{Field: field, Reason: fmt.Sprintf("unknown calendar %q", name)}
 	}
 	return c, nil
+}
+
+// inField returns err, a *itil.ValidationError of calendar's with no field
+// or any other error, naming field.
+func inField(err error, field string) error {
+	var ve *itil.ValidationError
+	if errors.As(err, &ve) && ve.Field == "" {
+		return &itil.ValidationError{Field: field, Reason: ve.Reason}
+	}
+	return err
 }

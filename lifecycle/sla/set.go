@@ -79,13 +79,13 @@ func (s *Set) Apply(p *Policy, f Facts, now time.Time) ([]Crossing, error) {
 	if p.WarnPercent < 0 || p.WarnPercent > 100 {
 		return nil, &itil.ValidationError{Field: "warn_percent", Reason: fmt.Sprintf("%d is not between 1 and 100", p.WarnPercent)}
 	}
-	respCal, err := p.calendar(ts.Response.Calendar, "targets."+f.Priority.String()+".response.calendar")
+	respCal, err := p.calendar(ts.Response.Calendar, "")
 	if err != nil {
-		return nil, err
+		return nil, inField(err, "targets."+f.Priority.String()+".response.calendar")
 	}
-	resCal, err := p.calendar(ts.Resolution.Calendar, "targets."+f.Priority.String()+".resolution.calendar")
+	resCal, err := p.calendar(ts.Resolution.Calendar, "")
 	if err != nil {
-		return nil, err
+		return nil, inField(err, "targets."+f.Priority.String()+".resolution.calendar")
 	}
 
 	s.Priority = f.Priority
