@@ -36,21 +36,23 @@ func (e *Engine) waiting(a *Alert, at time.Time) bool {
 type waiter struct {
 	a         *alert
 	id        uuid.UUID
+	severity  Severity
 	firstSeen time.Time
 	group     *group
 	joined    bool // joined a down parent's group: raises none of its own
 }
 
 // waiters returns the live alerts that wait for their group's incident:
-// those that may raise it, oldest first, then those that joined a down
-// parent's group, oldest first.
+// those that may raise it, the most severe first and then the oldest, so
+// that a group's incident is raised from its most severe alert, with its
+// title and priority; then those that joined a down parent's group.
 func (e *Engine) waiters() []waiter {
 	var out []waiter
 	for _, a := range e.all() {
 		a.mu.Lock()
 		unlinked := a.group != nil && !a.gone && !a.suppressed && !a.flapping && a.rec.Incident.IsZero()
 		if unlinked && (a.rec.Parent != "" || e.incidentRule(&a.rec) != nil) {
-			out = append(out, waiter{a: a, id: a.rec.ID, firstSeen: a.rec.FirstSeen, group: a.group, joined: a.rec.Parent != ""})
+			out = append(out, waiter{a: a, id: a.rec.ID, severity: a.severity, firstSeen: a.rec.FirstSeen, group: a.group, joined: a.rec.Parent != ""})
 		}
 		a.mu.Unlock()
 	}
@@ -61,6 +63,9 @@ func (e *Engine) waiters() []waiter {
 			}
 			return -1
 		}
+		if x.severity != y.severity { // the most severe raises its group's incident
+			return int(y.severity) - int(x.severity)
+		}
 		return x.firstSeen.Compare(y.firstSeen)
 	})
 	return out
@@ -69,8 +74,8 @@ func (e *Engine) waiters() []waiter {
 // settleWaiting ends the waits that are over at now: it first moves each
 // waiting alert whose CI has a parent that went down meanwhile into the
 // parent's group, as if the parent's alert had come first; then raises the
-// incident of each group whose wait is over, oldest first, and links the
-// alerts of groups that have one. It returns how many alerts joined a
+// incident of each group whose wait is over from its most severe alert,
+// and links the alerts of groups that have one. It returns how many alerts joined a
 // parent's group and how many it linked to an incident.
 func (e *Engine) settleWaiting(ctx context.Context, now time.Time) (joined, linked int, err error) {
 	if e.cfg.Incidents.Desk == nil {

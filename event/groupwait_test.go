@@ -111,8 +111,8 @@ func TestGroupWait(t *testing.T) {
 }
 
 // TestGroupWaitTakesTheHighestPriority: the alerts of one group that
-// arrive within its wait make one incident, at the priority of the most
-// severe.
+// arrive within its wait make one incident, raised from the most severe:
+// its priority and its title.
 func TestGroupWaitTakesTheHighestPriority(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, waited)
@@ -127,6 +127,7 @@ func TestGroupWaitTakesTheHighestPriority(t *testing.T) {
 	incs := openIncidents(t, f)
 	require.Len(t, incs, 1)
 	assert.Equal(t, "P1", incs[0].Priority.String())
+	assert.Contains(t, incs[0].Title, "[critical]", "raised from the most severe alert")
 	assert.ElementsMatch(t, []string{"web-1", "web-2"}, incs[0].CIs)
 }
 
