@@ -86,7 +86,6 @@ func (s *Store) Commit(ctx context.Context, b lifecycle.Batch) error {
 		if !ok {
 			en = &entry{e: c}
 			sh.m[r.ID] = en
-			sh.kindSet(r.Kind).add(r.ID)
 			sh.index(r.ID, r.Kind, attrs[i])
 		} else {
 			sh.replace(en, c, attrs[i])

@@ -130,10 +130,11 @@ type matcher struct {
 // matcher returns the shard's matcher for q after the cursor, and false
 // when no record of the shard can match; x.mu must be held.
 func (x *shard) matcher(q lifecycle.Query, after uuid.UUID, mem *matcherMem) (matcher, bool) {
-	kindSet := x.kinds[q.Kind]
-	if kindSet == nil || kindSet.n == 0 {
+	ki := x.kinds[q.Kind]
+	if ki == nil || ki.ids.n == 0 {
 		return matcher{}, false
 	}
+	kindSet := &ki.ids
 	conds := mem.conds[len(mem.conds):len(mem.conds)]
 	var sizesBuf [8]int
 	sizes := sizesBuf[:0]
@@ -141,7 +142,7 @@ func (x *shard) matcher(q lifecycle.Query, after uuid.UUID, mem *matcherMem) (ma
 		u := union(mem.its[len(mem.its):len(mem.its)])
 		n := 0
 		for _, v := range c.Values {
-			set := x.lookup(q.Kind, c.Key, v)
+			set := ki.lookup(c.Key, v)
 			if set == nil || set.n == 0 || slices.ContainsFunc(u, func(it iterator) bool { return it.s == set }) {
 				continue
 			}

@@ -8,7 +8,32 @@ import (
 	"github.com/itil-go/itil/lifecycle"
 )
 
-type familyKey struct{ kind, key string }
+// kindIndex is the index of one kind of record in a shard: the IDs of its
+// records, and a family per attribute key. A write looks it up once, by
+// kind, and then each attribute's family by key alone.
+type kindIndex struct {
+	ids  idSet
+	fams map[string]*family // attribute key → its values' sets
+}
+
+// family returns the family of key, creating it; the shard's write lock
+// must be held.
+func (ki *kindIndex) family(key string) *family {
+	f := ki.fams[key]
+	if f == nil {
+		f = &family{}
+		ki.fams[key] = f
+	}
+	return f
+}
+
+// lookup returns the set of (key, value), or nil.
+func (ki *kindIndex) lookup(key, value string) *idSet {
+	if f := ki.fams[key]; f != nil {
+		return f.get(value)
+	}
+	return nil
+}
 
 // family is the index of one attribute key of one kind: a set of IDs per
 // value. An entry remembers the family of each of its attributes, so moving
@@ -65,42 +90,24 @@ func (f *family) set(value string) *idSet {
 	return set
 }
 
-// family returns the family of (kind, key), creating it; x.mu must be held
-// for writing.
-func (x *shard) family(kind, key string) *family {
-	k := familyKey{kind, key}
-	f := x.fams[k]
-	if f == nil {
-		f = &family{}
-		x.fams[k] = f
-	}
-	return f
-}
-
-// kindSet returns the set of kind's IDs, creating it; x.mu must be held for
+// kindIndex returns the index of kind, creating it; x.mu must be held for
 // writing.
-func (x *shard) kindSet(kind string) *idSet {
-	set := x.kinds[kind]
-	if set == nil {
-		set = &idSet{}
-		x.kinds[kind] = set
+func (x *shard) kindIndex(kind string) *kindIndex {
+	ki := x.kinds[kind]
+	if ki == nil {
+		ki = &kindIndex{fams: make(map[string]*family)}
+		x.kinds[kind] = ki
 	}
-	return set
+	return ki
 }
 
-// lookup returns the set of (kind, key, value), or nil; x.mu must be held.
-func (x *shard) lookup(kind, key, value string) *idSet {
-	if f := x.fams[familyKey{kind, key}]; f != nil {
-		return f.get(value)
-	}
-	return nil
-}
-
-// index adds the record id to the sets of attrs; x.mu must be held for
-// writing.
+// index adds the new record id of kind to the kind's IDs and to the sets
+// of attrs; x.mu must be held for writing.
 func (x *shard) index(id uuid.UUID, kind string, attrs []lifecycle.Attr) {
+	ki := x.kindIndex(kind)
+	ki.ids.add(id)
 	for _, a := range attrs {
-		x.family(kind, a.Key).set(a.Value).add(id)
+		ki.family(a.Key).set(a.Value).add(id)
 	}
 }
 
@@ -112,18 +119,18 @@ func (x *shard) replace(en *entry, c lifecycle.Entity, attrs []lifecycle.Attr) {
 	x.prev = old[:0]
 	if !slices.Equal(old, attrs) {
 		r := c.Base()
-		x.reindex(r.ID, r.Kind, old, attrs)
+		x.kindIndex(r.Kind).reindex(r.ID, old, attrs)
 	}
 	en.e = c
 }
 
 // reindex moves the record id from the index sets of its attributes old
-// to those of attrs, which differ; x.mu must be held for writing.
+// to those of attrs, which differ; the shard's write lock must be held.
 // Entities list their attributes in a stable order, so an attribute that
 // keeps its place and value keeps its set and only changed ones are looked
 // up. The entry keeps no pointers to its sets, which would cost two more
 // lists per record: a changed attribute is looked up, by key and value.
-func (x *shard) reindex(id uuid.UUID, kind string, old, attrs []lifecycle.Attr) {
+func (ki *kindIndex) reindex(id uuid.UUID, old, attrs []lifecycle.Attr) {
 	if len(attrs) == len(old) {
 		moved := false
 		for i, a := range attrs {
@@ -131,17 +138,17 @@ func (x *shard) reindex(id uuid.UUID, kind string, old, attrs []lifecycle.Attr) 
 			if a == o {
 				continue
 			}
-			if set := x.lookup(kind, o.Key, o.Value); set != nil {
+			if set := ki.lookup(o.Key, o.Value); set != nil {
 				set.remove(id) // an emptied set is kept: its value will likely return
 			}
 			moved = moved || slices.Contains(attrs, o)
-			x.family(kind, a.Key).set(a.Value).add(id)
+			ki.family(a.Key).set(a.Value).add(id)
 		}
 		if moved {
 			// A value that only changed place (two CIs swapped) was removed
 			// from a set that must still hold the record.
 			for _, a := range attrs {
-				x.lookup(kind, a.Key, a.Value).add(id)
+				ki.lookup(a.Key, a.Value).add(id)
 			}
 		}
 		return
@@ -149,14 +156,14 @@ func (x *shard) reindex(id uuid.UUID, kind string, old, attrs []lifecycle.Attr) 
 	inNew, inOld := contains(attrs), contains(old)
 	for _, a := range old {
 		if !inNew(a) {
-			if set := x.lookup(kind, a.Key, a.Value); set != nil {
+			if set := ki.lookup(a.Key, a.Value); set != nil {
 				set.remove(id)
 			}
 		}
 	}
 	for _, a := range attrs {
 		if !inOld(a) {
-			x.family(kind, a.Key).set(a.Value).add(id)
+			ki.family(a.Key).set(a.Value).add(id)
 		}
 	}
 }

@@ -97,8 +97,7 @@ const shards = 8
 type shard struct {
 	mu      sync.RWMutex
 	m       map[uuid.UUID]*entry
-	fams    map[familyKey]*family // (kind, attribute key) → its values' sets
-	kinds   map[string]*idSet     // kind → IDs
+	kinds   map[string]*kindIndex // kind → its records and their index sets
 	scratch []lifecycle.Attr      // reused by writes to list attributes
 	prev    []lifecycle.Attr      // reused by writes to list the replaced entity's
 	chunk   []byte                // the log chunk the shard's changes go to
@@ -147,8 +146,7 @@ func New(cfg Config) *Store {
 	}
 	for i := range st.shards {
 		st.shards[i].m = make(map[uuid.UUID]*entry)
-		st.shards[i].fams = make(map[familyKey]*family)
-		st.shards[i].kinds = make(map[string]*idSet)
+		st.shards[i].kinds = make(map[string]*kindIndex)
 	}
 	return st
 }
@@ -205,7 +203,6 @@ func (s *Store) Create(ctx context.Context, e lifecycle.Entity, ch *lifecycle.Ch
 	// one soon after they are created.
 	en := &entry{e: c, seqs: make([]int64, 0, 2)}
 	sh.m[r.ID] = en
-	sh.kindSet(r.Kind).add(r.ID)
 	sh.index(r.ID, r.Kind, attrs)
 	s.appendChange(sh, en, ch)
 	return nil

@@ -146,8 +146,7 @@ func (s *Store) restore(snap *Snapshot) {
 	for i := range s.shards {
 		sh := &s.shards[i]
 		sh.m = make(map[uuid.UUID]*entry, len(snap.shards[i]))
-		sh.fams = make(map[familyKey]*family)
-		sh.kinds = make(map[string]*idSet)
+		sh.kinds = make(map[string]*kindIndex)
 		sh.scratch, sh.prev = nil, nil
 		// A new chunk for the next write: the chunks of the log put back
 		// may be the ones that the store or a snapshot still reads past
@@ -157,7 +156,6 @@ func (s *Store) restore(snap *Snapshot) {
 			en := &entry{e: se.e, seqs: slices.Clone(se.seqs)}
 			kind := se.e.Base().Kind
 			sh.m[se.id] = en
-			sh.kindSet(kind).add(se.id)
 			attrs := attrsOf(se.e, sh.scratch[:0])
 			sh.scratch = attrs[:0]
 			sh.index(se.id, kind, attrs)
