@@ -25,8 +25,9 @@
 // last HistoryLen severity changes, the last event with its raw payload. An
 // alert follows Lifecycle() — open → acknowledged → closed, and suppressed —
 // on the lifecycle kernel, as records of kind "alert" numbered ALR…. An ok
-// event clears it; so does Sweep after Config.ClearAfter without events. An
-// event for the key of a cleared alert opens a new one.
+// event clears it (unless it flaps: see Flapping); so does Sweep after
+// Config.ClearAfter without events. An event for the key of a cleared
+// alert opens a new one.
 //
 // # What is persisted when
 //
@@ -150,8 +151,11 @@
 // history runs through its recoveries: the ok event that clears an alert
 // is a state of it, and the key's next alert, within FlapConfig.Memory,
 // starts from that history, so that ok and critical alternating is seen
-// flapping from its sixth change. While it flaps
-// it raises no incident, and its record says so.
+// flapping from its sixth change. While it flaps it raises no incident,
+// and its record says so; it stays open through its ok events (its
+// severity ok), so that one alert carries the flapping, until an ok event
+// ends the flapping, which clears it, or Sweep finds it at ok without
+// events for FlapConfig.Memory.
 //
 // # Heartbeats
 //

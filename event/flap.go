@@ -77,9 +77,13 @@ type FlapConfig struct {
 	// ok, …) is seen flapping, as Nagios keeps a service's history across
 	// its recoveries: the ok event that clears an alert counts as a state,
 	// and the key's next alert starts from that history, flapping if it
-	// was. Zero means one hour; negative forgets the history when the
-	// alert clears. The history is kept in the memory of the engine that
-	// cleared the alert, and a restart forgets it.
+	// was. Once flapping, an alert stays open through its ok events (its
+	// severity ok) until an ok event ends the flapping, which clears it,
+	// or Sweep finds it at ok without events for Memory. Zero means one
+	// hour; negative forgets the history when the alert clears, and
+	// clears a flapping alert at ok at the next Sweep. The history of a
+	// cleared alert is kept in the memory of the engine that cleared it,
+	// and a restart forgets it.
 	Memory time.Duration
 }
 
@@ -98,6 +102,48 @@ func (c *FlapConfig) next(was bool, pct float64) bool {
 		return pct > c.Low
 	}
 	return pct >= c.High
+}
+
+// flapsOn reports whether the flapping alert a stays flapping after an ok
+// event, which then leaves it open; a.mu is held.
+func (e *Engine) flapsOn(a *alert) bool {
+	if e.cfg.Flap.Disabled || !a.flapping {
+		return false
+	}
+	r := a.flap
+	return e.cfg.Flap.next(true, r.push(SeverityOK))
+}
+
+// foldFlappingOK folds an ok event into the flapping alert a, which stays
+// open and flapping, its severity ok, as Nagios keeps a flapping service's
+// problem open through its recoveries: nothing is persisted, as for any
+// severity change while flapping. The alert clears when an ok event ends
+// its flapping, or when Sweep finds it at ok without events for
+// FlapConfig.Memory. a.mu is held.
+func (e *Engine) foldFlappingOK(sh *shard, a *alert, ev *Event, at time.Time) {
+	a.count++
+	if at.After(a.lastSeen) {
+		a.lastSeen = at
+	}
+	if ev.Message != "" {
+		a.message = ev.Message
+	}
+	a.last = *ev
+	a.flap.push(SeverityOK)
+	if prev := a.severity; prev != SeverityOK {
+		a.hist.push(SeverityChange{At: at, From: prev, To: SeverityOK})
+		a.setSeverity(SeverityOK)
+		e.markDown(a)
+		e.markSource(a)
+	}
+	sh.duplicates.Add(1)
+}
+
+// settledAt reports whether Sweep at now clears the live alert a: flapping
+// at ok, with no event for FlapConfig.Memory (at the next Sweep when
+// Memory is negative) since since. a.mu is held.
+func (e *Engine) settledAt(a *alert, since, now time.Time) bool {
+	return !e.cfg.Flap.Disabled && a.flapping && a.severity == SeverityOK && now.Sub(since) >= max(e.cfg.Flap.Memory, 0)
 }
 
 // remember keeps the history of a's key when a clears on an ok event,

@@ -186,6 +186,85 @@ func TestFlappingThroughRecoveries(t *testing.T) {
 	assert.Len(t, openIncidents(t, f), 1, "one incident for the flapping check")
 }
 
+// TestFlappingAlertStaysOpenThroughOK: once a key flaps, its alert stays
+// open through the ok events (severity ok, counted, nothing written), so
+// that one alert, not one per recovery, carries the flapping; the ok event
+// that ends the flapping, by Nagios's rule, clears it.
+func TestFlappingAlertStaysOpenThroughOK(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, func(f *fixture, c *event.Config) { c.Incidents = event.IncidentConfig{Desk: f.desk, GroupWait: -1} })
+	ev := func(s event.Severity) event.Event { return event.Event{Source: "s", Node: "n", Check: "c", Severity: s} }
+	ref := nagiosFlap{high: 30, low: 20}
+	push := func(s event.Severity) {
+		t.Helper()
+		f.clock.Advance(time.Minute)
+		f.ingest(t, ev(s))
+		ref.push(s)
+	}
+	for i := 0; !ref.flapping; i++ {
+		push([]event.Severity{C, event.SeverityOK}[i%2])
+	}
+	flapping := f.alert(t, "s/n/c")
+	require.True(t, flapping.Flapping)
+	alerts := len(alertsOf(t, f.engine))
+	stored, err := f.engine.Get(f.ctx, flapping.ID)
+	require.NoError(t, err)
+
+	for i := range 6 {
+		push([]event.Severity{event.SeverityOK, C}[i%2])
+		require.True(t, ref.flapping)
+		a := f.alert(t, "s/n/c")
+		assert.Equal(t, flapping.Number, a.Number, "one alert carries the flapping")
+		assert.True(t, a.Flapping)
+	}
+	push(event.SeverityOK)
+	a := f.alert(t, "s/n/c")
+	assert.Equal(t, event.SeverityOK, a.Severity, "open at ok")
+	assert.Equal(t, flapping.Count+7, a.Count)
+	assert.Len(t, alertsOf(t, f.engine), alerts, "no alert opened or closed")
+	again, err := f.engine.Get(f.ctx, flapping.ID)
+	require.NoError(t, err)
+	assert.Equal(t, stored.Version, again.Version, "a flapping alert's severity changes are not persisted")
+	assert.Len(t, openIncidents(t, f), 1)
+
+	for ref.flapping {
+		_, err := f.engine.Alert(f.ctx, "s/n/c")
+		require.NoError(t, err, "open while it flaps")
+		push(event.SeverityOK)
+	}
+	_, err = f.engine.Alert(f.ctx, "s/n/c")
+	assert.ErrorIs(t, err, event.ErrNoAlert, "the ok that ends the flapping clears it")
+	closed, err := f.engine.Get(f.ctx, flapping.ID)
+	require.NoError(t, err)
+	assert.Equal(t, event.StateClosed, closed.State)
+}
+
+// TestSweepClearsAFlappingAlertLeftAtOK: a flapping alert whose last
+// event was ok, and that hears no more (Alertmanager sends a resolved
+// notification once), is cleared by Sweep after FlapConfig.Memory.
+func TestSweepClearsAFlappingAlertLeftAtOK(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, func(_ *fixture, c *event.Config) { c.Flap.Memory = 30 * time.Minute })
+	for i := range 12 {
+		f.clock.Advance(time.Minute)
+		f.ingest(t, event.Event{Source: "s", Node: "n", Check: "c", Severity: []event.Severity{C, event.SeverityOK}[i%2]})
+	}
+	a := f.alert(t, "s/n/c")
+	require.True(t, a.Flapping)
+	require.Equal(t, event.SeverityOK, a.Severity)
+
+	f.clock.Advance(30*time.Minute - time.Nanosecond)
+	rep, err := f.engine.Sweep(f.ctx, f.clock.Now())
+	require.NoError(t, err)
+	assert.Zero(t, rep.Cleared)
+	f.clock.Advance(time.Nanosecond)
+	rep, err = f.engine.Sweep(f.ctx, f.clock.Now())
+	require.NoError(t, err)
+	assert.Equal(t, 1, rep.Cleared)
+	_, err = f.engine.Alert(f.ctx, "s/n/c")
+	assert.ErrorIs(t, err, event.ErrNoAlert)
+}
+
 // TestFlapAgainstNagiosOverSequences runs random sequences of ok, warning
 // and critical events for one key through the engine and through
 // nagiosFlap, and compares the flapping state after every event that

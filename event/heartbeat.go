@@ -102,7 +102,8 @@ func (e *Engine) beat(ctx context.Context, m map[string]*heartbeat, source strin
 type SweepReport struct {
 	// Heartbeats is how many missed heartbeats raised an alert.
 	Heartbeats int
-	// Cleared is how many alerts cleared after ClearAfter without events.
+	// Cleared is how many alerts cleared after ClearAfter without events,
+	// or at ok while flapping after FlapConfig.Memory without events.
 	Cleared int
 	// Joined is how many waiting alerts joined the group of their CI's
 	// parent, which went down within their group's wait.
@@ -114,8 +115,9 @@ type SweepReport struct {
 }
 
 // Sweep raises alerts for heartbeats missed at now, clears alerts that
-// had no event for Config.ClearAfter, counted from the engine's start at
-// the earliest (events that arrived while the host was down went unheard),
+// had no event for Config.ClearAfter, and flapping alerts left at ok that
+// had none for FlapConfig.Memory, counted from the engine's start at the
+// earliest (events that arrived while the host was down went unheard),
 // and raises the incidents of the groups whose wait
 // (IncidentConfig.GroupWait) is over at now, from the alerts as stored.
 // Call it on a ticker, with the time of the tick. Errors of the store are
@@ -147,7 +149,7 @@ func (e *Engine) Sweep(ctx context.Context, now time.Time) (SweepReport, error) 
 	if !e.cfg.Flap.Disabled {
 		e.forget(now)
 	}
-	if e.cfg.ClearAfter > 0 {
+	if e.cfg.ClearAfter > 0 || !e.cfg.Flap.Disabled {
 		for _, a := range e.all() {
 			if err := ctx.Err(); err != nil {
 				return rep, errors.Join(append(errs, err)...)
@@ -157,9 +159,19 @@ func (e *Engine) Sweep(ctx context.Context, now time.Time) (SweepReport, error) 
 			if since.Before(e.started) {
 				since = e.started
 			}
-			var cleared bool
-			if !a.gone && !a.heartbeat && now.Sub(since) >= e.cfg.ClearAfter {
-				err := e.clear(ctx, a, nil, now, fmt.Sprintf("no event for %s", e.cfg.ClearAfter))
+			var (
+				cleared bool
+				reason  string
+			)
+			switch {
+			case a.gone:
+			case e.cfg.ClearAfter > 0 && !a.heartbeat && now.Sub(since) >= e.cfg.ClearAfter:
+				reason = fmt.Sprintf("no event for %s", e.cfg.ClearAfter)
+			case e.settledAt(a, since, now):
+				reason = fmt.Sprintf("at ok while flapping, and no event for %s", max(e.cfg.Flap.Memory, 0))
+			}
+			if reason != "" {
+				err := e.clear(ctx, a, nil, now, reason)
 				switch {
 				case errors.Is(err, errGone):
 					e.drop(a) // another engine closed it

@@ -345,6 +345,10 @@ func (e *Engine) fold(ctx context.Context, sh *shard, a *alert, ev *Event, at ti
 		return err == nil, err
 	}
 	if ev.Severity == SeverityOK {
+		if e.flapsOn(a) {
+			e.foldFlappingOK(sh, a, ev, at)
+			return false, nil
+		}
 		err := e.clear(ctx, a, ev, at, "cleared by an ok event from "+ev.Source)
 		return err == nil, err
 	}
