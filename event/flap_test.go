@@ -193,7 +193,9 @@ func TestFlappingThroughRecoveries(t *testing.T) {
 func TestFlappingAlertStaysOpenThroughOK(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, func(f *fixture, c *event.Config) { c.Incidents = event.IncidentConfig{Desk: f.desk, GroupWait: -1} })
-	ev := func(s event.Severity) event.Event { return event.Event{Source: "s", Node: "n", Check: "c", Severity: s} }
+	ev := func(s event.Severity) event.Event {
+		return event.Event{Source: "s", Node: "n", Check: "c", Severity: s}
+	}
 	ref := nagiosFlap{high: 30, low: 20}
 	push := func(s event.Severity) {
 		t.Helper()
