@@ -43,6 +43,8 @@
 //   - it was first suppressed, or no longer (events suppress, unsuppress);
 //   - it was acknowledged (event acknowledge) or linked to an incident
 //     (edit "incident", by the incident automation);
+//   - it joined the group of its CI's parent, which went down within the
+//     group wait (edit "group");
 //   - it cleared (event clear), with its final counters.
 //
 // Engine.Alert and Engine.Alerts return the live view; Engine.Get,
