@@ -13,6 +13,7 @@ import (
 
 	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/lifecycle"
+	"github.com/itil-go/itil/lifecycle/assign"
 	"github.com/itil-go/itil/lifecycle/sla"
 )
 
@@ -66,6 +67,16 @@ type Config struct {
 	// the incident, when a concurrent change to the same incident saved
 	// first (a version conflict). Default 20; negative means never.
 	Retries int
+	// Assignment, when set, assigns an incident opened without a group by
+	// the first of its rules that the incident meets (category, the
+	// classes and services of its CIs as Classifier tells them, priority,
+	// channel): its group and the person its strategy chooses, the rule
+	// named in the creation's journal note. Assign to a group without an
+	// assignee chooses the person by the group's first rule. The load of
+	// least-loaded and skills strategies is a person's open incidents.
+	Assignment *assign.Rules
+	// Classifier tells Assignment what an incident's CIs are.
+	Classifier assign.Classifier
 	// Authorizer, when set, is asked before every change.
 	Authorizer lifecycle.Authorizer
 	// Now is the clock. Default time.Now.

@@ -29,6 +29,17 @@
 // require; Desk.Fire fires its events, with the fields in
 // lifecycle.FireParams.Fields.
 //
+// # Assignment rules
+//
+// With Config.Assignment (lifecycle/assign), an incident opened without a
+// group goes to the group of the first rule it meets (category, the
+// classes and services of its CIs through Config.Classifier, priority,
+// channel), and to the person the rule's strategy chooses: round robin,
+// taken in the store so that desks sharing it take turns in one order;
+// the least loaded by open incidents; or the least loaded of those with
+// the rule's skills. The creation's journal note names the rule. Assign
+// to a group without an assignee asks the group's first rule.
+//
 // # Errors
 //
 // Every error is in one class of lifecycle.Class: bad input is a

@@ -11,6 +11,7 @@ import (
 
 	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/lifecycle"
+	"github.com/itil-go/itil/lifecycle/assign"
 )
 
 // Draft is a new incident as reported.
@@ -100,7 +101,7 @@ func (d *Desk) Open(ctx context.Context, dr Draft) (*Incident, error) {
 		return nil, err
 	}
 	defer d.release(inc)
-	if inc.Parent == uuid.Nil {
+	if inc.Parent == uuid.Nil && (d.cfg.Assignment == nil || dr.Group != "") {
 		return d.proc.Create(ctx, inc, d.openedBy(dr), dr.Note)
 	}
 	var out *Incident
@@ -149,7 +150,44 @@ func (d *Desk) openIn(ctx context.Context, tx *lifecycle.Tx, inc *Incident, dr D
 			return nil, &itil.ValidationError{Field: "parent", Reason: fmt.Sprintf("%s is %s", parent.Number, parent.State)}
 		}
 	}
-	return d.proc.CreateIn(ctx, tx, inc, d.openedBy(dr), dr.Note)
+	note := dr.Note
+	if d.cfg.Assignment != nil && dr.Group == "" {
+		// From the draft, not inc, which an earlier try of the Tx assigned.
+		f := assign.Facts{Category: inc.Category, Priority: inc.Priority, Channel: string(inc.Channel)}
+		if err := assign.Describe(ctx, d.cfg.Classifier, &f, inc.CIs); err != nil {
+			return nil, err
+		}
+		dec, ok, err := d.cfg.Assignment.Decide(ctx, tx, f, d.load)
+		if err != nil {
+			return nil, err
+		}
+		inc.Group, inc.Assignee = dec.Group, dec.Assignee
+		if ok {
+			note = joinNote(note, dec.Note())
+		}
+	}
+	return d.proc.CreateIn(ctx, tx, inc, d.openedBy(dr), note)
+}
+
+// load is how many open incidents person holds, for the assignment
+// strategies that weigh it.
+func (d *Desk) load(ctx context.Context, person string) (int, error) {
+	n := 0
+	for _, err := range d.Find(ctx, Query{Open: true, Assignee: person}) {
+		if err != nil {
+			return 0, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// joinNote appends more to a journal note.
+func joinNote(note, more string) string {
+	if note == "" {
+		return more
+	}
+	return note + "\n" + more
 }
 
 func (d *Desk) openedBy(dr Draft) itil.Actor {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/lifecycle"
+	"github.com/itil-go/itil/lifecycle/assign"
 )
 
 // Assign gives the incident to p.Group and, optionally, one of its members,
@@ -37,7 +38,28 @@ func (d *Desk) Assign(ctx context.Context, p AssignParams) (*Incident, error) {
 		lifecycle.Set(ed, "assignee", &inc.Assignee, assignee)
 		return nil
 	}
-	return d.proc.Fire(ctx, p.ID, a)
+	var rule assign.Rule
+	if d.cfg.Assignment != nil && assignee == "" {
+		rule, _ = d.cfg.Assignment.ForGroup(group)
+	}
+	if rule.Strategy == assign.GroupOnly {
+		return d.proc.Fire(ctx, p.ID, a)
+	}
+	// The group's rule chooses the person, in the commit of the assignment
+	// (a round-robin turn is taken there).
+	var out *Incident
+	err = lifecycle.Atomic(ctx, d.proc.Store(), d.cfg.Retries, func(tx *lifecycle.Tx) error {
+		who, err := d.cfg.Assignment.Choose(ctx, tx, rule, d.load)
+		if err != nil {
+			return err
+		}
+		assignee = who
+		b := a
+		b.Note = joinNote(p.Note, assign.Decision{Rule: rule.Name, Group: group, Assignee: who}.Note())
+		out, err = d.proc.FireIn(ctx, tx, p.ID, b)
+		return err
+	})
+	return out, err
 }
 
 // assignEvent fires the assign event where the incident's state allows it,
