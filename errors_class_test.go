@@ -15,6 +15,7 @@ import (
 
 	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/change"
+	"github.com/itil-go/itil/cmdb"
 	"github.com/itil-go/itil/event"
 	"github.com/itil-go/itil/incident"
 	"github.com/itil-go/itil/lifecycle"
@@ -129,6 +130,12 @@ var errorClasses = map[string]struct {
 	"change.FreezeError":         {&change.FreezeError{}, "refused"},
 	"change.ConflictError":       {&change.ConflictError{}, "refused"},
 	"change.ApprovalError":       {&change.ApprovalError{}, "refused"},
+	"cmdb.ErrDuplicateKey":       {cmdb.ErrDuplicateKey, "conflict"},
+	"cmdb.ErrCycle":              {cmdb.ErrCycle, "refused"},
+	"cmdb.ErrRetired":            {cmdb.ErrRetired, "refused"},
+	"cmdb.ErrInUse":              {cmdb.ErrInUse, "refused"},
+	"cmdb.ErrQuorum":             {cmdb.ErrQuorum, "refused"},
+	"cmdb.RuleError":             {&cmdb.RuleError{Rule: cmdb.ErrCycle}, "refused"},
 	"request.ErrRetired":         {request.ErrRetired, "refused"},
 	"request.ErrNotCancellable":  {request.ErrNotCancellable, "refused"},
 	"request.ErrNotInFulfilment": {request.ErrNotInFulfilment, "refused"},
