@@ -1,7 +1,9 @@
 package event_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"math/rand/v2"
@@ -243,4 +245,64 @@ func BenchmarkOpenAlertHeap(b *testing.B) {
 		i++
 	}
 	b.ReportMetric(perAlert, "B/alert")
+}
+
+// webhookBody is an Alertmanager webhook of n firing alerts of one group,
+// as its webhook notifier encodes them (bench/alertmanager records the
+// real notifier's bodies).
+func webhookBody(n int) []byte {
+	var b []byte
+	b = append(b, `{"receiver":"itil","status":"firing","alerts":[`...)
+	for i := range n {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = fmt.Appendf(b, `{"status":"firing","labels":{"alertname":"HighLatency","env":"prod","instance":"web-%d:9100","job":"node","service":"shop","severity":"critical"},`+
+			`"annotations":{"summary":"p99 latency above 2s on web-%d","description":"p99 is 2.4s"},"startsAt":"2026-03-02T09:58:00Z","endsAt":"0001-01-01T00:00:00Z",`+
+			`"generatorURL":"http://prometheus.example:9090/graph?g0.expr=latency","fingerprint":"%016x"}`, i, i, i)
+	}
+	b = append(b, `],"groupLabels":{"service":"shop"},"commonLabels":{"alertname":"HighLatency","job":"node","service":"shop"},"commonAnnotations":{},`+
+		`"externalURL":"http://alertmanager.example:9093","version":"4","groupKey":"{}:{service=\"shop\"}","truncatedAlerts":0}`...)
+	return b
+}
+
+// BenchmarkDecodeAlertmanager decodes a webhook of 100 alerts with
+// DecodeAlertmanager ("decode") and, as its baseline, with one
+// json.Unmarshal into plain structs of the same fields ("unmarshal"),
+// which checks nothing and keeps no alert's JSON. Both report ns per
+// alert.
+func BenchmarkDecodeAlertmanager(b *testing.B) {
+	const n = 100
+	body := webhookBody(n)
+	b.Run("decode", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(body)))
+		for b.Loop() {
+			if _, err := event.DecodeAlertmanager(bytes.NewReader(body)); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/alert")
+	})
+	b.Run("unmarshal", func(b *testing.B) {
+		type alert struct {
+			Status, StartsAt, EndsAt, GeneratorURL, Fingerprint string
+			Labels, Annotations                                 map[string]string
+		}
+		var p struct {
+			Version, GroupKey, Status, Receiver, ExternalURL string
+			TruncatedAlerts                                  int
+			GroupLabels, CommonLabels, CommonAnnotations     map[string]string
+			Alerts                                           []alert
+		}
+		b.ReportAllocs()
+		b.SetBytes(int64(len(body)))
+		for b.Loop() {
+			p.Alerts = nil
+			if err := json.Unmarshal(body, &p); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/alert")
+	})
 }

@@ -99,8 +99,10 @@ func PagerDutyDedupKey(ev Event) string {
 //
 // Alertmanager's PagerDuty integration sends severity "error" and source
 // "Alertmanager" unless configured otherwise, and lists the firing alerts
-// in custom_details.firing ("- severity = critical", "- instance =
-// web-1"). The decoder reads that list where the payload says less: the
+// in custom_details.firing: since version 0.28 as a JSON list of alerts
+// ({"labels": {"severity": "critical", "instance": "web-1"}, …}), before
+// as text ("- severity = critical", "- instance = web-1"). The decoder
+// reads either list where the payload says less: the
 // highest listed severity replaces a default "error", and an "Alertmanager"
 // source takes the first listed instance as its node, all of them in the
 // label "instances".
@@ -236,18 +238,29 @@ func fromAlertmanagerDetails(ev *Event, pl *pagerDutyPayload, firing string) {
 		return
 	}
 	var sevs, instances []string
-	for line := range strings.Lines(firing) {
-		name, value, ok := strings.Cut(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "-")), " = ")
-		if !ok {
-			continue
-		}
-		value = strings.TrimSpace(value)
-		switch strings.TrimSpace(name) {
+	add := func(name, value string) {
+		switch name {
 		case "severity":
 			sevs = append(sevs, value)
 		case "instance":
-			if !slices.Contains(instances, value) {
+			if value != "" && !slices.Contains(instances, value) {
 				instances = append(instances, value)
+			}
+		}
+	}
+	var listed []struct {
+		Labels map[string]string `json:"labels"`
+	}
+	if json.Unmarshal([]byte(firing), &listed) == nil {
+		for _, a := range listed {
+			add("severity", a.Labels["severity"])
+			add("instance", a.Labels["instance"])
+		}
+	} else {
+		for line := range strings.Lines(firing) {
+			name, value, ok := strings.Cut(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "-")), " = ")
+			if ok {
+				add(strings.TrimSpace(name), strings.TrimSpace(value))
 			}
 		}
 	}

@@ -121,6 +121,18 @@ func TestPagerDutySeveritiesAndDetails(t *testing.T) {
 	assert.Equal(t, '…', long[len(long)-1], "a cut detail is marked")
 	require.NoError(t, ev.Validate(""))
 
+	// Alertmanager 0.28 and later list the firing alerts as JSON.
+	listed := decode(`{"routing_key":"r","event_action":"trigger","dedup_key":"g2","client":"Alertmanager",
+		"payload":{"summary":"[FIRING:3] HighLatency","source":"Alertmanager","severity":"error","custom_details":{
+		"firing":[{"status":"firing","labels":{"alertname":"HighLatency","instance":"web-1:9100","severity":"warning"}},
+		          {"status":"firing","labels":{"alertname":"HighLatency","instance":"web-2:9100","severity":"critical"}},
+		          {"status":"firing","labels":{"alertname":"HighLatency","instance":"web-1:9100"}}],
+		"num_firing":3,"num_resolved":0,"resolved":[]}}}`)
+	assert.Equal(t, event.SeverityCritical, listed.Severity, "the highest severity of the JSON list")
+	assert.Equal(t, "web-1:9100", listed.Node, "the first instance of the JSON list")
+	assert.Equal(t, "web-1:9100,web-2:9100", listed.Labels["instances"])
+	assert.Equal(t, "3", listed.Labels["details.num_firing"])
+
 	explicit := decode(`{"routing_key":"r","event_action":"trigger","payload":{"summary":"s","source":"db-1","severity":"warning",
 		"custom_details":{"firing":" - severity = critical\n - instance = x\n"}}}`)
 	assert.Equal(t, event.SeverityWarning, explicit.Severity, "a severity the sender set is kept")

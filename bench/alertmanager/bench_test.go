@@ -144,10 +144,12 @@ func benchEngine(b testing.TB) *event.Engine {
 // am is an Alertmanager wired as app/app.go and app/reloader.go wire it,
 // without API, cluster or receivers' integrations.
 type am struct {
-	alerts     *mem.Alerts
-	dispatcher *dispatch.Dispatcher
-	inhibitor  *inhibit.Inhibitor
-	silencer   *silence.Silencer
+	alerts      *mem.Alerts
+	dispatcher  *dispatch.Dispatcher
+	inhibitor   *inhibit.Inhibitor
+	silencer    *silence.Silencer
+	silences    *silence.Silences
+	groupMarker marker.GroupMarker
 }
 
 func matcher(b testing.TB, name, value string) *labels.Matcher {
@@ -209,7 +211,8 @@ func newAM(b testing.TB) *am {
 	go dispatcher.Run(now)
 	dispatcher.WaitForLoading()
 
-	a := &am{alerts: alerts, dispatcher: dispatcher, inhibitor: inhibitor, silencer: silencer}
+	a := &am{alerts: alerts, dispatcher: dispatcher, inhibitor: inhibitor, silencer: silencer,
+		silences: silences, groupMarker: groupMarker}
 	b.Cleanup(func() {
 		dispatcher.Stop()
 		inhibitor.Stop()
