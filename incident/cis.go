@@ -27,7 +27,9 @@ type CIsParams struct {
 // the change is journaled as "cis", from "" to "+" and the added CIs
 // comma separated, so that an incident that gathers thousands of CIs does
 // not journal its whole list each time. As when monitoring finds more of an outage, it is refused
-// (ErrTransition) on an incident that is not open.
+// (ErrTransition) on an incident that is not open. With Config.Services,
+// the incident's Services become those the outage of all its CIs
+// affects, journaled as "services" when they change.
 func (d *Desk) AddCIs(ctx context.Context, p CIsParams) (*Incident, error) {
 	if len(p.CIs) == 0 {
 		return nil, &itil.ValidationError{Field: "cis", Reason: "required"}
@@ -55,9 +57,21 @@ func (d *Desk) AddCIs(ctx context.Context, p CIsParams) (*Incident, error) {
 				added = append(added, ci)
 			}
 		}
-		if len(added) > 0 {
-			ed.Field("cis", "", "+"+strings.Join(added, ","))
-			inc.CIs = append(slices.Clone(inc.CIs), added...)
+		if len(added) == 0 {
+			return nil
+		}
+		ed.Field("cis", "", "+"+strings.Join(added, ","))
+		inc.CIs = append(slices.Clone(inc.CIs), added...)
+		if d.cfg.Services == nil {
+			return nil
+		}
+		services, err := d.servicesOf(ctx, inc.CIs)
+		if err != nil {
+			return err
+		}
+		if !slices.Equal(services, inc.Services) {
+			ed.Field("services", strings.Join(inc.Services, ","), strings.Join(services, ","))
+			inc.Services = services
 		}
 		return nil
 	}

@@ -77,6 +77,16 @@ type Config struct {
 	Assignment *assign.Rules
 	// Classifier tells Assignment what an incident's CIs are.
 	Classifier assign.Classifier
+	// Services, when set, tells the business services an outage of an
+	// incident's CIs affects, recorded in Incident.Services on Open and on
+	// AddCIs (a CMDB's graph implements it).
+	Services ServiceImpact
+	// Owners, when set, assigns an incident opened without a group, and
+	// which no Assignment rule assigns, to the group that supports the
+	// first of its CIs that has one (a CMDB's graph implements it: the
+	// facilities, technical or application management group of the CI's
+	// class), said in the creation's journal note.
+	Owners Owners
 	// Authorizer, when set, is asked before every change.
 	Authorizer lifecycle.Authorizer
 	// Now is the clock. Default time.Now.

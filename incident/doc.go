@@ -40,6 +40,21 @@
 // the rule's skills. The creation's journal note names the rule. Assign
 // to a group without an assignee asks the group's first rule.
 //
+// # Configuration items
+//
+// A CMDB tells the desk what an incident's CIs mean, through two small
+// interfaces that package cmdb's Graph implements: Config.Services
+// (ServiceImpact) records on the incident the business services its CIs'
+// outage affects (Incident.Services, found by Query.Service), on Open and
+// on AddCIs; Config.Owners assigns an incident opened without a group,
+// which no assignment rule takes, to the group that supports its first
+// known CI: facilities management for a cooling unit, technical management
+// for a server, application management for a database, unless the CI
+// names its own owner group.
+//
+//	g := registry.Graph()
+//	desk, err := incident.NewDesk(st, incident.Config{Services: g, Owners: g, Classifier: g})
+//
 // # Errors
 //
 // Every error is in one class of lifecycle.Class: bad input is a

@@ -36,8 +36,12 @@ type Incident struct {
 	Group    string `json:"group,omitempty"`
 	Assignee string `json:"assignee,omitempty"`
 	// CIs are the configuration items affected.
-	CIs     []string `json:"cis,omitempty"`
-	Channel Channel  `json:"channel,omitempty"`
+	CIs []string `json:"cis,omitempty"`
+	// Services are the business services the outage of its CIs affects,
+	// as the desk's Config.Services tells them when the incident is
+	// opened and when CIs are added.
+	Services []string `json:"services,omitempty"`
+	Channel  Channel  `json:"channel,omitempty"`
 
 	// Major is the incident's standing as a major incident.
 	Major Major `json:"major,omitempty"`
@@ -134,14 +138,15 @@ func (inc *Incident) Clone() lifecycle.Entity {
 	c.Record = inc.CloneRecord()
 	c.Caller.Groups = slices.Clone(inc.Caller.Groups)
 	c.CIs = slices.Clone(inc.CIs)
+	c.Services = slices.Clone(inc.Services)
 	c.Problems = slices.Clone(inc.Problems)
 	c.Changes = slices.Clone(inc.Changes)
 	return &c
 }
 
 // Attrs implements lifecycle.Entity: the indexed attributes are priority,
-// group, assignee, caller, category, ci (one per CI), major, parent,
-// problem and change (one per link).
+// group, assignee, caller, category, ci (one per CI), service (one per
+// affected service), major, parent, problem and change (one per link).
 func (inc *Incident) Attrs(dst []lifecycle.Attr) []lifecycle.Attr {
 	if inc.Priority.Valid() {
 		dst = append(dst, lifecycle.Attr{Key: "priority", Value: inc.Priority.String()})
@@ -155,6 +160,7 @@ func (inc *Incident) Attrs(dst []lifecycle.Attr) []lifecycle.Attr {
 		dst = append(dst, lifecycle.Attr{Key: "parent", Value: inc.Parent.String()})
 	}
 	dst = lifecycle.AppendAttr(dst, "ci", inc.CIs...)
+	dst = lifecycle.AppendAttr(dst, "service", inc.Services...)
 	dst = lifecycle.AppendRefAttrs(dst, "problem", inc.Problems)
 	return lifecycle.AppendRefAttrs(dst, "change", inc.Changes)
 }

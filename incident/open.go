@@ -102,7 +102,11 @@ func (d *Desk) Open(ctx context.Context, dr Draft) (*Incident, error) {
 	}
 	defer d.release(inc)
 	if inc.Parent == uuid.Nil && (d.cfg.Assignment == nil || dr.Group != "") {
-		return d.proc.Create(ctx, inc, d.openedBy(dr), dr.Note)
+		note, err := d.describe(ctx, inc, dr.Group != "", dr.Note)
+		if err != nil {
+			return nil, err
+		}
+		return d.proc.Create(ctx, inc, d.openedBy(dr), note)
 	}
 	var out *Incident
 	err = lifecycle.Atomic(ctx, d.proc.Store(), d.cfg.Retries, func(tx *lifecycle.Tx) error {
@@ -150,7 +154,7 @@ func (d *Desk) openIn(ctx context.Context, tx *lifecycle.Tx, inc *Incident, dr D
 			return nil, &itil.ValidationError{Field: "parent", Reason: fmt.Sprintf("%s is %s", parent.Number, parent.State)}
 		}
 	}
-	note := dr.Note
+	note, ruled := dr.Note, false
 	if d.cfg.Assignment != nil && dr.Group == "" {
 		// From the draft, not inc, which an earlier try of the Tx assigned.
 		f := assign.Facts{Category: inc.Category, Priority: inc.Priority, Channel: string(inc.Channel)}
@@ -163,8 +167,12 @@ func (d *Desk) openIn(ctx context.Context, tx *lifecycle.Tx, inc *Incident, dr D
 		}
 		inc.Group, inc.Assignee = dec.Group, dec.Assignee
 		if ok {
-			note = joinNote(note, dec.Note())
+			note, ruled = joinNote(note, dec.Note()), true
 		}
+	}
+	note, err := d.describe(ctx, inc, ruled || dr.Group != "", note)
+	if err != nil {
+		return nil, err
 	}
 	return d.proc.CreateIn(ctx, tx, inc, d.openedBy(dr), note)
 }

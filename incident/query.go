@@ -26,6 +26,8 @@ type Query struct {
 	Assignee string
 	Caller   string
 	CI       string
+	// Service keeps incidents that affect this business service.
+	Service  string
 	Category string
 	Major    Major
 	Parent   uuid.UUID
@@ -52,6 +54,7 @@ func (q Query) where() lifecycle.Conds {
 	w.Eq("assignee", q.Assignee)
 	w.Eq("caller", q.Caller)
 	w.Eq("ci", q.CI)
+	w.Eq("service", q.Service)
 	w.Eq("category", q.Category)
 	w.Eq("major", string(q.Major))
 	w.ID("parent", q.Parent)

@@ -77,8 +77,9 @@
 //
 // # Recurring incidents
 //
-// Recurring finds incidents that share a CI or a category, at least N in a
-// time window, that no problem covers yet, and proposes a problem for each
+// Recurring finds incidents that share a CI, a category or an affected
+// business service (as the incident desk records them from a CMDB, see
+// incident.Config.Services), at least N in a time window, that no problem covers yet, and proposes a problem for each
 // group; OpenProposal opens one and links its incidents, ProposeAll opens
 // them all.
 //

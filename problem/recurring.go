@@ -26,6 +26,11 @@ const (
 	ByCI GroupBy = "ci"
 	// ByCategory groups incidents by category.
 	ByCategory GroupBy = "category"
+	// ByService groups incidents by the business services they affect
+	// (incident.Incident.Services, which the desk records from its CMDB):
+	// incidents on different CIs of one service recur together, and an
+	// incident affecting two services counts for both.
+	ByService GroupBy = "service"
 )
 
 // RecurringQuery asks for recurring incidents. The zero value means the
@@ -39,7 +44,7 @@ type RecurringQuery struct {
 	Window time.Duration
 	// Now ends the window. Default the manager's clock.
 	Now time.Time
-	// By groups incidents by CI or by category. Default ByCI.
+	// By groups incidents by CI, category or service. Default ByCI.
 	By GroupBy
 }
 
@@ -62,8 +67,8 @@ func (q *RecurringQuery) defaults(now func() time.Time) error {
 	if q.By == "" {
 		q.By = ByCI
 	}
-	if q.By != ByCI && q.By != ByCategory {
-		return &itil.ValidationError{Field: "by", Reason: fmt.Sprintf("unknown grouping %q (want ci or category)", q.By)}
+	if q.By != ByCI && q.By != ByCategory && q.By != ByService {
+		return &itil.ValidationError{Field: "by", Reason: fmt.Sprintf("unknown grouping %q (want ci, category or service)", q.By)}
 	}
 	return nil
 }
@@ -71,7 +76,8 @@ func (q *RecurringQuery) defaults(now func() time.Time) error {
 // Proposal is a problem that recurring incidents suggest: what they have in
 // common, the incidents, and a draft of the problem.
 type Proposal struct {
-	// By and Key say what the incidents share: the CI or the category.
+	// By and Key say what the incidents share: the CI, the category or the
+	// service.
 	By  GroupBy
 	Key string
 	// Incidents are the recurring incidents, oldest first.
@@ -94,7 +100,7 @@ type Proposal struct {
 }
 
 // Recurring finds incidents that recur — at least q.MinCount with the same
-// CI or category, opened within q.Window before q.Now — and that no problem
+// CI, category or affected service, opened within q.Window before q.Now — and that no problem
 // covers yet, and proposes a problem for each group, largest first.
 // Incidents linked to a problem are not counted, nor closed and cancelled
 // ones, which a problem could not link. Every incident on the desk is read.
@@ -140,6 +146,10 @@ func (m *Manager) recurring(ctx context.Context, q RecurringQuery) ([]group, err
 			if inc.Category != "" {
 				byKey[inc.Category] = append(byKey[inc.Category], inc)
 			}
+		case ByService:
+			for _, s := range inc.Services {
+				byKey[s] = append(byKey[s], inc)
+			}
 		}
 	}
 	var out []group
@@ -173,12 +183,12 @@ func propose(by GroupBy, key string, incs []*incident.Incident) Proposal {
 	case ByCategory:
 		pr.Category = key
 		pr.Title = fmt.Sprintf("%d %s incidents: %s", len(incs), key, title)
+	case ByService:
+		pr.Category = mostCommon(incs, func(inc *incident.Incident) string { return inc.Category })
+		pr.Title = fmt.Sprintf("%d incidents affecting %s: %s", len(incs), key, title)
 	}
 	pr.Title = itil.Shorten(pr.Title, MaxTitle, "...")
-	what := "CI"
-	if by == ByCategory {
-		what = "category"
-	}
+	what := map[GroupBy]string{ByCI: "CI", ByCategory: "category", ByService: "service"}[by]
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d incidents with %s %s recurred between %s and %s:",
 		len(incs), what, key, pr.First.Format(time.DateTime), pr.Last.Format(time.DateTime))

@@ -12,7 +12,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/itil-go/itil"
+	"github.com/itil-go/itil/cmdb"
 	"github.com/itil-go/itil/incident"
+	"github.com/itil-go/itil/internal/teststores"
 	"github.com/itil-go/itil/problem"
 )
 
@@ -189,4 +191,62 @@ func TestProposalFitsTheLimits(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, p.Incidents, n)
 	assert.Equal(t, pr.Description, p.Description)
+}
+
+// TestRecurringByService: incidents on different CIs of one business
+// service, as the desk records the services from the CMDB, recur together
+// by service, though no CI recurs; on memstore, SQLite and PostgreSQL.
+func TestRecurringByService(t *testing.T) {
+	t.Parallel()
+	teststores.Each(t, func(t *testing.T, db teststores.DB) {
+		t.Parallel()
+		ctx := t.Context()
+		st := db.Host(t)
+		reg, err := cmdb.NewRegistry(st, cmdb.Config{})
+		require.NoError(t, err)
+		doc, err := cmdb.ParseDocument([]byte(`{"cis": [
+		  {"key": "shop", "class": "business_service", "state": "live"},
+		  {"key": "shop-web", "class": "application", "state": "live", "relations": [{"type": "provides", "to": "shop"}]},
+		  {"key": "shop-db", "class": "database", "state": "live"},
+		  {"key": "shop-mq", "class": "queue", "state": "live"}],
+		 "relations": [{"from": "shop-web", "type": "depends_on", "to": "shop-db"},
+		               {"from": "shop-web", "type": "depends_on", "to": "shop-mq"}]}`))
+		require.NoError(t, err)
+		_, err = reg.Import(ctx, cmdb.ImportParams{By: carol, Document: doc})
+		require.NoError(t, err)
+		desk, err := incident.NewDesk(st, incident.Config{Services: reg.Graph(), Logger: quiet})
+		require.NoError(t, err)
+		mgr, err := problem.NewManager(st, desk, problem.Config{Logger: quiet})
+		require.NoError(t, err)
+		var want []uuid.UUID
+		for _, ci := range []string{"shop-db", "shop-mq", "shop-web", "printer-1"} {
+			inc, err := desk.Open(ctx, incident.Draft{Title: "checkout fails", Caller: carol, Category: "software",
+				Impact: itil.ImpactMedium, Urgency: itil.UrgencyHigh, CIs: []string{ci}})
+			require.NoError(t, err)
+			if ci != "printer-1" {
+				want = append(want, inc.ID)
+			}
+		}
+
+		byCI, err := mgr.Recurring(ctx, problem.RecurringQuery{})
+		require.NoError(t, err)
+		assert.Empty(t, byCI, "no CI recurs")
+		proposals, err := mgr.Recurring(ctx, problem.RecurringQuery{By: problem.ByService})
+		require.NoError(t, err)
+		require.Len(t, proposals, 1)
+		pr := proposals[0]
+		assert.Equal(t, problem.ByService, pr.By)
+		assert.Equal(t, "shop", pr.Key)
+		assert.Equal(t, want, refIDs(pr.Incidents))
+		assert.Equal(t, "3 incidents affecting shop: checkout fails", pr.Title)
+		assert.Equal(t, "software", pr.Category)
+		assert.True(t, strings.HasPrefix(pr.Description, "3 incidents with service shop recurred"), pr.Description)
+
+		p, err := mgr.OpenProposal(ctx, problem.ProposalParams{By: carol, Proposal: pr})
+		require.NoError(t, err)
+		assert.Len(t, p.Incidents, 3)
+		again, err := mgr.Recurring(ctx, problem.RecurringQuery{By: problem.ByService})
+		require.NoError(t, err)
+		assert.Empty(t, again, "a problem covers them now")
+	})
 }
