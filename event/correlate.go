@@ -2,7 +2,6 @@ package event
 
 import (
 	"context"
-	"log/slog"
 	"slices"
 	"strings"
 	"time"
@@ -126,23 +125,10 @@ type group struct {
 func (e *Engine) correlate(ctx context.Context, a *alert, at time.Time) {
 	var parentGroup *group
 	if e.cfg.Topology != nil && a.rec.CI != "" {
-		parents, err := e.cfg.Topology.Parents(ctx, a.rec.CI)
-		if err != nil {
-			e.cfg.Logger.WarnContext(ctx, "asking for a CI's parents", slog.String("ci", a.rec.CI), slog.Any("error", err))
+		var parent string
+		if parentGroup, parent = e.downAncestor(ctx, a.rec.CI, nil); parentGroup != nil {
+			a.rec.Parent = parent
 		}
-		e.mu.Lock()
-		for _, p := range parents {
-			for pa := range e.down[p] {
-				if pa.group != nil {
-					parentGroup, a.rec.Parent = pa.group, p
-					break
-				}
-			}
-			if parentGroup != nil {
-				break
-			}
-		}
-		e.mu.Unlock()
 	}
 	key, rule, window := "", "", time.Duration(0)
 	if parentGroup == nil {

@@ -43,8 +43,8 @@
 //   - it was first suppressed, or no longer (events suppress, unsuppress);
 //   - it was acknowledged (event acknowledge) or linked to an incident
 //     (edit "incident", by the incident automation);
-//   - it joined the group of its CI's parent, which went down within the
-//     group wait (edit "group");
+//   - it joined the group of an ancestor of its CI, which went down
+//     within the group wait (edit "group");
 //   - it cleared (event clear), with its final counters.
 //
 // Engine.Alert and Engine.Alerts return the live view; Engine.Get,
@@ -135,12 +135,18 @@
 // # Correlation and topology
 //
 // Correlation rules group alerts by label values or CI within a time
-// window; an alert no rule groups has a group of its own. When Topology
-// says that a parent of an alert's CI is down (it has an open alert at
-// DownSeverity or above), the alert joins the parent's group instead and
-// raises no incident of its own. An alert of the child that came first,
-// within the group wait (see Incidents), joins the parent's group when
-// Sweep finds the parent down, journaled as edit "group".
+// window; an alert no rule groups has a group of its own. When an
+// ancestor of an alert's CI is down — a parent Topology names, or a
+// parent's parent, up to 16 levels and 256 CIs, nearest first — (it has an
+// open alert at DownSeverity or above), the alert joins that ancestor's
+// group instead and raises no incident of its own: a server's alert joins
+// the alert of the cooling unit its room depends on, though its rack and
+// room do not alarm. An alert of the child that came first, within the
+// group wait (see Incidents), joins the ancestor's group when Sweep finds
+// the ancestor down, journaled as edit "group". With package cmdb's Graph
+// as Topology, Incidents.Criticality and Incidents.Owners, an incident's
+// impact is that of the business services its CI's outage takes down, and
+// its group that of the team owning the CI.
 //
 // # Flapping
 //

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"slices"
 	"time"
 
@@ -170,28 +169,12 @@ func (e *Engine) joinParent(ctx context.Context, a *alert) (moved bool, err erro
 	if a.gone || a.group == nil || a.rec.CI == "" || a.rec.Parent != "" || !a.rec.Incident.IsZero() {
 		return false, nil
 	}
-	parents, err := e.cfg.Topology.Parents(ctx, a.rec.CI)
-	if err != nil {
-		e.cfg.Logger.WarnContext(ctx, "asking for a CI's parents", slog.String("ci", a.rec.CI), slog.Any("error", err))
+	to, parent := e.downAncestor(ctx, a.rec.CI, a.group)
+	if to == nil {
 		return false, nil
 	}
 	e.mu.Lock()
-	var (
-		to     *group
-		parent string
-	)
-	for _, p := range parents {
-		for pa := range e.down[p] {
-			if pa.group != nil && pa.group != a.group {
-				to, parent = pa.group, p
-				break
-			}
-		}
-		if to != nil {
-			break
-		}
-	}
-	if to == nil {
+	if to.open == 0 { // its alerts cleared since
 		e.mu.Unlock()
 		return false, nil
 	}
@@ -211,7 +194,7 @@ func (e *Engine) joinParent(ctx context.Context, a *alert) (moved bool, err erro
 	e.mu.Unlock()
 	a.rec.Parent = parent
 	err = e.persist(ctx, a, e.cfg.Actor, nil, step{name: EditGroup,
-		note: "joined the group of " + parent + ", its CI's parent, which went down within the group wait"})
+		note: "joined the group of " + parent + ", which its CI depends on and which went down within the group wait"})
 	if err != nil {
 		e.mu.Lock()
 		move(to, from)

@@ -41,6 +41,14 @@ type Criticality interface {
 	Criticality(ctx context.Context, ci string) (itil.Impact, error)
 }
 
+// Owners is the host's view of who supports its CIs: the group that owns
+// ci, "" for a CI it does not know. A CMDB implements it (cmdb.Graph: the
+// owner group of the CI, by default that of its class's function).
+// Implementations must be safe for concurrent use.
+type Owners interface {
+	Owner(ctx context.Context, ci string) (string, error)
+}
+
 // IncidentRule says which alerts raise incidents.
 type IncidentRule struct {
 	// Name identifies the rule in incident notes.
@@ -132,6 +140,9 @@ type IncidentConfig struct {
 	ResolutionCode string
 	// Group is the default assignment group. Default "operations".
 	Group string
+	// Owners, when set, assigns an incident whose rule names no group to
+	// the group that owns the alert's CI, when it has one, before Group.
+	Owners Owners
 	// InlineTimeout bounds the automation Ingest attempts at once for the
 	// alerts it wrote, on a context of its own that the caller's
 	// cancellation does not end; whatever it leaves undone, the reactions

@@ -401,6 +401,16 @@ func (e *Engine) draft(ctx context.Context, a *Alert, r *IncidentRule) incident.
 	ic := &e.cfg.Incidents
 	lv := e.levels(ctx, a)
 	group := r.Group
+	if group == "" && ic.Owners != nil && a.CI != "" {
+		owner, err := ic.Owners.Owner(ctx, a.CI)
+		switch {
+		case err != nil:
+			e.cfg.Logger.WarnContext(ctx, "asking for a CI's owner", slog.String("alert", a.Number),
+				slog.String("ci", a.CI), slog.Any("error", err))
+		case itil.CheckText("group", owner, incident.MaxName) == nil:
+			group = owner
+		}
+	}
 	if group == "" {
 		group = ic.Group
 	}
