@@ -25,26 +25,43 @@ func (g *Graph) Services(ctx context.Context, cis ...string) ([]string, error) {
 
 // services is Services for a caller that holds mu and has caught up.
 func (g *Graph) services(cis []string) []string {
-	down := make([]int32, 0, len(cis))
+	degraded, out := g.outage(cis)
+	all := append(degraded, out...)
+	slices.Sort(all)
+	return all
+}
+
+// outage returns the business services degraded and those down while the
+// CIs cis are down, each ordered by key, leaving out CIs the graph does
+// not hold. The caller holds mu and has caught up.
+func (g *Graph) outage(cis []string) (degraded, out []string) {
+	ids := make([]int32, 0, len(cis))
 	for _, key := range cis {
 		if i := g.lookup(key); i >= 0 {
-			down = append(down, i)
+			ids = append(ids, i)
 		}
 	}
-	if len(down) == 0 {
-		return nil
+	if len(ids) == 0 {
+		return nil, nil
 	}
 	w := g.getWalk()
 	defer g.putWalk(w)
-	g.eval(w, down)
-	var out []string
+	g.eval(w, ids)
 	for _, i := range w.reached {
-		if n := &g.nodes[i]; n.class == ClassBusinessService && n.known() && Status(w.get(i)&3) > Up {
+		n := &g.nodes[i]
+		if n.class != ClassBusinessService || !n.known() {
+			continue
+		}
+		switch Status(w.get(i) & 3) {
+		case Degraded:
+			degraded = append(degraded, n.key)
+		case Down:
 			out = append(out, n.key)
 		}
 	}
+	slices.Sort(degraded)
 	slices.Sort(out)
-	return out
+	return degraded, out
 }
 
 // Classify returns the name of ci's class ("database") and the business
@@ -81,4 +98,19 @@ func (g *Graph) Owner(ctx context.Context, ci string) (string, error) {
 		return n.group, nil
 	}
 	return g.nodes[i].class.Function().DefaultGroup(), nil
+}
+
+// Health returns the business services degraded and those down while the
+// CIs down are down, each ordered by key (event.ServiceHealth): a service
+// is degraded when something it needs lost redundancy (a cluster below it
+// lost members but keeps its quorum) and down when something it needs is
+// down. CIs the graph does not hold are left out.
+func (g *Graph) Health(ctx context.Context, down ...string) (degraded, out []string, err error) {
+	if err := g.catchUp(ctx); err != nil {
+		return nil, nil, err
+	}
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	degraded, out = g.outage(down)
+	return degraded, out, nil
 }

@@ -7,10 +7,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/itil-go/itil/cmdb"
+	"github.com/itil-go/itil/event"
 	"github.com/itil-go/itil/lifecycle/assign"
 )
 
-var _ assign.Classifier = (*cmdb.Graph)(nil)
+var (
+	_ assign.Classifier   = (*cmdb.Graph)(nil)
+	_ event.ServiceHealth = (*cmdb.Graph)(nil)
+)
 
 // TestQuestionsOfTheProcesses: the services an outage affects, a CI's
 // class and owner, for CIs the graph holds and CIs it does not.
@@ -37,6 +41,15 @@ func TestQuestionsOfTheProcesses(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, tc.want, got, "%v", tc.down)
 	}
+
+	degraded, out, err := g.Health(ctx, "n1")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"svc"}, degraded, "the cluster keeps its quorum")
+	assert.Empty(t, out)
+	degraded, out, err = g.Health(ctx, "n1", "n2", "nowhere")
+	require.NoError(t, err)
+	assert.Empty(t, degraded)
+	assert.Equal(t, []string{"svc"}, out)
 
 	class, services, err := g.Classify(ctx, "db")
 	require.NoError(t, err)

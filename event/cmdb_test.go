@@ -1,6 +1,7 @@
 package event_test
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -113,4 +114,77 @@ func TestCoolingFailureThroughTheCMDB(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestServiceLosesRedundancy: a server of the shop's cluster of three
+// (quorum two) goes down: Sweep raises the shop's health alert at warning,
+// which joins the server's group, whose incident names the shop; a second
+// server down makes the shop down (major); both back up clear it. Sweeps
+// that find nothing new write nothing. On memstore, SQLite and PostgreSQL.
+func TestServiceLosesRedundancy(t *testing.T) {
+	t.Parallel()
+	teststores.Each(t, func(t *testing.T, db teststores.DB) {
+		t.Parallel()
+		ctx := t.Context()
+		st := db.Host(t)
+		reg, err := cmdb.NewRegistry(st, cmdb.Config{})
+		require.NoError(t, err)
+		doc, err := cmdb.ParseDocument([]byte(coolingDoc))
+		require.NoError(t, err)
+		_, err = reg.Import(ctx, cmdb.ImportParams{By: itil.Actor{ID: "cmdb-admin"}, Document: doc})
+		require.NoError(t, err)
+		g := reg.Graph()
+		clk := newClock()
+		desk, err := incident.NewDesk(st, incident.Config{Now: clk.Now, Services: g, Owners: g, Logger: teststores.Quiet})
+		require.NoError(t, err)
+		engine, err := event.NewEngine(st, event.Config{Now: clk.Now, Topology: g, Services: g, Logger: teststores.Quiet,
+			Incidents: event.IncidentConfig{Desk: desk, Criticality: g, Owners: g, GroupWait: -1,
+				Rules: []event.IncidentRule{{Name: "major", MinSeverity: event.SeverityMajor}}}})
+		require.NoError(t, err)
+		sweep := func() event.SweepReport {
+			clk.Advance(10 * time.Second)
+			rep, err := engine.Sweep(ctx, clk.Now())
+			require.NoError(t, err)
+			return rep
+		}
+		health := func() *event.Alert {
+			a, err := engine.Alert(ctx, event.ServiceSource+"/shop/redundancy")
+			if errors.Is(err, event.ErrNoAlert) {
+				return nil
+			}
+			require.NoError(t, err)
+			return a
+		}
+		server := func(name string, sev event.Severity) {
+			require.NoError(t, engine.Ingest(ctx, event.Event{Source: "ipmi", Node: name, Check: "power", Severity: sev,
+				Message: name + " power supply failed"}))
+		}
+
+		assert.Zero(t, sweep().Services, "nothing down")
+		server("web-3", event.SeverityCritical)
+		assert.Equal(t, 1, sweep().Services)
+		a := health()
+		require.NotNil(t, a)
+		assert.Equal(t, event.SeverityWarning, a.Severity)
+		assert.Equal(t, "shop lost redundancy: down web-3", a.Message)
+		srv, err := engine.Alert(ctx, "ipmi/web-3/power")
+		require.NoError(t, err)
+		assert.Equal(t, srv.Group, a.Group, "the service's alert joins the server's group")
+		assert.Equal(t, srv.Incident.ID, a.Incident.ID)
+		inc, err := desk.Get(ctx, srv.Incident.ID)
+		require.NoError(t, err)
+		assert.Equal(t, []string{"shop"}, inc.Services)
+		assert.Equal(t, "technical_management", inc.Group)
+		assert.Zero(t, sweep().Services, "nothing changed: nothing written")
+
+		server("web-1", event.SeverityCritical)
+		assert.Equal(t, 1, sweep().Services)
+		assert.Equal(t, event.SeverityMajor, health().Severity, "two of three down: below the quorum")
+
+		server("web-1", event.SeverityOK)
+		server("web-3", event.SeverityOK)
+		assert.Equal(t, 1, sweep().Services)
+		assert.Nil(t, health(), "cleared")
+		assert.Zero(t, sweep().Services)
+	})
 }

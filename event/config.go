@@ -41,11 +41,18 @@ type Config struct {
 	// no rule groups form a group of their own.
 	Correlation []CorrelationRule
 	// Topology, when set, tells the engine a CI's parents: an alert whose
-	// CI has a parent that is down joins the parent's group.
+	// CI has an ancestor that is down joins the ancestor's group.
 	Topology Topology
 	// DownSeverity is the severity at which an open alert marks its CI as
 	// down for Topology. Default SeverityMajor.
 	DownSeverity Severity
+	// Services, when set with Topology, tells Sweep which business
+	// services the CIs down leave degraded or down: each has an open alert
+	// of Source ServiceSource, node and CI the service, at SeverityWarning
+	// while it runs without redundancy and SeverityMajor while it is down,
+	// cleared when its CIs are up again. The alert's CI depends on the CIs
+	// down, so it joins their group and raises no incident of its own.
+	Services ServiceHealth
 
 	// Inhibit rules mute target alerts while a source alert is open.
 	Inhibit []InhibitRule

@@ -172,6 +172,16 @@
 // "heartbeat") for a source that missed it; the source's next event clears
 // it.
 //
+// # Business services
+//
+// With Config.Services (a ServiceHealth, such as package cmdb's Graph) and
+// Topology, Sweep asks what the CIs down do to the business services: a
+// service that runs without redundancy (a cluster below it lost members
+// but keeps its quorum) gets an alert of source ServiceSource at warning,
+// one that is down at major, and the alert clears when its CIs are up. The
+// service depends on the CIs down, so its alert joins their group and the
+// incident they raised rather than raising one of its own.
+//
 // # Incidents
 //
 // With IncidentConfig.Desk set (an *incident.Desk), the first alert of a

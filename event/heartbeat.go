@@ -112,14 +112,19 @@ type SweepReport struct {
 	// raised or joined, once the group's wait (IncidentConfig.GroupWait)
 	// was over.
 	Linked int
+	// Services is how many business services' alerts were raised, moved
+	// or cleared (see Config.Services).
+	Services int
 }
 
 // Sweep raises alerts for heartbeats missed at now, clears alerts that
 // had no event for Config.ClearAfter, and flapping alerts left at ok that
 // had none for FlapConfig.Memory, counted from the engine's start at the
 // earliest (events that arrived while the host was down went unheard),
-// and raises the incidents of the groups whose wait
-// (IncidentConfig.GroupWait) is over at now, from the alerts as stored.
+// raises, moves and clears the alerts of business services that lost
+// redundancy or went down (Config.Services), and raises the incidents of
+// the groups whose wait (IncidentConfig.GroupWait) is over at now, from
+// the alerts as stored.
 // Call it on a ticker, with the time of the tick. Errors of the store are
 // returned joined; the sweep goes on past them.
 func (e *Engine) Sweep(ctx context.Context, now time.Time) (SweepReport, error) {
@@ -190,6 +195,9 @@ func (e *Engine) Sweep(ctx context.Context, now time.Time) (SweepReport, error) 
 		}
 	}
 	var err error
+	if rep.Services, err = e.sweepServices(ctx, now); err != nil {
+		errs = append(errs, err)
+	}
 	if rep.Joined, rep.Linked, err = e.settleWaiting(ctx, now); err != nil {
 		errs = append(errs, err)
 	}
