@@ -101,16 +101,39 @@ func (g *Graph) Owner(ctx context.Context, ci string) (string, error) {
 }
 
 // Health returns the business services degraded and those down while the
-// CIs down are down, each ordered by key (event.ServiceHealth): a service
-// is degraded when something it needs lost redundancy (a cluster below it
-// lost members but keeps its quorum) and down when something it needs is
-// down. CIs the graph does not hold are left out.
-func (g *Graph) Health(ctx context.Context, down ...string) (degraded, out []string, err error) {
+// CIs down are down (event.ServiceHealth), each with the CIs of down that
+// its state comes from, ordered by key: a service is degraded when
+// something it needs lost redundancy (a cluster below it lost members but
+// keeps its quorum) and down when something it needs is down. CIs the
+// graph does not hold are left out.
+func (g *Graph) Health(ctx context.Context, down ...string) (degraded, out map[string][]string, err error) {
 	if err := g.catchUp(ctx); err != nil {
 		return nil, nil, err
 	}
 	g.mu.RLock()
 	defer g.mu.RUnlock()
-	degraded, out = g.outage(down)
-	return degraded, out, nil
+	d, o := g.outage(down)
+	causes := func(services []string) map[string][]string {
+		if len(services) == 0 {
+			return nil
+		}
+		m := make(map[string][]string, len(services))
+		for _, svc := range services {
+			i := g.lookup(svc)
+			above := map[int32]bool{i: true} // the service itself may be down
+			for _, j := range g.upstream(i) {
+				above[j] = true
+			}
+			var cs []string
+			for _, key := range down {
+				if i := g.lookup(key); i >= 0 && above[i] && !slices.Contains(cs, key) {
+					cs = append(cs, key)
+				}
+			}
+			slices.Sort(cs)
+			m[svc] = cs
+		}
+		return m
+	}
+	return causes(d), causes(o), nil
 }

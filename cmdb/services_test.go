@@ -44,12 +44,12 @@ func TestQuestionsOfTheProcesses(t *testing.T) {
 
 	degraded, out, err := g.Health(ctx, "n1")
 	require.NoError(t, err)
-	assert.Equal(t, []string{"svc"}, degraded, "the cluster keeps its quorum")
+	assert.Equal(t, map[string][]string{"svc": {"n1"}}, degraded, "the cluster keeps its quorum")
 	assert.Empty(t, out)
-	degraded, out, err = g.Health(ctx, "n1", "n2", "nowhere")
+	degraded, out, err = g.Health(ctx, "n2", "n1", "db", "other", "nowhere")
 	require.NoError(t, err)
 	assert.Empty(t, degraded)
-	assert.Equal(t, []string{"svc"}, out)
+	assert.Equal(t, map[string][]string{"svc": {"db", "n1", "n2"}, "other": {"other"}}, out)
 
 	class, services, err := g.Classify(ctx, "db")
 	require.NoError(t, err)

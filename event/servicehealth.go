@@ -15,11 +15,12 @@ const ServiceSource = "service_health"
 
 // ServiceHealth is the host's view of what its CIs' outages do to its
 // business services: those degraded (a cluster below them lost members
-// but keeps its quorum) and those down while the CIs down are down. A
-// CMDB implements it (cmdb.Graph.Health); CIs it does not know change
-// nothing. Implementations must be safe for concurrent use.
+// but keeps its quorum) and those down while the CIs down are down, each
+// with the CIs of down it comes from. A CMDB implements it
+// (cmdb.Graph.Health); CIs it does not know change nothing.
+// Implementations must be safe for concurrent use.
 type ServiceHealth interface {
-	Health(ctx context.Context, down ...string) (degraded, out []string, err error)
+	Health(ctx context.Context, down ...string) (degraded, out map[string][]string, err error)
 }
 
 // serviceCheck is the Check of a service's health alert.
@@ -49,16 +50,17 @@ func (e *Engine) sweepServices(ctx context.Context, now time.Time) (int, error) 
 	e.mu.Unlock()
 	slices.Sort(down)
 	want := map[string]Severity{}
+	causes := map[string][]string{}
 	if len(down) > 0 {
 		degraded, out, err := e.cfg.Services.Health(ctx, down...)
 		if err != nil {
 			return 0, fmt.Errorf("asking for the services' health: %w", err)
 		}
-		for _, s := range degraded {
-			want[s] = SeverityWarning
+		for s, cs := range degraded {
+			want[s], causes[s] = SeverityWarning, cs
 		}
-		for _, s := range out {
-			want[s] = SeverityMajor
+		for s, cs := range out {
+			want[s], causes[s] = SeverityMajor, cs
 		}
 	}
 	have := map[string]Severity{}
@@ -85,7 +87,7 @@ func (e *Engine) sweepServices(ctx context.Context, now time.Time) (int, error) 
 			continue
 		}
 		ev := Event{Source: ServiceSource, Node: svc, CI: svc, Check: serviceCheck, Severity: sev, ReceivedAt: now,
-			Message: serviceMessage(svc, sev, down)}
+			Message: serviceMessage(svc, sev, causes[svc])}
 		if err := e.ingest(ctx, &ev, now, nil); err != nil {
 			return n, fmt.Errorf("service %s: %w", svc, err)
 		}
@@ -94,7 +96,8 @@ func (e *Engine) sweepServices(ctx context.Context, now time.Time) (int, error) 
 	return n, nil
 }
 
-// serviceMessage says what happened to svc, naming the first CIs down.
+// serviceMessage says what happened to svc, naming the first of the CIs
+// down that it comes from.
 func serviceMessage(svc string, sev Severity, down []string) string {
 	const named = 5
 	cause := strings.Join(down[:min(len(down), named)], ", ")

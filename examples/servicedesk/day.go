@@ -59,7 +59,14 @@ type day struct {
 func newDay(ctx context.Context, w io.Writer, st lifecycle.Store) (*day, error) {
 	c := &clock{now: time.Date(2026, 11, 23, 8, 55, 0, 0, time.UTC)} // a Monday
 	policy := sla.DefaultPolicy()
-	desk, err := incident.NewDesk(st, incident.Config{Now: c.Now, SLA: policy})
+	reg, err := newCMDB(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	// The CMDB's graph tells every process what its CIs are: the services
+	// an outage affects, who owns a CI, its parents and its criticality.
+	estate := reg.Graph()
+	desk, err := incident.NewDesk(st, incident.Config{Now: c.Now, SLA: policy, Services: estate, Owners: estate})
 	if err != nil {
 		return nil, err
 	}
@@ -83,10 +90,15 @@ func newDay(ctx context.Context, w io.Writer, st lifecycle.Store) (*day, error) 
 		Now:           c.Now,
 		Logger:        slog.New(slog.DiscardHandler),
 		Correlation:   []event.CorrelationRule{{Name: "by-service", By: []string{"service"}, Window: 15 * time.Minute}},
-		Topology:      cmdb,
+		Topology:      estate,
+		Services:      estate,
 		ChangeWindows: changes.Windows(),
-		Incidents: event.IncidentConfig{Desk: desk, GroupWait: -1, ReopenWindow: time.Hour,
-			Rules: []event.IncidentRule{{Name: "major and up", MinSeverity: event.SeverityMajor, Group: "network"}}},
+		Incidents: event.IncidentConfig{Desk: desk, GroupWait: -1, ReopenWindow: time.Hour, Criticality: estate, Owners: estate,
+			Rules: []event.IncidentRule{
+				// The data centre's incidents go to the team that owns the CI.
+				{Name: "data centre", MinSeverity: event.SeverityMajor, Labels: map[string]string{"site": "dc1"}},
+				{Name: "major and up", MinSeverity: event.SeverityMajor, Group: "network"},
+			}},
 	})
 	if err != nil {
 		return nil, err
@@ -154,7 +166,7 @@ func (d *day) play(ctx context.Context) error {
 		return err
 	}
 	for _, step := range []func(context.Context) error{
-		d.burst, d.outage, d.printers, d.newJoiner, d.printerChange, d.fixPrinters, d.summary,
+		d.burst, d.outage, d.printers, d.newJoiner, d.printerChange, d.fixPrinters, d.cooling, d.summary,
 	} {
 		if err := step(ctx); err != nil {
 			return err

@@ -10,14 +10,6 @@ import (
 	"github.com/itil-go/itil/event"
 )
 
-// topology is the day's small CMDB: the VPN portal runs behind the VPN
-// gateway.
-type topology map[string][]string
-
-func (t topology) Parents(_ context.Context, ci string) ([]string, error) { return t[ci], nil }
-
-var cmdb = topology{"vpn-portal": {"vpn-gw-1"}}
-
 // vpnEvent is one monitoring event about the VPN.
 func vpnEvent(node, check string, sev event.Severity, msg string) event.Event {
 	return event.Event{Source: "prometheus", Node: node, Check: check, Severity: sev, Message: msg,
