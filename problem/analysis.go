@@ -5,6 +5,7 @@ import (
 
 	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/lifecycle"
+	"github.com/itil-go/itil/lifecycle/assign"
 )
 
 // Assess takes a new problem into assessment: is it real, how bad is it,
@@ -20,7 +21,9 @@ func (m *Manager) Analyze(ctx context.Context, p Params) (*Problem, error) {
 
 // Assign gives the problem to p.Group and, optionally, one of its members
 // as the problem owner (p.Assignee). The problem keeps its state; closed
-// problems cannot be assigned (*lifecycle.TransitionError).
+// problems cannot be assigned (*lifecycle.TransitionError). Without an
+// assignee, the first of Config.Assignment's rules for the group chooses
+// the owner, named in the journal note.
 func (m *Manager) Assign(ctx context.Context, p AssignParams) (*Problem, error) {
 	if err := requireText("group", p.Group, "required", MaxName); err != nil {
 		return nil, err
@@ -28,15 +31,62 @@ func (m *Manager) Assign(ctx context.Context, p AssignParams) (*Problem, error) 
 	if err := itil.CheckText("assignee", p.Assignee, MaxName); err != nil {
 		return nil, err
 	}
-	return m.run(ctx, p.params(), lifecycle.Action[*Problem]{Name: "assign",
+	assignee := p.Assignee
+	a := lifecycle.Action[*Problem]{Name: "assign",
 		Apply: func(pr *Problem, ed *lifecycle.Edit) error {
 			if pr.StateCategory.Terminal() {
 				return m.def.TransitionError("assign", pr.State)
 			}
 			lifecycle.Set(ed, "group", &pr.Group, p.Group)
-			lifecycle.Set(ed, "assignee", &pr.Assignee, p.Assignee)
+			lifecycle.Set(ed, "assignee", &pr.Assignee, assignee)
 			return nil
-		}})
+		}}
+	var rule assign.Rule
+	if m.cfg.Assignment != nil && assignee == "" {
+		rule, _ = m.cfg.Assignment.ForGroup(p.Group)
+	}
+	if rule.Strategy == assign.GroupOnly {
+		return m.run(ctx, p.params(), a)
+	}
+	if err := checkParams(p.params()); err != nil {
+		return nil, err
+	}
+	// The group's rule chooses the person, in the commit of the assignment
+	// (a round-robin turn is taken there).
+	a.Version, a.Actor, a.Fields = p.Version, p.By, p.Fields
+	var out *Problem
+	err := m.atomic(ctx, func(tx *lifecycle.Tx) error {
+		who, err := m.cfg.Assignment.Choose(ctx, tx, rule, m.openLoad)
+		if err != nil {
+			return err
+		}
+		assignee = who
+		a.Note = joinNote(p.Note, assign.Decision{Rule: rule.Name, Group: p.Group, Assignee: who}.Note())
+		out, err = m.proc.FireIn(ctx, tx, p.ID, a)
+		return err
+	})
+	return out, err
+}
+
+// openLoad is how many open problems person holds, for the assignment
+// strategies that weigh it.
+func (m *Manager) openLoad(ctx context.Context, person string) (int, error) {
+	n := 0
+	for _, err := range m.Find(ctx, Query{Open: true, Assignee: person}) {
+		if err != nil {
+			return 0, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// joinNote appends more to a journal note.
+func joinNote(note, more string) string {
+	if note == "" {
+		return more
+	}
+	return note + "\n" + more
 }
 
 // Cause is what root cause analysis found.

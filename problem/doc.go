@@ -83,6 +83,16 @@
 // group; OpenProposal opens one and links its incidents, ProposeAll opens
 // them all.
 //
+// # Assignment rules
+//
+// With Config.Assignment (lifecycle/assign), a problem opened without a
+// group goes to the group of the first rule it meets (category, the
+// classes and services of its CIs through Config.Classifier, priority),
+// and to the owner the rule's strategy chooses — round robin taken in the
+// store, least loaded by open problems, or by skills — named in the
+// creation's journal note; Assign to a group without an owner asks the
+// group's first rule.
+//
 // # Linking both sides
 //
 // A link lives on the problem (Problem.Incidents) and on the incident

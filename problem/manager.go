@@ -14,6 +14,7 @@ import (
 	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/incident"
 	"github.com/itil-go/itil/lifecycle"
+	"github.com/itil-go/itil/lifecycle/assign"
 )
 
 // ResolvePolicy says what resolving a problem does to its open incidents.
@@ -81,6 +82,16 @@ type Config struct {
 	MatchWords int
 	// Authorizer, when set, is asked before every change to a problem.
 	Authorizer lifecycle.Authorizer
+	// Assignment, when set, assigns a problem opened without a group by
+	// the first of its rules that the problem meets (category, the classes
+	// and services of its CIs as Classifier tells them, priority): its
+	// group and the person its strategy chooses, the rule named in the
+	// creation's journal note. Assign to a group without an assignee
+	// chooses the person by the group's first rule. The load of
+	// least-loaded and skills strategies is a person's open problems.
+	Assignment *assign.Rules
+	// Classifier tells Assignment what a problem's CIs are.
+	Classifier assign.Classifier
 	// Now is the clock. Default time.Now.
 	Now func() time.Time
 	// Logger receives what the manager cannot return, such as an incident

@@ -12,6 +12,7 @@ import (
 
 	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/lifecycle"
+	"github.com/itil-go/itil/lifecycle/assign"
 )
 
 // Draft is a new problem as logged. Its texts are kept as given, within
@@ -129,13 +130,27 @@ func (m *Manager) Open(ctx context.Context, dr Draft) (*Problem, error) {
 	}
 	var out *Problem
 	err = m.atomic(ctx, func(tx *lifecycle.Tx) error {
+		group, assignee, note := dr.Group, dr.Assignee, dr.Note
+		if m.cfg.Assignment != nil && group == "" {
+			f := assign.Facts{Category: dr.Category, Priority: prio}
+			if err := assign.Describe(ctx, m.cfg.Classifier, &f, dr.CIs); err != nil {
+				return err
+			}
+			dec, ok, err := m.cfg.Assignment.Decide(ctx, tx, f, m.openLoad)
+			if err != nil {
+				return err
+			}
+			if ok {
+				group, assignee, note = dec.Group, dec.Assignee, joinNote(note, dec.Note())
+			}
+		}
 		p, err := m.proc.CreateIn(ctx, tx, &Problem{
 			Record: lifecycle.Record{ID: dr.ID, Fields: maps.Clone(dr.Fields)},
 
 			Title: dr.Title, Description: dr.Description, Category: dr.Category,
 			Impact: dr.Impact, Urgency: dr.Urgency, Priority: prio,
-			Group: dr.Group, Assignee: dr.Assignee, CIs: slices.Clone(dr.CIs),
-		}, dr.By, dr.Note)
+			Group: group, Assignee: assignee, CIs: slices.Clone(dr.CIs),
+		}, dr.By, note)
 		if err != nil {
 			return err
 		}
