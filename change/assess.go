@@ -11,13 +11,18 @@ import (
 
 // Assess records a change's risk, which picks its approval rule. A new
 // normal change moves to assess; a change that may still request approval
-// is assessed again in place.
+// is assessed again in place. With Config.Services it records the
+// business services the change puts at risk again, on the change and in
+// the Assessment, and lets their criticality raise the risk (see
+// Assessment); the impact of a matrix assessment then defaults to the
+// criticality.
 //
 // Errors: *itil.ValidationError on "answers" (both or neither method given,
 // no questionnaire configured), "answers[ID]" (a question unanswered or an
-// answer unknown), "impact" or "likelihood"; *lifecycle.TransitionError
-// (event "assess") once approval has been requested;
-// lifecycle.ErrNotFound, lifecycle.ErrConflict.
+// answer unknown), "impact" (none given, the change has none and its CIs
+// have no criticality) or "likelihood"; *lifecycle.TransitionError
+// (event "assess") once approval has been requested; the ServiceImpact's
+// errors; lifecycle.ErrNotFound, lifecycle.ErrConflict.
 func (m *Manager) Assess(ctx context.Context, p AssessParams) (*Change, error) {
 	if err := checkParams(p.params()); err != nil {
 		return nil, err
@@ -65,15 +70,34 @@ func (m *Manager) Assess(ctx context.Context, p AssessParams) (*Change, error) {
 			if p.Impact != 0 {
 				lifecycle.Set(ed, "impact", &c.Impact, p.Impact)
 			}
+			// The services at risk now: the CMDB may have changed since
+			// the change was proposed.
+			if err := m.setServices(ctx, c, ed); err != nil {
+				return err
+			}
+			crit, err := m.criticalityOf(ctx, c.CIs)
+			if err != nil {
+				return err
+			}
 			next := a
 			if next.Method == "" {
-				risk, err := m.cfg.RiskMatrix.Risk(c.Impact, p.Likelihood)
+				impact := wider(c.Impact, crit)
+				risk, err := m.cfg.RiskMatrix.Risk(impact, p.Likelihood)
 				if err != nil {
 					return err
 				}
-				next = Assessment{Method: MethodMatrix, Impact: c.Impact, Likelihood: p.Likelihood, Risk: risk, By: p.By.ID}
+				next = Assessment{Method: MethodMatrix, Impact: impact, Likelihood: p.Likelihood, Risk: risk, By: p.By.ID}
 			}
 			next.Answers = maps.Clone(next.Answers)
+			next.Services = slices.Clone(c.Services)
+			next.Criticality = crit
+			if crit.Valid() {
+				floor, err := m.cfg.RiskMatrix.Risk(crit, LikelihoodLow)
+				if err != nil {
+					return err
+				}
+				next.Floor, next.Risk = floor, max(next.Risk, floor)
+			}
 			next.At = m.cfg.Now()
 			lifecycle.Set(ed, "risk", &c.Risk, next.Risk)
 			ed.Field("assessment", c.Assessment.Method, next.Method)

@@ -41,6 +41,12 @@ type Change struct {
 	Assessment Assessment `json:"assessment,omitzero"`
 	// CIs are the configuration items the change touches.
 	CIs []string `json:"cis,omitempty"`
+	// Services are the business services an outage of the CIs would
+	// affect (down or degraded), as Config.Services tells them, ordered:
+	// the services the change puts at risk. They are set when the change
+	// is proposed, when Update changes its CIs and at every Assess, and
+	// journaled as "services" when they change.
+	Services []string `json:"services,omitempty"`
 
 	// Planned is the implementation window.
 	Planned Window `json:"planned,omitzero"`
@@ -98,6 +104,8 @@ func (c *Change) Clone() lifecycle.Entity {
 	d.Record = c.CloneRecord()
 	d.Assessment.Answers = maps.Clone(c.Assessment.Answers)
 	d.CIs = slices.Clone(c.CIs)
+	d.Services = slices.Clone(c.Services)
+	d.Assessment.Services = slices.Clone(c.Assessment.Services)
 	if c.Approvals != nil {
 		d.Approvals = make([]approval.Approval, len(c.Approvals))
 		for i, a := range c.Approvals {
@@ -110,7 +118,8 @@ func (c *Change) Clone() lifecycle.Entity {
 }
 
 // Attrs appends the change's indexed attributes: type, template, risk,
-// category, requester, implementer, one "ci" per CI, one "link" per link
+// category, requester, implementer, one "ci" per CI, one "service" per
+// service the change puts at risk, one "link" per link
 // ("problem:ID"), and one "awaiting" per slot the current round still waits
 // for ("group:cab"), which is how Query.Awaiting finds the changes waiting
 // for an approver.
@@ -126,6 +135,7 @@ func (c *Change) Attrs(dst []lifecycle.Attr) []lifecycle.Attr {
 	dst = lifecycle.AppendAttr(dst, "requester", c.Requester)
 	dst = lifecycle.AppendAttr(dst, "implementer", c.Implementer)
 	dst = lifecycle.AppendAttr(dst, "ci", c.CIs...)
+	dst = lifecycle.AppendAttr(dst, "service", c.Services...)
 	for _, l := range c.Links {
 		dst = lifecycle.AppendAttr(dst, "link", l.Kind+":"+l.ID.String())
 	}

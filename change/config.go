@@ -49,11 +49,20 @@ type Config struct {
 	EmergencyApprovals approval.Rule
 
 	// Freezes are the freeze (blackout) windows. They can be replaced later
-	// with Manager.SetFreezes.
+	// with Manager.SetFreezes. A freeze that names business services needs
+	// Services.
 	Freezes []Freeze
 	// Topology, when set, relates CIs so that a change on a CI conflicts
-	// with changes on its parents and children. Nil means no topology.
+	// with changes on its parents and children or, when it is also a
+	// Dependencies (as a CMDB's graph is), on every CI upstream and
+	// downstream of it. Nil means no topology.
 	Topology Topology
+	// Services, when set, tells the business services an outage of a
+	// change's CIs would affect: recorded in Change.Services, counted by
+	// Assess (with the criticality, when it is also a Criticality) and
+	// matched by the freezes that name services. A CMDB's graph implements
+	// both. Nil means none.
+	Services ServiceImpact
 	// RefuseConflicts makes Schedule refuse a window that conflicts with
 	// another change (a *ConflictError) instead of only reporting it. The
 	// rule holds in the store, across every host that shares it: of

@@ -14,12 +14,37 @@ import (
 // Topology relates configuration items, so that a change on a CI conflicts
 // with changes on its parents (the host it runs on, the cluster it belongs
 // to) and children. The host implements it over its CMDB; implementations
-// must be safe for concurrent use. Only direct parents and children count.
+// must be safe for concurrent use. A plain Topology relates only direct
+// parents and children; one that is also a Dependencies relates every CI
+// upstream and downstream of a change's CIs (cmdb.Graph is both).
 type Topology interface {
 	// Parents returns the CIs that ci depends on or runs on.
 	Parents(ctx context.Context, ci string) ([]string, error)
 	// Children returns the CIs that depend on or run on ci.
 	Children(ctx context.Context, ci string) ([]string, error)
+}
+
+// Dependencies is the optional upgrade of a Topology that knows the whole
+// dependency graph, found by a type assertion on Config.Topology (as
+// database/sql finds a driver's optional interfaces): a change on a CI then
+// conflicts with changes, overlapping in time, on every CI it depends on,
+// directly or through others (its ancestors: the VM, server, rack and
+// power under an application), and on every CI that depends on it (its
+// descendants). A change to a rack's power conflicts with a change
+// to an application on a VM on a server in that rack. The Parents and
+// Children of the Topology still tell the direct relations from the
+// indirect ones (Conflict.Transitive). Implementations must be safe for
+// concurrent use; *cmdb.Graph is one.
+type Dependencies interface {
+	Topology
+	// Ancestors returns every CI whose outage reaches ci, directly or
+	// through other CIs: its parents, their parents and so on, without ci.
+	// A CI it does not know has none.
+	Ancestors(ctx context.Context, ci string) ([]string, error)
+	// Descendants returns every CI that an outage of ci reaches, directly
+	// or through other CIs: its children, theirs and so on, without ci. A
+	// CI it does not know has none.
+	Descendants(ctx context.Context, ci string) ([]string, error)
 }
 
 // ConflictKind says how two changes collide.
@@ -29,11 +54,13 @@ type ConflictKind int8
 const (
 	// ConflictCI: both changes touch the same CI.
 	ConflictCI ConflictKind = iota + 1
-	// ConflictParent: the other change touches a parent of one of this
-	// change's CIs.
+	// ConflictParent: the other change touches a CI upstream of one of
+	// this change's CIs, one that it depends on or runs on: a parent or,
+	// through a Dependencies topology, an ancestor (Conflict.Transitive).
 	ConflictParent
-	// ConflictChild: the other change touches a child of one of this
-	// change's CIs.
+	// ConflictChild: the other change touches a CI downstream of one of
+	// this change's CIs, one that depends on it or runs on it: a child or,
+	// through a Dependencies topology, a descendant (Conflict.Transitive).
 	ConflictChild
 	// ConflictImplementer: the same implementer is booked for both.
 	ConflictImplementer
@@ -61,21 +88,32 @@ type Conflict struct {
 	State  string   `json:"state"`
 	// CI is this change's CI concerned, for the CI kinds.
 	CI string `json:"ci,omitempty"`
-	// Other is the other change's CI (the same CI, the parent or the child)
-	// or, for ConflictImplementer, the implementer.
+	// Other is the other change's CI (the same CI, the upstream or the
+	// downstream one) or, for ConflictImplementer, the implementer.
 	Other string `json:"other"`
+	// Transitive is set when Other relates to CI through other CIs (an
+	// ancestor or descendant that is no parent or child), which only a
+	// Dependencies topology tells.
+	Transitive bool `json:"transitive,omitempty"`
 }
 
-// String describes the conflict: "CHG0000012 (scheduled) on parent
-// cluster-a of db-1, 2026-12-01T22:00:00Z/2026-12-02T01:00:00Z".
+// String describes the conflict, naming which CI relates how: "CHG0000012
+// (scheduled) on parent cluster-a of db-1, 2026-12-01T22:00:00Z/2026-12-02T01:00:00Z"
+// for a direct relation, and "on rack-1 upstream of app-1" (app-1 depends on
+// rack-1 through other CIs) or "on app-1 downstream of rack-1" for a
+// transitive one.
 func (c Conflict) String() string {
 	var what string
-	switch c.Kind {
-	case ConflictCI:
+	switch {
+	case c.Kind == ConflictCI:
 		what = "on " + c.CI
-	case ConflictParent, ConflictChild:
+	case c.Kind == ConflictParent && c.Transitive:
+		what = fmt.Sprintf("on %s upstream of %s", c.Other, c.CI)
+	case c.Kind == ConflictChild && c.Transitive:
+		what = fmt.Sprintf("on %s downstream of %s", c.Other, c.CI)
+	case c.Kind == ConflictParent, c.Kind == ConflictChild:
 		what = fmt.Sprintf("on %s %s of %s", c.Kind, c.Other, c.CI)
-	case ConflictImplementer:
+	case c.Kind == ConflictImplementer:
 		what = "with the same implementer " + c.Other
 	}
 	return fmt.Sprintf("%s (%s) %s, %s", c.With.Number, c.State, what, c.Window)
@@ -84,18 +122,21 @@ func (c Conflict) String() string {
 // related is one tree to look in: the other CI (or implementer) and how it
 // relates to our CI.
 type related struct {
-	kind  ConflictKind
-	ci    string // ours
-	other string
+	kind       ConflictKind
+	ci         string // ours
+	other      string
+	transitive bool
 }
 
 // Conflicts returns the changes on the calendar whose windows overlap c's
-// planned window and that touch one of c's CIs, a parent or child of one
-// (through Config.Topology), or have the same implementer. c need not be
-// stored: a host can check a window before proposing it. c itself, by ID,
-// is left out. Conflicts are ordered by the other change's start. The
-// calendar first catches up with the store's log, so the answer holds
-// every change any host committed before the call.
+// planned window and that touch one of c's CIs, a CI upstream or
+// downstream of one (through Config.Topology: a parent or child, or with a
+// Dependencies topology any ancestor or descendant), or have the same
+// implementer. c need not be stored: a host can check a window before
+// proposing it. c itself, by ID, is left out. Conflicts are ordered by the
+// other change's start; a change related to several of c's CIs is listed
+// once for each relation. The calendar first catches up with the store's
+// log, so the answer holds every change any host committed before the call.
 //
 // Errors: a *itil.ValidationError on "change" when c is nil, on "planned"
 // when c has no valid window, on "cis[i]" or "implementer" for an empty,
@@ -127,32 +168,60 @@ func (m *Manager) Conflicts(ctx context.Context, c *Change) ([]Conflict, error) 
 }
 
 // related returns the trees to look in for conflicts of a change on cis:
-// each CI itself, and its parents and children through the Topology.
+// each CI itself, and its parents and children through the Topology; with
+// a Dependencies topology, also its other ancestors and descendants, marked
+// transitive. Each relation of one of cis to another CI is one entry.
 func (m *Manager) related(ctx context.Context, cis []string) ([]related, error) {
 	look := make([]related, 0, len(cis)+1)
+	seen := make(map[related]bool, len(cis)+1)
 	add := func(r related) {
-		if !slices.Contains(look, r) { // a topology may name a CI twice
+		if !seen[r] { // a topology may name a CI twice
+			seen[r] = true
 			look = append(look, r)
 		}
 	}
 	for _, ci := range cis {
-		add(related{ConflictCI, ci, ci})
+		add(related{kind: ConflictCI, ci: ci, other: ci})
 	}
-	if topo := m.cfg.Topology; topo != nil {
-		for _, ci := range cis {
-			parents, err := topo.Parents(ctx, ci)
-			if err != nil {
-				return nil, fmt.Errorf("change: parents of %s: %w", ci, err)
+	topo := m.cfg.Topology
+	if topo == nil {
+		return look, nil
+	}
+	deps, _ := topo.(Dependencies)
+	for _, ci := range cis {
+		parents, err := topo.Parents(ctx, ci)
+		if err != nil {
+			return nil, fmt.Errorf("change: parents of %s: %w", ci, err)
+		}
+		for _, p := range parents {
+			add(related{kind: ConflictParent, ci: ci, other: p})
+		}
+		children, err := topo.Children(ctx, ci)
+		if err != nil {
+			return nil, fmt.Errorf("change: children of %s: %w", ci, err)
+		}
+		for _, ch := range children {
+			add(related{kind: ConflictChild, ci: ci, other: ch})
+		}
+		if deps == nil {
+			continue
+		}
+		ancestors, err := deps.Ancestors(ctx, ci)
+		if err != nil {
+			return nil, fmt.Errorf("change: ancestors of %s: %w", ci, err)
+		}
+		for _, a := range ancestors {
+			if a != ci && !seen[related{kind: ConflictParent, ci: ci, other: a}] {
+				add(related{kind: ConflictParent, ci: ci, other: a, transitive: true})
 			}
-			for _, p := range parents {
-				add(related{ConflictParent, ci, p})
-			}
-			children, err := topo.Children(ctx, ci)
-			if err != nil {
-				return nil, fmt.Errorf("change: children of %s: %w", ci, err)
-			}
-			for _, ch := range children {
-				add(related{ConflictChild, ci, ch})
+		}
+		descendants, err := deps.Descendants(ctx, ci)
+		if err != nil {
+			return nil, fmt.Errorf("change: descendants of %s: %w", ci, err)
+		}
+		for _, d := range descendants {
+			if d != ci && !seen[related{kind: ConflictChild, ci: ci, other: d}] {
+				add(related{kind: ConflictChild, ci: ci, other: d, transitive: true})
 			}
 		}
 	}
@@ -183,7 +252,7 @@ func (m *Manager) conflicts(id uuid.UUID, w Window, look []related, implementer 
 			State:  h.state,
 		}
 		if j := h.tag; j >= 0 {
-			c.Kind, c.CI, c.Other = look[j].kind, look[j].ci, look[j].other
+			c.Kind, c.CI, c.Other, c.Transitive = look[j].kind, look[j].ci, look[j].other, look[j].transitive
 		} else {
 			c.Kind, c.Other = ConflictImplementer, implementer
 		}

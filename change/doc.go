@@ -4,7 +4,8 @@
 // change calendar and its iCalendar export; and the view that tells package
 // event whether a CI is in an approved implementation window.
 //
-//	m, err := change.NewManager(st, change.Config{Topology: cmdb})
+//	g := registry.Graph() // package cmdb's
+//	m, err := change.NewManager(st, change.Config{Topology: g, Services: g})
 //	c, err := m.Propose(ctx, change.Draft{By: alice, Title: "Upgrade PostgreSQL 16 → 17",
 //		CIs: []string{"db-1"}, Impact: itil.ImpactMedium,
 //		ImplementationPlan: "…", BackoutPlan: "…"})
@@ -78,16 +79,44 @@
 // comment. Schedule and Implement refuse an unapproved change with an
 // *ApprovalError.
 //
+// The business services a change puts at risk count, as a change manager
+// reads them off the CMDB: with Config.Services the change records the
+// services an outage of its CIs would affect (Change.Services, journaled,
+// found by Query.Service) when it is proposed, when its CIs change and at
+// every assessment, and the Assessment records them too. When the
+// ServiceImpact also tells criticality (Criticality), the widest impact an
+// outage of the change's CIs has is a floor: the matrix reads the wider of
+// the change's impact and that, and whatever the method the risk is at
+// least what the matrix gives that impact at low likelihood
+// (Assessment.Floor). With the default matrix, a change whose CIs take
+// down a business service of high criticality is never low risk.
+//
 // # Schedule, freezes and conflicts
 //
 // Freeze windows are one-off or recur by an iCalendar RRULE (Weekly is the
-// common case), for every CI or for some. Schedule refuses a normal or
-// standard change inside one with a *FreezeError and lets an emergency
-// change in with a warning, which it returns, logs and keeps in
-// Change.Warnings. It also reports conflicts: other changes whose windows
-// overlap on the same CI, on a parent or child CI (through the host's
-// Topology) or with the same implementer double-booked; Config.RefuseConflicts
-// turns them into a *ConflictError.
+// common case), for every CI, for some, or for the CIs under some business
+// services: a freeze that names services (Freeze.Services) covers every CI
+// whose outage would affect one of them, as Config.Services tells it when
+// a window is judged, and its hits name the services (FreezeHit.Services).
+// Schedule refuses a normal or standard change inside one with a
+// *FreezeError and lets an emergency change in with a warning, which it
+// returns, logs and keeps in Change.Warnings. CheckFreezes (and Start)
+// refuse a freeze naming a service the CMDB does not know; one that gets
+// used all the same covers every change.
+//
+// Schedule also reports conflicts: other changes whose windows overlap on
+// the same CI, on a CI upstream or downstream of it (through the host's
+// Topology) or with the same implementer double-booked;
+// Config.RefuseConflicts turns them into a *ConflictError. A plain
+// Topology relates a CI to its direct parents and children only. One that
+// is also a Dependencies (Ancestors and Descendants, found by a type
+// assertion; cmdb.Graph is one) relates it to everything it depends on and
+// everything that depends on it, however many hops away: a change to a
+// rack's power conflicts with a change to an application on a VM on a
+// server in the rack. ConflictParent and ConflictChild keep their names for
+// upstream and downstream; Conflict.Transitive and Conflict.String tell a
+// parent ("on parent vm-1 of app-1") from an ancestor ("on rack-1
+// upstream of app-1").
 //
 // The calendar is a lifecycle.Projection of the store's log: every active
 // change with a window, in interval trees by CI and by implementer, in the
@@ -102,12 +131,14 @@
 // Conflicts are refused in the store, not in memory: Schedule judges the
 // window and saves the change in one commit that takes a calendar lock
 // (lifecycle.Lock) for each CI it looks in (the change's own CIs, and
-// their parents and children) and for the implementer, and every write
-// that puts a change on the calendar or moves it takes the locks of its
-// own CIs and implementer. Of two changes scheduled over each other at
-// once, on one host or on several, one commits first and the other runs
-// again and sees it: under Config.RefuseConflicts exactly one of them is
-// scheduled.
+// every CI the Topology relates to them, however far) and for the
+// implementer, and every write that puts a change on the calendar or
+// moves it takes the locks of its own CIs and implementer. Of two changes
+// scheduled over each other at once, on one host or on several, one
+// commits first and the other runs again and sees it: under
+// Config.RefuseConflicts exactly one of them is scheduled. The guarantee
+// is relative to the topology as each Schedule reads it; the more a
+// change looks in, the more it locks.
 //
 // Calendar lists the changes in a range, by CI or implementer; WriteICS
 // writes them, with the freezes, as an .ics file. Recurrence rules are

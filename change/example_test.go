@@ -11,6 +11,7 @@ import (
 
 	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/change"
+	"github.com/itil-go/itil/cmdb"
 	"github.com/itil-go/itil/lifecycle"
 	"github.com/itil-go/itil/lifecycle/approval"
 	"github.com/itil-go/itil/lifecycle/memstore"
@@ -147,10 +148,10 @@ func ExampleFreezeError() {
 	// true
 }
 
-type cmdb map[string][]string // CI → parents
+type parentMap map[string][]string // CI → parents, a host's small topology
 
-func (c cmdb) Parents(_ context.Context, ci string) ([]string, error) { return c[ci], nil }
-func (c cmdb) Children(_ context.Context, ci string) ([]string, error) {
+func (c parentMap) Parents(_ context.Context, ci string) ([]string, error) { return c[ci], nil }
+func (c parentMap) Children(_ context.Context, ci string) ([]string, error) {
 	var out []string
 	for child, parents := range c {
 		for _, p := range parents {
@@ -168,7 +169,7 @@ func ExampleManager_Conflicts() {
 	ctx := context.Background()
 	m, _ := change.NewManager(memstore.New(memstore.Config{}), change.Config{
 		Now:       monday,
-		Topology:  cmdb{"vm-9": {"host-7"}},
+		Topology:  parentMap{"vm-9": {"host-7"}},
 		Templates: []change.Template{{Name: "patch", Title: "Patch", ImplementationPlan: "apt upgrade", BackoutPlan: "apt rollback"}},
 	})
 	alice := itil.Actor{ID: "alice"}
@@ -311,4 +312,92 @@ func ExampleParseLifecycle() {
 	// invalid fields.vendor_ticket: required by event hold to state on_hold
 	// on_hold V-1234 <nil>
 	// invalid event: "schedule" is fired by the Manager's own commands
+}
+
+// A CMDB's graph wires change management to the configuration items: as
+// the Topology, a change conflicts with changes on every CI it depends on
+// and every CI that depends on it, however far; as the ServiceImpact, a
+// change records the business services it puts at risk, their criticality
+// raises its risk, and a freeze of a service covers the CIs under it.
+func Example_cmdb() {
+	ctx := context.Background()
+	st := memstore.New(memstore.Config{})
+	reg, err := cmdb.NewRegistry(st, cmdb.Config{})
+	if err != nil {
+		panic(err)
+	}
+	alice := itil.Actor{ID: "alice"}
+	doc, err := cmdb.ParseDocument([]byte(`{
+	  "cis": [
+	    {"key": "pdu-1", "class": "power", "state": "live"},
+	    {"key": "rack-1", "class": "rack", "state": "live"},
+	    {"key": "srv-1", "class": "server", "state": "live"},
+	    {"key": "vm-1", "class": "virtual_machine", "state": "live"},
+	    {"key": "shop-app", "class": "application", "state": "live"},
+	    {"key": "shop-db", "class": "database", "state": "live"},
+	    {"key": "shop", "class": "business_service", "criticality": "high", "state": "live"}
+	  ],
+	  "relations": [
+	    {"from": "rack-1", "type": "depends_on", "to": "pdu-1"},
+	    {"from": "rack-1", "type": "contains", "to": "srv-1"},
+	    {"from": "vm-1", "type": "runs_on", "to": "srv-1"},
+	    {"from": "shop-app", "type": "runs_on", "to": "vm-1"},
+	    {"from": "shop-app", "type": "depends_on", "to": "shop-db"},
+	    {"from": "shop-app", "type": "provides", "to": "shop"}
+	  ]}`))
+	if err != nil {
+		panic(err)
+	}
+	if _, err := reg.Import(ctx, cmdb.ImportParams{By: alice, Document: doc}); err != nil {
+		panic(err)
+	}
+
+	g := reg.Graph()
+	blackFriday := change.Window{
+		Start: time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC),
+		End:   time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC),
+	}
+	m, err := change.NewManager(st, change.Config{
+		Now:             monday,
+		Topology:        g, // a change.Dependencies: Ancestors and Descendants
+		Services:        g, // a change.Criticality too
+		RefuseConflicts: true,
+		Freezes:         []change.Freeze{{Name: "black friday", Window: blackFriday, Services: []string{"shop"}}},
+		Templates:       []change.Template{{Name: "patch", Title: "Patch", ImplementationPlan: "apt upgrade", BackoutPlan: "apt rollback"}},
+	})
+	if err != nil {
+		panic(err)
+	}
+	if err := m.Start(ctx); err != nil { // checks the freeze's service too
+		panic(err)
+	}
+
+	// A low-impact change on the shop's database, unlikely to go wrong:
+	// but the shop, of high criticality, goes down with the database.
+	c, _ := m.Propose(ctx, change.Draft{By: alice, Title: "Tune shop-db", CIs: []string{"shop-db"}, Impact: itil.ImpactLow,
+		ImplementationPlan: "set work_mem", BackoutPlan: "reset work_mem"})
+	fmt.Println(c.Number, "puts at risk", c.Services)
+	c, _ = m.Assess(ctx, change.AssessParams{ID: c.ID, By: alice, Likelihood: change.LikelihoodLow})
+	fmt.Println("risk", c.Risk, "at", c.Assessment.Impact, "impact, at least", c.Assessment.Floor)
+
+	// The rack's power, then the application on a VM on a server in it.
+	tuesday := change.Window{Start: monday().Add(36 * time.Hour), End: monday().Add(38 * time.Hour)}
+	power, _ := m.Propose(ctx, change.Draft{Template: "patch", CIs: []string{"pdu-1"}, By: alice})
+	_, err = m.Schedule(ctx, change.ScheduleParams{ID: power.ID, By: alice, Implementer: "bob", Window: tuesday})
+	fmt.Println(err)
+	app, _ := m.Propose(ctx, change.Draft{Template: "patch", CIs: []string{"shop-app"}, By: alice})
+	_, err = m.Schedule(ctx, change.ScheduleParams{ID: app.ID, By: alice, Implementer: "carl", Window: tuesday})
+	fmt.Println(err)
+
+	// The shop's freeze covers its database, two hops under it.
+	db, _ := m.Propose(ctx, change.Draft{Template: "patch", CIs: []string{"shop-db"}, By: alice})
+	_, err = m.Schedule(ctx, change.ScheduleParams{ID: db.ID, By: alice, Implementer: "bob",
+		Window: change.Window{Start: blackFriday.Start.Add(10 * time.Hour), End: blackFriday.Start.Add(11 * time.Hour)}})
+	fmt.Println(err)
+	// Output:
+	// CHG0000001 puts at risk [shop]
+	// risk moderate at high impact, at least moderate
+	// <nil>
+	// change: CHG0000003 conflicts with CHG0000002 (scheduled) on pdu-1 upstream of shop-app, 2026-11-03T21:00:00Z/2026-11-03T23:00:00Z
+	// change: CHG0000004 may not be scheduled in freeze "black friday" 2026-11-27T00:00:00Z/2026-11-30T00:00:00Z for service shop
 }

@@ -1,6 +1,7 @@
 package change
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -13,11 +14,14 @@ import (
 
 // Freeze is a freeze (blackout) window: a time in which normal and standard
 // changes may not be scheduled and emergency changes are scheduled with a
-// warning. It happens once, or recurs by an iCalendar RRULE.
+// warning. It happens once, or recurs by an iCalendar RRULE. It covers
+// every change, or those on some CIs, or those on the CIs whose outage
+// would affect some business services.
 //
 //	once := change.Freeze{Name: "year-end", Window: change.Window{Start: dec20, End: jan3}}
 //	weekly := change.Weekly("trading hours", change.Window{Start: mon0800, End: mon1800})
 //	monthEnd := change.Freeze{Name: "month-end close", Window: first, RRule: "FREQ=MONTHLY;BYMONTHDAY=-1"}
+//	peak := change.Freeze{Name: "black friday", Window: friday, Services: []string{"web-shop"}}
 type Freeze struct {
 	// Name identifies the freeze; it is unique among a Manager's freezes.
 	Name string `json:"name"`
@@ -32,9 +36,14 @@ type Freeze struct {
 	// 22:00 Berlin freeze stays at 22:00 across daylight saving) and last as
 	// long as Window. The frequency is at most hourly.
 	RRule string `json:"rrule,omitempty"`
-	// CIs limits the freeze to changes touching one of these CIs; empty
-	// means every change.
+	// CIs limits the freeze to changes touching one of these CIs.
 	CIs []string `json:"cis,omitempty"`
+	// Services limits the freeze to changes touching a CI whose outage
+	// would affect one of these business services (down or degraded), as
+	// Config.Services tells it when a window is judged: a service's
+	// freeze covers the CIs under it, however deep. With CIs, a change
+	// matching either is covered; with neither, every change is.
+	Services []string `json:"services,omitempty"`
 }
 
 // Weekly returns a freeze that repeats first every week.
@@ -49,11 +58,22 @@ type FreezeHit struct {
 	Reason string `json:"reason,omitempty"`
 	// Window is the occurrence.
 	Window Window `json:"window"`
+	// Services are those of the freeze's services that the change would
+	// affect, for a freeze that names services.
+	Services []string `json:"services,omitempty"`
 }
 
-// String describes the hit: `freeze "year-end" 2026-12-20T00:00:00Z/2027-01-03T00:00:00Z`.
+// String describes the hit: `freeze "year-end" 2026-12-20T00:00:00Z/2027-01-03T00:00:00Z`,
+// or for a freeze of services `freeze "peak" 2026-11-27T00:00:00Z/2026-11-28T00:00:00Z for service web-shop`.
 func (h FreezeHit) String() string {
 	s := fmt.Sprintf("freeze %q %s", h.Freeze, h.Window)
+	switch len(h.Services) {
+	case 0:
+	case 1:
+		s += " for service " + h.Services[0]
+	default:
+		s += " for services " + strings.Join(h.Services, ", ")
+	}
 	if h.Reason != "" {
 		s += ": " + h.Reason
 	}
@@ -66,8 +86,10 @@ type freeze struct {
 	rule *rrule.ROption // nil for a one-off freeze
 }
 
-// compileFreezes validates fs and parses their rules.
-func compileFreezes(fs []Freeze) ([]freeze, error) {
+// compileFreezes validates fs and parses their rules; services says
+// whether the Manager has a ServiceImpact to judge the freezes of
+// services by.
+func compileFreezes(fs []Freeze, services bool) ([]freeze, error) {
 	out := make([]freeze, 0, len(fs))
 	for i, f := range fs {
 		field := fmt.Sprintf("freezes[%d]", i)
@@ -83,8 +105,12 @@ func compileFreezes(fs []Freeze) ([]freeze, error) {
 		if err := checkNames(field+".cis", f.CIs); err != nil {
 			return nil, err
 		}
+		if err := checkNames(field+".services", f.Services); err != nil {
+			return nil, err
+		}
 		f.Name = strings.TrimSpace(f.Name)
 		f.CIs = slices.Clone(f.CIs)
+		f.Services = slices.Clone(f.Services)
 		switch {
 		case f.Name == "":
 			return nil, &itil.ValidationError{Field: field + ".name", Reason: "required"}
@@ -96,6 +122,18 @@ func compileFreezes(fs []Freeze) ([]freeze, error) {
 		}
 		if err := checkCIs(field+".cis", f.CIs); err != nil {
 			return nil, err
+		}
+		for j, svc := range f.Services {
+			sf := fmt.Sprintf("%s.services[%d]", field, j)
+			switch {
+			case strings.TrimSpace(svc) == "":
+				return nil, &itil.ValidationError{Field: sf, Reason: "empty service name"}
+			case slices.Contains(f.Services[:j], svc):
+				return nil, &itil.ValidationError{Field: sf, Reason: fmt.Sprintf("%q is listed twice", svc)}
+			}
+		}
+		if len(f.Services) > 0 && !services {
+			return nil, &itil.ValidationError{Field: field + ".services", Reason: "a freeze of services needs Config.Services to tell the CIs they cover"}
 		}
 		c := freeze{Freeze: f}
 		if strings.TrimSpace(f.RRule) != "" {
@@ -142,11 +180,8 @@ func parseRule(text string, start time.Time) (opt *rrule.ROption, err error) {
 	return opt, nil
 }
 
-// applies reports whether the freeze covers a change on cis.
-func (f *freeze) applies(cis []string) bool {
-	if len(f.CIs) == 0 {
-		return true
-	}
+// touches reports whether the freeze names one of cis.
+func (f *freeze) touches(cis []string) bool {
 	for _, ci := range cis {
 		if slices.Contains(f.CIs, ci) {
 			return true
@@ -154,6 +189,9 @@ func (f *freeze) applies(cis []string) bool {
 	}
 	return false
 }
+
+// everything reports whether the freeze covers every change.
+func (f *freeze) everything() bool { return len(f.CIs) == 0 && len(f.Services) == 0 }
 
 // occurrences returns the occurrences of the freeze that overlap w, in
 // order. The error is a rule that failed later than its first occurrence
@@ -186,13 +224,44 @@ func (f *freeze) occurrences(w Window) (out []Window, err error) {
 }
 
 // Frozen returns the freeze occurrences that a change on cis in window w
-// would fall into, in the order of the freezes, then of time. A recurring
-// freeze whose rule fails to evaluate is logged and counts as frozen for
-// the whole of w: a freeze errs on the side of caution.
+// would fall into, in the order of the freezes, then of time, judging the
+// freezes by their CIs only: it reads nothing, and a freeze that names
+// business services covers, for Frozen, only the changes on its CIs (none
+// when it names none). FrozenFor, which Schedule uses, asks
+// Config.Services about those. A recurring freeze whose rule fails to
+// evaluate is logged and counts as frozen for the whole of w: a freeze
+// errs on the side of caution.
 func (m *Manager) Frozen(w Window, cis ...string) []FreezeHit {
-	var out []FreezeHit
+	// Judged by CIs, no freeze asks Config.Services: the context is never
+	// used.
+	hits, _ := m.frozen(context.Background(), w, cis, false)
+	return hits
+}
+
+// FrozenFor is Frozen with the freezes of business services judged too:
+// a freeze that names services covers a change on cis when their outage
+// would affect one of them, as Config.Services tells it now, and its hits
+// name those services. A freeze that names a service Config.Services does
+// not know, and does not cover the change otherwise, cannot tell which CIs
+// it covers: it is logged and covers the change all the same, erring on
+// the side of caution as a rule that fails does (CheckFreezes finds such
+// a freeze before it is used).
+//
+// Errors: the ServiceImpact's.
+func (m *Manager) FrozenFor(ctx context.Context, w Window, cis ...string) ([]FreezeHit, error) {
+	return m.frozen(ctx, w, cis, true)
+}
+
+// frozen is Frozen, and with services FrozenFor.
+func (m *Manager) frozen(ctx context.Context, w Window, cis []string, services bool) ([]FreezeHit, error) {
+	var (
+		out    []FreezeHit
+		atRisk []string // the services of cis, once asked
+		asked  bool
+	)
 	for _, f := range *m.freezes.Load() {
-		if !f.applies(cis) {
+		byCI := f.touches(cis)
+		if !f.everything() && !byCI && (!services || len(f.Services) == 0) {
 			continue
 		}
 		occs, err := f.occurrences(w)
@@ -200,18 +269,76 @@ func (m *Manager) Frozen(w Window, cis ...string) []FreezeHit {
 			m.cfg.Logger.Error("freeze rule failed", "freeze", f.Name, "err", err)
 			occs = []Window{w}
 		}
+		if len(occs) == 0 {
+			continue
+		}
+		var hitServices []string
+		if services && len(f.Services) > 0 {
+			if !asked {
+				if atRisk, err = m.servicesOf(ctx, cis); err != nil {
+					return nil, err
+				}
+				asked = true
+			}
+			for _, s := range f.Services {
+				if _, found := slices.BinarySearch(atRisk, s); found {
+					hitServices = append(hitServices, s)
+				}
+			}
+			if len(hitServices) == 0 && !byCI {
+				unknown, err := m.unknownService(ctx, f.Services)
+				if err != nil {
+					return nil, err
+				}
+				if unknown == "" {
+					continue // the change puts none of the freeze's services at risk
+				}
+				m.cfg.Logger.Error("freeze names a service the CMDB does not know: it covers every change", "freeze", f.Name, "service", unknown)
+			}
+		}
 		for _, occ := range occs {
-			out = append(out, FreezeHit{Freeze: f.Name, Reason: f.Reason, Window: occ})
+			out = append(out, FreezeHit{Freeze: f.Name, Reason: f.Reason, Window: occ, Services: slices.Clone(hitServices)})
 		}
 	}
-	return out
+	return out, nil
+}
+
+// CheckFreezes reports what SetFreezes would refuse in fs and, besides, a
+// business service a freeze names that Config.Services does not know (a
+// *itil.ValidationError on "freezes[i].services[j]"), which SetFreezes,
+// reading nothing, cannot tell: such a freeze would cover every change.
+// Start checks the Manager's own freezes with it; a host that replaces
+// them checks the new ones before SetFreezes.
+//
+// Errors: the *itil.ValidationError; the ServiceImpact's.
+func (m *Manager) CheckFreezes(ctx context.Context, fs []Freeze) error {
+	compiled, err := compileFreezes(fs, m.cfg.Services != nil)
+	if err != nil {
+		return err
+	}
+	for i, f := range compiled {
+		unknown, err := m.unknownService(ctx, f.Services)
+		if err != nil {
+			return err
+		}
+		if unknown != "" {
+			return &itil.ValidationError{
+				Field:  fmt.Sprintf("freezes[%d].services[%d]", i, slices.Index(f.Services, unknown)),
+				Reason: fmt.Sprintf("%q is no business service that Config.Services knows", unknown),
+			}
+		}
+	}
+	return nil
 }
 
 // SetFreezes replaces the Manager's freeze windows. It fails with a
-// *itil.ValidationError naming the bad freeze ("freezes[2].rrule") and then
-// keeps the ones it had. Changes already scheduled are not rechecked.
+// *itil.ValidationError naming the bad freeze ("freezes[2].rrule",
+// "freezes[0].services" without Config.Services) and then keeps the ones
+// it had. It reads nothing, so it cannot tell whether the services a
+// freeze names exist: CheckFreezes can. Changes already scheduled are not
+// rechecked.
 func (m *Manager) SetFreezes(fs []Freeze) error {
-	compiled, err := compileFreezes(fs)
+	compiled, err := compileFreezes(fs, m.cfg.Services != nil)
 	if err != nil {
 		return err
 	}
@@ -226,6 +353,7 @@ func (m *Manager) Freezes() []Freeze {
 	for i, f := range fs {
 		out[i] = f.Freeze
 		out[i].CIs = slices.Clone(f.CIs)
+		out[i].Services = slices.Clone(f.Services)
 	}
 	return out
 }

@@ -269,6 +269,7 @@ var textInputs = []textInput{
 		return err
 	}},
 	{field: "ci", max: limitName, call: finding(func(q *change.Query, s string) { q.CI = s })},
+	{field: "service", max: limitName, call: finding(func(q *change.Query, s string) { q.Service = s })},
 	{field: "requester", max: limitName, call: finding(func(q *change.Query, s string) { q.Requester = s })},
 	{field: "implementer", max: limitName, call: finding(func(q *change.Query, s string) { q.Implementer = s })},
 	{field: "template", max: limitName, call: finding(func(q *change.Query, s string) { q.Template = s })},
@@ -294,6 +295,7 @@ var textInputs = []textInput{
 	{field: "freezes[0].name", max: limitName, call: freezing(func(f *change.Freeze, s string) { f.Name = s })},
 	{field: "freezes[0].reason", max: limitNote, call: freezing(func(f *change.Freeze, s string) { f.Reason = s })},
 	{field: "freezes[0].cis[0]", max: limitName, call: freezing(func(f *change.Freeze, s string) { f.CIs = []string{s} })},
+	{field: "freezes[0].services[0]", max: limitName, call: freezing(func(f *change.Freeze, s string) { f.Services = []string{s} })},
 	{field: "freezes[0].rrule", max: limitName, matched: true, call: freezing(func(f *change.Freeze, s string) { f.RRule = s })},
 	{field: "templates[0].name", max: limitName, call: configuring(func(c *change.Config, s string) { c.Templates[0].Name = s })},
 	{field: "templates[0].title", max: limitTitle, call: configuring(func(c *change.Config, s string) { c.Templates[0].Title = s })},

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -25,10 +26,12 @@ const (
 // per change (UID the change's ID, so that programs update it in place;
 // CONFIRMED once approved and scheduled, TENTATIVE before; SEQUENCE its
 // version) and one transparent event per freeze occurrence in the range.
+// With a CI, a freeze shows when it covers the CI: by its CIs, by the
+// services the CI's outage affects (Config.Services), or every CI.
 // All times are in UTC; lines are folded at 75 octets.
 //
 // Errors: a *itil.ValidationError on "range.start" or "range.end"; the
-// store's and w's errors.
+// store's, the ServiceImpact's and w's errors.
 func (m *Manager) WriteICS(ctx context.Context, w io.Writer, q CalendarQuery) error {
 	rng, err := q.window()
 	if err != nil {
@@ -47,9 +50,23 @@ func (m *Manager) WriteICS(ctx context.Context, w io.Writer, q CalendarQuery) er
 		}
 		cal.Children = append(cal.Children, m.changeEvent(c, now))
 	}
+	var atRisk []string // the services of q.CI, for the freezes of services
 	for _, f := range *m.freezes.Load() {
-		if q.CI != "" && !f.applies([]string{q.CI}) {
-			continue
+		if q.CI != "" && !f.everything() && !f.touches([]string{q.CI}) {
+			if len(f.Services) == 0 {
+				continue
+			}
+			if atRisk == nil {
+				if atRisk, err = m.servicesOf(ctx, []string{q.CI}); err != nil {
+					return err
+				}
+				if atRisk == nil {
+					atRisk = []string{}
+				}
+			}
+			if !slices.ContainsFunc(f.Services, func(s string) bool { return slices.Contains(atRisk, s) }) {
+				continue
+			}
 		}
 		occs, err := f.occurrences(rng)
 		if err != nil {
@@ -103,6 +120,9 @@ func (m *Manager) changeEvent(c *Change, now time.Time) *ical.Component {
 	if len(c.CIs) > 0 {
 		fmt.Fprintf(&d, "CIs: %s\n", strings.Join(c.CIs, ", "))
 	}
+	if len(c.Services) > 0 {
+		fmt.Fprintf(&d, "Services at risk: %s\n", strings.Join(c.Services, ", "))
+	}
 	if c.Implementer != "" {
 		fmt.Fprintf(&d, "Implementer: %s\n", c.Implementer)
 	}
@@ -137,7 +157,11 @@ func freezeEvent(f *freeze, occ Window, now time.Time) *ical.Component {
 	}
 	if len(f.CIs) > 0 {
 		d = append(d, "CIs: "+strings.Join(f.CIs, ", "))
-	} else {
+	}
+	if len(f.Services) > 0 {
+		d = append(d, "Services: "+strings.Join(f.Services, ", "))
+	}
+	if f.everything() {
 		d = append(d, "All CIs")
 	}
 	e.Props.SetText(ical.PropDescription, text(strings.Join(d, "\n")))

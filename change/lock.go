@@ -25,19 +25,31 @@ const (
 // commit, the calendar lock of each CI the change touches and of its
 // implementer (lockOwn). A write that also judges conflicts (Schedule)
 // takes, besides, the locks of every CI its conflicts are looked for on:
-// the related CIs the Topology reports for each of its CIs (calendarLocks).
+// the related CIs the Topology reports for each of its CIs, its parents
+// and children and, with a Dependencies topology, every ancestor and
+// descendant (calendarLocks). Every CI looked in is locked in the commit
+// that judges it, however far away it is.
 //
 // That is enough. Schedule finds a conflict with another change d only on
-// a CI it looks in (its own CIs and their parents and children) that d
-// touches, or on a shared implementer; d's write took the lock of each CI
-// d touches and of d's implementer, and Schedule takes the locks of every
-// CI it looks in and of its implementer, so the two commits share a lock.
-// One of them commits first; the other fails with lifecycle.ErrConflict
-// and runs again, now seeing the first. Whether the Topology is symmetric
-// does not matter: each writer locks what it looks in, and what it is
-// found by (its own CIs) is a subset of that. Taking a change off the
-// calendar (cancel, completion) takes no lock: it can only remove
+// a CI it looks in (its own CIs and those related to them) that d touches,
+// or on a shared implementer; d's write took the lock of each CI d touches
+// and of d's implementer, and Schedule takes the locks of every CI it
+// looks in and of its implementer, so the two commits share a lock. One of
+// them commits first; the other fails with lifecycle.ErrConflict and runs
+// again, now seeing the first. Whether the Topology is symmetric does not
+// matter, nor how far it reaches: each writer locks what it looks in, and
+// what it is found by (its own CIs) is a subset of that. Taking a change
+// off the calendar (cancel, completion) takes no lock: it can only remove
 // conflicts.
+//
+// The guarantee holds for the topology as each Schedule reads it: the
+// relations are the CMDB's, not records of this commit, so a relationship
+// added after two changes were scheduled does not make them conflict
+// after the fact. The price of a wide topology is locks: a change to a
+// site's power looks in, and locks, everything in the site, and two
+// changes on CIs that share an ancestor (two applications in one rack)
+// both take its lock, so that one of them runs again after the other
+// commits, although they do not conflict.
 //
 // The order matters: the locks are taken (which reads their versions)
 // before the calendar catches up with the log, so that every change

@@ -45,6 +45,9 @@ func NewManager(st lifecycle.Store, cfg Config) (*Manager, error) {
 	if cfg.Topology != nil && isNil(cfg.Topology) {
 		return nil, &itil.ValidationError{Field: "topology", Reason: "a nil pointer: leave it unset for no topology"}
 	}
+	if cfg.Services != nil && isNil(cfg.Services) {
+		return nil, &itil.ValidationError{Field: "services", Reason: "a nil pointer: leave it unset for no service impact"}
+	}
 	if cfg.Authorizer != nil && isNil(cfg.Authorizer) {
 		return nil, &itil.ValidationError{Field: "authorizer", Reason: "a nil pointer: leave it unset for no authorizer"}
 	}

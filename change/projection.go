@@ -22,13 +22,19 @@ import (
 
 // Start reads the calendar from the store's log, so that the first
 // question a host is asked does not wait for it and a store that cannot be
-// read fails at start-up. It is optional: the Manager catches up before
+// read fails at start-up, and checks the freezes against Config.Services
+// (CheckFreezes), so that a freeze naming a service the CMDB does not know
+// fails at start-up too. It is optional: the Manager catches up before
 // every answer from the calendar anyway. Calling it again catches up with
 // what was committed since.
 //
-// Errors: ctx's, and the store's from reading its log and changes.
+// Errors: ctx's, the store's from reading its log and changes; a
+// *itil.ValidationError on "freezes[i].services[j]"; the ServiceImpact's.
 func (m *Manager) Start(ctx context.Context) error {
 	if err := m.catchUp(ctx); err != nil {
+		return err
+	}
+	if err := m.CheckFreezes(ctx, m.Freezes()); err != nil {
 		return err
 	}
 	m.cfg.Logger.DebugContext(ctx, "change calendar read from the log", "changes", m.index.len(), "seq", m.calendar.Seq())

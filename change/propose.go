@@ -60,13 +60,15 @@ type Draft struct {
 }
 
 // Propose files a new change in state new. A standard change takes its
-// template's plans, impact and risk (the template pre-approves it).
+// template's plans, impact and risk (the template pre-approves it). With
+// Config.Services the change records the business services an outage of
+// its CIs would affect (Change.Services).
 //
 // Errors: a *itil.ValidationError naming the bad field ("title", "type",
 // "template", "cis[1]", "planned.end", "links[0].kind", "by",
 // "by.name", "note", "fields.NAME"), for a text that is missing, too long (see
 // MaxTitleLength and the other limits) or cannot be stored; the
-// Authorizer's refusal; the store's errors.
+// ServiceImpact's errors; the Authorizer's refusal; the store's errors.
 func (m *Manager) Propose(ctx context.Context, d Draft) (*Change, error) {
 	if err := checkStep(d.By, d.Note); err != nil {
 		return nil, err
@@ -104,6 +106,9 @@ func (m *Manager) Propose(ctx context.Context, d Draft) (*Change, error) {
 		return nil, err
 	}
 	if err := checkDraft(c); err != nil {
+		return nil, err
+	}
+	if err := m.setServices(ctx, c, nil); err != nil {
 		return nil, err
 	}
 	p := m.procs[c.Type]
@@ -245,11 +250,13 @@ func checkLinks(links []itil.Ref) error {
 
 // Update edits a change being drafted. Once approval is requested the
 // change is what the approvers see: revert it to new to edit it again.
-// Assess again after changing what the risk depends on.
+// Assess again after changing what the risk depends on. New CIs, with
+// Config.Services, record the services they put at risk again (journaled
+// as "services" when they change).
 //
 // Errors: *lifecycle.TransitionError (event "update") past drafting;
-// *itil.ValidationError naming the bad field, as Propose's;
-// lifecycle.ErrNotFound, lifecycle.ErrConflict.
+// *itil.ValidationError naming the bad field, as Propose's; the
+// ServiceImpact's errors; lifecycle.ErrNotFound, lifecycle.ErrConflict.
 func (m *Manager) Update(ctx context.Context, p UpdateParams) (*Change, error) {
 	if err := checkParams(p.params()); err != nil {
 		return nil, err
@@ -289,6 +296,11 @@ func (m *Manager) Update(ctx context.Context, p UpdateParams) (*Change, error) {
 			}
 			if err := checkDraft(c); err != nil {
 				return err
+			}
+			if p.CIs != nil {
+				if err := m.setServices(ctx, c, ed); err != nil {
+					return err
+				}
 			}
 			// A change put on the calendar, or moved on it, takes the
 			// locks of its CIs and implementer (see lock.go).

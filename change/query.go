@@ -30,7 +30,10 @@ type Query struct {
 	// States selects the changes in one of the states.
 	States []string
 	// CI selects the changes that touch the CI.
-	CI          string
+	CI string
+	// Service selects the changes that put the business service at risk
+	// (Change.Services).
+	Service     string
 	Requester   string
 	Implementer string
 	Risk        Risk
@@ -52,7 +55,7 @@ type Query struct {
 // check reports the first bad field of q.
 func (q Query) check() error {
 	for _, k := range []struct{ field, v string }{
-		{"ci", q.CI}, {"requester", q.Requester}, {"implementer", q.Implementer},
+		{"ci", q.CI}, {"service", q.Service}, {"requester", q.Requester}, {"implementer", q.Implementer},
 		{"template", q.Template}, {"category", q.Category},
 	} {
 		if err := checkKey(k.field, k.v); err != nil {
@@ -111,6 +114,7 @@ func (q Query) conds() (lifecycle.Conds, error) {
 		w.Eq("risk", q.Risk.String())
 	}
 	w.Eq("ci", q.CI)
+	w.Eq("service", q.Service)
 	w.Eq("requester", q.Requester)
 	w.Eq("implementer", q.Implementer)
 	w.Eq("template", q.Template)
@@ -128,7 +132,7 @@ func (q Query) conds() (lifecycle.Conds, error) {
 
 // Find yields the changes that match q, in creation order. A bad query
 // yields one *itil.ValidationError naming the field: an undefined "type",
-// "risk" or "categories[i]", a blank or unstorable name ("ci",
+// "risk" or "categories[i]", a blank or unstorable name ("ci", "service",
 // "states[1]"), an approval slot that names neither or both of a group and
 // a person ("awaiting[0]"), a "link" without its kind or ID, a negative
 // "limit".

@@ -17,6 +17,20 @@ const (
 )
 
 // Assessment records how a change's risk was reached.
+//
+// With Config.Services the business services a change puts at risk count:
+// Assess records them (Services, as in Change.Services) and, when the
+// ServiceImpact is also a Criticality, the widest impact an outage of the
+// change's CIs has (Criticality: a CI's own criticality or that of a
+// business service its outage takes down). That impact is a floor, the way
+// a change manager reads a CI's business criticality in a risk
+// condition: the matrix reads the wider of the change's Impact and the
+// Criticality, and whatever the method, the risk is at least Floor, the
+// risk Config.RiskMatrix gives the Criticality at low likelihood. With the
+// default matrix, a change whose CIs take down a business service of high
+// criticality is never low risk, whatever its own impact or the
+// questionnaire's score. A standard change keeps its template's risk: the
+// template pre-approves it.
 type Assessment struct {
 	// Method is MethodQuestionnaire, MethodMatrix or MethodTemplate.
 	Method string `json:"method"`
@@ -24,10 +38,22 @@ type Assessment struct {
 	Answers map[string]string `json:"answers,omitempty"`
 	// Score is the questionnaire's total weight.
 	Score int `json:"score,omitempty"`
-	// Impact is the matrix's first input.
+	// Impact is the matrix's first input: the wider of the change's impact
+	// and Criticality.
 	Impact itil.Impact `json:"impact,omitzero"`
 	// Likelihood is the matrix's second input.
 	Likelihood Likelihood `json:"likelihood,omitzero"`
+	// Services are the business services an outage of the change's CIs
+	// affects, as Config.Services told them at the assessment.
+	Services []string `json:"services,omitempty"`
+	// Criticality is the widest impact an outage of one of the change's
+	// CIs has, as Config.Services told it (see Criticality); unset when
+	// it tells none.
+	Criticality itil.Impact `json:"criticality,omitzero"`
+	// Floor is the least risk Criticality allows: the risk the matrix
+	// gives it at low likelihood. Risk is never below it. Unset without a
+	// Criticality.
+	Floor Risk `json:"floor,omitzero"`
 	// Risk is the result.
 	Risk Risk `json:"risk"`
 	// By is the assessor's actor ID.

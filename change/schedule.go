@@ -24,15 +24,18 @@ type ScheduleResult struct {
 // is moved to its new window. The window is checked against the freeze
 // windows and the calendar:
 //
-//   - a normal or standard change inside a freeze is refused with a
-//     *FreezeError; an emergency change is let in, and the freeze is
-//     returned, logged and recorded in the change's Warnings;
-//   - conflicting changes (same CI, a parent or child CI, the same
-//     implementer) are returned and recorded in Warnings, or refused with
-//     a *ConflictError under Config.RefuseConflicts.
+//   - a normal or standard change inside a freeze that covers it (see
+//     FrozenFor: by its CIs, or by the business services their outage
+//     would affect) is refused with a *FreezeError; an emergency change is
+//     let in, and the freeze is returned, logged and recorded in the
+//     change's Warnings;
+//   - conflicting changes (same CI, a CI upstream or downstream through
+//     the Topology, the same implementer) are returned and recorded in
+//     Warnings, or refused with a *ConflictError under
+//     Config.RefuseConflicts.
 //
 // The check and the write are one commit that takes the calendar locks of
-// the change's CIs, their related CIs and the implementer (see lock.go),
+// the change's CIs, every CI related to them and the implementer (see lock.go),
 // so that of two changes scheduled over each other at once, on one host or
 // several, the second always sees the first: under RefuseConflicts exactly
 // one of them is scheduled.
@@ -43,7 +46,8 @@ type ScheduleResult struct {
 // template allows) or a field the scheduled state requires ("cis",
 // "implementer"); *ApprovalError when the change is not approved;
 // *approval.SegregationError when the implementer decided on the change;
-// *lifecycle.TransitionError; the Topology's errors; lifecycle.ErrNotFound,
+// *lifecycle.TransitionError; the Topology's and the ServiceImpact's
+// errors; lifecycle.ErrNotFound,
 // lifecycle.ErrConflict (the version given is not the stored one, or
 // other writers kept taking the same locks first).
 func (m *Manager) Schedule(ctx context.Context, p ScheduleParams) (ScheduleResult, error) {
@@ -75,7 +79,10 @@ func (m *Manager) Schedule(ctx context.Context, p ScheduleParams) (ScheduleResul
 			if t, ok := m.templates[c.Template]; ok && c.Type == Standard && t.MaxDuration > 0 && p.Window.Duration() > t.MaxDuration {
 				return &itil.ValidationError{Field: "window", Reason: fmt.Sprintf("template %q allows at most %s", t.Name, t.MaxDuration)}
 			}
-			hits := m.Frozen(p.Window, c.CIs...)
+			hits, err := m.FrozenFor(ctx, p.Window, c.CIs...)
+			if err != nil {
+				return err
+			}
 			if len(hits) > 0 && c.Type != Emergency {
 				return &FreezeError{Number: c.Number, Hits: hits}
 			}

@@ -16,10 +16,10 @@ import (
 const (
 	// MaxTitleLength caps a change's and a template's title.
 	MaxTitleLength = 256
-	// MaxNameLength caps every name: CIs, the requester and implementer,
-	// actor IDs, names and groups, categories, template, freeze, question
-	// and answer names, states, approver slots, link kinds and numbers,
-	// and a freeze's recurrence rule.
+	// MaxNameLength caps every name: CIs, business services, the
+	// requester and implementer, actor IDs, names and groups, categories,
+	// template, freeze, question and answer names, states, approver slots,
+	// link kinds and numbers, and a freeze's recurrence rule.
 	MaxNameLength = 256
 	// MaxNoteLength caps the notes journaled with a step, an approver's
 	// comment, a review's summary, a freeze's reason and the text of a
