@@ -16,14 +16,29 @@ import (
 // *itil.ValidationError naming field (or the JSON field at fault) for
 // malformed input and trailing data.
 func decodeJSON(r io.Reader, v any) ([]byte, error) {
-	body, err := io.ReadAll(r)
+	body, err := readJSONBody(new(bytes.Buffer), r)
 	if err != nil {
 		return nil, err
 	}
+	return body, unmarshal(body, "body", v)
+}
+
+// readJSONBody reads r whole into buf, refusing, as field "body", text
+// that decoding JSON would alter (see itil.CheckJSONText).
+func readJSONBody(buf *bytes.Buffer, r io.Reader) ([]byte, error) {
+	if l, ok := r.(interface{ Len() int }); ok {
+		// A bytes.Reader, as from the handlers: read it at once, rather
+		// than in ever larger copies as io.ReadAll does.
+		buf.Grow(l.Len() + bytes.MinRead)
+	}
+	if _, err := buf.ReadFrom(r); err != nil {
+		return nil, err
+	}
+	body := buf.Bytes()
 	if err := itil.CheckJSONText("body", body); err != nil {
 		return nil, err
 	}
-	return body, unmarshal(body, "body", v)
+	return body, nil
 }
 
 // renamed returns err with the event field it names (see Event.Validate)
