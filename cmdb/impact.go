@@ -227,35 +227,32 @@ func (g *Graph) impact(ctx context.Context, down []string, keep func(Class) bool
 // reaches it, transitively (the reverse of ImpactAll), ordered by key. A
 // CI the graph does not hold is an error wrapping lifecycle.ErrNotFound.
 func (g *Graph) DependsOn(ctx context.Context, key string) ([]string, error) {
-	if err := g.catchUp(ctx); err != nil {
-		return nil, err
-	}
-	g.mu.RLock()
-	defer g.mu.RUnlock()
-	i := g.lookup(key)
-	if i < 0 {
+	out, ok, err := g.closure(ctx, key, g.upstream)
+	if err == nil && !ok {
 		return nil, fmt.Errorf("cmdb: CI %q: %w", key, lifecycle.ErrNotFound)
 	}
-	var out []string
-	for _, j := range g.upstream(i) {
-		if n := &g.nodes[j]; n.known() {
-			out = append(out, n.key)
-		}
-	}
-	slices.Sort(out)
-	return out, nil
+	return out, err
 }
 
 // upstream returns the nodes whose outage reaches node i, transitively,
 // without i. The caller holds mu.
-func (g *Graph) upstream(i int32) []int32 {
+func (g *Graph) upstream(i int32) []int32 { return g.reach(i, g.eachInput) }
+
+// downstream returns the nodes an outage of node i reaches, transitively,
+// without i: the reverse of upstream. The caller holds mu.
+func (g *Graph) downstream(i int32) []int32 { return g.reach(i, g.eachOutput) }
+
+// reach returns the nodes that each leads to from node i, transitively,
+// without i, in the order a depth-first walk finds them. The caller holds
+// mu.
+func (g *Graph) reach(i int32, each func(int32, func(int32, RelType))) []int32 {
 	seen := map[int32]bool{i: true}
 	stack := []int32{i}
 	var out []int32
 	for len(stack) > 0 {
 		k := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		g.eachInput(k, func(j int32, _ RelType) {
+		each(k, func(j int32, _ RelType) {
 			if !seen[j] {
 				seen[j] = true
 				out = append(out, j)
@@ -264,6 +261,28 @@ func (g *Graph) upstream(i int32) []int32 {
 		})
 	}
 	return out
+}
+
+// closure returns the keys of the CIs the graph holds among the nodes walk
+// (upstream or downstream) finds from key, ordered; ok is false when the
+// graph does not hold key.
+func (g *Graph) closure(ctx context.Context, key string, walk func(int32) []int32) (keys []string, ok bool, err error) {
+	if err := g.catchUp(ctx); err != nil {
+		return nil, false, err
+	}
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	i := g.lookup(key)
+	if i < 0 {
+		return nil, false, nil
+	}
+	for _, j := range walk(i) {
+		if n := &g.nodes[j]; n.known() {
+			keys = append(keys, n.key)
+		}
+	}
+	slices.Sort(keys)
+	return keys, true, nil
 }
 
 // Parents returns the CIs whose outage reaches ci directly (what ci runs

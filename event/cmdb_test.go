@@ -13,6 +13,7 @@ import (
 	"github.com/itil-go/itil/event"
 	"github.com/itil-go/itil/incident"
 	"github.com/itil-go/itil/internal/teststores"
+	"github.com/itil-go/itil/lifecycle"
 )
 
 var _ event.Owners = (*cmdb.Graph)(nil)
@@ -41,6 +42,33 @@ const coolingDoc = `{
     {"from": "shop-app", "type": "provides", "to": "shop"}
   ]}`
 
+// coolingStack imports coolingDoc into st and returns a clock, and an
+// incident desk and an event engine on it that ask the CMDB's graph for
+// services, owners, topology and criticality; tune edits the engine's
+// config first.
+func coolingStack(t *testing.T, st lifecycle.Store, tune func(*event.Config, *cmdb.Graph)) (*clock, *incident.Desk, *event.Engine) {
+	t.Helper()
+	reg, err := cmdb.NewRegistry(st, cmdb.Config{})
+	require.NoError(t, err)
+	doc, err := cmdb.ParseDocument([]byte(coolingDoc))
+	require.NoError(t, err)
+	_, err = reg.Import(t.Context(), cmdb.ImportParams{By: itil.Actor{ID: "cmdb-admin"}, Document: doc})
+	require.NoError(t, err)
+	g := reg.Graph()
+	clk := newClock()
+	desk, err := incident.NewDesk(st, incident.Config{Now: clk.Now, Services: g, Owners: g, Logger: teststores.Quiet})
+	require.NoError(t, err)
+	cfg := event.Config{Now: clk.Now, Topology: g, Logger: teststores.Quiet,
+		Incidents: event.IncidentConfig{Desk: desk, Criticality: g, Owners: g,
+			Rules: []event.IncidentRule{{Name: "major", MinSeverity: event.SeverityMajor}}}}
+	if tune != nil {
+		tune(&cfg, g)
+	}
+	engine, err := event.NewEngine(st, cfg)
+	require.NoError(t, err)
+	return clk, desk, engine
+}
+
 // TestCoolingFailureThroughTheCMDB: with a CMDB's graph as Topology,
 // Criticality and Owners, a cooling unit's failure and the alarms of the
 // servers three hops below it make one incident, whichever comes first:
@@ -55,21 +83,7 @@ func TestCoolingFailureThroughTheCMDB(t *testing.T) {
 			teststores.Each(t, func(t *testing.T, db teststores.DB) {
 				t.Parallel()
 				ctx := t.Context()
-				st := db.Host(t)
-				reg, err := cmdb.NewRegistry(st, cmdb.Config{})
-				require.NoError(t, err)
-				doc, err := cmdb.ParseDocument([]byte(coolingDoc))
-				require.NoError(t, err)
-				_, err = reg.Import(ctx, cmdb.ImportParams{By: itil.Actor{ID: "cmdb-admin"}, Document: doc})
-				require.NoError(t, err)
-				g := reg.Graph()
-				clk := newClock()
-				desk, err := incident.NewDesk(st, incident.Config{Now: clk.Now, Services: g, Owners: g, Logger: teststores.Quiet})
-				require.NoError(t, err)
-				engine, err := event.NewEngine(st, event.Config{Now: clk.Now, Topology: g, Logger: teststores.Quiet,
-					Incidents: event.IncidentConfig{Desk: desk, Criticality: g, Owners: g,
-						Rules: []event.IncidentRule{{Name: "major", MinSeverity: event.SeverityMajor}}}})
-				require.NoError(t, err)
+				clk, desk, engine := coolingStack(t, db.Host(t), nil)
 
 				cooling := event.Event{Source: "bms", Node: "crac-1", CI: "crac-1", Check: "compressor",
 					Severity: event.SeverityCritical, Message: "CRAC-1 compressor failed"}
@@ -88,7 +102,7 @@ func TestCoolingFailureThroughTheCMDB(t *testing.T) {
 					require.NoError(t, engine.Ingest(ctx, cooling))
 				}
 				clk.Advance(25 * time.Second)
-				_, err = engine.Sweep(ctx, clk.Now())
+				_, err := engine.Sweep(ctx, clk.Now())
 				require.NoError(t, err)
 				clk.Advance(10 * time.Second)
 				_, err = engine.Sweep(ctx, clk.Now())
@@ -126,21 +140,9 @@ func TestServiceLosesRedundancy(t *testing.T) {
 	teststores.Each(t, func(t *testing.T, db teststores.DB) {
 		t.Parallel()
 		ctx := t.Context()
-		st := db.Host(t)
-		reg, err := cmdb.NewRegistry(st, cmdb.Config{})
-		require.NoError(t, err)
-		doc, err := cmdb.ParseDocument([]byte(coolingDoc))
-		require.NoError(t, err)
-		_, err = reg.Import(ctx, cmdb.ImportParams{By: itil.Actor{ID: "cmdb-admin"}, Document: doc})
-		require.NoError(t, err)
-		g := reg.Graph()
-		clk := newClock()
-		desk, err := incident.NewDesk(st, incident.Config{Now: clk.Now, Services: g, Owners: g, Logger: teststores.Quiet})
-		require.NoError(t, err)
-		engine, err := event.NewEngine(st, event.Config{Now: clk.Now, Topology: g, Services: g, Logger: teststores.Quiet,
-			Incidents: event.IncidentConfig{Desk: desk, Criticality: g, Owners: g, GroupWait: -1,
-				Rules: []event.IncidentRule{{Name: "major", MinSeverity: event.SeverityMajor}}}})
-		require.NoError(t, err)
+		clk, desk, engine := coolingStack(t, db.Host(t), func(c *event.Config, g *cmdb.Graph) {
+			c.Services, c.Incidents.GroupWait = g, -1
+		})
 		sweep := func() event.SweepReport {
 			clk.Advance(10 * time.Second)
 			rep, err := engine.Sweep(ctx, clk.Now())
