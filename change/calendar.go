@@ -113,7 +113,8 @@ func (q CalendarQuery) selects(c *Change, w Window) bool {
 //	engine, err := event.NewEngine(st, event.Config{ChangeWindows: changes.Windows()})
 //
 // It is safe for concurrent use and answers from the Manager's calendar
-// (plus Config.Topology, when set), caught up with the store's log first.
+// (plus Config.Topology, when set: the CIs a CI depends on), caught up
+// with the store's log first.
 type Windows struct {
 	m *Manager
 }
@@ -121,12 +122,16 @@ type Windows struct {
 // Windows returns the Manager's window view.
 func (m *Manager) Windows() *Windows { return &Windows{m: m} }
 
-// Active reports whether ci, or a direct parent of it (through
-// Config.Topology), is inside the window of an approved change that is
-// scheduled or being implemented at instant at, and which change that is
-// (the one whose window started first). The window is the planned one: an
-// implementation that overruns it is no longer covered, so that its alerts
-// are seen.
+// Active reports whether ci, or a CI it depends on, is inside the window
+// of an approved change that is scheduled or being implemented at instant
+// at, and which change that is (the one whose window started first). The
+// CIs it depends on are its direct parents through Config.Topology and,
+// when the Topology is also a Dependencies (as a CMDB's graph is), all its
+// ancestors, however far, as Conflicts follows them: a change on the
+// power or cooling of a rack covers the servers in the rack, the VMs on
+// them and the applications on those. The window is the planned one: an
+// implementation that overruns it is no longer covered, so that its
+// alerts are seen.
 //
 // Errors: a *itil.ValidationError on "ci" for an empty or unstorable name;
 // the Topology's; the store's from catching up.
@@ -137,13 +142,9 @@ func (w *Windows) Active(ctx context.Context, ci string, at time.Time) (bool, it
 	if err := checkKey("ci", ci); err != nil {
 		return false, itil.Ref{}, err
 	}
-	cis := []string{ci}
-	if topo := w.m.cfg.Topology; topo != nil {
-		parents, err := topo.Parents(ctx, ci)
-		if err != nil {
-			return false, itil.Ref{}, fmt.Errorf("change: parents of %s: %w", ci, err)
-		}
-		cis = append(cis, parents...)
+	cis, err := w.upstream(ctx, ci)
+	if err != nil {
+		return false, itil.Ref{}, err
 	}
 	if err := w.m.catchUp(ctx); err != nil {
 		return false, itil.Ref{}, err
@@ -166,6 +167,38 @@ func (w *Windows) Active(ctx context.Context, ci string, at time.Time) (bool, it
 		return false, itil.Ref{}, nil
 	}
 	return true, itil.Ref{Kind: Kind, ID: best.id, Number: best.number}, nil
+}
+
+// upstream returns ci and the CIs it depends on: its parents through the
+// Topology and, with a Dependencies topology, its ancestors, each once.
+func (w *Windows) upstream(ctx context.Context, ci string) ([]string, error) {
+	cis := []string{ci}
+	topo := w.m.cfg.Topology
+	if topo == nil {
+		return cis, nil
+	}
+	parents, err := topo.Parents(ctx, ci)
+	if err != nil {
+		return nil, fmt.Errorf("change: parents of %s: %w", ci, err)
+	}
+	deps, ok := topo.(Dependencies)
+	if !ok {
+		return append(cis, parents...), nil
+	}
+	ancestors, err := deps.Ancestors(ctx, ci)
+	if err != nil {
+		return nil, fmt.Errorf("change: ancestors of %s: %w", ci, err)
+	}
+	seen := map[string]bool{ci: true}
+	for _, list := range [][]string{parents, ancestors} {
+		for _, c := range list {
+			if !seen[c] {
+				seen[c] = true
+				cis = append(cis, c)
+			}
+		}
+	}
+	return cis, nil
 }
 
 // InChangeWindow is Active without the change's reference: the method that

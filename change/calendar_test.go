@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -248,4 +249,77 @@ func TestWriteICSEmpty(t *testing.T) {
 
 	err = f.m.WriteICS(ctx, &buf, change.CalendarQuery{From: t0})
 	assertInvalid(t, err, "range.end")
+}
+
+// dependencies is a Dependencies over a fixed map of parents, whose
+// Ancestors follows the parents transitively, or fails with err.
+type dependencies struct {
+	topology
+	ancestorsErr error
+}
+
+func (d dependencies) Ancestors(_ context.Context, ci string) ([]string, error) {
+	var out []string
+	var walk func(string)
+	walk = func(c string) {
+		for _, p := range d.parents[c] {
+			if !slices.Contains(out, p) {
+				out = append(out, p)
+				walk(p)
+			}
+		}
+	}
+	walk(ci)
+	return out, d.ancestorsErr
+}
+
+func (d dependencies) Descendants(context.Context, string) ([]string, error) { return nil, nil }
+
+// TestWindowsActiveAlongDependencies: with a Dependencies topology, a
+// change on a room's cooling unit covers the racks in the room and the
+// servers in them; of two changes covering a CI, the one whose window
+// started first is named; the Dependencies' error is returned.
+func TestWindowsActiveAlongDependencies(t *testing.T) {
+	t.Parallel()
+	room := map[string][]string{
+		"room-1": {"cooling-1"},
+		"rack-7": {"room-1"},
+		"srv-7":  {"rack-7"},
+		"vm-7":   {"srv-7", "san-1"},
+		"srv-8":  {"rack-8"},
+	}
+	f := newFixture(t, change.Config{Topology: dependencies{topology: topology{parents: room}}})
+	cooling := f.toState(t, change.Normal, change.StateScheduled, "cooling-1")
+	in := window(24.5, 0).Start
+	for _, tt := range []struct {
+		ci   string
+		want bool
+	}{
+		{"cooling-1", true}, {"room-1", true}, {"rack-7", true}, {"srv-7", true}, {"vm-7", true},
+		{"san-1", false}, {"srv-8", false}, {"rack-8", false},
+	} {
+		ok, ref, err := f.m.Windows().Active(ctx, tt.ci, in)
+		require.NoError(t, err, tt.ci)
+		assert.Equal(t, tt.want, ok, tt.ci)
+		if ok {
+			assert.Equal(t, cooling.Number, ref.Number, tt.ci)
+		}
+	}
+
+	// A change on the server whose window starts later than the cooling's:
+	// the cooling's is named for the server and the VM.
+	later := f.toState(t, change.Normal, change.StateAuthorize, "srv-7")
+	_, err := f.do(later.ID, "approve")
+	require.NoError(t, err)
+	_, err = f.m.Schedule(ctx, change.ScheduleParams{ID: later.ID, By: alice, Window: window(24.25, 1), Implementer: "ivan"})
+	require.NoError(t, err)
+	ok, ref, err := f.m.Windows().Active(ctx, "vm-7", in)
+	require.NoError(t, err)
+	assert.True(t, ok)
+	assert.Equal(t, cooling.Number, ref.Number, "the window that started first")
+
+	g := newFixture(t, change.Config{Topology: dependencies{topology: topology{parents: room}, ancestorsErr: errors.New("graph down")}})
+	_, _, err = g.m.Windows().Active(ctx, "srv-7", in)
+	assert.ErrorContains(t, err, "graph down")
+	assert.ErrorContains(t, err, "ancestors of srv-7")
 }

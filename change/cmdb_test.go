@@ -544,3 +544,66 @@ func TestServiceFreezeBadInput(t *testing.T) {
 		assert.Equal(t, c, got)
 	}
 }
+
+// TestWindowsThroughTheCMDB: with a CMDB's graph as the Topology, a
+// maintenance window on a CI covers every CI that depends on it, however
+// far: a change on the power feeding a rack covers the servers in the
+// rack, the VMs on them, the applications on those and the business
+// service they provide, and nothing that does not depend on it; a plain
+// Topology over the same graph keeps to direct parents.
+func TestWindowsThroughTheCMDB(t *testing.T) {
+	t.Parallel()
+	teststores.Each(t, func(t *testing.T, db teststores.DB) {
+		t.Parallel()
+		ctx := t.Context()
+		st := db.Host(t)
+		g := newCMDB(t, st, true).Graph()
+		m := hostManager(t, st, change.Config{Logger: teststores.Quiet, Topology: g})
+		plain := hostManager(t, st, change.Config{Logger: teststores.Quiet, Topology: directOnly{g}})
+
+		power := proposeOn(t, m, "pdu-1")
+		res, err := m.Schedule(ctx, change.ScheduleParams{ID: power.ID, By: alice, Window: window(24, 2), Implementer: "ivan"})
+		require.NoError(t, err)
+		power = res.Change
+		app := proposeOn(t, m, "app-1")
+		_, err = m.Schedule(ctx, change.ScheduleParams{ID: app.ID, By: alice, Window: window(48, 1), Implementer: "judy"})
+		require.NoError(t, err)
+
+		in := window(24.5, 0).Start
+		tests := []struct {
+			ci          string
+			deps, plain bool
+		}{
+			{"pdu-1", true, true},
+			{"rack-1", true, true}, // the power's child
+			{"srv-1", true, false},
+			{"vm-1", true, false},
+			{"app-1", true, false},
+			{"shop", true, false}, // the service the application provides
+			{"shop-db", false, false},
+			{"srv-2", false, false},
+			{"wiki", false, false},
+			{"lab-rack", false, false},
+			{"unknown-ci", false, false},
+		}
+		for _, tt := range tests {
+			ok, ref, err := m.Windows().Active(ctx, tt.ci, in)
+			require.NoError(t, err, tt.ci)
+			assert.Equal(t, tt.deps, ok, "%s through the graph", tt.ci)
+			if ok {
+				assert.Equal(t, itil.Ref{Kind: change.Kind, ID: power.ID, Number: power.Number}, ref, tt.ci)
+			}
+			ok, _, err = plain.Windows().Active(ctx, tt.ci, in)
+			require.NoError(t, err, tt.ci)
+			assert.Equal(t, tt.plain, ok, "%s through direct parents", tt.ci)
+		}
+
+		// Downstream changes do not cover what they depend on.
+		at := window(48.5, 0).Start
+		for ci, want := range map[string]bool{"app-1": true, "shop": true, "vm-1": false, "pdu-1": false, "shop-db": false} {
+			ok, _, err := m.Windows().Active(ctx, ci, at)
+			require.NoError(t, err)
+			assert.Equal(t, want, ok, ci)
+		}
+	})
+}

@@ -144,7 +144,8 @@
 // writes them, with the freezes, as an .ics file. Recurrence rules are
 // expanded by github.com/teambition/rrule-go and the file is written by
 // github.com/emersion/go-ical, which is built on it. Windows().Active answers
-// "is this CI, or a parent, in an approved change's window now?" and names
+// "is this CI, or a CI it depends on (a parent, or with Dependencies every
+// ancestor), in an approved change's window now?" and names
 // the change; package event asks the same through its own ChangeWindows
 // interface (InChangeWindow, which *Windows has) to suppress the alerts a
 // change causes.

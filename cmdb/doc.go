@@ -1,7 +1,11 @@
 // Package cmdb is configuration management: the one model of
 // configuration items (CIs) and their relationships that the other
 // processes of the library ask about through the small interfaces they own
-// (event.Topology, event.Criticality, change.Topology).
+// (change.Dependencies, incident.ServiceImpact and incident.Owners,
+// event.Topology, event.ServiceHealth and event.Criticality,
+// assign.Classifier; see "What the graph serves" below). The package
+// imports none of the processes: its Graph has the methods their
+// interfaces ask for, and the host hands it to each.
 //
 // A CI is a record of the lifecycle kernel, with an ID, a human number
 // (CI0000001), a journal and a lifecycle (planned → live ⇄ maintenance →
@@ -61,9 +65,58 @@
 // transitively along the relationships in the direction RelType
 // documents, and honouring redundancy: a cluster of three with a quorum of
 // two stays up, degraded, while one member is down. DependsOn answers the
-// reverse, Parents and Children the direct neighbours (event.Topology,
-// change.Topology), Criticality the impact of a CI's outage
-// (event.Criticality), and Mermaid draws a service's map.
+// reverse, Parents and Children the direct neighbours, Ancestors and
+// Descendants everything upstream and downstream of a CI, Services and
+// Health the business services an outage affects, Criticality the impact
+// of a CI's outage, Classify and Owner what a CI is and who supports it,
+// and Mermaid draws a service's map.
+//
+// # What the graph serves
+//
+// Each process asks the graph through an interface of its own, so that a
+// host without a CMDB gives them another implementation, or none:
+//
+//   - package change, as Config.Topology: Parents and Children, and
+//     Ancestors and Descendants, which make it a change.Dependencies.
+//     Conflicts follow the whole chain (a change to a rack's power
+//     conflicts with a change to an application on a server in the rack),
+//     and Windows().Active covers every CI that depends on a CI in a
+//     maintenance window (a change on a room's cooling covers the servers
+//     in the room's racks). As Config.Services: Services (a
+//     change.ServiceImpact: the business services a change puts at risk,
+//     and the freezes that name them) and Criticality (a
+//     change.Criticality: the risk's floor).
+//   - package incident: Services as Config.Services (an
+//     incident.ServiceImpact, recorded in Incident.Services), Owner as
+//     Config.Owners (an incident.Owners: the group that supports the
+//     incident's first CI, when no assignment rule chose one), Classify as
+//     Config.Classifier.
+//   - package problem: Classify as Config.Classifier.
+//   - package event: Parents as Config.Topology (an event.Topology: an
+//     alert joins the group of an ancestor that is down), Health as
+//     Config.Services (an event.ServiceHealth: the alerts of business
+//     services degraded or down), and, in Config.Incidents, Criticality
+//     (an event.Criticality: the impact of the incidents it raises) and
+//     Owner (an event.Owners).
+//   - the assignment rules of package lifecycle/assign: Classify, an
+//     assign.Classifier, tells the class and business services of a CI,
+//     which the rules of incidents and problems match on.
+//
+// A host builds one registry over its store and hands its graph to each:
+//
+//	g := reg.Graph()
+//	changes, err := change.NewManager(st, change.Config{Topology: g, Services: g})
+//	desk, err := incident.NewDesk(st, incident.Config{Services: g, Owners: g,
+//		Assignment: rules, Classifier: g})
+//	problems, err := problem.NewManager(st, desk, problem.Config{Assignment: rules, Classifier: g})
+//	engine, err := event.NewEngine(st, event.Config{Topology: g, Services: g,
+//		ChangeWindows: changes.Windows(),
+//		Incidents: event.IncidentConfig{Desk: desk, Criticality: g, Owners: g}})
+//
+// The graph follows the store's log, so that every host sharing the store
+// answers with what any of them registered. CIs the processes name that
+// the graph does not hold (an alert's node nobody registered) are no
+// error: they have no relations, services, class or owner.
 //
 // # Errors
 //

@@ -13,12 +13,25 @@ import (
 )
 
 // Graph is an in-memory map of CIs and their relationships, for impact
-// analysis and for the topology questions of the other processes: it
-// implements the Topology interfaces of packages event and change
-// (Parents, Children) and event's Criticality. A registry's graph
-// (Registry.Graph) follows the store's log through a lifecycle.Projection
-// and catches up before every answer; NewGraph builds one from a snapshot
-// of CIs. Retired CIs are kept out of it. It is safe for concurrent use.
+// analysis and for the questions the other processes ask about CIs,
+// through interfaces they own (see the package documentation for how a
+// host wires it):
+//
+//   - change.Dependencies (Parents, Children, Ancestors, Descendants):
+//     conflicts and maintenance windows along the dependency graph;
+//     change.ServiceImpact and change.Criticality (Services,
+//     Criticality): the services a change puts at risk and its risk;
+//   - incident.ServiceImpact (Services) and incident.Owners (Owner): the
+//     services an incident affects and the group that supports its CI;
+//   - event.Topology (Parents), event.ServiceHealth (Health),
+//     event.Criticality (Criticality) and event.Owners (Owner);
+//   - assign.Classifier (Classify): a CI's class and services, for the
+//     assignment rules of incidents and problems.
+//
+// A registry's graph (Registry.Graph) follows the store's log through a
+// lifecycle.Projection and catches up before every answer; NewGraph
+// builds one from a snapshot of CIs. Retired CIs are kept out of it. It
+// is safe for concurrent use.
 //
 // Nodes are numbered, and each keeps the relationships it is the From of
 // and those it is the To of as packed numbers (node<<3 | type), so that a

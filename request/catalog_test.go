@@ -43,7 +43,13 @@ func TestCatalogAddValidates(t *testing.T) {
 		{"bad date default", func(it *request.Item) { it.Variables[2].Default = "soon" }, "variables[needed_by].default"},
 		{"approval without slots", func(it *request.Item) { it.Approval.Slots = nil }, "approval.slots"},
 		{"bad quorum", func(it *request.Item) { it.Approval.Policy = approval.Quorum(3) }, "approval.policy.n"},
-		{"task without group", func(it *request.Item) { it.Tasks[1].Group = "" }, "tasks[1].group"},
+		{"blank task group", func(it *request.Item) { it.Tasks[1].Group = "  " }, "tasks[1].group"},
+		{"assignee without group", func(it *request.Item) { it.Tasks[1].Group, it.Tasks[1].Assignee = "", "tom" }, "tasks[1].group"},
+		{"blank assignee", func(it *request.Item) { it.Tasks[1].Assignee = " " }, "tasks[1].assignee"},
+		{"revoke task assignee without group", func(it *request.Item) {
+			it.Kind, it.Access = request.KindAccess, &request.Access{Service: "x", Role: "y", Owner: "z",
+				RevokeTasks: []request.TaskTemplate{{Title: "Revoke", Assignee: "tom"}}}
+		}, "access.revoke_tasks[0].group"},
 		{"task without title", func(it *request.Item) { it.Tasks[0].Title = "" }, "tasks[0].title"},
 		{"negative sla", func(it *request.Item) { it.SLA.Resolution.Within = -1 }, "sla.resolution.within"},
 		{"bad currency", func(it *request.Item) { it.Price.Currency = "euro" }, "price.currency"},

@@ -8,6 +8,7 @@ import (
 
 	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/lifecycle"
+	"github.com/itil-go/itil/lifecycle/assign"
 	"github.com/itil-go/itil/lifecycle/sla"
 )
 
@@ -67,6 +68,17 @@ type Config struct {
 	Directory Directory
 	// OnTaskFailure says what a failed task does; default HoldOnFailure.
 	OnTaskFailure FailurePolicy
+	// Assignment, when set, assigns fulfilment tasks when they are
+	// created: a task whose template names no group goes to the group of
+	// the first rule its request line meets (the item's category, and for
+	// an access item the service it grants; requests carry no priority,
+	// channel or CIs, so rules on those never match a task), and a task
+	// with a group but no assignee to the person the group's first rule
+	// chooses. AssignTask to a group without an assignee asks the group's
+	// rule too. The rule is named in the task's journal note; the load of
+	// least-loaded and skills strategies is a person's unfinished
+	// (pending, open or in progress) tasks.
+	Assignment *assign.Rules
 	// AutoCloseAfter is how long a fulfilled request waits before Sweep
 	// closes it. Default 5 days; negative means never.
 	AutoCloseAfter time.Duration
@@ -121,8 +133,9 @@ type Desk struct {
 // state, or lacking a transition the desk fires (approve from submitted,
 // say); a WarnPercent outside 0 to 100; a calendar without a name or a
 // value; an item of the catalog whose SLA names a calendar not in
-// Calendars; an undefined OnTaskFailure; a negative RepairAfter. It does no
-// I/O.
+// Calendars; an item with a task template that names no group and that
+// no rule of Assignment gives one ("Catalog[ID].tasks[N].group"); an
+// undefined OnTaskFailure; a negative RepairAfter. It does no I/O.
 func NewDesk(st lifecycle.Store, cfg Config) (*Desk, error) {
 	if cfg.Catalog == nil {
 		cfg.Catalog = &Catalog{}
@@ -150,6 +163,11 @@ func NewDesk(st lifecycle.Store, cfg Config) (*Desk, error) {
 				return nil, &itil.ValidationError{Field: "Catalog[" + it.ID + "].sla." + t.clock + ".calendar",
 					Reason: fmt.Sprintf("no calendar %q in Calendars", t.calendar)}
 			}
+		}
+	}
+	for it := range cfg.Catalog.Browse("") {
+		if err := checkAssignable(cfg.Assignment, &it); err != nil {
+			return nil, prefixed("Catalog["+it.ID+"].", err)
 		}
 	}
 	if !cfg.OnTaskFailure.Valid() {

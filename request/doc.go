@@ -16,9 +16,9 @@
 // # Commands
 //
 // Every command takes ctx and one params struct, and returns the record as
-// stored: DecideParams, ReviseParams, and Params (with its aliases
-// CancelParams, ResubmitParams, TaskParams and RevokeParams) for the
-// commands with no inputs of their own. Each starts with the same five
+// stored: DecideParams, ReviseParams, AssignTaskParams, and Params (with
+// its aliases CancelParams, ResubmitParams, TaskParams and RevokeParams)
+// for the commands with no inputs of their own. Each starts with the same five
 // fields: ID (the request, the task or the grant acted on), Version (the
 // version the caller read; a record changed since fails with
 // lifecycle.ErrConflict and nothing is written, while zero acts on the
@@ -86,6 +86,33 @@
 // refused half way (by the Authorizer, say) writes nothing. This work is
 // bounded by the records of one request, so it needs no outbox reaction,
 // and the desk has no Reactions to run.
+//
+// # Assignment
+//
+// A task goes to its template's group, and to the template's assignee
+// when it names one. With Config.Assignment (lifecycle/assign rules), the
+// desk assigns the rest when it creates the tasks: a template without a
+// group gets the group of the first rule its item meets — on the item's
+// category, and for an access item the service it grants (requests carry
+// no priority, channel or CIs, so rules on those match no task) — and a
+// task with a group but no assignee gets the person the group's first
+// rule chooses: round robin, taken in the store so that every host takes
+// the members in one order, least loaded (a person's pending, open and
+// in-progress tasks), or by skills. The tasks of one request that one rule
+// assigns in the same commit share its choice: one round-robin turn, one
+// person. The rule is named in the task's creation note ("assigned to
+// deskside (ann) by rule hardware"). AssignTask hands a task to another
+// group, and without an assignee lets that group's rule choose, journaled
+// the same way. An order of an item whose template names no group, when
+// no rule gives one, is refused (a *LineError on "tasks[N].group"), and so
+// is such an item in the catalog NewDesk is given.
+//
+//	rules, err := assign.New(assign.Config{Rules: []assign.Rule{
+//		{Name: "hardware", When: assign.When{Categories: []string{"hardware"}}, Group: "deskside",
+//			Strategy: assign.RoundRobin, Members: []string{"ann", "ben"}},
+//	}})
+//	desk, err := request.NewDesk(st, request.Config{Catalog: cat, Assignment: rules})
+//	t, err := desk.AssignTask(ctx, request.AssignTaskParams{ID: id, By: lead, Group: "deskside"})
 //
 // # Input
 //

@@ -29,8 +29,8 @@ var (
 )
 
 // LineError says which line of an order holds bad input. It wraps the
-// problem, a *itil.ValidationError on "item", "quantity" or
-// "variables[NAME]", so that errors.As finds both. Class: itil.ErrInvalid.
+// problem, a *itil.ValidationError on "item", "quantity",
+// "variables[NAME]" or "tasks[N].group", so that errors.As finds both. Class: itil.ErrInvalid.
 type LineError struct {
 	// Line is the line's index in the order.
 	Line int

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/lifecycle"
 	"github.com/itil-go/itil/lifecycle/approval"
 )
@@ -66,7 +67,7 @@ func (d *Desk) startFulfilmentIn(ctx context.Context, x *txn, id uuid.UUID) (*Re
 }
 
 // ensureTaskIn returns the planned task ref of r, creating it when it does
-// not exist yet.
+// not exist yet, assigned by the desk's rules.
 func (d *Desk) ensureTaskIn(ctx context.Context, x *txn, r *Request, ref TaskRef) (*Task, error) {
 	t, err := d.taskIn(ctx, x, ref.ID)
 	if !errors.Is(err, lifecycle.ErrNotFound) {
@@ -76,10 +77,25 @@ func (d *Desk) ensureTaskIn(ctx context.Context, x *txn, r *Request, ref TaskRef
 	tpl := lineTemplates(r, l)[ref.Step]
 	t = &Task{
 		Request: r.ID, RequestNumber: r.Number, Line: ref.Line, Step: ref.Step,
-		Ordered: lineOrdered(r, l), Title: tpl.Title, Description: tpl.Description, Group: tpl.Group,
+		Ordered: lineOrdered(r, l), Title: tpl.Title, Description: tpl.Description,
+		Group: tpl.Group, Assignee: tpl.Assignee,
 	}
 	t.ID = ref.ID
-	return d.tasks.CreateIn(ctx, x.Tx, t, d.sys, "for "+r.Number+": "+l.Item.Name)
+	note, err := d.assignIn(ctx, x, t, l, "for "+r.Number+": "+l.Item.Name)
+	if err != nil {
+		return nil, err
+	}
+	if t.Group == "" {
+		// The order was checked against the rules; a desk built since
+		// with other rules may lack one for the item.
+		field := "tasks"
+		if r.Revocation() {
+			field = "access.revoke_tasks"
+		}
+		return nil, &itil.ValidationError{Field: fmt.Sprintf("%s.item.%s[%d].group", lineIndex(ref.Line), field, ref.Step),
+			Reason: "required: no assignment rule of the desk matches the item"}
+	}
+	return d.tasks.CreateIn(ctx, x.Tx, t, d.sys, note)
 }
 
 // advanceIn moves a request in fulfilment on: it opens the tasks whose

@@ -136,6 +136,9 @@ func TestHostileInput(t *testing.T) {
 		complete := func(p request.TaskParams) (*request.Task, error) { return d.CompleteTask(ctx, p) }
 		fail := func(p request.TaskParams) (*request.Task, error) { return d.FailTask(ctx, p) }
 		retry := func(p request.TaskParams) (*request.Task, error) { return d.RetryTask(ctx, p) }
+		assignTask := func(p request.AssignTaskParams) func() error {
+			return func() error { _, err := d.AssignTask(ctx, p); return err }
+		}
 		revoke := func(p request.RevokeParams) func() error {
 			return func() error { _, err := d.Revoke(ctx, p); return err }
 		}
@@ -187,6 +190,18 @@ func TestHostileInput(t *testing.T) {
 		refusals = append(refusals, taskOp("RetryTask", retry, failed)...)
 		refusals = append(refusals, []refusal{
 			{"FailTask without reason", taskCall(fail, request.TaskParams{ID: task, By: tom, Note: "  "}), "note", -1},
+
+			{"AssignTask zero ID", assignTask(request.AssignTaskParams{By: tom, Group: "deskside"}), "id", -1},
+			{"AssignTask zero actor", assignTask(request.AssignTaskParams{ID: task, Group: "deskside"}), "by", -1},
+			{"AssignTask actor NUL", assignTask(request.AssignTaskParams{ID: task, By: itil.Actor{ID: nul}, Group: "deskside"}), "by.id", -1},
+			{"AssignTask note too long", assignTask(request.AssignTaskParams{ID: task, By: tom, Group: "deskside", Note: longText}), "note", -1},
+			{"AssignTask no group", assignTask(request.AssignTaskParams{ID: task, By: tom}), "group", -1},
+			{"AssignTask blank group", assignTask(request.AssignTaskParams{ID: task, By: tom, Group: "  "}), "group", -1},
+			{"AssignTask group NUL", assignTask(request.AssignTaskParams{ID: task, By: tom, Group: nul}), "group", -1},
+			{"AssignTask group not UTF-8", assignTask(request.AssignTaskParams{ID: task, By: tom, Group: badUTF8}), "group", -1},
+			{"AssignTask assignee too long", assignTask(request.AssignTaskParams{ID: task, By: tom, Group: "deskside", Assignee: longName}), "assignee", -1},
+			{"AssignTask blank assignee", assignTask(request.AssignTaskParams{ID: task, By: tom, Group: "deskside", Assignee: " "}), "assignee", -1},
+			{"AssignTask undeclared field", assignTask(request.AssignTaskParams{ID: task, By: tom, Group: "deskside", Fields: map[string]string{"colour": "red"}}), "fields.colour", -1},
 
 			{"Revoke zero ID", revoke(request.RevokeParams{Note: "left", By: mike}), "id", -1},
 			{"Revoke zero actor", revoke(request.RevokeParams{ID: grant, Note: "left"}), "by", -1},
@@ -279,6 +294,7 @@ func TestCatalogRefusesHostileText(t *testing.T) {
 		{"task title NUL", func(it *request.Item) { it.Tasks[0].Title = nul }, "tasks[0].title"},
 		{"task description too long", func(it *request.Item) { it.Tasks[1].Description = longText }, "tasks[1].description"},
 		{"task group not UTF-8", func(it *request.Item) { it.Tasks[1].Group = badUTF8 }, "tasks[1].group"},
+		{"task assignee too long", func(it *request.Item) { it.Tasks[1].Assignee = longName }, "tasks[1].assignee"},
 		{"sla calendar NUL", func(it *request.Item) { it.SLA.Resolution.Calendar = nul }, "sla.resolution.calendar"},
 		{"currency NUL", func(it *request.Item) { it.Price.Currency = "EU\x00" }, "price.currency"},
 		{"access service NUL", func(it *request.Item) {

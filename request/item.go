@@ -44,8 +44,15 @@ type TaskTemplate struct {
 	Title string `json:"title"`
 	// Description gives details.
 	Description string `json:"description,omitempty"`
-	// Group is the fulfilment group that does it; required.
+	// Group is the fulfilment group that does it. Empty leaves it to the
+	// desk's assignment rules (Config.Assignment), which choose it, by the
+	// item, when the task is created; a desk without a rule for the item
+	// refuses to order it.
 	Group string `json:"group"`
+	// Assignee, when set, is the member of Group who does it; otherwise
+	// the group's assignment rule, if any, chooses one when the task is
+	// created.
+	Assignee string `json:"assignee,omitempty"`
 }
 
 // Access describes what an access item grants.
@@ -172,8 +179,10 @@ func validID(s string) bool {
 // "sla.resolution.within", "price.currency", "access.owner". Every text
 // must be UTF-8 without NUL characters and within its limit in characters:
 // MaxNameLength for names, categories, keywords, labels, choices, titles,
-// groups, approvers, calendars, services, roles and owners, MaxTextLength
-// for descriptions, help and patterns.
+// groups, assignees, approvers, calendars, services, roles and owners,
+// MaxTextLength for descriptions, help and patterns. A task template
+// without a group is valid here; the desk that takes the order checks
+// that its assignment rules give one.
 func (it *Item) Validate() error {
 	switch {
 	case !validID(it.ID):
@@ -271,14 +280,18 @@ func validTasks(field string, ts []TaskTemplate) error {
 	for i, t := range ts {
 		f := fmt.Sprintf("%s[%d]", field, i)
 		if err := checkTexts(text{f + ".title", t.Title, MaxNameLength}, text{f + ".description", t.Description, MaxTextLength},
-			text{f + ".group", t.Group, MaxNameLength}); err != nil {
+			text{f + ".group", t.Group, MaxNameLength}, text{f + ".assignee", t.Assignee, MaxNameLength}); err != nil {
 			return err
 		}
 		switch {
 		case strings.TrimSpace(t.Title) == "":
 			return &itil.ValidationError{Field: f + ".title", Reason: "required"}
-		case strings.TrimSpace(t.Group) == "":
-			return &itil.ValidationError{Field: f + ".group", Reason: "required: the fulfilment group"}
+		case t.Group != "" && strings.TrimSpace(t.Group) == "":
+			return &itil.ValidationError{Field: f + ".group", Reason: "blank: name the fulfilment group, or leave it empty for the desk's assignment rules"}
+		case t.Assignee != "" && strings.TrimSpace(t.Assignee) == "":
+			return &itil.ValidationError{Field: f + ".assignee", Reason: "blank"}
+		case t.Assignee != "" && t.Group == "":
+			return &itil.ValidationError{Field: f + ".group", Reason: "an assignee needs a fulfilment group"}
 		}
 	}
 	return nil

@@ -62,7 +62,9 @@ type OrderLine struct {
 // Errors: *itil.ValidationError on "by" ("by.id", "by.name",
 // "by.groups[N]"), "for", "description", "note", "fields.NAME", "lines",
 // and, wrapped in a *LineError that names the line, "item" (not in the
-// catalog), "quantity" or a variable ("variables[NAME]"); an error
+// catalog), "quantity", a variable ("variables[NAME]") or a task template
+// without a group that no rule of Config.Assignment gives one
+// ("tasks[N].group", "access.revoke_tasks[N].group"); an error
 // wrapping ErrRetired that names the line; a *itil.ValidationError on
 // "lines[N].approval" when every approver of an item is excluded (the
 // requester owns the service, say); lifecycle.ErrExists for an ID that is
@@ -151,6 +153,9 @@ func (d *Desk) line(ctx context.Context, ol OrderLine, at time.Time) (Line, erro
 	}
 	if it.kind() == KindAccess && ol.Quantity != 1 {
 		return Line{}, &itil.ValidationError{Field: "quantity", Reason: "access is granted once"}
+	}
+	if err := checkAssignable(d.cfg.Assignment, &it); err != nil {
+		return Line{}, err
 	}
 	values, err := d.values(ctx, &it, ol.Values, at)
 	if err != nil {

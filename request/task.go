@@ -27,11 +27,14 @@ type Task struct {
 	Step int `json:"step"`
 	// Ordered tasks wait in pending until the task before them is done.
 	Ordered bool `json:"ordered,omitempty"`
-	// Title, Description and Group come from the template.
+	// Title and Description come from the template.
 	Title       string `json:"title"`
 	Description string `json:"description,omitempty"`
-	Group       string `json:"group"`
-	// Assignee is the member of Group working the task.
+	// Group is the fulfilment group: the template's, or the one the
+	// desk's assignment rules chose (see Config.Assignment).
+	Group string `json:"group"`
+	// Assignee is the member of Group working the task: the template's,
+	// the one the group's rule chose, or whoever started it.
 	Assignee string `json:"assignee,omitempty"`
 	// Failure says why the task last failed.
 	Failure string `json:"failure,omitempty"`

@@ -19,6 +19,10 @@ import (
 type txn struct {
 	*lifecycle.Tx
 	read map[uuid.UUID]int64
+	// chosen is the person each assignment rule chose in this attempt, by
+	// the rule's name: the tasks a rule assigns in one commit share its
+	// one turn.
+	chosen map[string]string
 }
 
 // errStale reports a record that changed between two reads of one attempt.
@@ -31,7 +35,7 @@ func (d *Desk) atomic(ctx context.Context, fn func(x *txn) error) error {
 	for attempt := 0; ; attempt++ {
 		err := lifecycle.Atomic(ctx, d.proc.Store(), 0, func(tx *lifecycle.Tx) error {
 			tx.SetClock(d.cfg.Now)
-			return fn(&txn{Tx: tx, read: map[uuid.UUID]int64{}})
+			return fn(&txn{Tx: tx, read: map[uuid.UUID]int64{}, chosen: map[string]string{}})
 		})
 		if !errors.Is(err, errStale) || attempt >= lifecycle.DefaultRetries {
 			return err
