@@ -54,6 +54,13 @@ type Config struct {
 	AutoCloseAfter time.Duration
 	// SLA is the SLA policy. Default sla.DefaultPolicy().
 	SLA *sla.Policy
+	// SLADefinitions, when set, replaces the policy's two clocks with the
+	// clocks of these definitions (SLAs and OLAs, conditions, thresholds
+	// and their actions: see sla.Definitions), kept in
+	// Incident.SLATimers; Incident.SLA then stays idle. They follow the
+	// incident after every transition and on every Sweep; see the package
+	// documentation.
+	SLADefinitions *sla.Definitions
 	// EscalationLevels is the highest hierarchical escalation level.
 	// Default 3 (team lead, service manager, head of IT).
 	EscalationLevels int
@@ -94,6 +101,15 @@ type Config struct {
 	// Logger receives what the desk cannot return, such as a child incident
 	// that a parent's resolution could not resolve. Default slog.Default().
 	Logger *slog.Logger
+	// Paging, when it has rules, pages the incidents a rule matches by
+	// the rule's escalation policy (package escalation): from when they
+	// are opened, or when their priority is raised to one a rule matches,
+	// until someone acknowledges them (Acknowledge) or they are resolved
+	// or cancelled. Sweep sends the pages that fall due. NewDesk refuses,
+	// with a *itil.ValidationError naming the field under "Paging", a
+	// policy whose schedule targets Schedules lacks, two policies of one
+	// name, and a rule naming no known policy.
+	Paging Paging
 }
 
 // Desk is the incident management service over a lifecycle.Store. It is
@@ -122,6 +138,8 @@ type Desk struct {
 	drafts sync.Pool
 	// assignEvent is d.assignEvent, bound once rather than per Assign.
 	assignEventFn func(*Incident) string
+	// pager is the validated Config.Paging; nil pages nobody.
+	pager *pager
 }
 
 // NewDesk returns a desk over st.
@@ -151,6 +169,9 @@ func NewDesk(st lifecycle.Store, cfg Config) (*Desk, error) {
 		cfg.SLA = sla.DefaultPolicy()
 	}
 	if err := cfg.SLA.Validate(); err != nil {
+		return nil, err
+	}
+	if err := checkSLADefinitions(cfg.SLADefinitions, cfg.Lifecycle); err != nil {
 		return nil, err
 	}
 	if cfg.FirstContactWindow == 0 {
@@ -189,13 +210,18 @@ func NewDesk(st lifecycle.Store, cfg Config) (*Desk, error) {
 	d := &Desk{cfg: cfg, codes: make(map[string]bool)}
 	d.drafts.New = func() any { return new(Incident) }
 	d.assignEventFn = d.assignEvent
+	pr, err := newPager(cfg.Paging)
+	if err != nil {
+		return nil, err
+	}
+	d.pager = pr
 	for i, c := range cfg.ResolutionCodes {
 		if c == "" {
 			return nil, &itil.ValidationError{Field: fmt.Sprintf("ResolutionCodes[%d]", i), Reason: "empty code"}
 		}
 		d.codes[c] = true
 	}
-	def, err := cfg.Lifecycle.With(lifecycle.WithGuard(d.guard), lifecycle.WithHook(d.enter))
+	def, err := cfg.Lifecycle.With(lifecycle.WithGuard(d.guard), lifecycle.WithHook(d.enter), lifecycle.WithHook(d.stopPaging))
 	if err != nil {
 		return nil, err
 	}

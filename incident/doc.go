@@ -55,6 +55,38 @@
 //	g := registry.Graph()
 //	desk, err := incident.NewDesk(st, incident.Config{Services: g, Owners: g, Classifier: g})
 //
+// # Paging
+//
+// With Config.Paging the desk pages people by escalation policies
+// (lifecycle/escalation) over on-call schedules (lifecycle/oncall): the
+// first of its rules that an incident matches, by priority, group and
+// service, chooses the policy. The incident starts paging when it is
+// opened, or when its priority is raised to one a rule matches: the first
+// level's page goes out at once, and while nobody acknowledges, Sweep
+// pages the next level after the level's delay, and the whole policy
+// again as often as it repeats. A schedule target reaches the person on
+// call at the instant the page is due. Acknowledge stops the paging;
+// resolving, closing or cancelling the incident stops it too.
+//
+//	p1, err := escalation.New(escalation.Config{Name: "p1", Levels: []escalation.Level{
+//		{Targets: []escalation.Target{{Schedule: "network"}}, Delay: 15 * time.Minute},
+//		{Targets: []escalation.Target{{Schedule: "managers"}, {Group: "duty"}}},
+//	}})
+//	desk, err := incident.NewDesk(st, incident.Config{Paging: incident.Paging{
+//		Policies:  []*escalation.Policy{p1},
+//		Schedules: escalation.Schedules{"network": network, "managers": managers},
+//		Rules:     []incident.PagingRule{{Priorities: []itil.Priority{itil.P1}, Policy: "p1"}},
+//	}})
+//	rep, err := desk.Sweep(ctx, now) // rep.Pages
+//	inc, err = desk.Acknowledge(ctx, incident.Params{ID: inc.ID, By: ann})
+//
+// Each page is a change named "page" in the incident's journal, written
+// once with compare-and-set however many desks sweep the store, and
+// delivered through the outbox to the notifiers subscribed to it
+// (escalation.PageOf reads the page from the change). The escalation
+// lives in the incident (Incident.Paging), so a restarted desk pages the
+// next level when it falls due, not the first again.
+//
 // # Errors
 //
 // Every error is in one class of lifecycle.Class: bad input is a
@@ -71,6 +103,48 @@
 // fields "sla.response" or "sla.resolution" of that journal entry, valued
 // "warning", "breach", or "warning+breach" when a sweep finds both due at
 // once (it is then named "sla_breach": subscribe to both events).
+//
+// # SLA definitions
+//
+// Config.SLADefinitions (sla.Definitions, from Go values or JSON) replaces
+// the policy's response and resolution clocks with the clocks of SLA and
+// OLA definitions, kept in Incident.SLATimers: conditions on priority,
+// category, business services (Incident.Services) and CI classes (through
+// Config.Classifier); start, pause and stop by state category or name;
+// retroactive starts; a target per priority on a calendar; OLAs that run
+// while their group holds the incident; and actions at thresholds.
+// Policy.Definitions converts a policy, journaling as the policy does.
+//
+//	defs, err := sla.NewDefinitions(sla.DefinitionsConfig{Definitions: []sla.Definition{{
+//		Name: "ola-network", Type: sla.OLA, Group: "network",
+//		Stop:   sla.Condition{Categories: []lifecycle.Category{lifecycle.Resolved}},
+//		Target: sla.Target{Within: 2 * time.Hour},
+//		Thresholds: []sla.Threshold{{Percent: 75, Actions: []sla.Action{{Do: sla.Notify, To: "network-lead"}}},
+//			{Percent: 100, Actions: []sla.Action{{Do: sla.Escalate, To: "network-2nd"}}}},
+//	}}})
+//	desk, err := incident.NewDesk(st, incident.Config{SLADefinitions: defs})
+//
+// The clocks follow the incident on Open, after every transition and on
+// every Sweep. A change without a transition (a reassignment or an
+// escalation of an incident in progress, CIs added) reaches them at the
+// next transition or Sweep, which brings them the facts as of the
+// incident's last update first. A clock's status is journaled as
+// "sla.<name>.status" when it changes, and its outcome, once it stops, as
+// "sla.<name>.outcome" → "met" or "breached": an OLA stops when its group
+// hands the incident on, and runs on against the same target if the
+// incident comes back. Each threshold is raised once per clock, by whichever change or
+// sweep first sees it, across hosts (compare-and-set), journaled as
+// "sla.<name>" → "warning" or "breach" with "sla.<name>.threshold" → "75",
+// and its actions run in the same change: Notify journals
+// "sla.<name>.<percent>.notify" → who is told, for a notifier to deliver;
+// RaisePriority raises the priority one step, to P1 at most (impact and
+// urgency stay), and the clocks follow the new priority's targets; Reassign hands the incident
+// to the group, the assignee cleared and the reassignment counted;
+// Escalate does what EscalateFunctional does, one tier up (at most
+// Config.MaxTier), to the group. Actions but Notify run only while the
+// incident is open or paused. SweepReport.Actions counts them. NewDesk
+// refuses definitions naming a state the lifecycle lacks. Metrics still
+// read the policy's clocks.
 //
 // # Reactions
 //

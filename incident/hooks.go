@@ -28,7 +28,7 @@ func (d *Desk) guard(_ context.Context, f *lifecycle.Firing) error {
 
 // enter keeps an incident's timestamps and SLA clocks in step with its
 // state, by category, whenever it enters a new state.
-func (d *Desk) enter(_ context.Context, f *lifecycle.Firing) error {
+func (d *Desk) enter(ctx context.Context, f *lifecycle.Firing) error {
 	inc := f.Entity.(*Incident)
 	if inc.RespondedAt.IsZero() && f.To != d.initial.Name && f.ToCategory.Active() {
 		lifecycle.Set(f.Edit, "responded_at", &inc.RespondedAt, f.At)
@@ -42,6 +42,10 @@ func (d *Desk) enter(_ context.Context, f *lifecycle.Firing) error {
 	if f.FromCategory == lifecycle.Paused && f.ToCategory != lifecycle.Paused {
 		lifecycle.Set(f.Edit, "hold_reason", &inc.HoldReason, "")
 	}
+	if d.cfg.SLADefinitions != nil {
+		_, err := d.followDefinitions(ctx, inc, f.Edit, f.To, f.ToCategory, f.At)
+		return err
+	}
 	_, err := d.applySLA(inc, f.Edit, f.ToCategory, f.At)
 	return err
 }
@@ -50,7 +54,15 @@ func (d *Desk) enter(_ context.Context, f *lifecycle.Firing) error {
 // now, journaling each warning or breach it observes, once, as a field
 // change "sla.<clock>" → "warning" or "breach" ("warning+breach" when both
 // fall due at once), and returns the crossings.
+//
+// With Config.SLADefinitions it brings the definitions' clocks up to date
+// instead (see followDefinitions), for the callers that hold no context
+// (a draft, a reprioritization): the Classifier, if asked, is asked
+// without one.
 func (d *Desk) applySLA(inc *Incident, ed *lifecycle.Edit, cat lifecycle.Category, now time.Time) ([]sla.Crossing, error) {
+	if d.cfg.SLADefinitions != nil {
+		return d.followDefinitions(context.Background(), inc, ed, inc.State, cat, now)
+	}
 	crossings, err := inc.SLA.Apply(d.cfg.SLA, facts(inc, cat), now)
 	if err != nil || len(crossings) == 0 {
 		return crossings, err

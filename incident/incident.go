@@ -8,6 +8,7 @@ import (
 
 	"github.com/itil-go/itil"
 	"github.com/itil-go/itil/lifecycle"
+	"github.com/itil-go/itil/lifecycle/escalation"
 	"github.com/itil-go/itil/lifecycle/sla"
 )
 
@@ -79,6 +80,13 @@ type Incident struct {
 
 	// SLA holds the response and resolution clocks.
 	SLA sla.Set `json:"sla"`
+	// SLATimers holds the clocks of the desk's Config.SLADefinitions,
+	// when it has them.
+	SLATimers sla.Timers `json:"sla_timers,omitzero"`
+	// Paging is the incident's escalation when a rule of the desk's
+	// Config.Paging pages it: the policy, the level and round last paged,
+	// when the next page is due, who acknowledged.
+	Paging escalation.State `json:"paging,omitzero"`
 }
 
 // Resolution says how an incident was resolved.
@@ -141,6 +149,7 @@ func (inc *Incident) Clone() lifecycle.Entity {
 	c.Services = slices.Clone(inc.Services)
 	c.Problems = slices.Clone(inc.Problems)
 	c.Changes = slices.Clone(inc.Changes)
+	c.SLATimers = inc.SLATimers.Clone()
 	return &c
 }
 

@@ -94,7 +94,9 @@ func (dr *Draft) validate() error {
 
 // Open records a new incident in the initial state, with its priority from
 // the desk's matrix and its SLA clocks started. A Draft with a Parent is
-// saved in one commit that also checks the parent is still open.
+// saved in one commit that also checks the parent is still open. When a
+// rule of Config.Paging matches the new incident, its paging starts and
+// the first level is paged at once: Open returns the incident as paged.
 func (d *Desk) Open(ctx context.Context, dr Draft) (*Incident, error) {
 	inc, err := d.draft(dr)
 	if err != nil {
@@ -106,7 +108,11 @@ func (d *Desk) Open(ctx context.Context, dr Draft) (*Incident, error) {
 		if err != nil {
 			return nil, err
 		}
-		return d.proc.Create(ctx, inc, d.openedBy(dr), note)
+		out, err := d.proc.Create(ctx, inc, d.openedBy(dr), d.startPaging(inc, note))
+		if err != nil {
+			return nil, err
+		}
+		return d.pageNow(ctx, out), nil
 	}
 	var out *Incident
 	err = lifecycle.Atomic(ctx, d.proc.Store(), d.cfg.Retries, func(tx *lifecycle.Tx) error {
@@ -114,12 +120,17 @@ func (d *Desk) Open(ctx context.Context, dr Draft) (*Incident, error) {
 		out, err = d.openIn(ctx, tx, inc, dr)
 		return err
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return d.pageNow(ctx, out), nil
 }
 
 // OpenIn is Open staged in tx, for a caller that writes other records in
 // the same commit (see lifecycle.Tx): the incident is saved when tx
-// commits, or not at all. Its number is drawn at once.
+// commits, or not at all. Its number is drawn at once. When a rule of
+// Config.Paging matches it, its paging starts with it, and the next Sweep
+// pages its first level.
 func (d *Desk) OpenIn(ctx context.Context, tx *lifecycle.Tx, dr Draft) (*Incident, error) {
 	if tx == nil {
 		return nil, &itil.ValidationError{Field: "tx", Reason: "required"}
@@ -174,7 +185,7 @@ func (d *Desk) openIn(ctx context.Context, tx *lifecycle.Tx, inc *Incident, dr D
 	if err != nil {
 		return nil, err
 	}
-	return d.proc.CreateIn(ctx, tx, inc, d.openedBy(dr), note)
+	return d.proc.CreateIn(ctx, tx, inc, d.openedBy(dr), d.startPaging(inc, note))
 }
 
 // load is how many open incidents person holds, for the assignment

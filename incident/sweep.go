@@ -20,30 +20,36 @@ const (
 type SweepReport struct {
 	Warnings int // SLA warnings raised
 	Breaches int // SLA breaches raised
+	Actions  int // SLA threshold actions run (Config.SLADefinitions)
 	Closed   int // resolved incidents closed automatically
 	Children int // children of resolved parents resolved
+	Pages    int // pages sent (Config.Paging)
 }
 
 // Sweep is for the host to call on a ticker (every minute, say). It raises
 // the SLA warnings and breaches that are due, each exactly once, journaled
 // as "sla_warning" or "sla_breach" with fields "sla.<clock>"; closes
 // incidents resolved longer ago than Config.AutoCloseAfter; and resolves the
-// open children of resolved parents that an earlier resolution missed. The
-// clocks live in the records, so a restarted host resumes them where they
-// were. It visits every incident that still needs work.
+// open children of resolved parents that an earlier resolution missed. With
+// Config.SLADefinitions it raises their thresholds and runs their actions
+// in the same change, and brings to the clocks what an edit changed (a
+// reassignment handing an OLA on), journaled as "sla_clocks" when it
+// crosses nothing. The clocks live in the records, so a restarted host
+// resumes them where they were. It visits every incident that still needs work. With Config.Paging
+// it sends the pages that are due, each once, journaled as "page" (see
+// package escalation): an escalation lives in its incident, so a restarted
+// host pages its next level, not its first again.
 func (d *Desk) Sweep(ctx context.Context, now time.Time) (SweepReport, error) {
 	var rep SweepReport
 	var errs []error
 	sys := itil.System("incident-sweep")
-	swept, err := sla.Sweeper[*Incident]{
-		Process: d.proc,
-		Clocks:  func(inc *Incident) *sla.Set { return &inc.SLA },
-		Apply: func(inc *Incident, ed *lifecycle.Edit, now time.Time) ([]sla.Crossing, error) {
-			return d.applySLA(inc, ed, inc.StateCategory, now)
-		},
-		Actor: sys,
-	}.Sweep(ctx, now)
-	rep.Warnings, rep.Breaches = swept.Warnings, swept.Breaches
+	swept, err := d.sweepSLA(ctx, sys, now)
+	rep.Warnings, rep.Breaches, rep.Actions = swept.Warnings, swept.Breaches, swept.Actions
+	if err != nil {
+		errs = append(errs, err)
+	}
+	pages, err := d.sweepPages(ctx, now)
+	rep.Pages = pages
 	if err != nil {
 		errs = append(errs, err)
 	}

@@ -66,7 +66,12 @@ func newDay(ctx context.Context, w io.Writer, st lifecycle.Store) (*day, error) 
 	// The CMDB's graph tells every process what its CIs are: the services
 	// an outage affects, who owns a CI, its parents and its criticality.
 	estate := reg.Graph()
-	desk, err := incident.NewDesk(st, incident.Config{Now: c.Now, SLA: policy, Services: estate, Owners: estate})
+	// The network team's P1 incidents page whoever is on call.
+	pg, err := paging()
+	if err != nil {
+		return nil, err
+	}
+	desk, err := incident.NewDesk(st, incident.Config{Now: c.Now, SLA: policy, Services: estate, Owners: estate, Paging: pg})
 	if err != nil {
 		return nil, err
 	}
@@ -128,8 +133,10 @@ func newDay(ctx context.Context, w io.Writer, st lifecycle.Store) (*day, error) 
 	}
 	d := &day{w: w, clock: c, store: st, desk: desk, policy: policy, problems: problems, requests: requests,
 		changes: changes, events: events, disp: disp, bus: bus}
-	// The major incident team is paged on major incident events, and
-	// everyone hears of SLA warnings and breaches.
+	// The on-call engineers get their pages, the major incident team is
+	// paged on major incident events, and everyone hears of SLA warnings
+	// and breaches.
+	d.pager(bus)
 	bus.Subscribe(notify.Filter{Events: []string{incident.EventMajorProposed, incident.EventMajorAccepted}},
 		func(_ context.Context, ch lifecycle.Change) error {
 			d.notice("page major-incident team: %s %s (%s)", ch.Number, strings.ReplaceAll(ch.Event, "_", " "), ch.Note)

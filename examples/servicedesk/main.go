@@ -1,5 +1,7 @@
 // Command servicedesk tells a day at a service desk, run on the library: an
-// outage is reported, prioritized and escalated, its SLA clock warns, it
+// outage is reported and prioritized, pages the network engineer on call
+// and, unacknowledged, the next level of its escalation policy until the
+// engineer acknowledges; it is escalated, its SLA clock warns, it
 // becomes a major incident, a second caller's report joins it as a child,
 // and resolving the parent resolves the child. Every journaled change flows
 // through the outbox to an in-process bus, which prints the notifications.

@@ -16,6 +16,10 @@ func TestRun(t *testing.T) {
 	for _, want := range []string{
 		"monitoring burst: 40 events → 4 alerts (36 duplicates folded) → 1 correlation group",
 		"INC0000001 raised by the event engine",
+		"page bob (on call: network) for INC0000001: level 1 of network-p1",
+		"INC0000001 unacknowledged for 5 minutes: the sweep escalates (1 page(s), level 2)",
+		"page lena, group network-core for INC0000001: level 2 of network-p1",
+		"INC0000001 acknowledged by bob: no more pages (acknowledged)",
 		"escalated to tier 2: network-core",
 		"page major-incident team: INC0000001 major accepted",
 		"sweep: 1 warning(s), 0 breach(es)",
@@ -69,6 +73,8 @@ func TestRunTwiceOnSQLite(t *testing.T) {
 	assert.Contains(t, second.String(), "and the event engine resumed 1 open alert(s)", "the printer's alarm was still open")
 	assert.Contains(t, second.String(), "monitoring burst: 40 events → 4 alerts (36 duplicates folded) → 1 correlation group")
 	assert.Contains(t, second.String(), "INC0000007 raised by the event engine")
+	assert.Contains(t, second.String(), "page bob (on call: network) for INC0000007: level 1 of network-p1")
+	assert.Contains(t, second.String(), "INC0000007 acknowledged by bob")
 	assert.Contains(t, second.String(), "printer-3f alarms during its change: 3 suppressed (change window of printer-3f), folded into ALR0000005 from an earlier run")
 	assert.Contains(t, second.String(), "incidents            12")
 }

@@ -53,6 +53,9 @@ func (d *day) burst(ctx context.Context) error {
 	}
 	d.vpn = inc.ID
 	d.say("%s raised by the event engine: %q — %s, group %s", inc.Number, inc.Title, inc.Priority, inc.Group)
+	if err := d.deliver(ctx); err != nil { // the page its opening sent
+		return err
+	}
 	portal, err := d.events.Alert(ctx, "prometheus/vpn-portal/http")
 	if err != nil {
 		return err

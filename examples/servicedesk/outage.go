@@ -13,7 +13,9 @@ import (
 // outage plays the desk's work on the VPN incident the monitoring raised.
 func (d *day) outage(ctx context.Context) error {
 	desk := d.desk
-	d.clock.advance(3 * time.Minute)
+	if err := d.unacknowledged(ctx); err != nil {
+		return err
+	}
 	vpn, err := desk.Assign(ctx, incident.AssignParams{ID: d.vpn, By: dan, Group: "network", Assignee: "bob"})
 	if err != nil {
 		return err
@@ -23,7 +25,7 @@ func (d *day) outage(ctx context.Context) error {
 	}
 	d.say("%s assigned to network/bob and in progress (response clock stopped)", vpn.Number)
 
-	d.clock.advance(10 * time.Minute)
+	d.clock.advance(7 * time.Minute)
 	if vpn, err = desk.EscalateFunctional(ctx, incident.FunctionalParams{ID: vpn.ID, By: bob, Note: "line card errors on vpn-gw-1", ToGroup: "network-core"}); err != nil {
 		return err
 	}

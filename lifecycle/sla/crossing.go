@@ -18,6 +18,13 @@ type Crossing struct {
 	At time.Time
 	// Target is the clock's target.
 	Target time.Duration
+	// Percent is the share of the target crossed, for the clocks of
+	// Definitions: a threshold's (100 for the breach). Set.Apply leaves it
+	// zero.
+	Percent int
+	// Actions are the threshold's actions, for the process to run in the
+	// change that reports the crossing (Definitions only).
+	Actions []Action
 }
 
 // Count returns how many of cs are warnings and how many are breaches.

@@ -41,6 +41,24 @@ type Facts struct {
 	// Responded is true once the record has been responded to: assigned,
 	// or in progress, as the process defines it.
 	Responded bool
+
+	// The facts below are read by Definitions (Timers.Apply) only.
+
+	// State is the name of the record's state, for conditions on states.
+	State string
+	// Created is when the record was created: a retroactive start counts
+	// from it. Zero means the current time.
+	Created time.Time
+	// RecordCategory is the record's own category ("network"), for When's
+	// categories.
+	RecordCategory string
+	// Group is the assignment group holding the record, which an OLA
+	// binds.
+	Group string
+	// Services are the business services the record affects.
+	Services []string
+	// CIClasses are the classes of the record's configuration items.
+	CIClasses []string
 }
 
 // Apply brings the clocks up to date with the record's facts at now, then
