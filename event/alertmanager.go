@@ -412,6 +412,6 @@ func alertmanagerField(field string, summary bool) string {
 
 // AlertmanagerHandler returns an http.Handler for Alertmanager's webhook
 // receiver; see HandlerConfig for its checks and answers.
-func AlertmanagerHandler(e *Engine, cfg HandlerConfig) http.Handler {
+func AlertmanagerHandler(e Ingester, cfg HandlerConfig) http.Handler {
 	return newHandler(e, cfg, DecodeAlertmanager, "")
 }

@@ -205,7 +205,7 @@ func validExtensionName(s string) bool {
 // DecodeCloudEventsHeaders). It answers 415 to another content type
 // without a ce-specversion header. See HandlerConfig for its checks and
 // answers.
-func CloudEventsHandler(e *Engine, cfg HandlerConfig) http.Handler {
+func CloudEventsHandler(e Ingester, cfg HandlerConfig) http.Handler {
 	h := newHandler(e, cfg, DecodeCloudEvents, CloudEventsContentType)
 	h.fromHeaders = func(hdr http.Header, body []byte) ([]Event, error) {
 		ev, err := DecodeCloudEventsHeaders(hdr, body)

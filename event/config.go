@@ -70,6 +70,12 @@ type Config struct {
 	// raises. Default SeverityMajor.
 	HeartbeatSeverity Severity
 
+	// Resume, when set, limits what Start takes over to the open alerts
+	// it accepts: an engine that owns a share of the alerts (a partition
+	// of a stream, as package event/cluster runs it) resumes its share
+	// only. Default every open alert.
+	Resume func(*Alert) bool
+
 	// Incidents configures incident automation; without a Desk there is
 	// none.
 	Incidents IncidentConfig

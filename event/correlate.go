@@ -163,15 +163,21 @@ func (e *Engine) correlate(ctx context.Context, a *alert, at time.Time) {
 // rules put the alert in: the first rule's that applies, else the
 // sender's group (Event.Group) of its events, else the alert's own.
 func (e *Engine) groupOf(a *alert) (key, rule string, window time.Duration) {
+	return e.groupOfFacts(a.rec.Labels, a.rec.CI, a.rec.Source, a.last.Group, a.rec.DedupKey)
+}
+
+// groupOfFacts is groupOf for an alert's labels, CI, source, sender's
+// group and dedup key.
+func (e *Engine) groupOfFacts(labels map[string]string, ci, source, senderGroup, dedupKey string) (key, rule string, window time.Duration) {
 	for _, r := range e.cfg.Correlation {
-		if k, ok := r.groupKey(a.rec.Labels, a.rec.CI); ok {
+		if k, ok := r.groupKey(labels, ci); ok {
 			return k, r.Name, r.Window
 		}
 	}
-	if g := a.last.Group; g != "" {
-		return "\x00sender\x00" + a.rec.Source + "\x00" + g, SenderGroupRule, e.cfg.Incidents.ReopenWindow
+	if senderGroup != "" {
+		return "\x00sender\x00" + source + "\x00" + senderGroup, SenderGroupRule, e.cfg.Incidents.ReopenWindow
 	}
-	return "\x00alert\x00" + a.rec.DedupKey, "", e.cfg.Incidents.ReopenWindow
+	return "\x00alert\x00" + dedupKey, "", e.cfg.Incidents.ReopenWindow
 }
 
 // leaveGroup counts a cleared (or failed) alert out of its group.

@@ -63,6 +63,7 @@ type shard struct {
 	opened, cleared    atomic.Int64
 	suppressed         atomic.Int64
 	orphans            atomic.Int64
+	replays            atomic.Int64
 	recent             map[string]flapMemory // histories of cleared alerts, by key; mu guards it
 }
 
@@ -231,6 +232,9 @@ type Stats struct {
 	// Orphans are ok events and acknowledgements for which no alert was
 	// open.
 	Orphans int64
+	// Replays are events of a stream that an engine had applied already
+	// (see Position), skipped.
+	Replays int64
 	// Restored is how many open alerts Start took over from the store;
 	// Opened does not count them. An engine that takes over an alert
 	// another host opened, at an event for it, counts it nowhere.
@@ -248,6 +252,7 @@ func (e *Engine) Stats() Stats {
 		s.Cleared += sh.cleared.Load()
 		s.Suppressed += sh.suppressed.Load()
 		s.Orphans += sh.orphans.Load()
+		s.Replays += sh.replays.Load()
 	}
 	return s
 }

@@ -66,6 +66,31 @@ type Event struct {
 	// out of the notification that carried this one (Alertmanager's
 	// truncatedAlerts); the group's incident says so.
 	Truncated int `json:"truncated,omitempty"`
+	// Stream is where the event stands in a stream it was read from, such
+	// as a JetStream stream that several hosts consume; zero for an event
+	// that came from no stream. An engine applies an event of a stream
+	// once: see Position.
+	Stream Position `json:"stream,omitzero"`
+}
+
+// Position is where an event stands in a stream, for engines that consume
+// a stream and may be handed its events again: after a host's failure, its
+// successor is redelivered what the host had not acknowledged, some of
+// which the host may have applied and persisted already.
+//
+// An alert keeps its last event, position included, in every write. An
+// event whose Sequence is not after that of its key's open alert's last
+// event is a replay: the engine skips it, counts it in Stats.Replays and
+// writes nothing. An event marked Redelivered whose key has no open alert
+// is compared with the newest stored alert of its key, cleared ones
+// included, so that an event that opened or cleared an alert before a
+// failure does not do it twice. The events of one key must come in
+// sequence order, as they do from one partition of a stream.
+type Position struct {
+	// Sequence is the event's sequence number in the stream, from 1.
+	Sequence uint64 `json:"sequence"`
+	// Redelivered is set when the stream delivered the event before.
+	Redelivered bool `json:"redelivered,omitempty"`
 }
 
 // SenderGroupRule is the Group.Rule of a correlation group that the
@@ -102,8 +127,9 @@ func (ev *Event) ci() string {
 // event that is no acknowledgement, an acknowledgement without a dedup key,
 // too many labels, or text that no store could keep as it is (see
 // itil.CheckText): not valid UTF-8, holding a NUL character, or longer
-// than its limit in characters (MaxKeyLen, MaxMessageLen). A bad label
-// value is named labels[<name>]; a bad label name, labels.
+// than its limit in characters (MaxKeyLen, MaxMessageLen), or a
+// redelivered stream position without its sequence. A bad label value is
+// named labels[<name>]; a bad label name, labels.
 func (ev *Event) Validate(field string) error {
 	if ev.validScalars() && validLabels(ev.Labels) {
 		return nil
@@ -117,6 +143,7 @@ func (ev *Event) Validate(field string) error {
 // in bytes (and so in characters).
 func (ev *Event) validScalars() bool {
 	if ev.Source == "" || len(ev.Labels) > MaxLabels || len(ev.Message) > MaxMessageLen || ev.Truncated < 0 ||
+		(ev.Stream.Redelivered && ev.Stream.Sequence == 0) ||
 		max(len(ev.Source), len(ev.Node), len(ev.CI), len(ev.Check), len(ev.DedupKey), len(ev.Group)) > MaxKeyLen {
 		return false
 	}
@@ -182,6 +209,8 @@ func (ev *Event) explain(field string) error {
 		return bad("labels", "more than %d labels", MaxLabels)
 	case ev.Truncated < 0:
 		return bad("truncated", "must not be negative")
+	case ev.Stream.Redelivered && ev.Stream.Sequence == 0:
+		return bad("stream.sequence", "required on a redelivered event")
 	}
 	for _, s := range [...]struct {
 		name, v string

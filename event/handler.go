@@ -2,6 +2,7 @@ package event
 
 import (
 	"bytes"
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -16,6 +17,15 @@ import (
 
 	"github.com/itil-go/itil"
 )
+
+// Ingester takes events in: an *Engine, or a host of package
+// event/cluster, which publishes them to their partitions. The handlers
+// serve any Ingester.
+type Ingester interface {
+	Ingest(ctx context.Context, events ...Event) error
+}
+
+var _ Ingester = (*Engine)(nil)
 
 // HandlerConfig configures the adapters' HTTP handlers. The zero value
 // accepts nothing: set Secret, HMACKey or AllowUnauthenticated.
@@ -46,7 +56,7 @@ type HandlerConfig struct {
 }
 
 type handler struct {
-	e      *Engine
+	e      Ingester
 	cfg    HandlerConfig
 	decode func(io.Reader) ([]Event, error)
 	ctype  string
@@ -60,7 +70,7 @@ type handler struct {
 	fromHeaders func(hdr http.Header, body []byte) ([]Event, error)
 }
 
-func newHandler(e *Engine, cfg HandlerConfig, decode func(io.Reader) ([]Event, error), ctype string) *handler {
+func newHandler(e Ingester, cfg HandlerConfig, decode func(io.Reader) ([]Event, error), ctype string) *handler {
 	if cfg.MaxBytes <= 0 {
 		cfg.MaxBytes = 16 << 20
 	}

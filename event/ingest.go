@@ -134,6 +134,21 @@ func (e *Engine) ingest(ctx context.Context, ev *Event, now time.Time, t *target
 		sh, a = e.find(ev)
 	}
 	for attempt := 0; ; attempt++ {
+		if a == nil && ev.Stream.Redelivered {
+			if _, a = e.find(ev); a == nil {
+				seen, err := e.replayed(ctx, ev)
+				if err != nil {
+					return err
+				}
+				if seen {
+					sh.replays.Add(1)
+					return nil
+				}
+			}
+			if a != nil {
+				continue
+			}
+		}
 		if a == nil {
 			if ev.Severity == SeverityOK || ev.Ack {
 				if _, a = e.find(ev); a != nil {
@@ -175,6 +190,11 @@ func (e *Engine) ingest(ctx context.Context, ev *Event, now time.Time, t *target
 				_, a = e.find(ev)
 				continue
 			}
+		}
+		if seq := ev.Stream.Sequence; seq != 0 && seq <= a.last.Stream.Sequence {
+			a.mu.Unlock()
+			sh.replays.Add(1)
+			return nil
 		}
 		wrote, err := e.fold(ctx, sh, a, ev, at)
 		if errors.Is(err, errGone) && attempt < maxGone {

@@ -303,7 +303,7 @@ func pagerDutyField(field string) string {
 // the sender's dedup key (generated for a trigger without one); an error
 // as {"status", "message", "errors": [...]}, "invalid event" and "Event
 // object is invalid" for a 400, with the package's "field" beside them.
-func PagerDutyHandler(e *Engine, cfg HandlerConfig) http.Handler {
+func PagerDutyHandler(e Ingester, cfg HandlerConfig) http.Handler {
 	h := newHandler(e, cfg, DecodePagerDuty, "")
 	h.accepted = func(w http.ResponseWriter, events []Event) {
 		writeJSON(w, http.StatusAccepted, map[string]string{

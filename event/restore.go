@@ -41,6 +41,9 @@ func (e *Engine) restore(ctx context.Context) error {
 				slog.String("alert", rec.Number), slog.String("dedup_key", rec.DedupKey))
 			continue
 		}
+		if e.cfg.Resume != nil && !e.cfg.Resume(rec) {
+			continue
+		}
 		if byKey[rec.DedupKey] == nil {
 			keys = append(keys, rec.DedupKey)
 		}

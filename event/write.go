@@ -122,7 +122,8 @@ func (a *alert) applyLive(t *Alert, ed *lifecycle.Edit) error {
 // refresh takes in what another engine wrote of the alert: its record
 // (version and state), its acknowledgement and its incident, and the
 // greater count. It returns errGone when the store holds the alert closed,
-// or holds it no more. a.mu is held.
+// or holds it no more, or holds it with a later event of a stream than the
+// engine's (another engine took the stream's events for it over). a.mu is held.
 func (e *Engine) refresh(ctx context.Context, a *alert) error {
 	stored, err := e.proc.Get(ctx, a.rec.ID)
 	if errors.Is(err, lifecycle.ErrNotFound) {
@@ -131,7 +132,9 @@ func (e *Engine) refresh(ctx context.Context, a *alert) error {
 	if err != nil {
 		return err
 	}
-	if !stored.Open() {
+	if !stored.Open() || stored.Last.Stream.Sequence > a.last.Stream.Sequence {
+		// Closed, or another engine applied later events of the stream
+		// to it (see Position): what this engine holds is behind.
 		return errGone
 	}
 	a.rec.Record = stored.Record
