@@ -111,4 +111,3 @@ func waitFor(t *testing.T, ok func() bool) {
 		}
 	}
 }
-
